@@ -1,0 +1,303 @@
+"""What an asset is, and the checks every asset passes before it is stored.
+
+``validate_asset`` takes loose input (a form, a JSON body, a CSV row) and either returns an
+``AssetDraft`` whose every field is clean, or raises ``ValidationError`` naming each bad field.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from assetmap.domain.errors import ValidationError
+from assetmap.domain.geo import BBox, check_lon_lat
+from assetmap.domain.vocab import Kind, ShareMode, Theme
+
+TITLE_MAX = 120
+DESCRIPTION_MAX = 4000
+SHORT_TEXT_MAX = 300
+ACCESSIBILITY_MAX = 1000
+CONTACT_MAX = 200
+TAG_MAX = 30
+TAGS_MAX = 10
+THEMES_MAX = 5
+FACILITY_MAX = 40
+FACILITIES_MAX = 20
+CAPACITY_MAX = 100_000
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+KIND_FIELDS: dict[Kind, frozenset[str]] = {
+    Kind.SKILL: frozenset({"share_modes"}),
+    Kind.GROUP: frozenset({"meeting_pattern", "welcomes_new_members"}),
+    Kind.SPACE: frozenset({"opening_times", "capacity", "facilities"}),
+}
+_ALL_KIND_FIELDS = frozenset().union(*KIND_FIELDS.values())
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class AssetDraft:
+    """A valid asset as its owner describes it, before storage gives it an id."""
+
+    kind: Kind
+    title: str
+    lon: float
+    lat: float
+    themes: tuple[Theme, ...]
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    availability: str = ""
+    accessibility: str = ""
+    contact: str = ""
+    contact_via_coach: bool = False
+    last_confirmed: dt.date | None = None
+    share_modes: tuple[ShareMode, ...] = ()
+    meeting_pattern: str = ""
+    welcomes_new_members: bool | None = None
+    opening_times: str = ""
+    capacity: int | None = None
+    facilities: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        """Return the draft as plain JSON-ready values (enums as strings, tuples as lists)."""
+        out: dict[str, Any] = {}
+        for field in dataclasses.fields(self):
+            value = getattr(self, field.name)
+            if isinstance(value, tuple):
+                value = [str(item) for item in value]
+            elif isinstance(value, dt.date):
+                value = value.isoformat()
+            elif isinstance(value, Kind):
+                value = value.value
+            out[field.name] = value
+        return out
+
+
+FIELD_NAMES = tuple(field.name for field in dataclasses.fields(AssetDraft))
+
+
+def validate_asset(raw: Mapping[str, Any], *, area: BBox | None = None) -> AssetDraft:
+    """Return a clean ``AssetDraft`` from loose input, or raise ``ValidationError``.
+
+    ``area``, when given, is the configured area every asset must lie in.
+    """
+    errors: dict[str, str] = {}
+    clean: dict[str, Any] = {}
+    unknown = sorted(set(raw) - set(FIELD_NAMES))
+    for name in unknown:
+        errors[name] = "is not a field of an asset"
+    kind = _check(errors, "kind", lambda: Kind(_text(raw.get("kind"), 20, required=True)))
+    for name, check in _CHECKS.items():
+        if name in raw or name in _REQUIRED:
+            _check(errors, name, lambda c=check, n=name: clean.__setitem__(n, c(raw.get(n))))
+    if "lon" in clean and "lat" in clean and "lon" not in errors:
+        _check_location(errors, clean, area)
+    if kind is not None:
+        _check_kind_fields(errors, kind, raw)
+        if kind is Kind.SKILL and not clean.get("share_modes") and "share_modes" not in errors:
+            errors["share_modes"] = "choose at least one way to share the skill"
+    if errors:
+        raise ValidationError(errors)
+    return AssetDraft(kind=kind, **clean)  # type: ignore[arg-type]
+
+
+def apply_changes(
+    current: AssetDraft, changes: Mapping[str, Any], *, area: BBox | None = None
+) -> AssetDraft:
+    """Return ``current`` with ``changes`` applied and checked; the kind cannot change."""
+    if "kind" in changes and str(changes["kind"]) != current.kind.value:
+        raise ValidationError({"kind": "cannot be changed; withdraw this and add a new one"})
+    return validate_asset({**current.as_dict(), **changes}, area=area)
+
+
+def diff(old: AssetDraft | None, new: AssetDraft | None) -> dict[str, list[Any]]:
+    """Return ``{field: [old, new]}`` for every field that differs between two drafts."""
+    before = old.as_dict() if old else {}
+    after = new.as_dict() if new else {}
+    return {
+        name: [before.get(name), after.get(name)]
+        for name in FIELD_NAMES
+        if before.get(name) != after.get(name)
+        and (old is not None or _is_set(after.get(name)))
+    }
+
+
+def _check(errors: dict[str, str], name: str, fn: Any) -> Any:
+    try:
+        return fn()
+    except (ValueError, TypeError) as exc:
+        errors[name] = _reason(name, exc)
+        return None
+
+
+def _reason(name: str, exc: Exception) -> str:
+    message = str(exc)
+    if name == "kind" and "is not a valid Kind" in message:
+        return f"must be one of {', '.join(k.value for k in Kind)}"
+    return message
+
+
+def _check_location(errors: dict[str, str], clean: dict[str, Any], area: BBox | None) -> None:
+    try:
+        check_lon_lat(clean["lon"], clean["lat"])
+    except ValueError as exc:
+        name = "lat" if str(exc).startswith("lat") else "lon"
+        errors[name] = str(exc).removeprefix(f"{name} ")
+        return
+    if area is not None and not area.contains(clean["lon"], clean["lat"]):
+        errors["location"] = "is outside the area this assetmap covers"
+
+
+def _check_kind_fields(errors: dict[str, str], kind: Kind, raw: Mapping[str, Any]) -> None:
+    for name in sorted(_ALL_KIND_FIELDS - KIND_FIELDS[kind]):
+        if _is_set(raw.get(name)):
+            errors[name] = f"does not apply to a {kind.value}"
+
+
+def _is_set(value: Any) -> bool:
+    return value not in (None, "", [], ())
+
+
+def _text(value: Any, limit: int, *, required: bool = False, multiline: bool = False) -> str:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise ValueError(f"must be text, got {type(value).__name__}")
+    text = value.strip() if multiline else " ".join(value.split())
+    if required and not text:
+        raise ValueError("must not be empty")
+    if len(text) > limit:
+        raise ValueError(f"must be at most {limit} characters, got {len(text)}")
+    if _CONTROL.search(text):
+        raise ValueError("must not contain control characters")
+    return text
+
+
+def _items(value: Any) -> list[Any]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    if isinstance(value, Iterable) and not isinstance(value, Mapping | bytes):
+        return list(value)
+    raise ValueError(f"must be a list, got {type(value).__name__}")
+
+
+def _themes(value: Any) -> tuple[Theme, ...]:
+    items = _items(value)
+    if not items:
+        raise ValueError("choose at least one theme")
+    if len(items) > THEMES_MAX:
+        raise ValueError(f"choose at most {THEMES_MAX} themes, got {len(items)}")
+    known = {theme.value for theme in Theme}
+    for item in items:
+        if not isinstance(item, str) or item not in known:
+            raise ValueError(f"{item!r} is not a theme; choose from {', '.join(sorted(known))}")
+    return tuple(dict.fromkeys(Theme(item) for item in items))
+
+
+def _tags(value: Any) -> tuple[str, ...]:
+    tags = [_text(item, TAG_MAX).lower() for item in _items(value)]
+    if len(tags) > TAGS_MAX:
+        raise ValueError(f"at most {TAGS_MAX} tags, got {len(tags)}")
+    return tuple(dict.fromkeys(tag for tag in tags if tag))
+
+
+def _share_modes(value: Any) -> tuple[ShareMode, ...]:
+    known = {mode.value for mode in ShareMode}
+    items = _items(value)
+    for item in items:
+        if not isinstance(item, str) or item not in known:
+            raise ValueError(f"{item!r} is not a way to share; choose from {', '.join(known)}")
+    return tuple(dict.fromkeys(ShareMode(item) for item in items))
+
+
+def _facilities(value: Any) -> tuple[str, ...]:
+    items = [_text(item, FACILITY_MAX) for item in _items(value)]
+    if len(items) > FACILITIES_MAX:
+        raise ValueError(f"at most {FACILITIES_MAX} facilities, got {len(items)}")
+    return tuple(dict.fromkeys(item for item in items if item))
+
+
+def _coordinate(name: str) -> Any:
+    def check(value: Any) -> float:
+        if value is None or value == "":
+            raise ValueError("is required")
+        if isinstance(value, bool):
+            raise ValueError(f"must be a number, got {value!r}")
+        try:
+            lon, lat = check_lon_lat(value, 0.0) if name == "lon" else check_lon_lat(0.0, value)
+        except ValueError as exc:
+            raise ValueError(str(exc).removeprefix(f"{name} ")) from None
+        return lon if name == "lon" else lat
+
+    return check
+
+
+def _flag(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if value in (None, ""):
+        return False
+    text = str(value).strip().lower()
+    if text in {"1", "true", "yes", "on", "y"}:
+        return True
+    if text in {"0", "false", "no", "off", "n"}:
+        return False
+    raise ValueError(f"must be yes or no, got {value!r}")
+
+
+def _optional_flag(value: Any) -> bool | None:
+    return None if value in (None, "") else _flag(value)
+
+
+def _capacity(value: Any) -> int | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise ValueError(f"must be a whole number, got {value!r}")
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"must be a whole number, got {value!r}") from None
+    if not 1 <= number <= CAPACITY_MAX:
+        raise ValueError(f"must be between 1 and {CAPACITY_MAX}, got {number}")
+    return number
+
+
+def _date(value: Any) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"must be a date like 2026-05-31, got {value!r}") from None
+
+
+_REQUIRED = frozenset({"title", "lon", "lat", "themes"})
+_CHECKS: dict[str, Any] = {
+    "title": lambda v: _text(v, TITLE_MAX, required=True),
+    "lon": _coordinate("lon"),
+    "lat": _coordinate("lat"),
+    "themes": _themes,
+    "description": lambda v: _text(v, DESCRIPTION_MAX, multiline=True),
+    "tags": _tags,
+    "availability": lambda v: _text(v, SHORT_TEXT_MAX),
+    "accessibility": lambda v: _text(v, ACCESSIBILITY_MAX, multiline=True),
+    "contact": lambda v: _text(v, CONTACT_MAX),
+    "contact_via_coach": _flag,
+    "last_confirmed": _date,
+    "share_modes": _share_modes,
+    "meeting_pattern": lambda v: _text(v, SHORT_TEXT_MAX),
+    "welcomes_new_members": _optional_flag,
+    "opening_times": lambda v: _text(v, SHORT_TEXT_MAX),
+    "capacity": _capacity,
+    "facilities": _facilities,
+}

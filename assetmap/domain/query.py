@@ -1,0 +1,88 @@
+"""What a search asks for, and what it answers with."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+from collections.abc import Iterable
+
+from assetmap.domain.vocab import Kind, Theme
+
+WORDS_MAX = 200
+RADIUS_MAX_M = 100_000.0
+LIMIT_MAX = 1000
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class AssetFilter:
+    """Which published assets a search keeps: any of ``kinds``, any of ``themes``, all ``words``."""
+
+    kinds: frozenset[Kind] = frozenset()
+    themes: frozenset[Theme] = frozenset()
+    words: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(
+        cls,
+        kinds: Iterable[str] = (),
+        themes: Iterable[str] = (),
+        words: str | None = None,
+    ) -> AssetFilter:
+        """Build a filter from loose strings, raising ValueError naming an unknown kind or theme."""
+        return cls(
+            kinds=frozenset(_members(Kind, kinds, "kind")),
+            themes=frozenset(_members(Theme, themes, "theme")),
+            words=split_words(words or ""),
+        )
+
+
+def _members(enum_cls: type, values: Iterable[str], name: str) -> list:
+    out = []
+    for value in values:
+        for part in str(value).split(","):
+            if not part.strip():
+                continue
+            try:
+                out.append(enum_cls(part.strip()))
+            except ValueError:
+                choices = ", ".join(member.value for member in enum_cls)
+                raise ValueError(f"{name} {part.strip()!r} is unknown; choose from {choices}") from None
+    return out
+
+
+def split_words(text: str) -> tuple[str, ...]:
+    """Return the words of a free-text query, lowercased, with punctuation dropped."""
+    if len(text) > WORDS_MAX:
+        raise ValueError(f"q must be at most {WORDS_MAX} characters, got {len(text)}")
+    return tuple(dict.fromkeys(word.lower() for word in _WORD.findall(text)))
+
+
+def check_radius(radius_m: float) -> float:
+    """Return the radius as a float, or raise ValueError if it is not in 0..RADIUS_MAX_M."""
+    radius = float(radius_m)
+    if not 0 < radius <= RADIUS_MAX_M:
+        raise ValueError(f"radius must be more than 0 and at most {RADIUS_MAX_M:.0f} metres, got {radius_m}")
+    return radius
+
+
+def check_limit(limit: int) -> int:
+    """Return the limit, or raise ValueError if it is not in 1..LIMIT_MAX."""
+    if isinstance(limit, bool) or int(limit) != limit or not 1 <= int(limit) <= LIMIT_MAX:
+        raise ValueError(f"limit must be a whole number from 1 to {LIMIT_MAX}, got {limit}")
+    return int(limit)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class AssetSummary:
+    """An asset as a search lists it: public fields only, at its public point."""
+
+    id: int
+    kind: Kind
+    title: str
+    themes: tuple[Theme, ...]
+    lon: float
+    lat: float
+    last_confirmed: dt.date
+    distance_m: float | None = None

@@ -1,0 +1,1 @@
+"""Storage: models, migrations, and the one layer that knows SQLite from PostGIS."""

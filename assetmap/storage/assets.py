@@ -1,0 +1,223 @@
+"""Reading and writing assets: the same functions, and the same answers, on every backend.
+
+Writes join the caller's transaction and flush; the caller commits (or rolls back, and then
+nothing of the change remains). Every write records a revision in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from assetmap.domain.assets import FIELD_NAMES, AssetDraft, apply_changes, diff, validate_asset
+from assetmap.domain.errors import ValidationError
+from assetmap.domain.geo import BBox, check_lon_lat
+from assetmap.domain.privacy import public_point
+from assetmap.domain.query import AssetFilter, AssetSummary, check_limit, check_radius
+from assetmap.domain.vocab import Action, Status
+from assetmap.storage.backends import SUMMARY_COLUMNS, backend_for, published, summary
+from assetmap.storage.db import begin_write
+from assetmap.storage.models import Asset, AssetTheme, Revision, utcnow
+
+# Public fields of a layer, in the order a GeoDataFrame shows them.
+LAYER_COLUMNS = (
+    Asset.id, Asset.kind, Asset.title, Asset.description, Asset.themes, Asset.tags,
+    Asset.availability, Asset.accessibility, Asset.share_modes, Asset.meeting_pattern,
+    Asset.welcomes_new_members, Asset.opening_times, Asset.capacity, Asset.facilities,
+    Asset.last_confirmed, Asset.updated_at, Asset.public_lon, Asset.public_lat,
+)
+
+
+class AssetNotFound(LookupError):
+    """No asset has the id asked for."""
+
+    def __init__(self, asset_id: int) -> None:
+        super().__init__(f"Asset {asset_id} doesn't exist.")
+        self.asset_id = asset_id
+
+
+def get_asset(session: orm.Session, asset_id: int) -> Asset | None:
+    """Return the asset with this id, whatever its status, or None."""
+    return session.get(Asset, asset_id)
+
+
+def _require(session: orm.Session, asset_id: int) -> Asset:
+    asset = session.get(Asset, asset_id, with_for_update=session.get_bind().dialect.name != "sqlite")
+    if asset is None:
+        raise AssetNotFound(asset_id)
+    return asset
+
+
+def draft_of(asset: Asset) -> AssetDraft:
+    """Return what the owner said of a stored asset, as a draft."""
+    values = {name: getattr(asset, name) for name in FIELD_NAMES if name != "kind"}
+    return validate_asset({"kind": asset.kind.value, **values})
+
+
+def add_asset(
+    session: orm.Session,
+    draft: AssetDraft,
+    *,
+    owner_id: int | None,
+    cell_m: float,
+    today: dt.date | None = None,
+) -> Asset:
+    """Store a new published asset owned by ``owner_id`` and record its creation."""
+    begin_write(session)
+    now = utcnow()
+    draft = _confirmed(draft, today or now.date())
+    asset = Asset(owner_id=owner_id, status=Status.PUBLISHED, created_at=now, updated_at=now)
+    _fill(asset, draft, cell_m)
+    session.add(asset)
+    session.flush()
+    _record(session, asset, owner_id, Action.CREATE, diff(None, draft))
+    return asset
+
+
+def update_asset(
+    session: orm.Session,
+    asset_id: int,
+    changes: Mapping[str, Any],
+    *,
+    by: int | None,
+    cell_m: float,
+    area: BBox | None = None,
+) -> Asset:
+    """Apply ``changes`` to an asset after checking them, and record what changed."""
+    begin_write(session)
+    asset = _require(session, asset_id)
+    if asset.status is Status.WITHDRAWN:
+        raise ValidationError({"status": "this strength was withdrawn and can't be edited"})
+    before = draft_of(asset)
+    after = apply_changes(before, changes, area=area)
+    changed = diff(before, after)
+    if changed:
+        _fill(asset, after, cell_m)
+        asset.updated_at = utcnow()
+        _record(session, asset, by, Action.UPDATE, changed)
+        session.flush()
+    return asset
+
+
+def confirm_asset(
+    session: orm.Session, asset_id: int, *, by: int | None, today: dt.date | None = None
+) -> Asset:
+    """Mark an asset as still current today."""
+    begin_write(session)
+    asset = _require(session, asset_id)
+    today = today or utcnow().date()
+    _record(session, asset, by, Action.CONFIRM, {"last_confirmed": [_iso(asset.last_confirmed), today.isoformat()]})
+    asset.last_confirmed = today
+    asset.updated_at = utcnow()
+    session.flush()
+    return asset
+
+
+def withdraw_asset(
+    session: orm.Session, asset_id: int, *, by: int | None, reason: str = ""
+) -> Asset:
+    """Take an asset out of every public view at once; its history stays."""
+    begin_write(session)
+    asset = _require(session, asset_id)
+    if asset.status is not Status.WITHDRAWN:
+        _record(session, asset, by, Action.WITHDRAW, {"status": [asset.status.value, "withdrawn"]}, reason)
+        asset.status = Status.WITHDRAWN
+        asset.updated_at = utcnow()
+        session.flush()
+    return asset
+
+
+def _confirmed(draft: AssetDraft, today: dt.date) -> AssetDraft:
+    if draft.last_confirmed is not None:
+        return draft
+    return replace(draft, last_confirmed=today)
+
+
+def _fill(asset: Asset, draft: AssetDraft, cell_m: float) -> None:
+    values = draft.as_dict()
+    for name, value in values.items():
+        if name not in ("kind", "last_confirmed"):
+            setattr(asset, name, value)
+    asset.kind = draft.kind
+    if draft.last_confirmed is not None:
+        asset.last_confirmed = draft.last_confirmed
+    asset.public_lon, asset.public_lat = public_point(draft.kind, draft.lon, draft.lat, cell_m)
+    asset.theme_rows = [AssetTheme(theme=theme.value) for theme in draft.themes]
+
+
+def _record(
+    session: orm.Session,
+    asset: Asset,
+    user_id: int | None,
+    action: Action,
+    changes: dict[str, Any],
+    reason: str = "",
+) -> None:
+    session.add(Revision(asset=asset, user_id=user_id, action=action, changes=changes, reason=reason, at=utcnow()))
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def assets_near(
+    session: orm.Session,
+    lon: float,
+    lat: float,
+    radius_m: float,
+    filters: AssetFilter = AssetFilter(),
+    limit: int = 50,
+) -> list[AssetSummary]:
+    """Return published assets within ``radius_m`` of ``(lon, lat)``, nearest first.
+
+    Distances are geodesic metres on WGS84 to each asset's public point.
+    """
+    lon, lat = check_lon_lat(lon, lat)
+    return backend_for(session).nearby(
+        session, lon, lat, check_radius(radius_m), filters, check_limit(limit)
+    )
+
+
+def assets_in_bbox(
+    session: orm.Session,
+    bbox: BBox,
+    filters: AssetFilter = AssetFilter(),
+    limit: int | None = None,
+) -> list[AssetSummary]:
+    """Return published assets whose public point lies in ``bbox``, by id."""
+    query = sa.select(*SUMMARY_COLUMNS).where(*_conditions(session, filters, bbox)).order_by(Asset.id)
+    if limit is not None:
+        query = query.limit(check_limit(limit))
+    return [summary(row) for row in session.execute(query)]
+
+
+def _conditions(
+    session: orm.Session, filters: AssetFilter, bbox: BBox | None
+) -> list[sa.ColumnElement[bool]]:
+    backend = backend_for(session)
+    conditions = published(filters)
+    if filters.words:
+        conditions.append(backend.words_match(filters.words))
+    if bbox is not None:
+        conditions.append(backend.in_bbox(bbox))
+    return conditions
+
+
+def read_layer(
+    session: orm.Session, filters: AssetFilter = AssetFilter(), bbox: BBox | None = None
+) -> gpd.GeoDataFrame:
+    """Return published assets as a GeoDataFrame in EPSG:4326, public fields only."""
+    query = sa.select(*LAYER_COLUMNS).where(*_conditions(session, filters, bbox)).order_by(Asset.id)
+    rows = session.execute(query).all()
+    names = [column.key for column in LAYER_COLUMNS]
+    frame = pd.DataFrame.from_records(rows, columns=names)
+    frame["kind"] = frame["kind"].map(lambda kind: kind.value, na_action="ignore")
+    geometry = gpd.points_from_xy(frame.pop("public_lon"), frame.pop("public_lat"), crs="EPSG:4326")
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")

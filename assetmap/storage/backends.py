@@ -1,0 +1,207 @@
+"""The one place that knows SQLite from PostGIS.
+
+Each backend answers the same spatial and text questions with the same types: which published
+assets lie in a box, which lie near a point (nearest first, with geodesic metres), and which
+match some words. Everything else in assetmap asks through ``backend_for(session)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from assetmap.domain.geo import BBox, bbox_around, distances_m
+from assetmap.domain.query import AssetFilter, AssetSummary
+from assetmap.domain.vocab import Kind, Status, Theme
+from assetmap.storage.models import Asset, AssetTheme
+
+SUMMARY_COLUMNS = (
+    Asset.id,
+    Asset.kind,
+    Asset.title,
+    Asset.themes,
+    Asset.public_lon,
+    Asset.public_lat,
+    Asset.last_confirmed,
+)
+
+
+class Backend(Protocol):
+    """What a storage backend answers; both return the same types."""
+
+    name: str
+
+    def words_match(self, words: Sequence[str]) -> sa.ColumnElement[bool]:
+        """Return a condition true for assets whose text matches every word, stemmed."""
+
+    def in_bbox(self, bbox: BBox) -> sa.ColumnElement[bool]:
+        """Return a condition true for assets whose public point lies in the box."""
+
+    def nearby(
+        self, session: orm.Session, lon: float, lat: float, radius_m: float,
+        filters: AssetFilter, limit: int,
+    ) -> list[AssetSummary]:
+        """Return up to ``limit`` matching assets within ``radius_m``, nearest first."""
+
+
+def published(filters: AssetFilter) -> list[sa.ColumnElement[bool]]:
+    """Return the conditions shared by every backend: published, of the kinds and themes."""
+    conditions: list[sa.ColumnElement[bool]] = [Asset.status == Status.PUBLISHED]
+    if filters.kinds:
+        conditions.append(Asset.kind.in_(sorted(filters.kinds)))
+    if filters.themes:
+        conditions.append(
+            sa.exists().where(
+                AssetTheme.asset_id == Asset.id,
+                AssetTheme.theme.in_(sorted(theme.value for theme in filters.themes)),
+            )
+        )
+    return conditions
+
+
+def summary(row: sa.Row, distance_m: float | None = None) -> AssetSummary:
+    """Turn a row of ``SUMMARY_COLUMNS`` into an ``AssetSummary``."""
+    return AssetSummary(
+        id=row[0],
+        kind=Kind(row[1]),
+        title=row[2],
+        themes=tuple(Theme(theme) for theme in row[3]),
+        lon=row[4],
+        lat=row[5],
+        last_confirmed=row[6],
+        distance_m=distance_m,
+    )
+
+
+class SQLiteBackend:
+    """Python's own sqlite3: an R*Tree for points and FTS5 (Porter stemming) for words."""
+
+    name = "sqlite"
+    first_box_m = 125.0
+    rtree = sa.table(
+        "asset_rtree",
+        sa.column("id"),
+        sa.column("min_lon"),
+        sa.column("max_lon"),
+        sa.column("min_lat"),
+        sa.column("max_lat"),
+    )
+    fts = sa.table("asset_fts", sa.column("rowid"), sa.column("asset_fts"))
+
+    def words_match(self, words: Sequence[str]) -> sa.ColumnElement[bool]:
+        # Each word is quoted, so FTS5 reads it as a term and never as query syntax.
+        query = " ".join('"' + word.replace('"', '""') + '"' for word in words)
+        matching = sa.select(self.fts.c.rowid).where(self.fts.c.asset_fts.op("MATCH")(query))
+        return Asset.id.in_(matching)
+
+    def in_bbox(self, bbox: BBox) -> sa.ColumnElement[bool]:
+        r = self.rtree.c
+        # The R*Tree stores 32-bit boxes rounded outwards, so "overlaps" never misses a point.
+        inside = sa.select(r.id).where(
+            r.max_lon >= bbox.min_lon, r.min_lon <= bbox.max_lon,
+            r.max_lat >= bbox.min_lat, r.min_lat <= bbox.max_lat,
+        )
+        exact = sa.and_(
+            Asset.public_lon.between(bbox.min_lon, bbox.max_lon),
+            Asset.public_lat.between(bbox.min_lat, bbox.max_lat),
+        )
+        return sa.and_(Asset.id.in_(inside), exact)
+
+    def nearby(
+        self, session: orm.Session, lon: float, lat: float, radius_m: float,
+        filters: AssetFilter, limit: int,
+    ) -> list[AssetSummary]:
+        conditions = published(filters)
+        if filters.words:
+            conditions.append(self.words_match(filters.words))
+        # Grow the box from small until it holds ``limit`` assets closer than its half-width,
+        # so a dense city reads a few dozen candidates rather than every one in the radius.
+        reach = min(self.first_box_m, radius_m)
+        while True:
+            rows, dist = self._within(session, lon, lat, reach, radius_m, conditions)
+            if reach >= radius_m or (len(dist) >= limit and dist[limit - 1] <= reach):
+                return [summary(rows[i], float(dist[i])) for i in range(min(limit, len(rows)))]
+            reach = min(reach * 2, radius_m)
+
+    def _within(
+        self, session: orm.Session, lon: float, lat: float, reach: float, radius_m: float,
+        conditions: list[sa.ColumnElement[bool]],
+    ) -> tuple[list[sa.Row], np.ndarray]:
+        box = bbox_around(lon, lat, reach)
+        r = self.rtree.c
+        query = (
+            sa.select(*SUMMARY_COLUMNS)
+            .select_from(self.rtree.join(Asset.__table__, Asset.id == r.id))
+            .where(
+                r.max_lon >= box.min_lon, r.min_lon <= box.max_lon,
+                r.max_lat >= box.min_lat, r.min_lat <= box.max_lat,
+                *conditions,
+            )
+        )
+        rows = session.execute(query).all()
+        dist = distances_m(lon, lat, [row[4] for row in rows], [row[5] for row in rows])
+        keep = np.flatnonzero(dist <= radius_m)
+        order = keep[np.lexsort((np.array([rows[i][0] for i in keep]), dist[keep]))]
+        return [rows[i] for i in order], dist[order]
+
+
+class PostGISBackend:
+    """PostgreSQL with PostGIS: a GiST-indexed geography column and a GIN-indexed tsvector."""
+
+    name = "postgresql"
+    geog = sa.literal_column("asset.geog")
+    geom = sa.literal_column("asset.geom")
+    search = sa.literal_column("asset.search")
+    # PostGIS orders ``<->`` on a sphere and measures ``ST_Distance`` on the spheroid; the two
+    # differ by well under 1%, so a candidate list is complete once its sphere distances pass
+    # the limit-th spheroid distance by this factor.
+    sphere_margin = 1.01
+
+    def words_match(self, words: Sequence[str]) -> sa.ColumnElement[bool]:
+        query = sa.func.plainto_tsquery(sa.literal_column("'english'::regconfig"), " ".join(words))
+        return self.search.op("@@")(query)
+
+    def in_bbox(self, bbox: BBox) -> sa.ColumnElement[bool]:
+        envelope = sa.func.ST_MakeEnvelope(*bbox.as_tuple(), 4326)
+        return sa.func.ST_Intersects(self.geom, envelope)
+
+    def nearby(
+        self, session: orm.Session, lon: float, lat: float, radius_m: float,
+        filters: AssetFilter, limit: int,
+    ) -> list[AssetSummary]:
+        point = sa.func.geography(sa.func.ST_SetSRID(sa.func.ST_MakePoint(lon, lat), 4326))
+        conditions = published(filters)
+        if filters.words:
+            conditions.append(self.words_match(filters.words))
+        knn = self.geog.op("<->")(point)
+        query = (
+            sa.select(*SUMMARY_COLUMNS, knn, sa.func.ST_Distance(self.geog, point))
+            .where(sa.func.ST_DWithin(self.geog, point, radius_m), *conditions)
+            .order_by(knn)
+        )
+        fetch = limit * 2 + 8
+        while True:
+            rows = session.execute(query.limit(fetch)).all()
+            ranked = sorted(rows, key=lambda row: (row[8], row[0]))
+            complete = len(rows) < fetch or (
+                len(ranked) >= limit and ranked[limit - 1][8] * self.sphere_margin <= rows[-1][7]
+            )
+            if complete:
+                return [summary(row, float(row[8])) for row in ranked[:limit]]
+            fetch *= 4
+
+
+_BACKENDS: dict[str, Backend] = {"sqlite": SQLiteBackend(), "postgresql": PostGISBackend()}
+
+
+def backend_for(session: orm.Session) -> Backend:
+    """Return the backend that answers for the database this session is bound to."""
+    name = session.get_bind().dialect.name
+    try:
+        return _BACKENDS[name]
+    except KeyError:
+        raise ValueError(f"database must be SQLite or PostgreSQL, got {name}") from None

@@ -1,0 +1,105 @@
+"""Connecting to the store: engines, sessions and migrations, on SQLite or PostGIS."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+import sqlalchemy as sa
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import event, orm
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+SUPPORTED = ("sqlite", "postgresql")
+
+
+@dataclass(frozen=True)
+class Database:
+    """An engine and the session factory bound to it."""
+
+    engine: sa.Engine
+    sessions: orm.sessionmaker[orm.Session]
+
+    def session(self) -> orm.Session:
+        """Open a new session; the caller commits or rolls back and closes it."""
+        return self.sessions()
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+
+def connect(url: str, *, busy_timeout_ms: int = 30_000, echo: bool = False) -> Database:
+    """Return a ``Database`` for ``url`` (``sqlite:///...`` or ``postgresql+psycopg://...``)."""
+    engine = sa.create_engine(url, echo=echo, **_engine_options(url))
+    if engine.dialect.name not in SUPPORTED:
+        raise ValueError(f"database must be SQLite or PostgreSQL, got {engine.dialect.name}")
+    if engine.dialect.name == "sqlite":
+        _tune_sqlite(engine, busy_timeout_ms)
+    return Database(engine, orm.sessionmaker(engine, expire_on_commit=False))
+
+
+def _engine_options(url: str) -> dict[str, object]:
+    if sa.make_url(url).get_backend_name() == "sqlite":
+        database = sa.make_url(url).database
+        if database and database != ":memory:":
+            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        return {}
+    return {"pool_pre_ping": True}
+
+
+def _tune_sqlite(engine: sa.Engine, busy_timeout_ms: int) -> None:
+    """Use WAL, wait for locks, enforce foreign keys, and take the write lock up front."""
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+        # Let SQLAlchemy, not the driver, decide when a transaction begins.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection: sa.Connection) -> None:
+        # A deferred transaction that reads and then writes can fail at once with "database is
+        # locked" if another writer committed in between; a writer asks for IMMEDIATE.
+        immediate = connection.get_execution_options().get("sqlite_immediate", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def begin_write(session: orm.Session) -> None:
+    """Start the session's transaction as a writer, so it never fails on a lock upgrade.
+
+    On SQLite this takes the write lock now (waiting for it up to the busy timeout); on
+    PostgreSQL it is an ordinary transaction. A transaction already open is left as it is.
+    """
+    if not session.in_transaction():
+        session.connection(execution_options={"sqlite_immediate": True})
+
+
+def _alembic_config(connection: sa.Connection) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(database: Database, revision: str = "head") -> None:
+    """Bring the schema up to ``revision`` (the newest by default)."""
+    with database.engine.begin() as connection:
+        command.upgrade(_alembic_config(connection), revision)
+
+
+def is_current(database: Database) -> bool:
+    """Return whether the schema is at the newest migration."""
+    with database.engine.connect() as connection:
+        current = MigrationContext.configure(connection).get_current_heads()
+        head = ScriptDirectory.from_config(_alembic_config(connection)).get_heads()
+    return set(current) == set(head)

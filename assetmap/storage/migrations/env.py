@@ -1,0 +1,35 @@
+"""Alembic environment: runs on the connection assetmap hands over, on SQLite or PostGIS."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from assetmap.storage.models import Base
+
+# Each backend builds its own spatial and text indexes; they are not in the models.
+_BACKEND_OWNED = (
+    "geog", "geom", "search", "asset_rtree", "asset_fts", "ix_asset_ge", "ix_asset_search"
+)
+
+
+def _include_object(
+    obj: object, name: str | None, type_: str, reflected: bool, compare_to: object
+) -> bool:
+    return not (reflected and compare_to is None and (name or "").startswith(_BACKEND_OWNED))
+
+
+def run_migrations() -> None:
+    connection = context.config.attributes.get("connection")
+    if connection is None:
+        raise RuntimeError("run migrations through assetmap: flask --app assetmap init-db")
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        include_object=_include_object,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations()
