@@ -64,15 +64,15 @@ class AssetDraft:
     def as_dict(self) -> dict[str, Any]:
         """Return the draft as plain JSON-ready values (enums as strings, tuples as lists)."""
         out: dict[str, Any] = {}
-        for field in dataclasses.fields(self):
-            value = getattr(self, field.name)
-            if isinstance(value, tuple):
+        for name in FIELD_NAMES:
+            value = getattr(self, name)
+            if type(value) is tuple:
                 value = [str(item) for item in value]
             elif isinstance(value, dt.date):
                 value = value.isoformat()
             elif isinstance(value, Kind):
                 value = value.value
-            out[field.name] = value
+            out[name] = value
         return out
 
 

@@ -15,7 +15,8 @@ from pyproj import Transformer
 from assetmap.domain.vocab import Kind
 
 DEFAULT_CELL_M = 400.0
-PRIVATE_FIELDS = frozenset({"lon", "lat", "contact", "contact_via_coach", "owner_id"})
+# Fields of an asset record that only its owner (and staff, where a rule allows) may see.
+PRIVATE_FIELDS = frozenset({"lon", "lat", "contact", "contact_via_coach", "owner_id", "owner"})
 
 
 def is_generalised(kind: Kind | str) -> bool:
@@ -69,5 +70,10 @@ def _utm_transformers(epsg: int) -> tuple[Transformer, Transformer]:
 
 
 def public_record(record: dict[str, object]) -> dict[str, object]:
-    """Return a copy of an asset record without the fields the public may not see."""
-    return {key: value for key, value in record.items() if key not in PRIVATE_FIELDS}
+    """Return what the public may see of an asset record: no private fields, the public point.
+
+    ``record`` holds the exact ``lon``/``lat`` and the ``public_lon``/``public_lat`` beside them.
+    """
+    public = {key: value for key, value in record.items() if key not in PRIVATE_FIELDS}
+    public["lon"], public["lat"] = public.pop("public_lon"), public.pop("public_lat")
+    return public

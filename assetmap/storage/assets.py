@@ -7,11 +7,13 @@ nothing of the change remains). Every write records a revision in the same trans
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+import itertools
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -19,7 +21,7 @@ from sqlalchemy import orm
 from assetmap.domain.assets import FIELD_NAMES, AssetDraft, apply_changes, diff, validate_asset
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.geo import BBox, check_lon_lat
-from assetmap.domain.privacy import public_point
+from assetmap.domain.privacy import generalise_points, is_generalised, public_point
 from assetmap.domain.query import AssetFilter, AssetSummary, check_limit, check_radius
 from assetmap.domain.vocab import Action, Status
 from assetmap.storage.backends import SUMMARY_COLUMNS, backend_for, published, summary
@@ -53,6 +55,21 @@ def _require(session: orm.Session, asset_id: int) -> Asset:
     if asset is None:
         raise AssetNotFound(asset_id)
     return asset
+
+
+def record_of(asset: Asset) -> dict[str, Any]:
+    """Return everything stored of an asset as plain values, private fields included."""
+    record: dict[str, Any] = {"id": asset.id, **draft_of(asset).as_dict()}
+    record.update(
+        public_lon=asset.public_lon,
+        public_lat=asset.public_lat,
+        owner_id=asset.owner_id,
+        status=asset.status.value,
+        hidden_reason=asset.hidden_reason,
+        created_at=asset.created_at.isoformat(),
+        updated_at=asset.updated_at.isoformat(),
+    )
+    return record
 
 
 def draft_of(asset: Asset) -> AssetDraft:
@@ -132,6 +149,89 @@ def withdraw_asset(
         asset.updated_at = utcnow()
         session.flush()
     return asset
+
+
+def add_assets(
+    session: orm.Session,
+    drafts: Iterable[AssetDraft],
+    *,
+    owner_id: int | None,
+    cell_m: float,
+    batch_size: int = 5000,
+) -> int:
+    """Store many new published assets in batches, each with its creation revision.
+
+    For imports and loads: the same rows ``add_asset`` writes, without building an object per
+    asset. Returns how many were added; the caller commits.
+    """
+    begin_write(session)
+    added = 0
+    iterator = iter(drafts)
+    while batch := tuple(itertools.islice(iterator, batch_size)):
+        _insert_batch(session, batch, owner_id, cell_m)
+        added += len(batch)
+    return added
+
+
+def _insert_batch(
+    session: orm.Session, drafts: Sequence[AssetDraft], owner_id: int | None, cell_m: float
+) -> None:
+    now = utcnow()
+    today = now.date()
+    ids = backend_for(session).next_ids(session, len(drafts))
+    rows = [_row(asset_id, draft, owner_id, now, today) for asset_id, draft in zip(ids, drafts, strict=True)]
+    _generalise_rows(rows, drafts, cell_m)
+    session.execute(sa.insert(Asset.__table__), rows)
+    session.execute(
+        sa.insert(AssetTheme.__table__),
+        [{"asset_id": row["id"], "theme": theme} for row in rows for theme in row["themes"]],
+    )
+    session.execute(
+        sa.insert(Revision.__table__),
+        [
+            {"asset_id": row["id"], "user_id": owner_id, "action": Action.CREATE.value, "at": now,
+             "changes": {k: [None, v] for k, v in row.pop("_draft").items() if _is_set(v)},
+             "reason": ""}
+            for row in rows
+        ],
+    )
+
+
+def _generalise_rows(rows: list[dict[str, Any]], drafts: Sequence[AssetDraft], cell_m: float) -> None:
+    index = [i for i, draft in enumerate(drafts) if is_generalised(draft.kind)]
+    if not index:
+        return
+    lons, lats = generalise_points(
+        np.array([drafts[i].lon for i in index]), np.array([drafts[i].lat for i in index]), cell_m
+    )
+    for i, lon, lat in zip(index, lons.tolist(), lats.tolist(), strict=True):
+        rows[i]["public_lon"], rows[i]["public_lat"] = lon, lat
+
+
+def _row(
+    asset_id: int, draft: AssetDraft, owner_id: int | None, now: dt.datetime, today: dt.date
+) -> dict[str, Any]:
+    values = draft.as_dict()
+    if values["last_confirmed"] is None:
+        values["last_confirmed"] = today.isoformat()
+    row = dict(values)
+    row.update(
+        id=asset_id,
+        last_confirmed=draft.last_confirmed or today,
+        public_lon=draft.lon,
+        public_lat=draft.lat,
+        owner_id=owner_id,
+        status=Status.PUBLISHED.value,
+        hidden_reason="",
+        created_at=now,
+        updated_at=now,
+        _draft=values,
+    )
+    return row
+
+
+def _is_set(value: Any) -> bool:
+    return value not in (None, "", [], False)
 
 
 def _confirmed(draft: AssetDraft, today: dt.date) -> AssetDraft:

@@ -35,6 +35,9 @@ class Backend(Protocol):
 
     name: str
 
+    def next_ids(self, session: orm.Session, count: int) -> list[int]:
+        """Reserve ``count`` new asset ids for a bulk insert in this transaction."""
+
     def words_match(self, words: Sequence[str]) -> sa.ColumnElement[bool]:
         """Return a condition true for assets whose text matches every word, stemmed."""
 
@@ -91,6 +94,11 @@ class SQLiteBackend:
         sa.column("max_lat"),
     )
     fts = sa.table("asset_fts", sa.column("rowid"), sa.column("asset_fts"))
+
+    def next_ids(self, session: orm.Session, count: int) -> list[int]:
+        # Safe because a writing transaction on SQLite holds the database's only write lock.
+        start = session.scalar(sa.select(sa.func.coalesce(sa.func.max(Asset.id), 0))) + 1
+        return list(range(start, start + count))
 
     def words_match(self, words: Sequence[str]) -> sa.ColumnElement[bool]:
         # Each word is quoted, so FTS5 reads it as a term and never as query syntax.
@@ -160,6 +168,10 @@ class PostGISBackend:
     # differ by well under 1%, so a candidate list is complete once its sphere distances pass
     # the limit-th spheroid distance by this factor.
     sphere_margin = 1.01
+
+    def next_ids(self, session: orm.Session, count: int) -> list[int]:
+        sequence = sa.func.nextval(sa.func.pg_get_serial_sequence("asset", "id"))
+        return list(session.scalars(sa.select(sequence).select_from(sa.func.generate_series(1, count))))
 
     def words_match(self, words: Sequence[str]) -> sa.ColumnElement[bool]:
         query = sa.func.plainto_tsquery(sa.literal_column("'english'::regconfig"), " ".join(words))

@@ -6,6 +6,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+import orjson
 import sqlalchemy as sa
 from alembic import command
 from alembic.config import Config
@@ -35,12 +36,18 @@ class Database:
 
 def connect(url: str, *, busy_timeout_ms: int = 30_000, echo: bool = False) -> Database:
     """Return a ``Database`` for ``url`` (``sqlite:///...`` or ``postgresql+psycopg://...``)."""
-    engine = sa.create_engine(url, echo=echo, **_engine_options(url))
+    engine = sa.create_engine(
+        url, echo=echo, json_serializer=_dumps, json_deserializer=orjson.loads, **_engine_options(url)
+    )
     if engine.dialect.name not in SUPPORTED:
         raise ValueError(f"database must be SQLite or PostgreSQL, got {engine.dialect.name}")
     if engine.dialect.name == "sqlite":
         _tune_sqlite(engine, busy_timeout_ms)
     return Database(engine, orm.sessionmaker(engine, expire_on_commit=False))
+
+
+def _dumps(value: object) -> str:
+    return orjson.dumps(value).decode()
 
 
 def _engine_options(url: str) -> dict[str, object]:

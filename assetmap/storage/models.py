@@ -95,7 +95,6 @@ class Asset(Base):
             name="public_location",
         ),
         sa.CheckConstraint("status <> 'hidden' OR hidden_reason <> ''", name="hidden_reason"),
-        sa.Index("ix_asset_status_kind", "status", "kind"),
         sa.Index("ix_asset_updated_at", "updated_at"),
     )
 

@@ -75,7 +75,6 @@ def upgrade() -> None:
         ),
     )
     op.create_index("ix_asset_owner_id", "asset", ["owner_id"])
-    op.create_index("ix_asset_status_kind", "asset", ["status", "kind"])
     op.create_index("ix_asset_updated_at", "asset", ["updated_at"])
     op.create_table(
         "asset_theme",
