@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from assetmap import cli, config
     from assetmap.web import db, errors, pages
 
-    app = Flask(__name__, instance_relative_config=True, template_folder=str(_templates()))
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("ASSETMAP_INSTANCE_PATH") or None,
+        instance_relative_config=True,
+        template_folder=str(_templates()),
+    )
     config.load(app, test_config)
     db.init_app(app)
     errors.init_app(app)

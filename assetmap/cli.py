@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 import sqlalchemy as sa
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from assetmap.config import area_bbox
 from assetmap.domain.errors import ValidationError
@@ -18,10 +19,13 @@ from assetmap.web import db
 
 
 def _fail(exc: ValidationError) -> click.ClickException:
-    return click.ClickException("; ".join(f"{field}: {reason}" for field, reason in exc.errors.items()))
+    return click.ClickException(
+        "; ".join(f"{field}: {reason}" for field, reason in exc.errors.items())
+    )
 
 
 @click.command("init-db")
+@with_appcontext
 def init_db() -> None:
     """Create the database, or bring its schema up to date."""
     storage_db.upgrade(db.database())
@@ -29,6 +33,7 @@ def init_db() -> None:
 
 
 @click.command("seed-demo")
+@with_appcontext
 @click.option("--folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
 def seed_demo(folder: Path | None) -> None:
     """Load the demo neighbourhood's users and strengths (once)."""
@@ -40,10 +45,14 @@ def seed_demo(folder: Path | None) -> None:
     with database.session() as session:
         present = session.scalar(sa.select(sa.func.count()).select_from(Asset))
         if present:
-            click.echo(f"The register already holds {present} assets; the demo was not loaded again.")
+            click.echo(
+                f"The register already holds {present} assets; the demo was not loaded again."
+            )
             return
         try:
-            loaded = load_demo(session, folder, cell_m=config["PRIVACY_CELL_M"], area=area_bbox(config))
+            loaded = load_demo(
+                session, folder, cell_m=config["PRIVACY_CELL_M"], area=area_bbox(config)
+            )
         except ValidationError as exc:
             raise _fail(exc) from None
         session.commit()
@@ -51,8 +60,11 @@ def seed_demo(folder: Path | None) -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("email")
-@click.option("--role", default="resident", show_default=True, help="resident, coach, planner or admin")
+@click.option(
+    "--role", default="resident", show_default=True, help="resident, coach, planner or admin"
+)
 @click.option("--name", "display_name", default="", help="the name shown to the person")
 def create_user(email: str, role: str, display_name: str) -> None:
     """Add a user with a role."""

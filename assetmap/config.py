@@ -19,6 +19,8 @@ DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": "",
     # How long a SQLite writer waits for the lock before giving up, in milliseconds.
     "SQLITE_BUSY_TIMEOUT_MS": 30_000,
+    # SQLite's page cache per connection, in MiB.
+    "SQLITE_CACHE_MB": 64,
     # Side of the grid cell a skill's public point is snapped to, in metres.
     "PRIVACY_CELL_M": 400.0,
     # The area assets must lie in, "minlon,minlat,maxlon,maxlat" (EPSG:4326); empty: anywhere.
@@ -47,7 +49,9 @@ def check(config: dict[str, Any]) -> None:
     """Refuse to start with an option that cannot work, naming it."""
     cell = config["PRIVACY_CELL_M"]
     if isinstance(cell, bool) or not isinstance(cell, int | float) or cell <= 0:
-        raise ValueError(f"ASSETMAP_PRIVACY_CELL_M must be a positive number of metres, got {cell!r}")
+        raise ValueError(
+            f"ASSETMAP_PRIVACY_CELL_M must be a positive number of metres, got {cell!r}"
+        )
     area_bbox(config)
 
 

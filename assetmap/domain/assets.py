@@ -12,6 +12,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import orjson
+
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.geo import BBox, check_lon_lat
 from assetmap.domain.vocab import Kind, ShareMode, Theme
@@ -62,18 +64,8 @@ class AssetDraft:
     facilities: tuple[str, ...] = ()
 
     def as_dict(self) -> dict[str, Any]:
-        """Return the draft as plain JSON-ready values (enums as strings, tuples as lists)."""
-        out: dict[str, Any] = {}
-        for name in FIELD_NAMES:
-            value = getattr(self, name)
-            if type(value) is tuple:
-                value = [str(item) for item in value]
-            elif isinstance(value, dt.date):
-                value = value.isoformat()
-            elif isinstance(value, Kind):
-                value = value.value
-            out[name] = value
-        return out
+        """Return the draft as plain JSON values: enums as strings, tuples as lists, ISO dates."""
+        return orjson.loads(orjson.dumps(self))
 
 
 FIELD_NAMES = tuple(field.name for field in dataclasses.fields(AssetDraft))
@@ -115,14 +107,20 @@ def apply_changes(
 
 def diff(old: AssetDraft | None, new: AssetDraft | None) -> dict[str, list[Any]]:
     """Return ``{field: [old, new]}`` for every field that differs between two drafts."""
-    before = old.as_dict() if old else {}
+    if old is None:
+        return creation(new.as_dict()) if new else {}
+    before = old.as_dict()
     after = new.as_dict() if new else {}
     return {
         name: [before.get(name), after.get(name)]
         for name in FIELD_NAMES
         if before.get(name) != after.get(name)
-        and (old is not None or _is_set(after.get(name)))
     }
+
+
+def creation(values: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Return what a creation revision records: ``[None, value]`` for every field that is set."""
+    return {name: [None, value] for name, value in values.items() if _is_set(value)}
 
 
 def _check(errors: dict[str, str], name: str, fn: Any) -> Any:

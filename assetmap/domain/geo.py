@@ -62,7 +62,9 @@ class BBox:
         parts = text.split(",")
         if len(parts) != 4:
             raise ValueError(f"expected minlon,minlat,maxlon,maxlat, got {text!r}")
-        numbers = [_finite(part.strip(), name) for part, name in zip(parts, _BBOX_NAMES, strict=True)]
+        numbers = [
+            _finite(part.strip(), name) for part, name in zip(parts, _BBOX_NAMES, strict=True)
+        ]
         return cls(*numbers)
 
     def contains(self, lon: float, lat: float) -> bool:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import enum
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from assetmap.domain.vocab import Kind, Theme
 
@@ -38,7 +40,7 @@ class AssetFilter:
         )
 
 
-def _members(enum_cls: type, values: Iterable[str], name: str) -> list:
+def _members(enum_cls: type[enum.StrEnum], values: Iterable[str], name: str) -> list[Any]:
     out = []
     for value in values:
         for part in str(value).split(","):
@@ -48,7 +50,9 @@ def _members(enum_cls: type, values: Iterable[str], name: str) -> list:
                 out.append(enum_cls(part.strip()))
             except ValueError:
                 choices = ", ".join(member.value for member in enum_cls)
-                raise ValueError(f"{name} {part.strip()!r} is unknown; choose from {choices}") from None
+                raise ValueError(
+                    f"{name} {part.strip()!r} is unknown; choose from {choices}"
+                ) from None
     return out
 
 
@@ -63,7 +67,9 @@ def check_radius(radius_m: float) -> float:
     """Return the radius as a float, or raise ValueError if it is not in 0..RADIUS_MAX_M."""
     radius = float(radius_m)
     if not 0 < radius <= RADIUS_MAX_M:
-        raise ValueError(f"radius must be more than 0 and at most {RADIUS_MAX_M:.0f} metres, got {radius_m}")
+        raise ValueError(
+            f"radius must be more than 0 and at most {RADIUS_MAX_M:.0f} metres, got {radius_m}"
+        )
     return radius
 
 

@@ -14,7 +14,10 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def check_email(email: str) -> str:
-    """Return the address trimmed and with its domain lowercased, or raise ValueError."""
+    """Return the address trimmed and lowercased, or raise ValueError.
+
+    Mail systems in practice ignore case, so one person cannot hold two accounts by it.
+    """
     email = (email or "").strip()
     if not email:
         raise ValueError("must not be empty")
@@ -22,8 +25,7 @@ def check_email(email: str) -> str:
         raise ValueError(f"must be at most {EMAIL_MAX} characters, got {len(email)}")
     if not _EMAIL.match(email):
         raise ValueError(f"is not an email address: {email!r}")
-    local, _, domain = email.rpartition("@")
-    return f"{local}@{domain.lower()}"
+    return email.lower()
 
 
 def check_user(email: str, role: str, display_name: str = "") -> tuple[str, Role, str]:

@@ -50,7 +50,9 @@ def load_demo(
         try:
             draft = validate_asset({**raw, "lon": lon, "lat": lat}, area=area)
         except ValidationError as exc:
-            raise ValidationError({f"feature {number}.{k}": v for k, v in exc.errors.items()}) from None
+            raise ValidationError(
+                {f"feature {number}.{k}": v for k, v in exc.errors.items()}
+            ) from None
         store.add_asset(session, draft, owner_id=owners.get(owner), cell_m=cell_m)
     return DemoLoad(users=new_users, assets=len(features))
 

@@ -14,11 +14,19 @@ from typing import Any
 
 import geopandas as gpd
 import numpy as np
+import orjson
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from assetmap.domain.assets import FIELD_NAMES, AssetDraft, apply_changes, diff, validate_asset
+from assetmap.domain.assets import (
+    FIELD_NAMES,
+    AssetDraft,
+    apply_changes,
+    creation,
+    diff,
+    validate_asset,
+)
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.geo import BBox, check_lon_lat
 from assetmap.domain.privacy import generalise_points, is_generalised, public_point
@@ -30,11 +38,28 @@ from assetmap.storage.models import Asset, AssetTheme, Revision, utcnow
 
 # Public fields of a layer, in the order a GeoDataFrame shows them.
 LAYER_COLUMNS = (
-    Asset.id, Asset.kind, Asset.title, Asset.description, Asset.themes, Asset.tags,
-    Asset.availability, Asset.accessibility, Asset.share_modes, Asset.meeting_pattern,
-    Asset.welcomes_new_members, Asset.opening_times, Asset.capacity, Asset.facilities,
-    Asset.last_confirmed, Asset.updated_at, Asset.public_lon, Asset.public_lat,
+    Asset.id,
+    Asset.kind,
+    Asset.title,
+    Asset.description,
+    Asset.themes,
+    Asset.tags,
+    Asset.availability,
+    Asset.accessibility,
+    Asset.share_modes,
+    Asset.meeting_pattern,
+    Asset.welcomes_new_members,
+    Asset.opening_times,
+    Asset.capacity,
+    Asset.facilities,
+    Asset.last_confirmed,
+    Asset.updated_at,
+    Asset.public_lon,
+    Asset.public_lat,
 )
+
+
+EVERYTHING = AssetFilter()
 
 
 class AssetNotFound(LookupError):
@@ -51,7 +76,9 @@ def get_asset(session: orm.Session, asset_id: int) -> Asset | None:
 
 
 def _require(session: orm.Session, asset_id: int) -> Asset:
-    asset = session.get(Asset, asset_id, with_for_update=session.get_bind().dialect.name != "sqlite")
+    asset = session.get(
+        Asset, asset_id, with_for_update=session.get_bind().dialect.name != "sqlite"
+    )
     if asset is None:
         raise AssetNotFound(asset_id)
     return asset
@@ -130,7 +157,13 @@ def confirm_asset(
     begin_write(session)
     asset = _require(session, asset_id)
     today = today or utcnow().date()
-    _record(session, asset, by, Action.CONFIRM, {"last_confirmed": [_iso(asset.last_confirmed), today.isoformat()]})
+    _record(
+        session,
+        asset,
+        by,
+        Action.CONFIRM,
+        {"last_confirmed": [_iso(asset.last_confirmed), today.isoformat()]},
+    )
     asset.last_confirmed = today
     asset.updated_at = utcnow()
     session.flush()
@@ -144,7 +177,14 @@ def withdraw_asset(
     begin_write(session)
     asset = _require(session, asset_id)
     if asset.status is not Status.WITHDRAWN:
-        _record(session, asset, by, Action.WITHDRAW, {"status": [asset.status.value, "withdrawn"]}, reason)
+        _record(
+            session,
+            asset,
+            by,
+            Action.WITHDRAW,
+            {"status": [asset.status.value, "withdrawn"]},
+            reason,
+        )
         asset.status = Status.WITHDRAWN
         asset.updated_at = utcnow()
         session.flush()
@@ -173,65 +213,121 @@ def add_assets(
     return added
 
 
+# Columns of a bulk-inserted asset row, in the order ``_asset_row`` builds them.
+BULK_ASSET_COLUMNS = (
+    "id",
+    "kind",
+    "title",
+    "description",
+    "themes",
+    "tags",
+    "lon",
+    "lat",
+    "public_lon",
+    "public_lat",
+    "availability",
+    "accessibility",
+    "contact",
+    "contact_via_coach",
+    "owner_id",
+    "status",
+    "hidden_reason",
+    "created_at",
+    "updated_at",
+    "last_confirmed",
+    "share_modes",
+    "meeting_pattern",
+    "welcomes_new_members",
+    "opening_times",
+    "capacity",
+    "facilities",
+)
+_JSON_FIELDS = frozenset({"themes", "tags", "share_modes", "facilities"})
+
+
 def _insert_batch(
     session: orm.Session, drafts: Sequence[AssetDraft], owner_id: int | None, cell_m: float
 ) -> None:
+    backend = backend_for(session)
     now = utcnow()
-    today = now.date()
-    ids = backend_for(session).next_ids(session, len(drafts))
-    rows = [_row(asset_id, draft, owner_id, now, today) for asset_id, draft in zip(ids, drafts, strict=True)]
-    _generalise_rows(rows, drafts, cell_m)
-    session.execute(sa.insert(Asset.__table__), rows)
-    session.execute(
-        sa.insert(AssetTheme.__table__),
-        [{"asset_id": row["id"], "theme": theme} for row in rows for theme in row["themes"]],
-    )
-    session.execute(
-        sa.insert(Revision.__table__),
-        [
-            {"asset_id": row["id"], "user_id": owner_id, "action": Action.CREATE.value, "at": now,
-             "changes": {k: [None, v] for k, v in row.pop("_draft").items() if _is_set(v)},
-             "reason": ""}
-            for row in rows
-        ],
+    ids = backend.next_ids(session, len(drafts))
+    public = _public_points(drafts, cell_m)
+    values = [draft.as_dict() for draft in drafts]
+    for value in values:
+        value["last_confirmed"] = value["last_confirmed"] or now.date().isoformat()
+    rows = [
+        _asset_row(asset_id, value, point, owner_id, now)
+        for asset_id, value, point in zip(ids, values, public, strict=True)
+    ]
+    backend.bulk_insert(session, "asset", BULK_ASSET_COLUMNS, rows)
+    backend.index_assets(session, ids[0], ids[-1])
+    themes = [
+        (asset_id, theme)
+        for asset_id, value in zip(ids, values, strict=True)
+        for theme in dict.fromkeys(value["themes"])
+    ]
+    backend.bulk_insert(session, "asset_theme", ("asset_id", "theme"), themes)
+    revisions = [
+        (asset_id, owner_id, Action.CREATE.value, now, _created(value), "")
+        for asset_id, value in zip(ids, values, strict=True)
+    ]
+    backend.bulk_insert(
+        session, "revision", ("asset_id", "user_id", "action", "at", "changes", "reason"), revisions
     )
 
 
-def _generalise_rows(rows: list[dict[str, Any]], drafts: Sequence[AssetDraft], cell_m: float) -> None:
+def _public_points(drafts: Sequence[AssetDraft], cell_m: float) -> list[tuple[float, float]]:
+    points = [(draft.lon, draft.lat) for draft in drafts]
     index = [i for i, draft in enumerate(drafts) if is_generalised(draft.kind)]
-    if not index:
-        return
-    lons, lats = generalise_points(
-        np.array([drafts[i].lon for i in index]), np.array([drafts[i].lat for i in index]), cell_m
+    if index:
+        lons, lats = generalise_points(
+            np.array([points[i][0] for i in index]), np.array([points[i][1] for i in index]), cell_m
+        )
+        for i, lon, lat in zip(index, lons.tolist(), lats.tolist(), strict=True):
+            points[i] = (lon, lat)
+    return points
+
+
+def _asset_row(
+    asset_id: int,
+    value: dict[str, Any],
+    point: tuple[float, float],
+    owner_id: int | None,
+    now: dt.datetime,
+) -> tuple[Any, ...]:
+    json = {name: orjson.dumps(value[name]).decode() for name in _JSON_FIELDS}
+    return (
+        asset_id,
+        value["kind"],
+        value["title"],
+        value["description"],
+        json["themes"],
+        json["tags"],
+        value["lon"],
+        value["lat"],
+        point[0],
+        point[1],
+        value["availability"],
+        value["accessibility"],
+        value["contact"],
+        value["contact_via_coach"],
+        owner_id,
+        Status.PUBLISHED.value,
+        "",
+        now,
+        now,
+        dt.date.fromisoformat(value["last_confirmed"]),
+        json["share_modes"],
+        value["meeting_pattern"],
+        value["welcomes_new_members"],
+        value["opening_times"],
+        value["capacity"],
+        json["facilities"],
     )
-    for i, lon, lat in zip(index, lons.tolist(), lats.tolist(), strict=True):
-        rows[i]["public_lon"], rows[i]["public_lat"] = lon, lat
 
 
-def _row(
-    asset_id: int, draft: AssetDraft, owner_id: int | None, now: dt.datetime, today: dt.date
-) -> dict[str, Any]:
-    values = draft.as_dict()
-    if values["last_confirmed"] is None:
-        values["last_confirmed"] = today.isoformat()
-    row = dict(values)
-    row.update(
-        id=asset_id,
-        last_confirmed=draft.last_confirmed or today,
-        public_lon=draft.lon,
-        public_lat=draft.lat,
-        owner_id=owner_id,
-        status=Status.PUBLISHED.value,
-        hidden_reason="",
-        created_at=now,
-        updated_at=now,
-        _draft=values,
-    )
-    return row
-
-
-def _is_set(value: Any) -> bool:
-    return value not in (None, "", [], False)
+def _created(value: dict[str, Any]) -> str:
+    return orjson.dumps(creation(value)).decode()
 
 
 def _confirmed(draft: AssetDraft, today: dt.date) -> AssetDraft:
@@ -249,7 +345,7 @@ def _fill(asset: Asset, draft: AssetDraft, cell_m: float) -> None:
     if draft.last_confirmed is not None:
         asset.last_confirmed = draft.last_confirmed
     asset.public_lon, asset.public_lat = public_point(draft.kind, draft.lon, draft.lat, cell_m)
-    asset.theme_rows = [AssetTheme(theme=theme.value) for theme in draft.themes]
+    asset.theme_rows = [AssetTheme(theme=theme.value) for theme in dict.fromkeys(draft.themes)]
 
 
 def _record(
@@ -260,7 +356,11 @@ def _record(
     changes: dict[str, Any],
     reason: str = "",
 ) -> None:
-    session.add(Revision(asset=asset, user_id=user_id, action=action, changes=changes, reason=reason, at=utcnow()))
+    session.add(
+        Revision(
+            asset=asset, user_id=user_id, action=action, changes=changes, reason=reason, at=utcnow()
+        )
+    )
 
 
 def _iso(value: dt.date | None) -> str | None:
@@ -272,7 +372,7 @@ def assets_near(
     lon: float,
     lat: float,
     radius_m: float,
-    filters: AssetFilter = AssetFilter(),
+    filters: AssetFilter = EVERYTHING,
     limit: int = 50,
 ) -> list[AssetSummary]:
     """Return published assets within ``radius_m`` of ``(lon, lat)``, nearest first.
@@ -288,11 +388,13 @@ def assets_near(
 def assets_in_bbox(
     session: orm.Session,
     bbox: BBox,
-    filters: AssetFilter = AssetFilter(),
+    filters: AssetFilter = EVERYTHING,
     limit: int | None = None,
 ) -> list[AssetSummary]:
     """Return published assets whose public point lies in ``bbox``, by id."""
-    query = sa.select(*SUMMARY_COLUMNS).where(*_conditions(session, filters, bbox)).order_by(Asset.id)
+    query = (
+        sa.select(*SUMMARY_COLUMNS).where(*_conditions(session, filters, bbox)).order_by(Asset.id)
+    )
     if limit is not None:
         query = query.limit(check_limit(limit))
     return [summary(row) for row in session.execute(query)]
@@ -311,7 +413,7 @@ def _conditions(
 
 
 def read_layer(
-    session: orm.Session, filters: AssetFilter = AssetFilter(), bbox: BBox | None = None
+    session: orm.Session, filters: AssetFilter = EVERYTHING, bbox: BBox | None = None
 ) -> gpd.GeoDataFrame:
     """Return published assets as a GeoDataFrame in EPSG:4326, public fields only."""
     query = sa.select(*LAYER_COLUMNS).where(*_conditions(session, filters, bbox)).order_by(Asset.id)

@@ -7,8 +7,9 @@ match some words. Everything else in assetmap asks through ``backend_for(session
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import sqlalchemy as sa
@@ -38,6 +39,14 @@ class Backend(Protocol):
     def next_ids(self, session: orm.Session, count: int) -> list[int]:
         """Reserve ``count`` new asset ids for a bulk insert in this transaction."""
 
+    def bulk_insert(
+        self, session: orm.Session, table: str, columns: Sequence[str], rows: list[tuple]
+    ) -> None:
+        """Insert many rows of Python values (JSON already serialised) into ``table``."""
+
+    def index_assets(self, session: orm.Session, first_id: int, last_id: int) -> None:
+        """Bring the spatial and text indexes up to date with bulk-inserted asset ids."""
+
     def words_match(self, words: Sequence[str]) -> sa.ColumnElement[bool]:
         """Return a condition true for assets whose text matches every word, stemmed."""
 
@@ -45,8 +54,13 @@ class Backend(Protocol):
         """Return a condition true for assets whose public point lies in the box."""
 
     def nearby(
-        self, session: orm.Session, lon: float, lat: float, radius_m: float,
-        filters: AssetFilter, limit: int,
+        self,
+        session: orm.Session,
+        lon: float,
+        lat: float,
+        radius_m: float,
+        filters: AssetFilter,
+        limit: int,
     ) -> list[AssetSummary]:
         """Return up to ``limit`` matching assets within ``radius_m``, nearest first."""
 
@@ -80,6 +94,32 @@ def summary(row: sa.Row, distance_m: float | None = None) -> AssetSummary:
     )
 
 
+def _sqlite_rows(rows: list[tuple]) -> list[tuple]:
+    """Write dates and times as SQLAlchemy's SQLite types store them (UTC, without a zone)."""
+    if not rows:
+        return rows
+    dated = [i for i, value in enumerate(rows[0]) if isinstance(value, dt.date)]
+    if not dated:
+        return rows
+    cache: dict[dt.date, str] = {}
+    out = []
+    for row in rows:
+        values = list(row)
+        for i in dated:
+            value = values[i]
+            if value not in cache:
+                cache[value] = _sqlite_date(value)
+            values[i] = cache[value]
+        out.append(tuple(values))
+    return out
+
+
+def _sqlite_date(value: dt.date) -> str:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value.isoformat()
+
+
 class SQLiteBackend:
     """Python's own sqlite3: an R*Tree for points and FTS5 (Porter stemming) for words."""
 
@@ -95,10 +135,31 @@ class SQLiteBackend:
     )
     fts = sa.table("asset_fts", sa.column("rowid"), sa.column("asset_fts"))
 
+    def bulk_insert(
+        self, session: orm.Session, table: str, columns: Sequence[str], rows: list[tuple]
+    ) -> None:
+        connection = session.connection()
+        if table == "asset":
+            connection.exec_driver_sql("INSERT OR IGNORE INTO asset_index_pause VALUES (1)")
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        connection.exec_driver_sql(sql, _sqlite_rows(rows))
+        if table == "asset":
+            connection.exec_driver_sql("DELETE FROM asset_index_pause")
+
+    def index_assets(self, session: orm.Session, first_id: int, last_id: int) -> None:
+        connection = session.connection()
+        for statement in (
+            "INSERT INTO asset_rtree SELECT id, public_lon, public_lon, public_lat, public_lat "
+            "FROM asset WHERE id BETWEEN ? AND ?",
+            "INSERT INTO asset_fts(rowid, title, description, tags) "
+            "SELECT id, title, description, tags FROM asset WHERE id BETWEEN ? AND ?",
+        ):
+            connection.exec_driver_sql(statement, (first_id, last_id))
+
     def next_ids(self, session: orm.Session, count: int) -> list[int]:
         # Safe because a writing transaction on SQLite holds the database's only write lock.
-        start = session.scalar(sa.select(sa.func.coalesce(sa.func.max(Asset.id), 0))) + 1
-        return list(range(start, start + count))
+        last = session.scalar(sa.select(sa.func.coalesce(sa.func.max(Asset.id), 0))) or 0
+        return list(range(last + 1, last + 1 + count))
 
     def words_match(self, words: Sequence[str]) -> sa.ColumnElement[bool]:
         # Each word is quoted, so FTS5 reads it as a term and never as query syntax.
@@ -110,8 +171,10 @@ class SQLiteBackend:
         r = self.rtree.c
         # The R*Tree stores 32-bit boxes rounded outwards, so "overlaps" never misses a point.
         inside = sa.select(r.id).where(
-            r.max_lon >= bbox.min_lon, r.min_lon <= bbox.max_lon,
-            r.max_lat >= bbox.min_lat, r.min_lat <= bbox.max_lat,
+            r.max_lon >= bbox.min_lon,
+            r.min_lon <= bbox.max_lon,
+            r.max_lat >= bbox.min_lat,
+            r.min_lat <= bbox.max_lat,
         )
         exact = sa.and_(
             Asset.public_lon.between(bbox.min_lon, bbox.max_lon),
@@ -120,8 +183,13 @@ class SQLiteBackend:
         return sa.and_(Asset.id.in_(inside), exact)
 
     def nearby(
-        self, session: orm.Session, lon: float, lat: float, radius_m: float,
-        filters: AssetFilter, limit: int,
+        self,
+        session: orm.Session,
+        lon: float,
+        lat: float,
+        radius_m: float,
+        filters: AssetFilter,
+        limit: int,
     ) -> list[AssetSummary]:
         conditions = published(filters)
         if filters.words:
@@ -136,7 +204,12 @@ class SQLiteBackend:
             reach = min(reach * 2, radius_m)
 
     def _within(
-        self, session: orm.Session, lon: float, lat: float, reach: float, radius_m: float,
+        self,
+        session: orm.Session,
+        lon: float,
+        lat: float,
+        reach: float,
+        radius_m: float,
         conditions: list[sa.ColumnElement[bool]],
     ) -> tuple[list[sa.Row], np.ndarray]:
         box = bbox_around(lon, lat, reach)
@@ -145,33 +218,52 @@ class SQLiteBackend:
             sa.select(*SUMMARY_COLUMNS)
             .select_from(self.rtree.join(Asset.__table__, Asset.id == r.id))
             .where(
-                r.max_lon >= box.min_lon, r.min_lon <= box.max_lon,
-                r.max_lat >= box.min_lat, r.min_lat <= box.max_lat,
+                r.max_lon >= box.min_lon,
+                r.min_lon <= box.max_lon,
+                r.max_lat >= box.min_lat,
+                r.min_lat <= box.max_lat,
                 *conditions,
             )
         )
-        rows = session.execute(query).all()
-        dist = distances_m(lon, lat, [row[4] for row in rows], [row[5] for row in rows])
+        rows = list(session.execute(query))
+        lons = np.fromiter((row[4] for row in rows), float, len(rows))
+        lats = np.fromiter((row[5] for row in rows), float, len(rows))
+        dist = distances_m(lon, lat, lons, lats)
         keep = np.flatnonzero(dist <= radius_m)
         order = keep[np.lexsort((np.array([rows[i][0] for i in keep]), dist[keep]))]
-        return [rows[i] for i in order], dist[order]
+        return [rows[int(i)] for i in order], dist[order]
 
 
 class PostGISBackend:
     """PostgreSQL with PostGIS: a GiST-indexed geography column and a GIN-indexed tsvector."""
 
     name = "postgresql"
-    geog = sa.literal_column("asset.geog")
-    geom = sa.literal_column("asset.geom")
-    search = sa.literal_column("asset.search")
+    geog: sa.ColumnElement[Any] = sa.literal_column("asset.geog")
+    geom: sa.ColumnElement[Any] = sa.literal_column("asset.geom")
+    search: sa.ColumnElement[Any] = sa.literal_column("asset.search")
     # PostGIS orders ``<->`` on a sphere and measures ``ST_Distance`` on the spheroid; the two
     # differ by well under 1%, so a candidate list is complete once its sphere distances pass
     # the limit-th spheroid distance by this factor.
     sphere_margin = 1.01
 
+    def bulk_insert(
+        self, session: orm.Session, table: str, columns: Sequence[str], rows: list[tuple]
+    ) -> None:
+        driver = session.connection().connection.driver_connection
+        assert driver is not None, "a PostgreSQL session always has a driver connection"
+        cursor = driver.cursor()
+        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+
+    def index_assets(self, session: orm.Session, first_id: int, last_id: int) -> None:
+        """Nothing to do: generated columns and their indexes follow every row as it is written."""
+
     def next_ids(self, session: orm.Session, count: int) -> list[int]:
         sequence = sa.func.nextval(sa.func.pg_get_serial_sequence("asset", "id"))
-        return list(session.scalars(sa.select(sequence).select_from(sa.func.generate_series(1, count))))
+        return list(
+            session.scalars(sa.select(sequence).select_from(sa.func.generate_series(1, count)))
+        )
 
     def words_match(self, words: Sequence[str]) -> sa.ColumnElement[bool]:
         query = sa.func.plainto_tsquery(sa.literal_column("'english'::regconfig"), " ".join(words))
@@ -182,8 +274,13 @@ class PostGISBackend:
         return sa.func.ST_Intersects(self.geom, envelope)
 
     def nearby(
-        self, session: orm.Session, lon: float, lat: float, radius_m: float,
-        filters: AssetFilter, limit: int,
+        self,
+        session: orm.Session,
+        lon: float,
+        lat: float,
+        radius_m: float,
+        filters: AssetFilter,
+        limit: int,
     ) -> list[AssetSummary]:
         point = sa.func.geography(sa.func.ST_SetSRID(sa.func.ST_MakePoint(lon, lat), 4326))
         conditions = published(filters)

@@ -34,15 +34,21 @@ class Database:
         self.engine.dispose()
 
 
-def connect(url: str, *, busy_timeout_ms: int = 30_000, echo: bool = False) -> Database:
+def connect(
+    url: str, *, busy_timeout_ms: int = 30_000, cache_mb: int = 64, echo: bool = False
+) -> Database:
     """Return a ``Database`` for ``url`` (``sqlite:///...`` or ``postgresql+psycopg://...``)."""
     engine = sa.create_engine(
-        url, echo=echo, json_serializer=_dumps, json_deserializer=orjson.loads, **_engine_options(url)
+        url,
+        echo=echo,
+        json_serializer=_dumps,
+        json_deserializer=orjson.loads,
+        **_engine_options(url),
     )
     if engine.dialect.name not in SUPPORTED:
         raise ValueError(f"database must be SQLite or PostgreSQL, got {engine.dialect.name}")
     if engine.dialect.name == "sqlite":
-        _tune_sqlite(engine, busy_timeout_ms)
+        _tune_sqlite(engine, busy_timeout_ms, cache_mb)
     return Database(engine, orm.sessionmaker(engine, expire_on_commit=False))
 
 
@@ -59,7 +65,7 @@ def _engine_options(url: str) -> dict[str, object]:
     return {"pool_pre_ping": True}
 
 
-def _tune_sqlite(engine: sa.Engine, busy_timeout_ms: int) -> None:
+def _tune_sqlite(engine: sa.Engine, busy_timeout_ms: int, cache_mb: int) -> None:
     """Use WAL, wait for locks, enforce foreign keys, and take the write lock up front."""
 
     @event.listens_for(engine, "connect")
@@ -71,6 +77,9 @@ def _tune_sqlite(engine: sa.Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA journal_mode = WAL")
         cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.execute("PRAGMA foreign_keys = ON")
+        # The R*Tree of a city region is tens of megabytes; a page cache that holds it
+        # makes inserts and searches several times faster than SQLite's 2 MB default.
+        cursor.execute(f"PRAGMA cache_size = {-1024 * int(cache_mb)}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

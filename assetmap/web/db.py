@@ -13,7 +13,9 @@ EXTENSION = "assetmap.db"
 def init_app(app: Flask) -> None:
     """Connect the app to its database and close each request's session when it ends."""
     app.extensions[EXTENSION] = connect(
-        app.config["DATABASE_URL"], busy_timeout_ms=int(app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        app.config["DATABASE_URL"],
+        busy_timeout_ms=int(app.config["SQLITE_BUSY_TIMEOUT_MS"]),
+        cache_mb=int(app.config["SQLITE_CACHE_MB"]),
     )
     app.teardown_appcontext(_close_session)
 

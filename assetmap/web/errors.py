@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 
 
 def error_response(status: int, message: str, field: str | None = None) -> Response:
-    """Return the JSON error every API answer uses: ``{"error": {"status", "message", "field"}}``."""
+    """Return the one JSON error shape: ``{"error": {"status", "message", "field"}}``."""
     body: dict[str, object] = {"status": status, "message": message}
     if field is not None:
         body["field"] = field

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, jsonify, render_template
+from flask import Blueprint, Flask, Response, abort, jsonify, render_template
 
 from assetmap.domain.privacy import public_record
 from assetmap.domain.vocab import Kind, Status
@@ -37,7 +37,7 @@ def asset(asset_id: int) -> str:
 
 
 @bp.get("/healthz")
-def health() -> tuple[object, int]:
+def health() -> tuple[Response, int]:
     """Answer whether the database is reachable and its schema current."""
     database = db.database()
     current = is_current(database)

@@ -91,7 +91,6 @@ NEIGHBOURHOODS = [
     ("frome-park", "Park",
      [(-2.3242, 51.2256), (-2.3322, 51.2228), (-2.3410, 51.2262), (-2.3272, 51.2180)]),
 ]
-NB_NAMES = {code: name for code, name, _ in NEIGHBOURHOODS}
 
 # Streets: name, lon, lat, residential (somewhere people in the demo live).
 STREETS = [
@@ -216,6 +215,16 @@ RESIDENTS_PER_NB = {
     "frome-market": 24, "frome-welshmill": 23, "frome-park": 23, "frome-keyford": 22,
     "frome-college": 16, "frome-berkley-down": 6, "frome-oakfield": 6,
 }
+# Names people use for each area, for area-named groups and spaces.
+AREA_LABELS = {
+    "frome-market": ["Town Centre", "Catherine Hill"],
+    "frome-welshmill": ["Welshmill", "Trinity"],
+    "frome-oakfield": ["Oakfield"],
+    "frome-college": ["Fromefield", "Bath Road"],
+    "frome-berkley-down": ["Berkley Down"],
+    "frome-keyford": ["Keyford", "Wallbridge", "Butts Hill"],
+    "frome-park": ["Victoria Park", "Selwood", "Nunney Road"],
+}
 # Where area-named groups and spaces tend to be set up (relative weights).
 AREA_WEIGHTS = {
     "frome-market": 3, "frome-welshmill": 4, "frome-park": 5, "frome-keyford": 5,
@@ -242,8 +251,8 @@ NAME_POOLS = [
     (3, "Olena Dmytro Iryna Oksana Andriy",
      "Kovalenko Shevchenko Bondarenko Tkachenko"),
     (2, "Andrei Ioana Mihai Elena", "Popescu Ionescu Dumitru"),
-    (5, "Priya Arjun Anil Sunita Ravi Nisha Imran Aisha Yusuf Zainab",
-     "Patel Sharma Khan Hussain Ahmed Begum Chaudhry"),
+    (3, "Priya Arjun Anil Sunita Ravi Nisha Meera Vikram", "Patel Sharma Mistry Shah Joshi"),
+    (3, "Aisha Yusuf Zainab Bilal Farida Tariq Nadia Hamza", "Khan Hussain Ahmed Chaudhry Rahman"),
     (2, "Mei Wei Lin Jun", "Chen Li Wong Zhang"),
     (3, "Kwame Ama Chidi Nkechi Tunde Funmi", "Mensah Okafor Adeyemi Osei Boateng"),
     (4, "Siobhan Niamh Eilidh Rhys Gwen Carys Dylan Nia Callum",
@@ -1194,22 +1203,35 @@ SPACES = [
      "place:Frome Museum", "Entrance has steps; please ask about access"),
 ]
 
+# Templates with a relative weight first.
 SPACE_TEMPLATES = [
-    ("Little free library on {street}",
+    (2, "Little free library on {street}",
      "A weatherproof book box by a front gate: take a book, leave a book. Children's shelf at "
      "the bottom.", "learning", "books little-library", "Always open", 5, "S",
      "On the pavement, step-free"),
-    ("Shared garden on {street}",
+    (2, "Shared garden on {street}",
      "A neighbour's garden shared for growing and relaxing, with raised beds and a bench in the "
      "sun.", "environment health", "garden-share gardens", "By arrangement", 8, "G",
      "Side gate with a small step"),
-    ("{area} community room",
+    (2, "{area} community room",
      "A small community room with a kitchenette, available free to local groups.",
      "care learning", "community-room", "Weekdays 9am–9pm", 30, "KTASM", None),
-    ("{street} play street",
+    (1, "{street} play street",
      "The street closes to traffic on set afternoons so children can play out together.",
      "children-young-people sport", "play-street", "First Sunday of the month, 2–5pm", 60, "S",
      "Level street, no kerbs to cross inside the closure"),
+    (2, "Pocket park on {street}",
+     "A small green with benches, fruit trees and planters, cared for by neighbours and open "
+     "to all.", "environment health", "pocket-park green-space", "Daily", 25, "GS",
+     "Level path from the pavement"),
+    (1, "{street} sheltered housing common room",
+     "The common room at a sheltered housing scheme, open to neighbours for coffee mornings, "
+     "clubs and film afternoons.", "older-people care", "common-room",
+     "Daily 10am–8pm", 30, "KTASL", None),
+    (1, "Garage workshop on {street}",
+     "A neighbour's garage workshop with a sturdy bench and hand tools, open for repair "
+     "sessions and small making projects.", "environment learning", "workshop repair tools",
+     "By arrangement, mostly weekends", 6, "P", "Level concrete floor, step-free"),
 ]
 SPACE_AVAILABILITY = [
     "Bookable in advance", "Free for community groups", "Community rates available",
@@ -1331,7 +1353,8 @@ def place_near(town: Town, lon: float, lat: float, radius_m: float, rng: random.
 
 def when_confirmed(rng: random.Random, scale_days: float) -> str:
     span = (TODAY - OLDEST).days
-    back = min(int(rng.expovariate(1 / scale_days)), span)
+    while (back := int(rng.expovariate(1 / scale_days))) > span:
+        pass
     return (TODAY - dt.timedelta(days=back)).isoformat()
 
 
@@ -1400,6 +1423,9 @@ def build_people(town: Town, rng: random.Random) -> tuple[list[dict], list[dict]
 
 def asset(kind: str, title: str, description: str, themes: list[str], tags: list[str],
           point: tuple[float, float], **props) -> dict:
+    assert 3 <= len(title) <= 80, title
+    assert 1 <= len(themes) <= 3 and set(themes) <= set(THEMES), (title, themes)
+    assert len(tags) <= 4 and all(t == t.lower() and len(t) <= 30 for t in tags), (title, tags)
     base = {
         "kind": kind, "title": title, "description": description, "themes": themes,
         "tags": tags, "availability": None, "accessibility": None, "contact": None,
@@ -1477,14 +1503,14 @@ class Organisers:
     def __init__(self, residents: list[dict], staff_emails: list[str], rng: random.Random):
         self.rng = rng
         self.residents = residents
-        self.busy = rng.sample(residents, 12)  # the people who seem to run everything
+        self.busy = rng.sample(residents, 15)  # the people who seem to run everything
         self.staff = staff_emails
 
     def pick(self, code: str) -> str:
         roll = self.rng.random()
         if roll < 0.06:
             return self.rng.choice(self.staff)
-        if roll < 0.30:
+        if roll < 0.25:
             return self.rng.choice(self.busy)["email"]
         local = [r for r in self.residents if r["nb"] == code]
         pool = local if local and self.rng.random() < 0.7 else self.residents
@@ -1500,7 +1526,7 @@ def area_label(town: Town, code: str, rng: random.Random) -> tuple[str, tuple[st
     """A name for an area-named entry (the neighbourhood or one of its streets) and a street."""
     options = [s for s in STREETS if s[3] and town.which(s[1], s[2]) == code]
     street = rng.choice(options)
-    label = NB_NAMES[code] if rng.random() < 0.5 else street[0]
+    label = rng.choice(AREA_LABELS[code]) if rng.random() < 0.5 else street[0]
     return label, street
 
 
@@ -1565,17 +1591,19 @@ def build_spaces(town: Town, organisers: Organisers, rng: random.Random, phones:
             facilities=[FACILITY_CODES[c] for c in codes],
         ))
 
+    used: dict[str, int] = dict.fromkeys((t[1] for t in SPACE_TEMPLATES), 0)
     for title, desc, themes, tags, opening, capacity, codes, where, access in SPACES:
         point, code = resolve(town, where, rng)
         add(title, desc, themes, tags, opening, capacity, codes, access, point, code)
     while len(features) < target:
         code = pick_area(rng)
         label, street = area_label(town, code, rng)
-        title_t, desc, themes, tags, opening, capacity, codes, access = rng.choice(
-            SPACE_TEMPLATES)
-        title = title_t.format(area=NB_NAMES[code], street=street[0])
-        if title in titles:
+        _, title_t, desc, themes, tags, opening, capacity, codes, access = rng.choices(
+            SPACE_TEMPLATES, weights=[t[0] for t in SPACE_TEMPLATES])[0]
+        title = title_t.format(area=rng.choice(AREA_LABELS[code]), street=street[0])
+        if title in titles or used[title_t] >= 6:
             continue
+        used[title_t] += 1
         point, _ = place_near(town, street[1], street[2], 70, rng, want=code)
         add(title, desc, themes, tags, opening, capacity, codes, access, point, code)
     return features

@@ -18,6 +18,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from pyproj import Geod
 from shapely.geometry import Point, shape
 from shapely.geometry.polygon import orient
 from shapely.ops import unary_union
@@ -160,12 +161,11 @@ def main() -> int:
     print(f"assets: {n} ({', '.join(f'{k} {v} ({v / n:.0%})' for k, v in sorted(kinds.items()))})")
     print(f"contact_via_coach: {via_coach / n:.0%} true; distinct owners: {len(owners_used)}")
     print("per neighbourhood (skill/group/space, assets per km²):")
+    geod = Geod(ellps="WGS84")
     for code, poly in polygons.items():
-        from pyproj import Geod
-
-        km2 = abs(Geod(ellps="WGS84").geometry_area_perimeter(poly)[0]) / 1e6
-        split = "/".join(str(per_hood_kind[code, k]) for k in ("skill", "group", "space"))
-        print(f"  {code:20} {per_hood[code]:4}  {split:10} {km2:5.2f} km²  "
+        km2 = abs(geod.geometry_area_perimeter(poly)[0]) / 1e6
+        mix = "/".join(str(per_hood_kind[code, k]) for k in ("skill", "group", "space"))
+        print(f"  {code:20} {per_hood[code]:4}  {mix:10} {km2:5.2f} km²  "
               f"{per_hood[code] / km2:6.1f}/km²")
     print(f"users: {dict(roles)}")
     print(f"gazetteer: {dict(gaz_kinds)}")

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
+import warnings
+
 from alembic import context
+from sqlalchemy import exc
 
 from assetmap.storage.models import Base
 
 # Each backend builds its own spatial and text indexes; they are not in the models.
 _BACKEND_OWNED = (
-    "geog", "geom", "search", "asset_rtree", "asset_fts", "ix_asset_ge", "ix_asset_search"
+    "geog",
+    "geom",
+    "search",
+    "asset_rtree",
+    "asset_fts",
+    "asset_index_pause",
+    "ix_asset_ge",
+    "ix_asset_search",
+    "spatial_ref_sys",
 )
 
 
@@ -27,6 +38,10 @@ def run_migrations() -> None:
         target_metadata=Base.metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         include_object=_include_object,
+    )
+    # PostGIS's column types are the backend's own and are not mapped in the models.
+    warnings.filterwarnings(
+        "ignore", r"Did not recognize type '(geography|geometry)'", exc.SAWarning
     )
     with context.begin_transaction():
         context.run_migrations()

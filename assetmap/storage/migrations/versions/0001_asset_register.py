@@ -135,6 +135,10 @@ def _postgis_indexes() -> None:
 
 def _sqlite_indexes() -> None:
     # Triggers keep both indexes in step with the asset table inside the same transaction.
+    # A bulk load pauses the insert trigger inside its own transaction (a row in
+    # asset_index_pause that no other connection ever sees) and indexes each batch with one
+    # statement per index instead.
+    op.create_table("asset_index_pause", sa.Column("paused", sa.Integer, primary_key=True))
     for statement in _SQLITE_DDL:
         op.execute(statement)
 
@@ -143,7 +147,8 @@ _SQLITE_DDL = (
     "CREATE VIRTUAL TABLE asset_rtree USING rtree(id, min_lon, max_lon, min_lat, max_lat)",
     "CREATE VIRTUAL TABLE asset_fts USING fts5(title, description, tags, "
     "content='asset', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')",
-    """CREATE TRIGGER asset_index_insert AFTER INSERT ON asset BEGIN
+    """CREATE TRIGGER asset_index_insert AFTER INSERT ON asset
+    WHEN NOT EXISTS (SELECT 1 FROM asset_index_pause) BEGIN
         INSERT INTO asset_rtree VALUES
             (new.id, new.public_lon, new.public_lon, new.public_lat, new.public_lat);
         INSERT INTO asset_fts(rowid, title, description, tags)
@@ -169,10 +174,16 @@ _SQLITE_DDL = (
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
-        for name in ("asset_index_insert", "asset_index_delete", "asset_index_move", "asset_index_text"):
+        for name in (
+            "asset_index_insert",
+            "asset_index_delete",
+            "asset_index_move",
+            "asset_index_text",
+        ):
             op.execute(f"DROP TRIGGER IF EXISTS {name}")
         op.execute("DROP TABLE IF EXISTS asset_fts")
         op.execute("DROP TABLE IF EXISTS asset_rtree")
+        op.drop_table("asset_index_pause")
     op.drop_table("revision")
     op.drop_table("asset_theme")
     op.drop_table("asset")

@@ -1,0 +1,40 @@
+# assetmap: `make run` serves the demo on http://127.0.0.1:5000; `make test` runs every test.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV ?= .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app assetmap
+
+.PHONY: install run demo-db test postgis lint bench clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/activate
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+demo-db: install
+	$(FLASK) init-db
+	$(FLASK) seed-demo
+
+run: demo-db
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+postgis:
+	bash scripts/setup-postgis.sh
+
+test: install postgis
+	$(BIN)/python -m pytest
+
+lint: install
+	$(BIN)/ruff check assetmap tests bench
+	$(BIN)/mypy assetmap
+
+bench: install postgis
+	$(BIN)/python bench/nearby.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .hypothesis
