@@ -56,7 +56,10 @@ def seed_demo(folder: Path | None) -> None:
         except ValidationError as exc:
             raise _fail(exc) from None
         session.commit()
-    click.echo(f"Loaded {loaded.assets} demo strengths and {loaded.users} demo users.")
+    click.echo(
+        f"Loaded {loaded.assets} demo strengths, {loaded.users} demo users "
+        f"and {loaded.neighbourhoods} neighbourhoods."
+    )
 
 
 @click.command("create-user")

@@ -28,7 +28,15 @@ POSTGRES_URL = os.environ.get(
     "ASSETMAP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 REQUIRE_POSTGIS = os.environ.get("ASSETMAP_REQUIRE_POSTGIS") == "1"
-TABLES = ("revision", "asset_theme", "asset", "app_user")
+TABLES = (
+    "connection",
+    "api_token",
+    "revision",
+    "asset_theme",
+    "asset",
+    "neighbourhood",
+    "app_user",
+)
 
 
 @pytest.fixture(scope="session")

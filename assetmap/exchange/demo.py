@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import orjson
+from shapely.geometry import shape
 from sqlalchemy import orm
 
 from assetmap.domain.assets import validate_asset
@@ -14,6 +15,7 @@ from assetmap.domain.errors import ValidationError
 from assetmap.domain.geo import BBox
 from assetmap.storage import assets as store
 from assetmap.storage import users as user_store
+from assetmap.storage.neighbourhoods import Area, replace_neighbourhoods
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -30,6 +32,7 @@ class DemoLoad:
 
     users: int
     assets: int
+    neighbourhoods: int
 
 
 def load_demo(
@@ -40,6 +43,8 @@ def load_demo(
     Raises ValidationError naming the feature and field if any demo asset is invalid, and then
     adds nothing.
     """
+    areas = _areas(folder / "neighbourhoods.geojson")
+    replace_neighbourhoods(session, areas)
     owners, new_users = _users(session, folder / "users.csv")
     features = orjson.loads((folder / "assets.geojson").read_bytes())["features"]
     for number, feature in enumerate(features, start=1):
@@ -54,7 +59,19 @@ def load_demo(
                 {f"feature {number}.{k}": v for k, v in exc.errors.items()}
             ) from None
         store.add_asset(session, draft, owner_id=owners.get(owner), cell_m=cell_m)
-    return DemoLoad(users=new_users, assets=len(features))
+    return DemoLoad(users=new_users, assets=len(features), neighbourhoods=len(areas))
+
+
+def _areas(path: Path) -> list[Area]:
+    features = orjson.loads(path.read_bytes())["features"]
+    return [
+        Area(
+            code=f["properties"]["code"],
+            name=f["properties"]["name"],
+            boundary=shape(f["geometry"]),
+        )
+        for f in features
+    ]
 
 
 def _users(session: orm.Session, path: Path) -> tuple[dict[str, int], int]:

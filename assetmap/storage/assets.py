@@ -35,6 +35,7 @@ from assetmap.domain.vocab import Action, Status
 from assetmap.storage.backends import SUMMARY_COLUMNS, backend_for, published, summary
 from assetmap.storage.db import begin_write
 from assetmap.storage.models import Asset, AssetTheme, Revision, utcnow
+from assetmap.storage.neighbourhoods import locate
 
 # Public fields of a layer, in the order a GeoDataFrame shows them.
 LAYER_COLUMNS = (
@@ -118,7 +119,7 @@ def add_asset(
     now = utcnow()
     draft = _confirmed(draft, today or now.date())
     asset = Asset(owner_id=owner_id, status=Status.PUBLISHED, created_at=now, updated_at=now)
-    _fill(asset, draft, cell_m)
+    _fill(session, asset, draft, cell_m)
     session.add(asset)
     session.flush()
     _record(session, asset, owner_id, Action.CREATE, diff(None, draft))
@@ -143,7 +144,7 @@ def update_asset(
     after = apply_changes(before, changes, area=area)
     changed = diff(before, after)
     if changed:
-        _fill(asset, after, cell_m)
+        _fill(session, asset, after, cell_m)
         asset.updated_at = utcnow()
         _record(session, asset, by, Action.UPDATE, changed)
         session.flush()
@@ -241,6 +242,9 @@ BULK_ASSET_COLUMNS = (
     "opening_times",
     "capacity",
     "facilities",
+    "neighbourhood_id",
+    "source",
+    "source_id",
 )
 _JSON_FIELDS = frozenset({"themes", "tags", "share_modes", "facilities"})
 
@@ -252,12 +256,13 @@ def _insert_batch(
     now = utcnow()
     ids = backend.next_ids(session, len(drafts))
     public = _public_points(drafts, cell_m)
+    areas = locate(session, [p[0] for p in public], [p[1] for p in public])
     values = [draft.as_dict() for draft in drafts]
     for value in values:
         value["last_confirmed"] = value["last_confirmed"] or now.date().isoformat()
     rows = [
-        _asset_row(asset_id, value, point, owner_id, now)
-        for asset_id, value, point in zip(ids, values, public, strict=True)
+        (*_asset_row(asset_id, value, point, owner_id, now), area, "", "")
+        for asset_id, value, point, area in zip(ids, values, public, areas, strict=True)
     ]
     backend.bulk_insert(session, "asset", BULK_ASSET_COLUMNS, rows)
     backend.index_assets(session, ids[0], ids[-1])
@@ -336,7 +341,7 @@ def _confirmed(draft: AssetDraft, today: dt.date) -> AssetDraft:
     return replace(draft, last_confirmed=today)
 
 
-def _fill(asset: Asset, draft: AssetDraft, cell_m: float) -> None:
+def _fill(session: orm.Session, asset: Asset, draft: AssetDraft, cell_m: float) -> None:
     values = draft.as_dict()
     for name, value in values.items():
         if name not in ("kind", "last_confirmed"):
@@ -345,6 +350,7 @@ def _fill(asset: Asset, draft: AssetDraft, cell_m: float) -> None:
     if draft.last_confirmed is not None:
         asset.last_confirmed = draft.last_confirmed
     asset.public_lon, asset.public_lat = public_point(draft.kind, draft.lon, draft.lat, cell_m)
+    asset.neighbourhood_id = locate(session, [asset.public_lon], [asset.public_lat])[0]
     asset.theme_rows = [AssetTheme(theme=theme.value) for theme in dict.fromkeys(draft.themes)]
 
 

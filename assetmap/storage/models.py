@@ -96,6 +96,14 @@ class Asset(Base):
         ),
         sa.CheckConstraint("status <> 'hidden' OR hidden_reason <> ''", name="hidden_reason"),
         sa.Index("ix_asset_updated_at", "updated_at"),
+        sa.Index(
+            "uq_asset_source",
+            "source",
+            "source_id",
+            unique=True,
+            sqlite_where=sa.text("source_id <> ''"),
+            postgresql_where=sa.text("source_id <> ''"),
+        ),
     )
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
@@ -131,7 +139,15 @@ class Asset(Base):
     capacity: orm.Mapped[int | None] = orm.mapped_column()
     facilities: orm.Mapped[list[str]] = orm.mapped_column(JSONList, default=list)
 
+    neighbourhood_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("neighbourhood.id", ondelete="SET NULL"), index=True
+    )
+    # Where an imported asset came from (e.g. "osm", a file's name) and its id there.
+    source: orm.Mapped[str] = orm.mapped_column(sa.String(100), default="")
+    source_id: orm.Mapped[str] = orm.mapped_column(sa.String(200), default="")
+
     owner: orm.Mapped[User | None] = orm.relationship(back_populates="assets")
+    neighbourhood: orm.Mapped[Neighbourhood | None] = orm.relationship()
     theme_rows: orm.Mapped[list[AssetTheme]] = orm.relationship(
         cascade="all, delete-orphan", passive_deletes=True
     )
@@ -171,3 +187,53 @@ class Revision(Base):
 
     asset: orm.Mapped[Asset] = orm.relationship(back_populates="revisions")
     user: orm.Mapped[User | None] = orm.relationship()
+
+
+class Neighbourhood(Base):
+    """A named area of the map, such as a ward; its boundary is WGS84 polygons as WKB."""
+
+    __tablename__ = "neighbourhood"
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    code: orm.Mapped[str] = orm.mapped_column(sa.String(60), unique=True)
+    name: orm.Mapped[str] = orm.mapped_column(sa.String(120))
+    boundary: orm.Mapped[bytes] = orm.mapped_column(sa.LargeBinary)
+    min_lon: orm.Mapped[float] = orm.mapped_column(sa.Double)
+    min_lat: orm.Mapped[float] = orm.mapped_column(sa.Double)
+    max_lon: orm.Mapped[float] = orm.mapped_column(sa.Double)
+    max_lat: orm.Mapped[float] = orm.mapped_column(sa.Double)
+
+
+class Connection(Base):
+    """A coach connected someone with a strength: when, which, who, and a note with no names."""
+
+    __tablename__ = "connection"
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    asset_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey("asset.id", ondelete="CASCADE"), index=True
+    )
+    coach_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("app_user.id", ondelete="SET NULL"), index=True
+    )
+    on: orm.Mapped[dt.date] = orm.mapped_column(sa.Date)
+    note: orm.Mapped[str] = orm.mapped_column(sa.String(500), default="")
+    created_at: orm.Mapped[dt.datetime] = orm.mapped_column(UTCDateTime, default=utcnow)
+
+
+class ApiToken(Base):
+    """A personal API token: only its hash is kept; the person sees the token once."""
+
+    __tablename__ = "api_token"
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    user_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey("app_user.id", ondelete="CASCADE"), index=True
+    )
+    name: orm.Mapped[str] = orm.mapped_column(sa.String(100))
+    token_hash: orm.Mapped[str] = orm.mapped_column(sa.String(128), unique=True)
+    created_at: orm.Mapped[dt.datetime] = orm.mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime)
+    revoked_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime)
+
+    user: orm.Mapped[User] = orm.relationship()

@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import Blueprint, Flask, Response, abort, jsonify, render_template
 
 from assetmap.domain.privacy import public_record
-from assetmap.domain.vocab import Kind, Status
+from assetmap.domain.vocab import Kind, Status, Theme
 from assetmap.storage import assets as store
 from assetmap.storage import stats
 from assetmap.storage.db import is_current
-from assetmap.web import db
+from assetmap.web import db, nav
 
 bp = Blueprint("pages", __name__)
 
@@ -45,6 +45,13 @@ def health() -> tuple[Response, int]:
     return jsonify(body), 200 if current else 503
 
 
+def theme_label(value: str) -> str:
+    """Return a theme's label from its value, for templates."""
+    return Theme(value).label
+
+
 def init_app(app: Flask) -> None:
     """Register the pages."""
     app.register_blueprint(bp)
+    app.jinja_env.filters["theme_label"] = theme_label
+    nav.add_link(app, "pages.index", "Home", order=0)

@@ -28,8 +28,8 @@ def test_front_page_counts_what_is_published(app: Flask, client: FlaskClient) ->
     add(app, kind="space", title="Cheese and Grain hall")
     page = client.get("/").get_data(as_text=True)
     assert "Chess club" in page and "Cheese and Grain hall" in page
-    assert '<span class="count">1</span> group' in page
-    assert '<span class="count">0</span> skills' in page
+    assert '<span class="counts__number">1</span> group' in page
+    assert '<span class="counts__number">0</span> skills' in page
 
 
 def test_user_text_is_escaped(app: Flask, client: FlaskClient) -> None:

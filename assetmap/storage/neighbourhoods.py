@@ -1,0 +1,116 @@
+"""Neighbourhoods: named areas of the map, and which one each asset lies in."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import shapely
+import sqlalchemy as sa
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import orm
+
+from assetmap.domain.errors import ValidationError
+from assetmap.domain.vocab import Status
+from assetmap.storage.db import begin_write
+from assetmap.storage.models import Asset, Neighbourhood
+
+
+@dataclass(frozen=True)
+class Area:
+    """A neighbourhood to store: a short code, a name and its boundary (EPSG:4326)."""
+
+    code: str
+    name: str
+    boundary: BaseGeometry
+
+
+def replace_neighbourhoods(session: orm.Session, areas: Iterable[Area]) -> int:
+    """Store these neighbourhoods in place of any held, and file every asset under one."""
+    begin_write(session)
+    rows = [_row(area) for area in areas]
+    session.execute(sa.update(Asset).values(neighbourhood_id=None))
+    session.execute(sa.delete(Neighbourhood))
+    session.add_all(rows)
+    session.flush()
+    assign_all(session)
+    return len(rows)
+
+
+def _row(area: Area) -> Neighbourhood:
+    geometry = shapely.make_valid(area.boundary) if not area.boundary.is_valid else area.boundary
+    if geometry.is_empty or geometry.geom_type not in ("Polygon", "MultiPolygon"):
+        raise ValidationError({f"neighbourhood {area.code}": "boundary must be a polygon"})
+    min_lon, min_lat, max_lon, max_lat = geometry.bounds
+    return Neighbourhood(
+        code=area.code,
+        name=area.name,
+        boundary=shapely.to_wkb(geometry),
+        min_lon=min_lon,
+        min_lat=min_lat,
+        max_lon=max_lon,
+        max_lat=max_lat,
+    )
+
+
+def neighbourhood_layer(session: orm.Session) -> gpd.GeoDataFrame:
+    """Return the neighbourhoods with how many published assets each holds (EPSG:4326)."""
+    counts = (
+        sa.select(Asset.neighbourhood_id, sa.func.count().label("assets"))
+        .where(Asset.status == Status.PUBLISHED)
+        .group_by(Asset.neighbourhood_id)
+        .subquery()
+    )
+    query = (
+        sa.select(
+            Neighbourhood.id,
+            Neighbourhood.code,
+            Neighbourhood.name,
+            Neighbourhood.boundary,
+            sa.func.coalesce(counts.c.assets, 0),
+        )
+        .outerjoin(counts, counts.c.neighbourhood_id == Neighbourhood.id)
+        .order_by(Neighbourhood.name)
+    )
+    rows = session.execute(query).all()
+    return gpd.GeoDataFrame(
+        {
+            "id": [r[0] for r in rows],
+            "code": [r[1] for r in rows],
+            "name": [r[2] for r in rows],
+            "assets": [int(r[4]) for r in rows],
+        },
+        geometry=shapely.from_wkb([r[3] for r in rows]) if rows else [],
+        crs="EPSG:4326",
+    )
+
+
+def locate(session: orm.Session, lons: Sequence[float], lats: Sequence[float]) -> list[int | None]:
+    """Return the id of the neighbourhood each point lies in, or None where it lies in none."""
+    rows = session.execute(sa.select(Neighbourhood.id, Neighbourhood.boundary)).all()
+    if not rows or not len(lons):
+        return [None] * len(lons)
+    shapes = shapely.from_wkb([row[1] for row in rows])
+    points = shapely.points(np.asarray(lons, dtype=float), np.asarray(lats, dtype=float))
+    found: list[int | None] = [None] * len(lons)
+    point_index, shape_index = shapely.STRtree(shapes).query(points, predicate="intersects")
+    for p, s in zip(point_index.tolist(), shape_index.tolist(), strict=True):
+        if found[p] is None:
+            found[p] = rows[s][0]
+    return found
+
+
+def assign_all(session: orm.Session) -> None:
+    """File every asset under the neighbourhood its public point lies in."""
+    rows = session.execute(sa.select(Asset.id, Asset.public_lon, Asset.public_lat)).all()
+    located = locate(session, [r[1] for r in rows], [r[2] for r in rows])
+    updates = [{"aid": r[0], "nid": n} for r, n in zip(rows, located, strict=True) if n is not None]
+    if updates:
+        session.execute(
+            sa.update(Asset.__table__)
+            .where(Asset.id == sa.bindparam("aid"))
+            .values(neighbourhood_id=sa.bindparam("nid")),
+            updates,
+        )
