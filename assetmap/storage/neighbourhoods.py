@@ -106,11 +106,10 @@ def assign_all(session: orm.Session) -> None:
     """File every asset under the neighbourhood its public point lies in."""
     rows = session.execute(sa.select(Asset.id, Asset.public_lon, Asset.public_lat)).all()
     located = locate(session, [r[1] for r in rows], [r[2] for r in rows])
-    updates = [{"aid": r[0], "nid": n} for r, n in zip(rows, located, strict=True) if n is not None]
+    updates = [
+        {"id": row[0], "neighbourhood_id": area}
+        for row, area in zip(rows, located, strict=True)
+        if area is not None
+    ]
     if updates:
-        session.execute(
-            sa.update(Asset.__table__)
-            .where(Asset.id == sa.bindparam("aid"))
-            .values(neighbourhood_id=sa.bindparam("nid")),
-            updates,
-        )
+        session.execute(sa.update(Asset), updates)

@@ -4,11 +4,45 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy import orm
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.users import check_email, check_user
 from assetmap.storage.db import begin_write
 from assetmap.storage.models import User
+
+PASSWORD_MIN = 10
+PASSWORD_MAX = 200
+# Checked against when no such user exists, so a wrong address takes as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not a real password")
+
+
+def get_user(session: orm.Session, user_id: int) -> User | None:
+    """Return the user with this id, or None."""
+    return session.get(User, user_id)
+
+
+def check_password(password: str) -> str:
+    """Return the password if it is long enough and not too long, or raise ValueError."""
+    if len(password) < PASSWORD_MIN:
+        raise ValueError(f"must be at least {PASSWORD_MIN} characters")
+    if len(password) > PASSWORD_MAX:
+        raise ValueError(f"must be at most {PASSWORD_MAX} characters")
+    return password
+
+
+def set_password(user: User, password: str) -> None:
+    """Store a salted scrypt hash of a new password."""
+    user.password_hash = generate_password_hash(check_password(password))
+
+
+def authenticate(session: orm.Session, email: str, password: str) -> User | None:
+    """Return the user whose address and password these are, or None."""
+    user = get_user_by_email(session, email)
+    hashed = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
+    if check_password_hash(hashed, password) and user is not None and user.password_hash:
+        return user
+    return None
 
 
 def get_user_by_email(session: orm.Session, email: str) -> User | None:

@@ -1,0 +1,145 @@
+"""Signing in and out, CSRF protection, secure session cookies, and role checks for views."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, Request, abort, flash, redirect, render_template, request, url_for
+from flask.sessions import SecureCookieSessionInterface
+from flask_login import LoginManager, current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFProtect
+from werkzeug.wrappers import Response
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from assetmap.domain.permissions import Actor
+from assetmap.domain.users import check_email
+from assetmap.domain.vocab import Role
+from assetmap.storage import users as user_store
+from assetmap.storage.models import User
+from assetmap.web import db, nav
+
+bp = Blueprint("auth", __name__)
+login_manager = LoginManager()
+csrf = CSRFProtect()
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class SessionUser:
+    """The signed-in user as Flask-Login sees them: a thin wrapper over the stored user."""
+
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+
+    def __init__(self, user: User) -> None:
+        self.user = user
+        self.id = user.id
+        self.role = user.role
+        self.email = user.email
+        self.display_name = user.display_name
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+def actor() -> Actor | None:
+    """Return the signed-in user for permission checks, or None for a visitor."""
+    return current_user if current_user.is_authenticated else None  # type: ignore[return-value]
+
+
+def role_required(*roles: Role) -> Callable[[F], F]:
+    """Let a view answer only users holding one of ``roles``; others get 403."""
+
+    def decorate(view: F) -> F:
+        @functools.wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if current_user.role not in roles:
+                abort(403, "Your role does not allow this.")
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorate
+
+
+def email_address(form: FlaskForm, field: Any) -> None:
+    """Check an email field with the domain's rule, and keep the cleaned address."""
+    try:
+        field.data = check_email(field.data or "")
+    except ValueError:
+        raise ValidationError("Enter an email address like name@example.org") from None
+
+
+class SignInForm(FlaskForm):  # type: ignore[misc]
+    email = EmailField(
+        "Email address", validators=[DataRequired("Enter your email address"), email_address]
+    )
+    password = PasswordField(
+        "Password", validators=[DataRequired("Enter your password"), Length(max=200)]
+    )
+
+
+@bp.get("/sign-in")
+def sign_in() -> str:
+    """Show the sign-in form."""
+    return render_template("auth/sign_in.html", form=SignInForm())
+
+
+@bp.post("/sign-in")
+def sign_in_post() -> str | Response:
+    """Sign a person in, or show the form again with what went wrong."""
+    form = SignInForm()
+    if form.validate():
+        user = user_store.authenticate(db.session(), form.email.data, form.password.data)
+        if user is not None:
+            login_user(SessionUser(user))
+            flash("You are signed in.")
+            return redirect(_safe_next(request) or url_for("pages.index"))
+        form.email.errors = ["The email address or password is not right"]
+    return render_template("auth/sign_in.html", form=form), 400  # type: ignore[return-value]
+
+
+@bp.post("/sign-out")
+def sign_out() -> Response:
+    """Sign the person out."""
+    logout_user()
+    flash("You are signed out.")
+    return redirect(url_for("pages.index"))
+
+
+def _safe_next(req: Request) -> str | None:
+    target = req.args.get("next", "")
+    parts = urlsplit(target)
+    return target if target.startswith("/") and not parts.netloc and not parts.scheme else None
+
+
+class _SessionInterface(SecureCookieSessionInterface):
+    """Mark the session cookie Secure whenever the request came over HTTPS."""
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        return bool(app.config["SESSION_COOKIE_SECURE"]) or (bool(request) and request.is_secure)
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> SessionUser | None:
+    user = user_store.get_user(db.session(), int(user_id)) if user_id.isdigit() else None
+    return SessionUser(user) if user is not None else None
+
+
+def init_app(app: Flask) -> None:
+    """Set up sessions, CSRF protection and the sign-in pages."""
+    app.config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
+    app.session_interface = _SessionInterface()
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to see that page."
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    app.register_blueprint(bp)
+    nav.add_link(app, "auth.sign_in", "Sign in", order=90, show=lambda u: not u.is_authenticated)
