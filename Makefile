@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app assetmap
 
-.PHONY: install run demo-db test postgis lint bench clean
+.PHONY: install run demo-db test postgis browser lint bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,10 @@ run: demo-db
 postgis:
 	bash scripts/setup-postgis.sh
 
-test: install postgis
+browser:
+	bash scripts/setup-browser.sh
+
+test: install postgis browser
 	$(BIN)/python -m pytest
 
 lint: install

@@ -37,7 +37,12 @@ SKILL = Asset(Kind.SKILL, owner_id=1)
 
 def test_only_the_owner_or_an_admin_edits() -> None:
     assert [can_edit(u, SKILL) for u in (None, OWNER, NEIGHBOUR, COACH, PLANNER, ADMIN)] == [
-        False, True, False, False, False, True,
+        False,
+        True,
+        False,
+        False,
+        False,
+        True,
     ]
 
 
@@ -46,7 +51,9 @@ def test_visitors_cannot_add_but_residents_can() -> None:
 
 
 @pytest.mark.parametrize(("via_coach", "expected"), [(True, True), (False, False)])
-def test_a_coach_sees_a_contact_only_where_the_owner_agreed(via_coach: bool, expected: bool) -> None:
+def test_a_coach_sees_a_contact_only_where_the_owner_agreed(
+    via_coach: bool, expected: bool
+) -> None:
     assert can_see_contact(COACH, Asset(Kind.SKILL, 1, contact_via_coach=via_coach)) is expected
 
 
@@ -58,9 +65,20 @@ def test_the_public_never_sees_a_contact() -> None:
 
 
 def test_a_skills_exact_point_is_its_owners_alone() -> None:
-    assert [can_see_exact_location(u, SKILL) for u in (None, OWNER, COACH, ADMIN)] == [False, True, False, False]
+    assert [can_see_exact_location(u, SKILL) for u in (None, OWNER, COACH, ADMIN)] == [
+        False,
+        True,
+        False,
+        False,
+    ]
     assert can_see_exact_location(None, Asset(Kind.SPACE, 1))
 
 
 def test_staff_are_planners_and_admins() -> None:
-    assert [is_staff(u) for u in (None, OWNER, COACH, PLANNER, ADMIN)] == [False, False, False, True, True]
+    assert [is_staff(u) for u in (None, OWNER, COACH, PLANNER, ADMIN)] == [
+        False,
+        False,
+        False,
+        True,
+        True,
+    ]

@@ -9,7 +9,12 @@ from assetmap.storage import users as user_store
 from assetmap.web import db
 
 
-def make_user(app: Flask, email: str = "ann@example.org", password: str = "correct horse battery", role: str = "resident") -> None:
+def make_user(
+    app: Flask,
+    email: str = "ann@example.org",
+    password: str = "correct horse battery",
+    role: str = "resident",
+) -> None:
     with app.app_context(), db.database().session() as session:
         user = user_store.create_user(session, email, role=role, display_name="Ann")
         user_store.set_password(user, password)
@@ -17,7 +22,9 @@ def make_user(app: Flask, email: str = "ann@example.org", password: str = "corre
 
 
 def csrf_from(page: str) -> str:
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(r'name="csrf_token" value="([^"]+)"', page)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'name="csrf_token" value="([^"]+)"', page
+    )
     assert match, "the page carries no CSRF token"
     return match.group(1)
 
@@ -25,7 +32,10 @@ def csrf_from(page: str) -> str:
 def test_sign_in_and_out(app: Flask, client: FlaskClient) -> None:
     make_user(app)
     token = csrf_from(client.get("/sign-in").get_data(as_text=True))
-    response = client.post("/sign-in", data={"email": "Ann@Example.org", "password": "correct horse battery", "csrf_token": token})
+    response = client.post(
+        "/sign-in",
+        data={"email": "Ann@Example.org", "password": "correct horse battery", "csrf_token": token},
+    )
     assert response.status_code == 302
     page = client.get("/").get_data(as_text=True)
     assert "Sign out" in page and "Ann" in page
@@ -33,10 +43,15 @@ def test_sign_in_and_out(app: Flask, client: FlaskClient) -> None:
     assert "Sign out" not in client.get("/").get_data(as_text=True)
 
 
-def test_wrong_password_is_refused_without_saying_which_part(app: Flask, client: FlaskClient) -> None:
+def test_wrong_password_is_refused_without_saying_which_part(
+    app: Flask, client: FlaskClient
+) -> None:
     make_user(app)
     token = csrf_from(client.get("/sign-in").get_data(as_text=True))
-    response = client.post("/sign-in", data={"email": "ann@example.org", "password": "wrong password!", "csrf_token": token})
+    response = client.post(
+        "/sign-in",
+        data={"email": "ann@example.org", "password": "wrong password!", "csrf_token": token},
+    )
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert "The email address or password is not right" in page
@@ -45,7 +60,9 @@ def test_wrong_password_is_refused_without_saying_which_part(app: Flask, client:
 
 def test_form_without_csrf_token_is_refused(app: Flask, client: FlaskClient) -> None:
     make_user(app)
-    response = client.post("/sign-in", data={"email": "ann@example.org", "password": "correct horse battery"})
+    response = client.post(
+        "/sign-in", data={"email": "ann@example.org", "password": "correct horse battery"}
+    )
     assert response.status_code == 400
     assert "Sign out" not in client.get("/").get_data(as_text=True)
 
@@ -53,14 +70,20 @@ def test_form_without_csrf_token_is_refused(app: Flask, client: FlaskClient) -> 
 def test_next_must_stay_on_this_site(app: Flask, client: FlaskClient) -> None:
     make_user(app)
     token = csrf_from(client.get("/sign-in").get_data(as_text=True))
-    response = client.post("/sign-in?next=https://evil.example.com/", data={"email": "ann@example.org", "password": "correct horse battery", "csrf_token": token})
+    response = client.post(
+        "/sign-in?next=https://evil.example.com/",
+        data={"email": "ann@example.org", "password": "correct horse battery", "csrf_token": token},
+    )
     assert response.headers["Location"] == "/"
 
 
 def test_session_cookie_is_httponly_and_samesite(app: Flask, client: FlaskClient) -> None:
     make_user(app)
     token = csrf_from(client.get("/sign-in").get_data(as_text=True))
-    response = client.post("/sign-in", data={"email": "ann@example.org", "password": "correct horse battery", "csrf_token": token})
+    response = client.post(
+        "/sign-in",
+        data={"email": "ann@example.org", "password": "correct horse battery", "csrf_token": token},
+    )
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
 
@@ -69,5 +92,14 @@ def test_session_cookie_is_secure_over_https(app: Flask) -> None:
     make_user(app)
     client = app.test_client()
     page = client.get("/sign-in", base_url="https://localhost").get_data(as_text=True)
-    response = client.post("/sign-in", base_url="https://localhost", headers={"Referer": "https://localhost/sign-in"}, data={"email": "ann@example.org", "password": "correct horse battery", "csrf_token": csrf_from(page)})
+    response = client.post(
+        "/sign-in",
+        base_url="https://localhost",
+        headers={"Referer": "https://localhost/sign-in"},
+        data={
+            "email": "ann@example.org",
+            "password": "correct horse battery",
+            "csrf_token": csrf_from(page),
+        },
+    )
     assert "Secure" in response.headers["Set-Cookie"]

@@ -1,0 +1,198 @@
+"""Build folium maps from GeoDataFrames (EPSG:4326), in the spirit of ``GeoDataFrame.explore``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import folium
+import geopandas as gpd
+from branca.element import Element, MacroElement
+from folium.plugins import MarkerCluster
+from jinja2 import Template
+from markupsafe import Markup, escape
+
+KIND_COLOURS = {"skill": "#6a3d9a", "group": "#1b7a3e", "space": "#a34800"}
+
+# Paths under the app's static folder that replace folium's CDN links.
+LEAFLET_JS = ("leaflet", "vendor/leaflet/leaflet.js")
+LEAFLET_CSS = ("leaflet_css", "vendor/leaflet/leaflet.css")
+CLUSTER_JS = ("markerclusterjs", "vendor/markercluster/leaflet.markercluster.js")
+CLUSTER_CSS = (
+    ("markerclustercss", "vendor/markercluster/MarkerCluster.css"),
+    ("markerclusterdefaultcss", "vendor/markercluster/MarkerCluster.Default.css"),
+)
+
+
+@dataclass(frozen=True)
+class MapSettings:
+    """Where tiles come from, and how to turn a static path into a URL."""
+
+    tiles_url: str
+    tiles_attribution: str
+    static_url: Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class MapParts:
+    """A rendered map: its element, its script, and the files it needs (scripts, styles)."""
+
+    html: Markup
+    script: Markup
+    scripts: tuple[str, ...]
+    styles: tuple[str, ...]
+
+
+def new_map(
+    settings: MapSettings,
+    *,
+    bounds: tuple[float, float, float, float] | None = None,
+    center: tuple[float, float] | None = None,
+    zoom: int = 14,
+) -> folium.Map:
+    """Return an empty map fitted to ``bounds`` (minlon, minlat, maxlon, maxlat) or at ``center``."""
+    lon, lat = center or (0.0, 0.0)
+    fmap = folium.Map(location=[lat, lon], zoom_start=zoom, tiles=None, control_scale=True)
+    fmap.default_js = [(LEAFLET_JS[0], settings.static_url(LEAFLET_JS[1]))]
+    fmap.default_css = [(LEAFLET_CSS[0], settings.static_url(LEAFLET_CSS[1]))]
+    folium.TileLayer(
+        tiles=settings.tiles_url, attr=settings.tiles_attribution, name="Streets", control=False
+    ).add_to(fmap)
+    if bounds is not None:
+        fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
+    return fmap
+
+
+def add_assets(
+    fmap: folium.Map,
+    layer: gpd.GeoDataFrame,
+    settings: MapSettings,
+    *,
+    name: str,
+    link: Callable[[int], str] | None = None,
+    cluster: bool = False,
+    show: bool = True,
+) -> folium.FeatureGroup:
+    """Add a layer of assets (``id``, ``kind``, ``title``, ``themes``) as coloured markers."""
+    _check_crs(layer)
+    group = folium.FeatureGroup(name=name, show=show).add_to(fmap)
+    parent: folium.MacroElement = group
+    if cluster:
+        parent = MarkerCluster(control=False).add_to(group)
+        parent.default_js = [(CLUSTER_JS[0], settings.static_url(CLUSTER_JS[1]))]
+        parent.default_css = [(key, settings.static_url(path)) for key, path in CLUSTER_CSS]
+    for row in layer.itertuples(index=False):
+        folium.CircleMarker(
+            location=[row.geometry.y, row.geometry.x],
+            radius=8,
+            color="#0b0c0c",
+            weight=1,
+            fill=True,
+            fill_color=KIND_COLOURS.get(row.kind, "#505a5f"),
+            fill_opacity=0.9,
+        ).add_child(
+            Bound("Popup", popup_html(row.id, row.kind, row.title, list(row.themes), link))
+        ).add_child(Bound("Tooltip", escape(row.title))).add_to(parent)
+    return group
+
+
+class Bound(MacroElement):
+    """A popup or tooltip bound from an HTML string passed as JSON.
+
+    folium's own Popup needs jQuery and inline styles, and its Tooltip places text inside a
+    JavaScript template literal, where ``${...}`` in user text would run.
+    """
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "{{ this._parent.get_name() }}.bind{{ this.what }}({{ this.content | tojson }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, what: str, content: Markup) -> None:
+        super().__init__()
+        self._name = what
+        self.what = what
+        self.content = str(content)
+
+
+def popup_html(
+    asset_id: int, kind: str, title: str, themes: list[str], link: Callable[[int], str] | None
+) -> Markup:
+    """Return a popup's HTML with every piece of user text escaped."""
+    heading = Markup('<a href="{}">{}</a>').format(link(asset_id), title) if link else escape(title)
+    return Markup('<strong class="map-popup__title">{}</strong><br>{} · {}').format(
+        heading, kind, ", ".join(themes)
+    )
+
+
+def add_neighbourhoods(
+    fmap: folium.Map, layer: gpd.GeoDataFrame, *, name: str = "Neighbourhoods", show: bool = True
+) -> folium.GeoJson:
+    """Add neighbourhood outlines shaded by how many strengths each holds (column ``assets``)."""
+    _check_crs(layer)
+    top = max(int(layer["assets"].max()) if len(layer) else 0, 1)
+
+    def style(feature: dict) -> dict:
+        share = feature["properties"]["assets"] / top
+        return {
+            "color": "#1d3d2f",
+            "weight": 2,
+            "fillColor": "#1d70b8",
+            "fillOpacity": 0.05 + 0.45 * share,
+        }
+
+    shown = layer[["code", "name", "assets", "geometry"]].copy()
+    # The tooltip writes properties into the page as HTML.
+    shown["name"] = shown["name"].map(lambda name: str(escape(name)))
+    return folium.GeoJson(
+        shown.to_json(),
+        name=name,
+        show=show,
+        style_function=style,
+        tooltip=folium.GeoJsonTooltip(
+            fields=["name", "assets"], aliases=["Neighbourhood", "Strengths"]
+        ),
+    ).add_to(fmap)
+
+
+def add_point(
+    fmap: folium.Map, lon: float, lat: float, *, label: str, radius_m: float | None = None
+) -> folium.Marker:
+    """Mark one point, optionally ringed by a circle of ``radius_m`` metres."""
+    marker = folium.Marker(location=[lat, lon]).add_child(Bound("Tooltip", escape(label)))
+    marker.add_to(fmap)
+    if radius_m:
+        folium.Circle(location=[lat, lon], radius=radius_m, color="#1d70b8", fill=False).add_to(
+            fmap
+        )
+    return marker
+
+
+def render(fmap: folium.Map) -> MapParts:
+    """Render a map into the parts a page places: element, script and needed files."""
+    figure = fmap.get_root()
+    figure.render()
+    scripts: list[str] = []
+    styles: list[str] = []
+    for element in _walk(fmap):
+        scripts += [url for _, url in getattr(element, "default_js", [])]
+        styles += [url for _, url in getattr(element, "default_css", [])]
+    return MapParts(
+        html=Markup(figure.html.render()),
+        script=Markup(figure.script.render()),
+        scripts=tuple(dict.fromkeys(scripts)),
+        styles=tuple(dict.fromkeys(styles)),
+    )
+
+
+def _walk(element: Element) -> list[Element]:
+    found = [element]
+    for child in element._children.values():
+        found += _walk(child)
+    return found
+
+
+def _check_crs(layer: gpd.GeoDataFrame) -> None:
+    if layer.crs is None or layer.crs.to_epsg() != 4326:
+        raise ValueError(f"map layers must be in EPSG:4326, got {layer.crs}")

@@ -1,0 +1,59 @@
+"""What browser tests share: the live server, the problems a page met, and axe-core."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import Flask
+from playwright.sync_api import Page
+
+from assetmap.storage import users as user_store
+from assetmap.web import db
+
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+PASSWORD = "correct horse battery"
+
+
+@dataclass
+class LiveServer:
+    """The app, serving on a free port of 127.0.0.1 in a thread."""
+
+    app: Flask
+    url: str
+
+    def sign_in_as(self, page: Page, email: str, password: str = PASSWORD) -> None:
+        """Sign in through the real form."""
+        page.goto(f"{self.url}/sign-in")
+        page.get_by_label("Email address").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(lambda url: "/sign-in" not in url)
+
+    def add_user(self, email: str, role: str = "resident", password: str = PASSWORD) -> int:
+        """Create a user who can sign in."""
+        with self.app.app_context(), db.database().session() as session:
+            user = user_store.create_user(
+                session, email, role=role, display_name=email.split("@")[0]
+            )
+            user_store.set_password(user, password)
+            session.commit()
+            return user.id
+
+
+@dataclass
+class Problems:
+    """What went wrong while a page was open: failed requests, script errors, CSP refusals."""
+
+    failed: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def axe_violations(page: Page) -> list[str]:
+    """Run axe-core on the page and return its violations as readable lines."""
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in result["violations"]
+    ]
