@@ -20,7 +20,7 @@ def _templates() -> Path:
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the assetmap Flask app."""
     from assetmap import cli, config
-    from assetmap.web import auth, db, errors, nav, pages, security
+    from assetmap.web import auth, db, errors, geocoding, nav, pages, security
 
     app = Flask(
         __name__,
@@ -30,6 +30,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     config.load(app, test_config)
     db.init_app(app)
+    geocoding.init_app(app)
     nav.init_app(app)
     security.init_app(app)
     auth.init_app(app)

@@ -19,7 +19,7 @@ _FAN = np.arange(0.0, 360.0, 10.0)
 _BOX_MARGIN = 0.01
 
 
-def check_lon_lat(lon: float, lat: float) -> tuple[float, float]:
+def check_lon_lat(lon: object, lat: object) -> tuple[float, float]:
     """Return ``(lon, lat)`` as floats, or raise ValueError naming the coordinate out of range."""
     lon, lat = _finite(lon, "lon"), _finite(lat, "lat")
     if not -180.0 <= lon <= 180.0:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -50,7 +51,7 @@ def new_map(
     center: tuple[float, float] | None = None,
     zoom: int = 14,
 ) -> folium.Map:
-    """Return an empty map fitted to ``bounds`` (minlon, minlat, maxlon, maxlat) or at ``center``."""
+    """Return an empty map fitted to ``bounds`` (minlon, minlat, maxlon, maxlat) or ``center``."""
     lon, lat = center or (0.0, 0.0)
     fmap = folium.Map(location=[lat, lon], zoom_start=zoom, tiles=None, control_scale=True)
     fmap.default_js = [(LEAFLET_JS[0], settings.static_url(LEAFLET_JS[1]))]
@@ -75,10 +76,12 @@ def add_assets(
 ) -> folium.FeatureGroup:
     """Add a layer of assets (``id``, ``kind``, ``title``, ``themes``) as coloured markers."""
     _check_crs(layer)
-    group = folium.FeatureGroup(name=name, show=show).add_to(fmap)
-    parent: folium.MacroElement = group
+    group = folium.FeatureGroup(name=name, show=show)
+    group.add_to(fmap)
+    parent: Any = group
     if cluster:
-        parent = MarkerCluster(control=False).add_to(group)
+        parent = MarkerCluster(control=False)
+        parent.add_to(group)
         parent.default_js = [(CLUSTER_JS[0], settings.static_url(CLUSTER_JS[1]))]
         parent.default_css = [(key, settings.static_url(path)) for key, path in CLUSTER_CSS]
     for row in layer.itertuples(index=False):
@@ -145,7 +148,7 @@ def add_neighbourhoods(
     shown = layer[["code", "name", "assets", "geometry"]].copy()
     # The tooltip writes properties into the page as HTML.
     shown["name"] = shown["name"].map(lambda name: str(escape(name)))
-    return folium.GeoJson(
+    geojson = folium.GeoJson(
         shown.to_json(),
         name=name,
         show=show,
@@ -153,7 +156,9 @@ def add_neighbourhoods(
         tooltip=folium.GeoJsonTooltip(
             fields=["name", "assets"], aliases=["Neighbourhood", "Strengths"]
         ),
-    ).add_to(fmap)
+    )
+    geojson.add_to(fmap)
+    return geojson
 
 
 def add_point(
@@ -171,7 +176,7 @@ def add_point(
 
 def render(fmap: folium.Map) -> MapParts:
     """Render a map into the parts a page places: element, script and needed files."""
-    figure = fmap.get_root()
+    figure: Any = fmap.get_root()
     figure.render()
     scripts: list[str] = []
     styles: list[str] = []
