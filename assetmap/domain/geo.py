@@ -94,12 +94,14 @@ def bbox_around(lon: float, lat: float, radius_m: float) -> BBox:
     east = lon + float(dlon.max()) * (1 + _BOX_MARGIN)
     south = max(lat + (float(np.min(lats)) - lat) * (1 + _BOX_MARGIN), -90.0)
     north = min(lat + (float(np.max(lats)) - lat) * (1 + _BOX_MARGIN), 90.0)
-    # A circle of up to 1,000 km that reaches a pole has a point beyond 80 degrees.
-    if radius_m > 1_000_000 or float(np.max(np.abs(lats))) > 80.0:
+    # Far north or south, or for a circle of continental size, a circle's widest longitudes
+    # move too fast for a sampled fan; every longitude is then the safe answer.
+    if radius_m > 500_000 or max(abs(south), abs(north)) > 70.0:
+        west, east = -180.0, 180.0
         if radius_m >= GEOD.inv(lon, lat, lon, 90.0)[2]:
-            north, west, east = 90.0, -180.0, 180.0
+            north = 90.0
         if radius_m >= GEOD.inv(lon, lat, lon, -90.0)[2]:
-            south, west, east = -90.0, -180.0, 180.0
+            south = -90.0
     if west < -180.0 or east > 180.0:
         west, east = -180.0, 180.0
     return BBox(west, south, east, north)
