@@ -29,6 +29,9 @@ POSTGRES_URL = os.environ.get(
 )
 REQUIRE_POSTGIS = os.environ.get("ASSETMAP_REQUIRE_POSTGIS") == "1"
 TABLES = (
+    "check_response",
+    "check_revision",
+    "strength_check",
     "connection",
     "api_token",
     "revision",

@@ -1,0 +1,345 @@
+"""Catchments: where a proposed service would reach, read from loose input and measured.
+
+A catchment is an area (a drawn polygon, or the union of some neighbourhoods) or a circle (a
+point and a radius). Coordinates are ``lon, lat`` on WGS84 (EPSG:4326); an area's edges are
+straight in lon/lat, as GeoJSON's are; a circle and every distance are geodesic metres.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, NamedTuple
+
+import numpy as np
+import orjson
+import shapely
+from pyproj import Transformer
+from shapely.geometry import MultiPolygon, Polygon, box, mapping, shape
+from shapely.geometry.base import BaseGeometry
+from shapely.geometry.polygon import orient
+
+from assetmap.domain.geo import GEOD, BBox, bbox_around, check_lon_lat, distances_m
+from assetmap.domain.query import check_radius
+
+# How far past a catchment's edge a check looks for related strengths, in geodesic metres.
+EDGE_M = 500.0
+GEOJSON_MAX = 200_000
+VERTICES_MAX = 5000
+# Edges are followed at this spacing (degrees) when measuring distances to them.
+_EDGE_STEP = 0.0005
+
+
+class How(enum.StrEnum):
+    """How a catchment was given."""
+
+    POLYGON = "polygon"
+    NEIGHBOURHOODS = "neighbourhoods"
+    RADIUS = "radius"
+
+
+class NamedArea(NamedTuple):
+    """A neighbourhood a catchment may be made of: its name and boundary (EPSG:4326)."""
+
+    name: str
+    boundary: BaseGeometry
+
+
+@dataclass(frozen=True)
+class Catchment:
+    """An area (``area``: a polygon or multipolygon) or a circle (``centre``, ``radius_m``)."""
+
+    how: How
+    area: BaseGeometry | None = None
+    neighbourhoods: tuple[tuple[str, str], ...] = ()
+    centre: tuple[float, float] | None = None
+    radius_m: float | None = None
+
+    def contains(self, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
+        """Return, for each point, whether it lies in the catchment or on its edge."""
+        lons, lats = np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
+        if self.area is None:
+            return self._from_centre(lons, lats) <= self._radius()
+        return np.asarray(shapely.covers(self.area, shapely.points(lons, lats)), dtype=bool)
+
+    def edge_distances(self, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
+        """Return the geodesic metres from each point to the nearest point of the edge."""
+        lons, lats = np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
+        if lons.size == 0:
+            return np.empty(0)
+        if self.area is None:
+            return np.abs(self._from_centre(lons, lats) - self._radius())
+        return _distances_to_edge(self.area, lons, lats)
+
+    def search_box(self, margin_m: float = 0.0) -> BBox:
+        """Return a box holding the catchment and every point within ``margin_m`` of it."""
+        if self.area is None:
+            lon, lat = self._centre()
+            return bbox_around(lon, lat, self._radius() + margin_m)
+        min_lon, min_lat, max_lon, max_lat = self.area.bounds
+        boxes = [
+            bbox_around(lon, lat, margin_m)
+            for lon in (min_lon, max_lon)
+            for lat in (min_lat, max_lat)
+        ]
+        return BBox(
+            max(min(b.min_lon for b in boxes), -180.0),
+            max(min(b.min_lat for b in boxes), -90.0),
+            min(max(b.max_lon for b in boxes), 180.0),
+            min(max(b.max_lat for b in boxes), 90.0),
+        )
+
+    def outline(self) -> BaseGeometry:
+        """Return the catchment as a shape: the area, or the circle as a 72-sided polygon."""
+        if self.area is not None:
+            return self.area
+        lon, lat = self._centre()
+        bearings = np.arange(0.0, 360.0, 5.0)
+        n = bearings.size
+        lons, lats, _ = GEOD.fwd(
+            np.full(n, lon), np.full(n, lat), bearings, np.full(n, self._radius())
+        )
+        return orient(Polygon(zip(lons, lats, strict=True)), 1.0)
+
+    def as_json(self) -> dict[str, Any]:
+        """Return the catchment as plain JSON values; ``area`` is a GeoJSON geometry."""
+        out: dict[str, Any] = {"how": self.how.value}
+        if self.area is not None:
+            out["area"] = orjson.loads(orjson.dumps(mapping(self.area)))
+        if self.neighbourhoods:
+            out["neighbourhoods"] = [{"code": c, "name": n} for c, n in self.neighbourhoods]
+        if self.centre is not None:
+            out["lon"], out["lat"] = self.centre
+            out["radius_m"] = self.radius_m
+        return out
+
+    @classmethod
+    def from_json(cls, value: Mapping[str, Any]) -> Catchment:
+        """Read a catchment written by ``as_json``."""
+        centre = (value["lon"], value["lat"]) if "lon" in value else None
+        return cls(
+            how=How(value["how"]),
+            area=shape(value["area"]) if "area" in value else None,
+            neighbourhoods=tuple((n["code"], n["name"]) for n in value.get("neighbourhoods", [])),
+            centre=centre,
+            radius_m=value.get("radius_m"),
+        )
+
+    def _centre(self) -> tuple[float, float]:
+        assert self.centre is not None, "a catchment without an area has a centre"
+        return self.centre
+
+    def _radius(self) -> float:
+        assert self.radius_m is not None, "a catchment without an area has a radius"
+        return self.radius_m
+
+    def _from_centre(self, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
+        lon, lat = self._centre()
+        return distances_m(lon, lat, lons, lats)
+
+
+def polygon_catchment(text: Any, area: BBox | None = None) -> tuple[Catchment, list[str]]:
+    """Read a drawn or pasted GeoJSON polygon; return it mended, with notes on what was mended.
+
+    Raises ValueError saying what is wrong where the polygon is empty, crosses itself or lies
+    outside ``area``.
+    """
+    notes: list[str] = []
+    polygons = [_mend_polygon(rings, notes) for rings in _polygon_rings(_geojson(text))]
+    geometry: BaseGeometry = polygons[0] if len(polygons) == 1 else MultiPolygon(polygons)
+    if not geometry.is_valid:
+        raise ValueError(f"is not a usable outline: {_reason(geometry)}")
+    if shapely.get_num_coordinates(geometry) > VERTICES_MAX:
+        raise ValueError(f"has more than {VERTICES_MAX} points; draw a simpler outline")
+    notes += _area_notes(geometry, area)
+    return Catchment(How.POLYGON, area=geometry), notes
+
+
+def neighbourhood_catchment(
+    codes: Sequence[str], known: Mapping[str, NamedArea]
+) -> tuple[Catchment, list[str]]:
+    """Return the union of the named neighbourhoods, or raise ValueError naming an unknown one."""
+    codes = list(dict.fromkeys(code for code in codes if code))
+    if not codes:
+        raise ValueError("choose at least one neighbourhood")
+    for code in codes:
+        if code not in known:
+            raise ValueError(f"{code!r} is not a neighbourhood; choose from the list")
+    union = shapely.union_all([known[code].boundary for code in codes])
+    area = orient(union, 1.0) if isinstance(union, Polygon) else _oriented_parts(union)
+    named = tuple((code, known[code].name) for code in codes)
+    return Catchment(How.NEIGHBOURHOODS, area=area, neighbourhoods=named), []
+
+
+def radius_catchment(
+    lon: Any, lat: Any, radius_m: Any, area: BBox | None = None
+) -> tuple[Catchment, list[str]]:
+    """Return a circle of ``radius_m`` geodesic metres around ``(lon, lat)``.
+
+    Raises ValueError naming the bad value: ``lon``, ``lat``, ``radius_m`` or ``centre``.
+    """
+    for name, value in (("lon", lon), ("lat", lat), ("radius_m", radius_m)):
+        if value is None or value == "":
+            raise ValueError(f"{name} is required")
+    lon, lat = check_lon_lat(lon, lat)
+    try:
+        radius = check_radius(float(radius_m))
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"radius_m must be a number of metres above 0 and at most 100000, got {radius_m!r}"
+        ) from None
+    if area is not None and not area.contains(lon, lat):
+        raise ValueError("centre is outside the area this assetmap covers")
+    return Catchment(How.RADIUS, centre=(lon, lat), radius_m=radius), []
+
+
+def _geojson(text: Any) -> Any:
+    if isinstance(text, Mapping):
+        return text
+    if not isinstance(text, str) or not text.strip():
+        raise ValueError("draw the catchment on the map, or paste it as GeoJSON")
+    if len(text) > GEOJSON_MAX:
+        raise ValueError(f"must be at most {GEOJSON_MAX} characters of GeoJSON, got {len(text)}")
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        raise ValueError(f"is not GeoJSON: {exc}") from None
+
+
+def _polygon_rings(value: Any) -> list[list[Any]]:
+    """Return each polygon's rings from a GeoJSON geometry, Feature or FeatureCollection."""
+    if not isinstance(value, Mapping):
+        raise ValueError(f"must be a GeoJSON object, got {type(value).__name__}")
+    kind = value.get("type")
+    if kind == "FeatureCollection":
+        features = value.get("features") or []
+        if not features:
+            raise ValueError("is empty: the collection holds no outline")
+        return [rings for feature in features for rings in _polygon_rings(feature)]
+    if kind == "Feature":
+        return _polygon_rings(value.get("geometry") or {})
+    coordinates = value.get("coordinates")
+    parts: list[Any]
+    if kind == "Polygon":
+        parts = [coordinates]
+    elif kind == "MultiPolygon":
+        parts = coordinates if isinstance(coordinates, list) else [None]
+    else:
+        raise ValueError(f"must be a Polygon or MultiPolygon, got {kind!r}")
+    if not parts or not all(isinstance(p, list) and p for p in parts):
+        raise ValueError("is empty: draw at least three points")
+    return parts
+
+
+def _mend_polygon(rings: list[Any], notes: list[str]) -> Polygon:
+    shell, *holes = [_mend_ring(ring, notes) for ring in rings]
+    polygon = Polygon(shell, holes)
+    if polygon.convex_hull.area == 0:
+        raise ValueError("is empty: its points lie on one line")
+    if not polygon.exterior.is_ccw:
+        _note(
+            notes, "The outline ran clockwise; it now runs anticlockwise. It covers the same area."
+        )
+    if any(ring.is_ccw for ring in polygon.interiors):
+        _note(
+            notes, "A hole ran anticlockwise; it now runs clockwise. It leaves out the same area."
+        )
+    return orient(polygon, 1.0)
+
+
+def _mend_ring(ring: Any, notes: list[str]) -> list[tuple[float, float]]:
+    if not isinstance(ring, list):
+        raise ValueError("is not a list of [lon, lat] points")
+    points = [_position(p) for p in ring]
+    closed = len(points) > 1 and points[0] == points[-1]
+    if closed:
+        points = points[:-1]
+    kept = [p for i, p in enumerate(points) if i == 0 or p != points[i - 1]]
+    while len(kept) > 1 and kept[-1] == kept[0]:
+        kept.pop()
+    if len(kept) < 3:
+        raise ValueError("is empty: draw at least three different points")
+    if not closed:
+        _note(notes, "The outline was not closed; its last point now joins its first.")
+    if len(kept) < len(points):
+        removed = len(points) - len(kept)
+        _note(notes, f"{removed} repeated point{'s were' if removed > 1 else ' was'} removed.")
+    return [*kept, kept[0]]
+
+
+def _position(value: Any) -> tuple[float, float]:
+    if not isinstance(value, list | tuple) or len(value) < 2:
+        raise ValueError(f"has a point that is not [lon, lat]: {value!r}")
+    try:
+        return check_lon_lat(value[0], value[1])
+    except ValueError as exc:
+        raise ValueError(f"has a point out of range: {exc}") from None
+
+
+def _note(notes: list[str], note: str) -> None:
+    if note not in notes:
+        notes.append(note)
+
+
+def _reason(geometry: BaseGeometry) -> str:
+    reason = shapely.is_valid_reason(geometry)
+    if "Self-intersection" in reason:
+        return "it crosses itself; draw it again without crossing lines"
+    if "Hole lies outside shell" in reason:
+        return "a hole lies outside the outline"
+    if "Nested shells" in reason or "overlap" in reason.lower():
+        return "two of its parts overlap"
+    return reason.split("[")[0].lower()
+
+
+def _area_notes(geometry: BaseGeometry, area: BBox | None) -> list[str]:
+    if area is None:
+        return []
+    frame = box(*area.as_tuple())
+    if not geometry.intersects(frame):
+        raise ValueError("is outside the area this assetmap covers")
+    if not frame.covers(geometry):
+        return [
+            "Part of the catchment lies outside the area this assetmap covers; "
+            "nothing is mapped there."
+        ]
+    return []
+
+
+def _oriented_parts(geometry: BaseGeometry) -> BaseGeometry:
+    parts = [orient(part, 1.0) for part in getattr(geometry, "geoms", [])]
+    return MultiPolygon(parts) if parts else geometry
+
+
+def _distances_to_edge(area: BaseGeometry, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
+    """Find each point's nearest edge point in the local UTM zone, then measure geodesically."""
+    forward, inverse = _utm(*area.centroid.coords[0])
+    edge = shapely.transform(shapely.segmentize(area.boundary, _EDGE_STEP), _through(forward))
+    x, y = forward.transform(lons, lats)
+    lines = shapely.shortest_line(shapely.points(np.asarray(x), np.asarray(y)), edge)
+    ends = shapely.get_point(lines, 1)
+    edge_lons, edge_lats = inverse.transform(shapely.get_x(ends), shapely.get_y(ends))
+    _, _, dist = GEOD.inv(lons, lats, np.asarray(edge_lons), np.asarray(edge_lats))
+    return np.asarray(dist, dtype=float)
+
+
+def _through(transformer: Transformer) -> Any:
+    def apply(coords: np.ndarray) -> np.ndarray:
+        x, y = transformer.transform(coords[:, 0], coords[:, 1])
+        return np.column_stack([x, y])
+
+    return apply
+
+
+@lru_cache(maxsize=16)
+def _utm_by_zone(epsg: int) -> tuple[Transformer, Transformer]:
+    forward = Transformer.from_crs("EPSG:4326", f"EPSG:{epsg}", always_xy=True)
+    inverse = Transformer.from_crs(f"EPSG:{epsg}", "EPSG:4326", always_xy=True)
+    return forward, inverse
+
+
+def _utm(lon: float, lat: float) -> tuple[Transformer, Transformer]:
+    zone = min(max(int((lon + 180.0) // 6.0) + 1, 1), 60)
+    return _utm_by_zone((32600 if lat >= 0 else 32700) + zone)

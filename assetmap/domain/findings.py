@@ -1,0 +1,107 @@
+"""What a strength check found: public records of strengths, and how a reader takes them in.
+
+A finding is a plain JSON record of a strength's public fields, frozen when the check ran: the
+point is the public one (a skill's is generalised), and nothing private is ever in it. Each
+also says whether it lies ``inside`` the catchment or ``nearby`` (just outside its edge, with
+``distance_m`` to the edge) and which of the proposal's themes and words it ``matched``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from assetmap.domain.privacy import PRIVATE_FIELDS
+from assetmap.domain.vocab import Kind, Theme
+
+INSIDE = "inside"
+NEARBY = "nearby"
+# A strength confirmed longer ago than this, when a check ran, may have changed.
+FRESH_DAYS = 183
+STALE_DAYS = 365
+# The public fields a finding keeps, besides where it lies and what it matched.
+PUBLIC_FIELDS = (
+    "id",
+    "kind",
+    "title",
+    "description",
+    "themes",
+    "tags",
+    "availability",
+    "accessibility",
+    "share_modes",
+    "meeting_pattern",
+    "welcomes_new_members",
+    "opening_times",
+    "capacity",
+    "facilities",
+    "last_confirmed",
+    "lon",
+    "lat",
+)
+FINDING_FIELDS = (*PUBLIC_FIELDS, "where", "distance_m", "matched")
+# ``lon`` and ``lat`` of a finding are the public point, so only these may never appear.
+NEVER = frozenset(PRIVATE_FIELDS - {"lon", "lat"}) | {"public_lon", "public_lat"}
+
+
+def finding(
+    public: Mapping[str, Any], *, where: str, distance_m: float | None, matched: Iterable[str]
+) -> dict[str, Any]:
+    """Return a finding from a strength's public record (``lon``/``lat`` its public point)."""
+    leaked = NEVER & public.keys()
+    if leaked:
+        raise ValueError(f"a finding holds public fields only, got {sorted(leaked)}")
+    record = {name: public[name] for name in PUBLIC_FIELDS}
+    if isinstance(record["last_confirmed"], dt.date):
+        record["last_confirmed"] = record["last_confirmed"].isoformat()
+    record["where"] = where
+    record["distance_m"] = None if distance_m is None else round(float(distance_m), 1)
+    record["matched"] = list(matched)
+    return record
+
+
+def freshness(last_confirmed: str | dt.date, on: dt.date) -> str:
+    """Return how fresh a strength was on ``on``: ``fresh``, ``ageing`` or ``stale``."""
+    day = (
+        dt.date.fromisoformat(last_confirmed) if isinstance(last_confirmed, str) else last_confirmed
+    )
+    age = (on - day).days
+    if age <= FRESH_DAYS:
+        return "fresh"
+    return "ageing" if age <= STALE_DAYS else "stale"
+
+
+FRESHNESS_LABELS = {
+    "fresh": "Confirmed in the 6 months before the check",
+    "ageing": "Confirmed 6 to 12 months before the check",
+    "stale": "Not confirmed in the year before the check",
+}
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Counts a reader takes in at once: inside the catchment by kind, theme and freshness."""
+
+    inside: int
+    nearby: int
+    by_kind: dict[Kind, int]
+    by_theme: dict[Theme, int]
+    by_freshness: dict[str, int]
+
+
+def summarise(findings: Sequence[Mapping[str, Any]], on: dt.date) -> Summary:
+    """Count the strengths found inside the catchment by kind, theme and freshness."""
+    inside = [f for f in findings if f["where"] == INSIDE]
+    kinds = Counter(Kind(f["kind"]) for f in inside)
+    themes = Counter(Theme(t) for f in inside for t in f["themes"])
+    fresh = Counter(freshness(f["last_confirmed"], on) for f in inside)
+    return Summary(
+        inside=len(inside),
+        nearby=len(findings) - len(inside),
+        by_kind={kind: kinds[kind] for kind in Kind},
+        by_theme={theme: themes[theme] for theme in Theme if themes[theme]},
+        by_freshness={name: fresh[name] for name in FRESHNESS_LABELS},
+    )

@@ -1,0 +1,317 @@
+"""Running strength checks (planners and admins): start one, change it, run it again, record
+the decision, publish it, and mark residents' responses as acted upon.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from shapely.geometry import mapping
+from werkzeug.wrappers import Response
+
+from assetmap import maps
+from assetmap.config import area_bbox
+from assetmap.domain.catchments import How
+from assetmap.domain.checks import (
+    DecisionKind,
+    Proposal,
+    check_action_note,
+    validate_decision,
+    validate_proposal,
+)
+from assetmap.domain.errors import ValidationError
+from assetmap.domain.permissions import is_staff
+from assetmap.domain.vocab import Kind, Role, Theme
+from assetmap.storage import checks as store
+from assetmap.storage.models import StrengthCheck, utcnow
+from assetmap.storage.neighbourhoods import neighbourhood_layer
+from assetmap.web import db, nav
+from assetmap.web.auth import role_required
+from assetmap.web.checks_public import (
+    catchment_text,
+    map_settings,
+    render_check,
+    revision_view,
+    sentences,
+)
+from assetmap.web.geocoding import geocoder
+
+bp = Blueprint("checks", __name__)
+STAFF = (Role.PLANNER, Role.ADMIN)
+Page = str | tuple[str, int] | Response
+_PROPOSAL_TEXT = ("name", "purpose", "audience", "words", "catchment", "polygon", "place")
+_PROPOSAL_LISTS = ("themes", "kinds", "neighbourhoods")
+_DECISION_TEXT = ("kind", "rationale", "decided_by", "decided_on", "groups", "reason")
+
+
+@bp.get("/checks")
+@role_required(*STAFF)
+def index() -> str:
+    """List every check, the most recently started first."""
+    checks = store.all_checks(db.session())
+    return render_template("checks/list.html", checks=checks, current=store.current)
+
+
+@bp.get("/checks/new")
+@role_required(*STAFF)
+def new() -> str:
+    """Show the form that starts a check."""
+    return _form({"catchment": How.POLYGON.value, "radius_m": "800"}, {})
+
+
+@bp.post("/checks/new")
+@role_required(*STAFF)
+def create() -> Page:
+    """Start a check and run it, or show the form again with what went wrong."""
+    values = _proposal_values()
+    session = db.session()
+    try:
+        proposal, notes = _read_proposal(values)
+        check = store.start_check(session, proposal, by=current_user.id)
+    except ValidationError as exc:
+        session.rollback()
+        return _form(values, exc.errors), 400
+    session.commit()
+    _tell(notes, "The check has run: this is what is already there.")
+    return redirect(url_for("check_pages.show", check_id=check.id))
+
+
+@bp.get("/checks/<int:check_id>/edit")
+@role_required(*STAFF)
+def edit(check_id: int) -> str:
+    """Show the form that changes a check's proposal."""
+    check = _check(check_id)
+    return _form(_values_of(Proposal.from_json(store.current(check).proposal)), {}, check)
+
+
+@bp.post("/checks/<int:check_id>/edit")
+@role_required(*STAFF)
+def update(check_id: int) -> Page:
+    """Run the changed proposal as a new revision."""
+    check = _check(check_id)
+    values = _proposal_values()
+    session = db.session()
+    try:
+        proposal, notes = _read_proposal(values)
+        store.revise_check(session, check.id, proposal, by=current_user.id)
+    except ValidationError as exc:
+        session.rollback()
+        return _form(values, exc.errors, check), 400
+    session.commit()
+    _tell(notes, "The changed proposal has run as a new revision.")
+    return redirect(url_for("check_pages.show", check_id=check_id))
+
+
+@bp.post("/checks/<int:check_id>/run-again")
+@role_required(*STAFF)
+def run_again(check_id: int) -> Response:
+    """Run the proposal again on today's map, as a new revision."""
+    check = _check(check_id)
+    store.rerun_check(db.session(), check.id, by=current_user.id)
+    db.session().commit()
+    flash("The check has run again on today's map, as a new revision.")
+    return redirect(url_for("check_pages.show", check_id=check_id))
+
+
+@bp.get("/checks/<int:check_id>/decision")
+@role_required(*STAFF)
+def decision(check_id: int) -> str:
+    """Show the form that records the decision."""
+    check = _check(check_id)
+    made = revision_view(check).decision
+    values: dict[str, Any] = {"decided_on": utcnow().date().isoformat()}
+    if made is not None:
+        values = {**made.as_json(), "groups": "\n".join(made.groups)}
+    return _decision_form(check, values, {})
+
+
+@bp.post("/checks/<int:check_id>/decision")
+@role_required(*STAFF)
+def decide(check_id: int) -> Page:
+    """Record the decision as a new revision, or show the form again with what went wrong."""
+    check = _check(check_id)
+    values: dict[str, Any] = {name: request.form.get(name, "") for name in _DECISION_TEXT}
+    values["strengths"] = request.form.getlist("strengths")
+    found = {f["id"] for f in store.current(check).findings}
+    session = db.session()
+    try:
+        made = validate_decision(values, found=found, today=utcnow().date())
+        store.record_decision(session, check.id, made, by=current_user.id)
+    except ValidationError as exc:
+        session.rollback()
+        return _decision_form(check, values, exc.errors), 400
+    session.commit()
+    flash("The decision is recorded.")
+    return redirect(url_for("check_pages.show", check_id=check.id, _anchor="decision"))
+
+
+@bp.post("/checks/<int:check_id>/publish")
+@role_required(*STAFF)
+def publish(check_id: int) -> Page:
+    """Publish the check on the "you said, we did" log."""
+    check = _check(check_id)
+    session = db.session()
+    try:
+        store.publish_check(session, check.id, by=current_user.id)
+    except ValidationError as exc:
+        session.rollback()
+        return render_check(check, page_errors=sentences(exc.errors)), 400
+    session.commit()
+    flash("The check is published, and listed on the “You said, we did” log.")
+    return redirect(url_for("check_pages.show", check_id=check.id))
+
+
+@bp.post("/checks/<int:check_id>/responses/<int:response_id>/acted-upon")
+@role_required(*STAFF)
+def acted_upon(check_id: int, response_id: int) -> Page:
+    """Mark a resident's response as acted upon, saying what was done."""
+    check = _check(check_id)
+    note = request.form.get("note", "")
+    session = db.session()
+    try:
+        store.mark_acted_upon(
+            session, check.id, response_id, check_action_note(note), by=current_user.id
+        )
+    except LookupError as exc:
+        session.rollback()
+        return render_template("error.html", status=404, title="Not Found", message=str(exc)), 404
+    except ValueError as exc:
+        session.rollback()
+        message = sentences({"note": str(exc)})["note"]
+        page = render_check(
+            check,
+            page_errors={f"note-{response_id}": message},
+            response_errors={response_id: message},
+            response_notes={response_id: note},
+        )
+        return page, 400
+    session.commit()
+    flash("The response is marked as acted upon.")
+    return redirect(
+        url_for("check_pages.show", check_id=check.id, _anchor=f"response-{response_id}")
+    )
+
+
+def _check(check_id: int) -> StrengthCheck:
+    check = store.get_check(db.session(), check_id)
+    if check is None:
+        abort(404, f"Strength check {check_id} doesn't exist.")
+    return check
+
+
+def _tell(notes: list[str], done: str) -> None:
+    for note in notes:
+        flash(note)
+    flash(done)
+
+
+def _proposal_values() -> dict[str, Any]:
+    values: dict[str, Any] = {name: request.form.get(name, "") for name in _PROPOSAL_TEXT}
+    values.update({name: request.form.getlist(name) for name in _PROPOSAL_LISTS})
+    values.update({name: request.form.get(name, "").strip() for name in ("lon", "lat", "radius_m")})
+    return values
+
+
+def _read_proposal(values: dict[str, Any]) -> tuple[Proposal, list[str]]:
+    """Check a proposal, first looking up a typed place as the centre of a radius."""
+    raw, errors = dict(values), {}
+    wants_place = raw["catchment"] == How.RADIUS.value and not (raw["lon"] or raw["lat"])
+    if wants_place and raw.get("place", "").strip():
+        try:
+            places = geocoder().lookup(raw["place"], limit=1)
+        except ValueError as exc:
+            places, errors["place"] = [], str(exc)
+        if places:
+            raw["lon"], raw["lat"] = places[0].lon, places[0].lat
+        else:
+            errors.setdefault("place", "was not found; try a postcode, a street or a place name")
+    try:
+        proposal, notes = validate_proposal(
+            raw,
+            area=area_bbox(current_app.config),
+            neighbourhoods=store.neighbourhood_areas(db.session()),
+        )
+    except ValidationError as exc:
+        found = {k: v for k, v in exc.errors.items() if not (errors and k in ("lon", "lat"))}
+        raise ValidationError({**found, **errors}) from None
+    if errors:
+        raise ValidationError(errors)
+    return proposal, notes
+
+
+def _values_of(proposal: Proposal) -> dict[str, Any]:
+    catchment = proposal.catchment
+    values: dict[str, Any] = {
+        **proposal.as_json(),
+        "words": " ".join(proposal.words),
+        "catchment": catchment.how.value,
+        "neighbourhoods": [code for code, _ in catchment.neighbourhoods],
+        "radius_m": "800",
+    }
+    if catchment.how is How.POLYGON and catchment.area is not None:
+        values["polygon"] = orjson.dumps(mapping(catchment.area)).decode()
+    if catchment.centre is not None:
+        values["lon"], values["lat"] = (f"{c:.6f}" for c in catchment.centre)
+        values["radius_m"] = f"{catchment.radius_m:g}"
+    return values
+
+
+def _form(
+    values: dict[str, Any], errors: dict[str, str], check: StrengthCheck | None = None
+) -> str:
+    session = db.session()
+    layer = neighbourhood_layer(session)
+    area = area_bbox(current_app.config)
+    bounds = tuple(layer.total_bounds) if len(layer) else (area.as_tuple() if area else None)
+    settings = map_settings()
+    fmap = maps.new_map(settings, bounds=bounds, center=None if bounds else (0.0, 51.5))
+    if len(layer):
+        maps.add_neighbourhoods(fmap, layer)
+    return render_template(
+        "checks/form.html",
+        check=check,
+        values=values,
+        errors=sentences(errors),
+        themes=[(theme.value, theme.label) for theme in Theme],
+        kinds=[(kind.value, f"{kind.value.capitalize()}s") for kind in Kind],
+        neighbourhoods=[
+            (code, named.name) for code, named in store.neighbourhood_areas(session).items()
+        ],
+        map=maps.render(fmap),
+    )
+
+
+def _decision_form(check: StrengthCheck, values: dict[str, Any], errors: dict[str, str]) -> str:
+    view = revision_view(check)
+    return render_template(
+        "checks/decision.html",
+        view=view,
+        values=values,
+        errors=sentences(errors),
+        kinds=list(DecisionKind),
+        catchment=catchment_text(view.proposal),
+        chosen={str(item) for item in values.get("strengths", [])},
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Register the staff pages and their navigation link."""
+    app.register_blueprint(bp)
+    nav.add_link(app, "checks.index", "Strength checks", order=60, show=_staff)
+
+
+def _staff(user: Any) -> bool:
+    return bool(user.is_authenticated) and is_staff(user)

@@ -1,0 +1,365 @@
+"""Published strength checks: each check's page and revisions, exports, the print report,
+residents' responses, and the "you said, we did" log with its Atom feed.
+
+Staff see every check, published or not; everyone else sees published ones only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import geopandas as gpd
+from feedgen.feed import FeedGenerator
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from shapely.geometry import Point
+from werkzeug.wrappers import Response as WerkzeugResponse
+
+from assetmap import maps
+from assetmap.domain.catchments import EDGE_M, How
+from assetmap.domain.checks import Decision, Proposal, TakePart, validate_response
+from assetmap.domain.errors import ValidationError
+from assetmap.domain.findings import (
+    FRESHNESS_LABELS,
+    INSIDE,
+    NEARBY,
+    Summary,
+    freshness,
+    summarise,
+)
+from assetmap.domain.permissions import is_staff
+from assetmap.exchange.findings import findings_csv, findings_geojson
+from assetmap.maps.catchment import add_catchment
+from assetmap.storage import checks as store
+from assetmap.storage.models import CheckRevision, StrengthCheck, utcnow
+from assetmap.web import db, nav
+from assetmap.web.auth import actor
+
+bp = Blueprint("check_pages", __name__)
+LOG_TITLE = "You said, we did"
+FEED_SIZE = 50
+
+
+@dataclass(frozen=True)
+class RevisionView:
+    """One revision of a check as a page shows it."""
+
+    check: StrengthCheck
+    revision: CheckRevision
+    proposal: Proposal
+    decision: Decision | None
+    inside: list[dict]
+    nearby: list[dict]
+    summary: Summary
+    run_on: dt.date
+    live: set[int]
+
+    @property
+    def latest(self) -> bool:
+        """Return whether this is the check's newest revision."""
+        return self.revision.number == len(self.check.revisions)
+
+    def finding(self, asset_id: int) -> dict | None:
+        """Return what this revision found of a strength, or None."""
+        return next((f for f in self.inside + self.nearby if f["id"] == asset_id), None)
+
+
+# Who or what a field's message is about, where the message does not say.
+SUBJECTS = {
+    "name": "The name",
+    "purpose": "The purpose",
+    "audience": "Who it is for",
+    "words": "The key words",
+    "polygon": "The area",
+    "place": "The place",
+    "lon": "The longitude",
+    "lat": "The latitude",
+    "radius_m": "The radius",
+    "centre": "The centre",
+    "rationale": "The rationale",
+    "decided_by": "Who decided",
+    "decided_on": "The date of the decision",
+    "reason": "The reason",
+    "missed": "What was missed",
+    "comment": "The comment",
+    "note": "The note",
+}
+_PREDICATES = ("is ", "was ", "must ", "has ", "crosses ")
+
+
+def sentences(errors: dict[str, str]) -> dict[str, str]:
+    """Return each field's error as a sentence a person reads beside the field."""
+    out = {}
+    for field, message in errors.items():
+        if message.startswith(_PREDICATES):
+            out[field] = f"{SUBJECTS.get(field, 'This')} {message}"
+        else:
+            out[field] = message[:1].upper() + message[1:]
+    return out
+
+
+def map_settings() -> maps.MapSettings:
+    """Return the map settings from the app's configuration."""
+    return maps.MapSettings(
+        tiles_url=current_app.config["MAP_TILES_URL"],
+        tiles_attribution=current_app.config["MAP_TILES_ATTRIBUTION"],
+        static_url=lambda path: url_for("static", filename=path),
+    )
+
+
+def can_manage() -> bool:
+    """Return whether the signed-in user runs checks: a planner or an admin."""
+    return is_staff(actor())
+
+
+def visible_check(check_id: int) -> StrengthCheck:
+    """Return the check if this user may see it; 404 otherwise."""
+    check = store.get_check(db.session(), check_id)
+    if check is None or (check.published_at is None and not can_manage()):
+        abort(404, f"Strength check {check_id} doesn't exist or isn't published.")
+    return check
+
+
+def revision_view(check: StrengthCheck, number: int | None = None) -> RevisionView:
+    """Return a revision of the check (its newest by default) ready for a page; 404 if none."""
+    revision = store.current(check) if number is None else store.revision_of(check, number)
+    if revision is None:
+        abort(404, f"Strength check {check.id} has no revision {number}.")
+    findings = revision.findings
+    run_on = revision.run_at.date()
+    return RevisionView(
+        check=check,
+        revision=revision,
+        proposal=Proposal.from_json(revision.proposal),
+        decision=Decision.from_json(revision.decision) if revision.decision else None,
+        inside=[f for f in findings if f["where"] == INSIDE],
+        nearby=[f for f in findings if f["where"] == NEARBY],
+        summary=summarise(findings, run_on),
+        run_on=run_on,
+        live=store.still_published(db.session(), (f["id"] for f in findings)),
+    )
+
+
+def findings_map(view: RevisionView) -> maps.MapParts:
+    """Return a map of the catchment and the strengths the revision found."""
+    settings = map_settings()
+    catchment = view.proposal.catchment
+    outline = catchment.outline()
+    fmap = maps.new_map(settings, bounds=outline.buffer(0.002).bounds)
+    add_catchment(fmap, area=catchment.area, centre=catchment.centre, radius_m=catchment.radius_m)
+    for findings, name in ((view.inside, "Inside the catchment"), (view.nearby, "Just outside")):
+        if findings:
+            maps.add_assets(fmap, _layer(findings), settings, name=name)
+    return maps.render(fmap)
+
+
+def _layer(findings: list[dict]) -> gpd.GeoDataFrame:
+    return gpd.GeoDataFrame(
+        {
+            "id": [f["id"] for f in findings],
+            "kind": [f["kind"] for f in findings],
+            "title": [f["title"] for f in findings],
+            "themes": [f["themes"] for f in findings],
+        },
+        geometry=[Point(f["lon"], f["lat"]) for f in findings],
+        crs="EPSG:4326",
+    )
+
+
+def catchment_text(proposal: Proposal) -> str:
+    """Describe the catchment in words."""
+    catchment = proposal.catchment
+    if catchment.how is How.NEIGHBOURHOODS:
+        return "Neighbourhoods: " + ", ".join(name for _, name in catchment.neighbourhoods)
+    if catchment.how is How.POLYGON:
+        return "An area drawn on the map"
+    lon, lat = catchment.centre or (0.0, 0.0)
+    return f"Within {catchment.radius_m:,.0f} metres of {lat:.5f}, {lon:.5f} (latitude, longitude)"
+
+
+def render_check(check: StrengthCheck, number: int | None = None, **extra: Any) -> str:
+    """Render a check's page at a revision, with the controls this user may use."""
+    view = revision_view(check, number)
+    return render_template(
+        "checks/check.html",
+        view=view,
+        map=findings_map(view),
+        catchment=catchment_text(view.proposal),
+        manage=can_manage(),
+        add_strength_url=_add_strength_url(),
+        freshness=lambda f: freshness(f["last_confirmed"], view.run_on),
+        freshness_labels=FRESHNESS_LABELS,
+        edge_m=EDGE_M,
+        **extra,
+    )
+
+
+@bp.get("/checks/<int:check_id>")
+def show(check_id: int) -> str:
+    """Show a check's newest revision."""
+    return render_check(visible_check(check_id))
+
+
+@bp.get("/checks/<int:check_id>/revisions/<int:number>")
+def revision(check_id: int, number: int) -> str:
+    """Show an earlier (or the newest) revision of a check, as it was."""
+    return render_check(visible_check(check_id), number)
+
+
+def _export_view(check_id: int) -> RevisionView:
+    number = request.args.get("revision", type=int)
+    return revision_view(visible_check(check_id), number)
+
+
+def _attachment(view: RevisionView, extension: str) -> str:
+    name = f"strength-check-{view.check.id}-revision-{view.revision.number}.{extension}"
+    return f'attachment; filename="{name}"'
+
+
+@bp.get("/checks/<int:check_id>/findings.geojson")
+def findings_as_geojson(check_id: int) -> Response:
+    """Download the strengths a revision found as GeoJSON."""
+    view = _export_view(check_id)
+    about = {
+        "id": view.check.id,
+        "revision": view.revision.number,
+        "name": view.proposal.name,
+        "run_at": view.revision.run_at.isoformat(),
+    }
+    body = findings_geojson(view.revision.findings, about)
+    response = Response(body, mimetype="application/geo+json")
+    response.headers["Content-Disposition"] = _attachment(view, "geojson")
+    return response
+
+
+@bp.get("/checks/<int:check_id>/findings.csv")
+def findings_as_csv(check_id: int) -> Response:
+    """Download the strengths a revision found as CSV."""
+    view = _export_view(check_id)
+    response = Response(findings_csv(view.revision.findings), mimetype="text/csv")
+    response.headers["Content-Disposition"] = _attachment(view, "csv")
+    return response
+
+
+@bp.get("/checks/<int:check_id>/report")
+def report(check_id: int) -> str:
+    """Show a revision as a report for printing."""
+    view = _export_view(check_id)
+    return render_template(
+        "checks/report.html",
+        view=view,
+        catchment=catchment_text(view.proposal),
+        freshness=lambda f: freshness(f["last_confirmed"], view.run_on),
+        freshness_labels=FRESHNESS_LABELS,
+        edge_m=EDGE_M,
+    )
+
+
+def _published(check_id: int) -> StrengthCheck:
+    check = visible_check(check_id)
+    if check.published_at is None:
+        abort(404, f"Strength check {check_id} isn't published yet.")
+    return check
+
+
+@bp.get("/checks/<int:check_id>/respond")
+@login_required
+def respond(check_id: int) -> str:
+    """Show the form a resident answers a published check with."""
+    check = _published(check_id)
+    return _respond_page(check, {}, {})
+
+
+@bp.post("/checks/<int:check_id>/respond")
+@login_required
+def respond_post(check_id: int) -> WerkzeugResponse | tuple[str, int]:
+    """Store a resident's response, or show the form again with what went wrong."""
+    check = _published(check_id)
+    values = {name: request.form.get(name, "") for name in ("missed", "take_part", "comment")}
+    session = db.session()
+    try:
+        store.add_response(session, check.id, validate_response(values), by=current_user.id)
+    except ValidationError as exc:
+        session.rollback()
+        return _respond_page(check, values, exc.errors), 400
+    session.commit()
+    flash("Thank you: your response is on the check's page.")
+    return redirect(url_for("check_pages.show", check_id=check.id, _anchor="responses"))
+
+
+def _respond_page(check: StrengthCheck, values: dict, errors: dict) -> str:
+    return render_template(
+        "checks/respond.html",
+        check=check,
+        name=store.current(check).name,
+        values=values,
+        errors=sentences(errors),
+        take_part=[(choice.value, choice.value.capitalize()) for choice in TakePart],
+        add_strength_url=_add_strength_url(),
+    )
+
+
+def _add_strength_url() -> str | None:
+    endpoint = "strengths.new"
+    return url_for(endpoint) if endpoint in current_app.view_functions else None
+
+
+@bp.get("/you-said-we-did")
+def log() -> str:
+    """List every published check, the most recently published first."""
+    entries = [revision_view(check) for check in store.published_checks(db.session())]
+    return render_template("checks/log.html", entries=entries, title=LOG_TITLE)
+
+
+@bp.get("/you-said-we-did/feed.atom")
+def feed() -> Response:
+    """Return the published checks as an Atom feed, the most recently published first."""
+    checks = store.published_checks(db.session(), limit=FEED_SIZE)
+    generator = FeedGenerator()
+    generator.id(url_for("check_pages.log", _external=True))
+    generator.title(f"{LOG_TITLE}: strength checks")
+    generator.subtitle("What was already there, what was decided and why.")
+    generator.author({"name": "assetmap"})
+    generator.link(href=url_for("check_pages.feed", _external=True), rel="self")
+    generator.link(href=url_for("check_pages.log", _external=True), rel="alternate")
+    generator.language("en-GB")
+    newest = [store.current(check).made_at for check in checks]
+    generator.updated(max(newest, default=utcnow()))
+    for check in checks:
+        _entry(generator, revision_view(check))
+    return Response(generator.atom_str(pretty=True), mimetype="application/atom+xml")
+
+
+def _entry(generator: FeedGenerator, view: RevisionView) -> None:
+    url = url_for("check_pages.show", check_id=view.check.id, _external=True)
+    entry = generator.add_entry(order="append")
+    entry.id(url)
+    entry.title(view.proposal.name)
+    entry.link(href=url)
+    entry.published(view.check.published_at)
+    entry.updated(view.revision.made_at)
+    decision = view.decision.kind.label if view.decision else "No decision yet"
+    rationale = view.decision.rationale if view.decision else ""
+    entry.summary(
+        f"{decision}. {rationale} Found {view.summary.inside} strengths inside the catchment "
+        f"and {view.summary.nearby} just outside.".replace("  ", " ")
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Register the public check pages and their navigation link."""
+    app.register_blueprint(bp)
+    nav.add_link(app, "check_pages.log", LOG_TITLE, order=65)
