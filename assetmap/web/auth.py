@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import hmac
 from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -12,6 +14,7 @@ from flask import (
     Flask,
     Request,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -54,7 +57,16 @@ class SessionUser:
         self.display_name = user.display_name
 
     def get_id(self) -> str:
-        return str(self.id)
+        # The id carries a fingerprint of the password hash, so changing the password (or
+        # deleting the account) signs the person out everywhere else.
+        return f"{self.id}:{fingerprint(self.user)}"
+
+
+def fingerprint(user: User) -> str:
+    """Return a short digest of the user's password hash and address."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    material = f"{user.password_hash or ''}|{user.email}".encode()
+    return hmac.new(secret, material, hashlib.sha256).hexdigest()[:16]
 
 
 def actor() -> Actor | None:
@@ -137,9 +149,12 @@ class _SessionInterface(SecureCookieSessionInterface):
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> SessionUser | None:
+def _load_user(session_id: str) -> SessionUser | None:
+    user_id, _, print_ = session_id.partition(":")
     user = user_store.get_user(db.session(), int(user_id)) if user_id.isdigit() else None
-    return SessionUser(user) if user is not None else None
+    if user is None or not hmac.compare_digest(print_, fingerprint(user)):
+        return None
+    return SessionUser(user)
 
 
 def init_app(app: Flask) -> None:

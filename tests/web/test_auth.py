@@ -103,3 +103,18 @@ def test_session_cookie_is_secure_over_https(app: Flask) -> None:
         },
     )
     assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_changing_the_password_signs_out_other_sessions(app: Flask, client: FlaskClient) -> None:
+    make_user(app)
+    token = csrf_from(client.get("/sign-in").get_data(as_text=True))
+    client.post(
+        "/sign-in",
+        data={"email": "ann@example.org", "password": "correct horse battery", "csrf_token": token},
+    )
+    assert "Sign out" in client.get("/").get_data(as_text=True)
+    with app.app_context(), db.database().session() as session:
+        user = user_store.get_user_by_email(session, "ann@example.org")
+        user_store.set_password(user, "a brand new passphrase")
+        session.commit()
+    assert "Sign out" not in client.get("/").get_data(as_text=True)

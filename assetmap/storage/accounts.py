@@ -1,0 +1,172 @@
+"""What is held about a person: their strengths, everything exported, and deleting it all.
+
+Deleting an account keeps its row (revisions still point at it) but nothing personal in it:
+the address becomes ``deleted-<id>@invalid``, the name and password hash are cleared. Every
+strength is withdrawn, its contact cleared and a skill's exact point replaced by its public
+point; in the revisions of those strengths the personal fields are replaced by null.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from assetmap.domain.privacy import PRIVATE_FIELDS
+from assetmap.domain.vocab import Kind, Status
+from assetmap.storage.assets import LAYER_COLUMNS, record_of, withdraw_asset
+from assetmap.storage.db import begin_write
+from assetmap.storage.models import ApiToken, Asset, Connection, Revision, User
+
+DELETED_REASON = "account deleted"
+# Where a group or space is, is public; where a skill is, is where a person is.
+_LOCATION = frozenset({"lon", "lat"})
+
+
+class AccountNotFound(LookupError):
+    """No user has the id asked for."""
+
+    def __init__(self, user_id: int) -> None:
+        super().__init__(f"User {user_id} doesn't exist.")
+        self.user_id = user_id
+
+
+def owned_assets(session: orm.Session, user_id: int) -> list[Asset]:
+    """Return every asset the user owns, whatever its status, newest first."""
+    query = (
+        sa.select(Asset)
+        .where(Asset.owner_id == user_id)
+        .order_by(Asset.created_at.desc(), Asset.id.desc())
+    )
+    return list(session.scalars(query))
+
+
+def owned_layer(session: orm.Session, user_id: int) -> gpd.GeoDataFrame:
+    """Return the user's published assets at their public points, as ``read_layer`` does."""
+    query = (
+        sa.select(*LAYER_COLUMNS)
+        .where(Asset.owner_id == user_id, Asset.status == Status.PUBLISHED)
+        .order_by(Asset.id)
+    )
+    frame = pd.DataFrame.from_records(
+        session.execute(query).all(), columns=[column.key for column in LAYER_COLUMNS]
+    )
+    frame["kind"] = frame["kind"].map(lambda kind: kind.value, na_action="ignore")
+    geometry = gpd.points_from_xy(frame.pop("public_lon"), frame.pop("public_lat"), crs="EPSG:4326")
+    return gpd.GeoDataFrame(frame, geometry=geometry, crs="EPSG:4326")
+
+
+def personal_data(session: orm.Session, user: User) -> dict[str, Any]:
+    """Return every record held about ``user`` as plain JSON values, and nobody else's."""
+    assets = owned_assets(session, user.id)
+    return {
+        "user": {
+            "id": user.id,
+            "email": user.email,
+            "display_name": user.display_name,
+            "role": user.role.value,
+            "created_at": user.created_at.isoformat(),
+        },
+        "strengths": [record_of(asset) for asset in reversed(assets)],
+        "revisions": _revisions(session, user.id),
+        "api_tokens": _tokens(session, user.id),
+        "connections": _connections(session, user.id),
+    }
+
+
+def _revisions(session: orm.Session, user_id: int) -> list[dict[str, Any]]:
+    """Return the history of the user's strengths, and the bare facts of their other edits.
+
+    A change the user made to someone else's strength is a record about them, but what it
+    changed is about the other person, so only which strength, what and when are given.
+    """
+    query = (
+        sa.select(Revision, Asset.owner_id)
+        .join(Asset, Asset.id == Revision.asset_id)
+        .where(sa.or_(Asset.owner_id == user_id, Revision.user_id == user_id))
+        .order_by(Revision.id)
+    )
+    out = []
+    for revision, owner_id in session.execute(query):
+        row: dict[str, Any] = {
+            "id": revision.id,
+            "asset_id": revision.asset_id,
+            "action": revision.action.value,
+            "at": revision.at.isoformat(),
+            "by_you": revision.user_id == user_id,
+        }
+        if owner_id == user_id:
+            row.update(changes=revision.changes, reason=revision.reason)
+        out.append(row)
+    return out
+
+
+def _tokens(session: orm.Session, user_id: int) -> list[dict[str, Any]]:
+    query = sa.select(ApiToken).where(ApiToken.user_id == user_id).order_by(ApiToken.id)
+    return [
+        {
+            "name": token.name,
+            "created_at": token.created_at.isoformat(),
+            "last_used_at": _iso(token.last_used_at),
+            "revoked_at": _iso(token.revoked_at),
+        }
+        for token in session.scalars(query)
+    ]
+
+
+def _connections(session: orm.Session, user_id: int) -> list[dict[str, Any]]:
+    query = sa.select(Connection).where(Connection.coach_id == user_id).order_by(Connection.id)
+    return [
+        {"asset_id": c.asset_id, "on": c.on.isoformat(), "note": c.note}
+        for c in session.scalars(query)
+    ]
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def delete_account(session: orm.Session, user_id: int) -> User:
+    """Withdraw the user's strengths and remove their personal data; the caller commits."""
+    begin_write(session)
+    user = session.get(User, user_id)
+    if user is None:
+        raise AccountNotFound(user_id)
+    for asset in owned_assets(session, user_id):
+        withdraw_asset(session, asset.id, by=user_id, reason=DELETED_REASON)
+        _scrub_asset(asset)
+        for revision in asset.revisions:
+            revision.changes = scrub_changes(asset.kind, revision.changes)
+    session.execute(sa.delete(ApiToken).where(ApiToken.user_id == user_id))
+    user.email = f"deleted-{user_id}@invalid"
+    user.display_name = ""
+    user.password_hash = None
+    session.flush()
+    return user
+
+
+def personal_fields(kind: Kind) -> frozenset[str]:
+    """Return the fields of an asset of ``kind`` that are about a person, not a place."""
+    private = PRIVATE_FIELDS if kind is Kind.SKILL else PRIVATE_FIELDS - _LOCATION
+    return frozenset(private)
+
+
+def scrub_changes(kind: Kind, changes: dict[str, Any]) -> dict[str, Any]:
+    """Return a revision's ``changes`` with each personal field's values replaced by null."""
+    personal = personal_fields(kind)
+    return {name: _nulled(value) if name in personal else value for name, value in changes.items()}
+
+
+def _nulled(value: Any) -> Any:
+    """Return ``[old, new]`` as ``[None, None]``, keeping its shape; anything else as None."""
+    return [None] * len(value) if isinstance(value, list) else None
+
+
+def _scrub_asset(asset: Asset) -> None:
+    asset.contact = ""
+    asset.contact_via_coach = False
+    if asset.kind is Kind.SKILL:
+        asset.lon, asset.lat = asset.public_lon, asset.public_lat

@@ -1,0 +1,236 @@
+"""A person's account: signing up, resetting a forgotten password, their data, and deleting it.
+
+A reset link is signed with the app's secret, lasts an hour, and carries a digest of the
+password hash it was sent for: once the password changes, every link sent before dies.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+from urllib.parse import urlsplit
+
+import orjson
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.security import check_password_hash
+from werkzeug.wrappers import Response as Redirect
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, ValidationError
+
+from assetmap import mail
+from assetmap.domain.errors import ValidationError as Refused
+from assetmap.storage import accounts as account_store
+from assetmap.storage import users as user_store
+from assetmap.storage.models import User
+from assetmap.web import db, nav
+from assetmap.web.auth import SessionUser, email_address
+
+bp = Blueprint("accounts", __name__)
+RESET_MAX_AGE_S = 3600
+Page = str | tuple[str, int] | Redirect
+
+
+def password_rule(form: FlaskForm, field: Any) -> None:
+    """Check a new password with the storage layer's rule."""
+    try:
+        user_store.check_password(field.data or "")
+    except ValueError as exc:
+        raise ValidationError(f"Your password {exc}") from None
+
+
+class SignUpForm(FlaskForm):  # type: ignore[misc]
+    email = EmailField(
+        "Email address", validators=[DataRequired("Enter your email address"), email_address]
+    )
+    display_name = StringField("Your name (optional)")
+    password = PasswordField(
+        "Create a password", validators=[DataRequired("Create a password"), password_rule]
+    )
+    password_again = PasswordField(
+        "Type the password again",
+        validators=[
+            DataRequired("Type the password again"),
+            EqualTo("password", "The two passwords are not the same"),
+        ],
+    )
+
+
+class ResetRequestForm(FlaskForm):  # type: ignore[misc]
+    email = EmailField(
+        "Email address", validators=[DataRequired("Enter your email address"), email_address]
+    )
+
+
+class NewPasswordForm(FlaskForm):  # type: ignore[misc]
+    password = PasswordField(
+        "New password", validators=[DataRequired("Create a password"), password_rule]
+    )
+    password_again = PasswordField(
+        "Type the new password again",
+        validators=[
+            DataRequired("Type the password again"),
+            EqualTo("password", "The two passwords are not the same"),
+        ],
+    )
+
+
+class DeleteForm(FlaskForm):  # type: ignore[misc]
+    password = PasswordField("Your password", validators=[DataRequired("Enter your password")])
+
+
+@bp.route("/sign-up", methods=["GET", "POST"])
+def sign_up() -> Page:
+    """Create an account and sign the person in, or say what is wrong beside the field."""
+    form = SignUpForm()
+    if request.method == "GET" or not form.validate():
+        status = 200 if request.method == "GET" else 400
+        return render_template("accounts/sign_up.html", form=form), status
+    session = db.session()
+    try:
+        user = user_store.create_user(
+            session, form.email.data, display_name=form.display_name.data or ""
+        )
+    except Refused as exc:
+        session.rollback()
+        for name, reason in exc.errors.items():
+            form[name].errors = [_taken(reason) if name == "email" else f"Your name {reason}"]
+        return render_template("accounts/sign_up.html", form=form), 400
+    user_store.set_password(user, form.password.data)
+    session.commit()
+    login_user(SessionUser(user))
+    flash("Your account is ready, and you are signed in.")
+    return redirect(_local(request.args.get("next", "")) or url_for("strengths.mine"))
+
+
+def _taken(reason: str) -> str:
+    if reason.endswith("already has an account"):
+        return "There is already an account for this address: sign in, or reset its password"
+    return f"Your email address {reason}"
+
+
+def _local(target: str) -> str | None:
+    parts = urlsplit(target)
+    return target if target.startswith("/") and not parts.netloc and not parts.scheme else None
+
+
+def _serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="assetmap.password-reset")
+
+
+def _fingerprint(user: User) -> str:
+    """Return a digest of the user's password hash, which changes whenever the password does."""
+    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:32]
+
+
+def reset_token(user: User) -> str:
+    """Return a token that resets this user's password until the password next changes."""
+    return str(_serializer().dumps({"user": user.id, "password": _fingerprint(user)}))
+
+
+def user_for_token(token: str, max_age_s: int = RESET_MAX_AGE_S) -> User | None:
+    """Return the user a reset token is for, or None if it is changed, old or already used."""
+    try:
+        payload = _serializer().loads(token, max_age=max_age_s)
+    except BadSignature:
+        return None
+    user = user_store.get_user(db.session(), int(payload.get("user", 0)))
+    if user is None or payload.get("password") != _fingerprint(user):
+        return None
+    return user
+
+
+@bp.route("/reset-password", methods=["GET", "POST"])
+def reset_request() -> Page:
+    """Send a reset link to an address that has an account; say the same either way."""
+    form = ResetRequestForm()
+    if request.method == "GET" or not form.validate():
+        status = 200 if request.method == "GET" else 400
+        return render_template("accounts/reset_request.html", form=form), status
+    user = user_store.get_user_by_email(db.session(), form.email.data)
+    if user is not None:
+        link = url_for(".reset_password", token=reset_token(user), _external=True)
+        body = render_template("accounts/reset_email.txt", link=link, hours=RESET_MAX_AGE_S // 3600)
+        mail.send(user.email, "Reset your assetmap password", body)
+    return render_template("accounts/reset_sent.html", email=form.email.data)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token: str) -> Page:
+    """Set a new password from a reset link that is still good."""
+    user = user_for_token(token)
+    if user is None:
+        return render_template("accounts/reset_invalid.html"), 400
+    form = NewPasswordForm()
+    if request.method == "GET" or not form.validate():
+        status = 200 if request.method == "GET" else 400
+        return render_template("accounts/reset_password.html", form=form), status
+    user_store.set_password(user, form.password.data)
+    db.session().commit()
+    flash("Your password is changed. Sign in with it now.")
+    return redirect(url_for("auth.sign_in"))
+
+
+@bp.get("/account")
+@login_required
+def account() -> str:
+    """Show the person's account and what they can do with it."""
+    return render_template("accounts/account.html")
+
+
+@bp.get("/account/my-data")
+@login_required
+def my_data() -> Response:
+    """Download every record held about the person, as JSON."""
+    data = account_store.personal_data(db.session(), current_user.user)
+    response = Response(orjson.dumps(data, option=orjson.OPT_INDENT_2), mimetype="application/json")
+    response.headers["Content-Disposition"] = 'attachment; filename="assetmap-my-data.json"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/account/delete", methods=["GET", "POST"])
+@login_required
+def delete() -> Page:
+    """Delete the account once the person confirms with their password."""
+    form = DeleteForm()
+    if request.method == "GET" or not form.validate():
+        status = 200 if request.method == "GET" else 400
+        return render_template("accounts/delete.html", form=form), status
+    user = current_user.user
+    if not check_password_hash(user.password_hash or "", form.password.data):
+        form.password.errors = ["The password is not right"]
+        return render_template("accounts/delete.html", form=form), 400
+    session = db.session()
+    account_store.delete_account(session, user.id)
+    session.commit()
+    logout_user()
+    flash("Your account is deleted, and your strengths are withdrawn.")
+    return redirect(url_for("pages.index"))
+
+
+def init_app(app: Flask) -> None:
+    """Register the account pages and their navigation links."""
+    app.register_blueprint(bp)
+    nav.add_link(app, "accounts.sign_up", "Sign up", order=95, show=_visitor)
+    nav.add_link(app, "accounts.account", "My account", order=85, show=_signed_in)
+
+
+def _visitor(user: Any) -> bool:
+    return not user.is_authenticated
+
+
+def _signed_in(user: Any) -> bool:
+    return bool(user.is_authenticated)

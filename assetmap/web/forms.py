@@ -1,0 +1,276 @@
+"""Forms for adding and changing a strength.
+
+Every rule about a strength lives in ``domain.assets.validate_asset``: these forms only collect
+what was typed, ask the domain, and put each reason it gives beside the field it names.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+
+from assetmap.domain.assets import KIND_FIELDS, validate_asset
+from assetmap.domain.errors import ValidationError
+from assetmap.domain.geo import BBox, check_lon_lat
+from assetmap.domain.places import Geocoder, Place
+from assetmap.domain.vocab import Kind, ShareMode, Theme
+
+KIND_CHOICES = (
+    (Kind.SKILL.value, "A skill", "Something you can teach, lend, do for others or talk about"),
+    (Kind.GROUP.value, "A group", "A club, association or informal group you run"),
+    (Kind.SPACE.value, "A space", "A hall, room, garden or park you look after"),
+)
+KIND_HINTS = {value: hint for value, _label, hint in KIND_CHOICES}
+TITLE_LABELS = {
+    Kind.SKILL: "What is your skill?",
+    Kind.GROUP: "What is the group called?",
+    Kind.SPACE: "What is the space called?",
+}
+SHARE_MODE_LABELS = {
+    ShareMode.TEACH: "Teach it",
+    ShareMode.LEND: "Lend things",
+    ShareMode.DO: "Do it for others",
+    ShareMode.TALK: "Talk about it and give advice",
+}
+COMMON_FIELDS = ("title", "description", "themes", "tags", "accessibility", "contact")
+# Names used in error messages, where a field's label is a question.
+NAMES = {
+    "kind": "What you are adding",
+    "title": "The name",
+    "description": "The description",
+    "themes": "Themes",
+    "tags": "Tags",
+    "share_modes": "How you share it",
+    "availability": "When you are available",
+    "meeting_pattern": "When the group meets",
+    "welcomes_new_members": "Whether new members are welcome",
+    "opening_times": "Opening times",
+    "capacity": "How many people it holds",
+    "facilities": "Facilities",
+    "accessibility": "Access",
+    "contact": "How to get in touch",
+    "contact_via_coach": "Passing on your contact",
+    "lon": "Longitude",
+    "lat": "Latitude",
+    "location": "The place",
+}
+_VERBS = ("must", "is ", "does", "cannot", "can't")
+
+
+def message(field: str, reason: str) -> str:
+    """Return the domain's ``reason`` a field was refused as a sentence a person reads."""
+    if reason.startswith(_VERBS):
+        return f"{NAMES.get(field, field.replace('_', ' ').capitalize())} {reason}"
+    return reason[:1].upper() + reason[1:]
+
+
+def domain_errors(
+    raw: Mapping[str, Any], fields: Iterable[str], area: BBox | None = None
+) -> dict[str, str]:
+    """Return what the domain refuses in ``raw``, for ``fields`` only (other steps ask the rest)."""
+    try:
+        validate_asset(raw, area=area)
+    except ValidationError as exc:
+        wanted = set(fields)
+        return {name: reason for name, reason in exc.errors.items() if name in wanted}
+    return {}
+
+
+class StepForm(FlaskForm):  # type: ignore[misc]
+    """A form whose fields are named as the domain names them.
+
+    ``options`` holds the choices of checkbox and radio fields, which templates render; the
+    fields themselves leave every check, the choices too, to the domain.
+    """
+
+    options: dict[str, list[tuple[str, str]]] = {}
+
+    def reject(self, errors: Mapping[str, str], *, onto: Mapping[str, str] | None = None) -> None:
+        """Put each reason beside its field; ``onto`` redirects a field's reason to another."""
+        for name, reason in errors.items():
+            target = (onto or {}).get(name, name)
+            field = self._fields.get(target)
+            if field is not None:
+                field.errors = [*field.errors, message(name, reason)]
+
+
+class KindForm(StepForm):
+    options = {"kind": [(value, label) for value, label, _ in KIND_CHOICES]}
+    kind = RadioField("What would you like to add?", validate_choice=False)
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Check the CSRF token, then ask the domain whether this is a kind of strength."""
+        valid = super().validate(extra_validators)
+        chosen = self.kind.data or ""
+        errors = domain_errors({"kind": chosen}, ["kind"])
+        if not chosen:
+            errors = {"kind": "Choose a skill, a group or a space"}
+        self.reject(errors)
+        return valid and not errors
+
+
+class StrengthForm(StepForm):
+    """What a person says of a strength, for the fields its kind has."""
+
+    options = {
+        "themes": [(theme.value, theme.label) for theme in Theme],
+        "share_modes": [(mode.value, label) for mode, label in SHARE_MODE_LABELS.items()],
+        "welcomes_new_members": [("yes", "Yes"), ("no", "Not at the moment")],
+    }
+    title = StringField("Name")
+    description = TextAreaField("Description (optional)")
+    themes = SelectMultipleField("Themes", validate_choice=False)
+    tags = StringField("Tags (optional)")
+    share_modes = SelectMultipleField("How do you share it?", validate_choice=False)
+    availability = StringField("When are you available? (optional)")
+    meeting_pattern = StringField("When does the group meet? (optional)")
+    welcomes_new_members = RadioField(
+        "Does the group welcome new members? (optional)", validate_choice=False
+    )
+    opening_times = StringField("Opening times (optional)")
+    capacity = StringField("How many people does it hold? (optional)")
+    facilities = StringField("Facilities (optional)")
+    accessibility = TextAreaField("Access (optional)")
+    contact = StringField("How can people get in touch? (optional)")
+    contact_via_coach = BooleanField("Community connectors may pass my contact details on")
+
+    def __init__(self, kind: Kind, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind = kind
+        self.title.label.text = TITLE_LABELS[kind]
+
+    @classmethod
+    def filled(cls, kind: Kind, values: Mapping[str, Any]) -> StrengthForm:
+        """Return the form showing ``values`` (as stored, or as typed earlier), not the request."""
+        return cls(kind, formdata=None, data=form_data(values))
+
+    def names(self) -> tuple[str, ...]:
+        """Return the domain fields this kind's form asks for, in the order it asks."""
+        own = tuple(sorted(KIND_FIELDS[self.kind]))
+        return (*COMMON_FIELDS[:4], *own, *COMMON_FIELDS[4:], "contact_via_coach")
+
+    def values(self) -> dict[str, Any]:
+        """Return what was typed, as loose domain values, for this kind's fields only."""
+        values = {name: self[name].data for name in self.names()}
+        if "welcomes_new_members" in values:
+            values["welcomes_new_members"] = values["welcomes_new_members"] or ""
+        return {name: "" if value is None else value for name, value in values.items()}
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Check the CSRF token, then ask the domain about every field on this form."""
+        valid = super().validate(extra_validators)
+        errors = domain_errors({"kind": self.kind.value, **self.values()}, self.names())
+        self.reject(errors)
+        return valid and not errors
+
+
+def form_data(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Turn domain values (lists, flags, numbers) into what the form's fields show."""
+    data = dict(values)
+    for name in ("tags", "facilities"):
+        if isinstance(data.get(name), list | tuple):
+            data[name] = ", ".join(data[name])
+    if "capacity" in data:
+        data["capacity"] = "" if data["capacity"] is None else str(data["capacity"])
+    welcome = data.get("welcomes_new_members")
+    if isinstance(welcome, bool):
+        data["welcomes_new_members"] = "yes" if welcome else "no"
+    return data
+
+
+class PlaceForm(StepForm):
+    """Where a strength is: a pin put on the map, or a place name looked up in the gazetteer."""
+
+    lon = StringField("Longitude")
+    lat = StringField("Latitude")
+    place = StringField("Postcode, street or place name")
+    choice = RadioField("Which place do you mean?", validate_choice=False)
+    looked_up = HiddenField()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.options = {"choice": []}
+
+    def shown_point(self) -> tuple[float, float] | None:
+        """Return the point the form shows, if it is one, to put the pin at."""
+        try:
+            return check_lon_lat(self.lon.data, self.lat.data)
+        except ValueError:
+            return None
+
+    def pin(self, kind: Kind, area: BBox | None) -> tuple[float, float] | None:
+        """Return the pin's point if the domain accepts it, else put its reasons on the form."""
+        if not (self.lon.data or "").strip() and not (self.lat.data or "").strip():
+            self.lon.errors = [
+                "Put the pin on the map, or type a postcode, street or place name below"
+            ]
+            return None
+        raw = {"kind": kind.value, "lon": self.lon.data, "lat": self.lat.data}
+        return self._accepted(raw, area, onto={"location": "lon"})
+
+    def find(
+        self, kind: Kind, area: BBox | None, geocoder: Geocoder
+    ) -> tuple[Place | None, list[Place]]:
+        """Look the typed place up: the one place found, or the places to choose between."""
+        text = self.place.data or ""
+        try:
+            places = geocoder.lookup(text)
+        except ValueError as exc:
+            self.place.errors = [message("place", str(exc))]
+            return None, []
+        if not places:
+            self.place.errors = [
+                f"We could not find “{text.strip()}”. Check the spelling, "
+                "or try a postcode or a street name"
+            ]
+            return None, []
+        if len(places) > 1:
+            self.looked_up.data = text
+            self.options["choice"] = choices(places)
+            return None, places
+        return self._place(kind, area, places[0]), []
+
+    def choose(
+        self, kind: Kind, area: BBox | None, geocoder: Geocoder
+    ) -> tuple[Place | None, list[Place]]:
+        """Return the place chosen among those the earlier look-up found."""
+        try:
+            places = geocoder.lookup(self.looked_up.data or "")
+        except ValueError:
+            places = []
+        self.options["choice"] = choices(places)
+        index = self.choice.data or ""
+        if not index.isdigit() or int(index) >= len(places):
+            self.choice.errors = ["Choose the place you mean"]
+            return None, places
+        return self._place(kind, area, places[int(index)], "choice"), places
+
+    def _place(
+        self, kind: Kind, area: BBox | None, place: Place, field: str = "place"
+    ) -> Place | None:
+        raw = {"kind": kind.value, "lon": place.lon, "lat": place.lat}
+        if self._accepted(raw, area, onto=dict.fromkeys(("lon", "lat", "location"), field)):
+            return place
+        return None
+
+    def _accepted(
+        self, raw: Mapping[str, Any], area: BBox | None, *, onto: Mapping[str, str]
+    ) -> tuple[float, float] | None:
+        errors = domain_errors(raw, ("lon", "lat", "location"), area)
+        self.reject(errors, onto=onto)
+        return None if errors else (float(raw["lon"]), float(raw["lat"]))
+
+
+def choices(places: Sequence[Place]) -> list[tuple[str, str]]:
+    """Return radio choices for places found: the index, and the name and kind shown."""
+    return [(str(i), f"{place.name} ({place.kind})") for i, place in enumerate(places)]

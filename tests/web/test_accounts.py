@@ -1,0 +1,360 @@
+from __future__ import annotations
+
+import email
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from itsdangerous import TimestampSigner
+
+from assetmap import create_app
+from assetmap.domain.assets import validate_asset
+from assetmap.storage import assets as store
+from assetmap.storage import users as user_store
+from assetmap.web import db
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def outbox(tmp_path: Path) -> Path:
+    return tmp_path / "outbox"
+
+
+@pytest.fixture
+def app(sqlite_url: str, outbox: Path) -> Iterator[Flask]:
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": sqlite_url,
+            "SECRET_KEY": "test",
+            "MAIL_OUTBOX_DIR": str(outbox),
+        }
+    )
+    yield app
+    app.extensions["assetmap.db"].dispose()
+
+
+def csrf_from(page: str) -> str:
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
+        r'name="csrf_token" value="([^"]+)"', page
+    )
+    assert match, "the page carries no CSRF token"
+    return match.group(1)
+
+
+def post(client: FlaskClient, path: str, **data: Any) -> Any:
+    token = csrf_from(client.get(path).get_data(as_text=True))
+    return client.post(path, data={"csrf_token": token, **data})
+
+
+def make_user(
+    app: Flask, email_address: str = "ann@example.org", password: str | None = PASSWORD
+) -> int:
+    with app.app_context(), db.database().session() as session:
+        user = user_store.create_user(session, email_address, display_name="Ann")
+        if password:
+            user_store.set_password(user, password)
+        session.commit()
+        return user.id
+
+
+def sign_in(client: FlaskClient, email_address: str = "ann@example.org") -> None:
+    response = post(client, "/sign-in", email=email_address, password=PASSWORD)
+    assert response.status_code == 302
+
+
+def add_strength(app: Flask, owner_id: int | None, **values: Any) -> int:
+    raw = {
+        "kind": "group",
+        "title": "Chess club",
+        "themes": ["learning"],
+        "lon": -2.32,
+        "lat": 51.23,
+        **values,
+    }
+    with app.app_context(), db.database().session() as session:
+        asset = store.add_asset(session, validate_asset(raw), owner_id=owner_id, cell_m=400.0)
+        session.commit()
+        return asset.id
+
+
+def sign_up(client: FlaskClient, **fields: str) -> Any:
+    values = {
+        "email": "new@example.org",
+        "display_name": "New Person",
+        "password": PASSWORD,
+        "password_again": PASSWORD,
+        **fields,
+    }
+    return post(client, "/sign-up", **values)
+
+
+def mails(outbox: Path) -> list[email.message.Message]:
+    return [email.message_from_bytes(p.read_bytes()) for p in sorted(outbox.glob("*.eml"))]
+
+
+def reset_link(message: email.message.Message) -> str:
+    body = message.get_payload(decode=True).decode()
+    match = re.search(r"http://localhost(/reset-password/\S+)", body)
+    assert match, body
+    return match.group(1)
+
+
+def test_sign_up_creates_an_account_and_signs_in(client: FlaskClient) -> None:
+    response = sign_up(client)
+    assert response.headers["Location"] == "/strengths/mine"
+    page = client.get("/").get_data(as_text=True)
+    assert "Sign out" in page and "New Person" in page
+
+
+def test_sign_up_goes_on_to_where_the_person_was_going(client: FlaskClient) -> None:
+    token = csrf_from(client.get("/sign-up").get_data(as_text=True))
+    response = client.post(
+        "/sign-up?next=/strengths/new",
+        data={
+            "csrf_token": token,
+            "email": "new@example.org",
+            "password": PASSWORD,
+            "password_again": PASSWORD,
+        },
+    )
+    assert response.headers["Location"] == "/strengths/new"
+
+
+def test_sign_up_hashes_the_password(app: Flask, client: FlaskClient) -> None:
+    sign_up(client)
+    with app.app_context(), db.database().session() as session:
+        user = user_store.get_user_by_email(session, "new@example.org")
+        assert user is not None and user.password_hash is not None
+        assert PASSWORD not in user.password_hash
+        assert user.password_hash.startswith("scrypt:")
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"password": "short", "password_again": "short"}, "Your password must be at least 10"),
+        ({"password_again": "something else entirely"}, "The two passwords are not the same"),
+        ({"email": "not an address"}, "Enter an email address like name@example.org"),
+        ({"email": ""}, "Enter your email address"),
+        ({"display_name": "x" * 101}, "Your name must be at most 100 characters"),
+    ],
+)
+def test_sign_up_refuses_bad_input_beside_the_field_keeping_what_was_typed(
+    client: FlaskClient, fields: dict[str, str], message: str
+) -> None:
+    response = sign_up(client, **fields)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert message in page
+    assert "govuk-error-summary" in page and "govuk-error-message" in page
+    assert 'value="New Person"' in page or "display_name" in fields
+
+
+def test_sign_up_with_an_address_that_has_an_account_is_refused(
+    app: Flask, client: FlaskClient
+) -> None:
+    make_user(app, "new@example.org")
+    response = sign_up(client, email="New@Example.org")
+    assert response.status_code == 400
+    assert "There is already an account for this address" in response.get_data(as_text=True)
+
+
+def test_sign_up_without_csrf_token_is_refused(app: Flask, client: FlaskClient) -> None:
+    response = client.post(
+        "/sign-up",
+        data={"email": "new@example.org", "password": PASSWORD, "password_again": PASSWORD},
+    )
+    assert response.status_code == 400
+    with app.app_context(), db.database().session() as session:
+        assert user_store.get_user_by_email(session, "new@example.org") is None
+
+
+def test_visitors_see_sign_up_and_people_signed_in_see_their_account(
+    app: Flask, client: FlaskClient
+) -> None:
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/sign-up"' in page and 'href="/account"' not in page
+    make_user(app)
+    sign_in(client)
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/sign-up"' not in page and 'href="/account"' in page
+
+
+def test_sign_in_page_offers_a_reset_and_a_new_account(client: FlaskClient) -> None:
+    page = client.get("/sign-in?next=/strengths/new").get_data(as_text=True)
+    assert "Forgotten your password?" in page
+    assert 'href="/sign-up?next=/strengths/new"' in page
+
+
+def test_password_reset_mails_a_link_that_sets_a_new_password(
+    app: Flask, client: FlaskClient, outbox: Path
+) -> None:
+    make_user(app)
+    response = post(client, "/reset-password", email="ann@example.org")
+    assert "Check your email" in response.get_data(as_text=True)
+    [message] = mails(outbox)
+    assert message["To"] == "ann@example.org"
+    link = reset_link(message)
+    new = "a brand new passphrase"
+    response = post(client, link, password=new, password_again=new)
+    assert response.headers["Location"] == "/sign-in"
+    with app.app_context(), db.database().session() as session:
+        assert user_store.authenticate(session, "ann@example.org", new) is not None
+        assert user_store.authenticate(session, "ann@example.org", PASSWORD) is None
+
+
+def test_a_reset_link_dies_once_used(app: Flask, client: FlaskClient, outbox: Path) -> None:
+    make_user(app)
+    post(client, "/reset-password", email="ann@example.org")
+    link = reset_link(mails(outbox)[0])
+    new = "a brand new passphrase"
+    post(client, link, password=new, password_again=new)
+    response = client.get(link)
+    assert response.status_code == 400
+    assert "This link no longer works" in response.get_data(as_text=True)
+
+
+def test_an_earlier_reset_link_dies_when_a_later_one_is_used(
+    app: Flask, client: FlaskClient, outbox: Path
+) -> None:
+    make_user(app)
+    post(client, "/reset-password", email="ann@example.org")
+    post(client, "/reset-password", email="ann@example.org")
+    first, second = (reset_link(m) for m in mails(outbox))
+    post(client, second, password="a brand new passphrase", password_again="a brand new passphrase")
+    assert client.get(first).status_code == 400
+
+
+def test_a_reset_link_expires_after_an_hour(
+    app: Flask, client: FlaskClient, outbox: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    make_user(app)
+    an_hour_ago = int(time.time()) - 3601
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: an_hour_ago)
+    post(client, "/reset-password", email="ann@example.org")
+    monkeypatch.undo()
+    assert client.get(reset_link(mails(outbox)[0])).status_code == 400
+
+
+def test_a_changed_reset_link_does_not_work(app: Flask, client: FlaskClient, outbox: Path) -> None:
+    make_user(app)
+    post(client, "/reset-password", email="ann@example.org")
+    link = reset_link(mails(outbox)[0])
+    assert client.get(link[:-2] + ("AA" if not link.endswith("AA") else "BB")).status_code == 400
+
+
+def test_reset_for_an_unknown_address_says_the_same_and_sends_nothing(
+    client: FlaskClient, outbox: Path
+) -> None:
+    response = post(client, "/reset-password", email="nobody@example.org")
+    assert response.status_code == 200
+    assert "Check your email" in response.get_data(as_text=True)
+    assert mails(outbox) == []
+
+
+def test_a_person_without_a_password_sets_one_by_reset(
+    app: Flask, client: FlaskClient, outbox: Path
+) -> None:
+    make_user(app, password=None)
+    post(client, "/reset-password", email="ann@example.org")
+    post(client, reset_link(mails(outbox)[0]), password=PASSWORD, password_again=PASSWORD)
+    sign_in(client)
+
+
+def test_a_new_password_that_is_too_short_is_refused_beside_the_field(
+    app: Flask, client: FlaskClient, outbox: Path
+) -> None:
+    make_user(app)
+    post(client, "/reset-password", email="ann@example.org")
+    response = post(client, reset_link(mails(outbox)[0]), password="short", password_again="short")
+    assert response.status_code == 400
+    assert "Your password must be at least 10 characters" in response.get_data(as_text=True)
+
+
+def test_my_data_downloads_everything_held_about_the_person(
+    app: Flask, client: FlaskClient
+) -> None:
+    ann = make_user(app)
+    add_strength(
+        app,
+        ann,
+        kind="skill",
+        title="Bike repair",
+        share_modes=["do"],
+        contact="07700 900123",
+        lon=-2.321234,
+        lat=51.230987,
+    )
+    sign_in(client)
+    response = client.get("/account/my-data")
+    assert response.mimetype == "application/json"
+    assert response.headers["Content-Disposition"] == 'attachment; filename="assetmap-my-data.json"'
+    data = response.get_json()
+    assert data["user"]["email"] == "ann@example.org"
+    [skill] = data["strengths"]
+    assert (skill["contact"], skill["lon"], skill["lat"]) == ("07700 900123", -2.321234, 51.230987)
+    assert [r["action"] for r in data["revisions"]] == ["create"]
+
+
+def test_my_data_holds_nobody_elses_data(app: Flask, client: FlaskClient) -> None:
+    make_user(app)
+    bob = make_user(app, "bob@example.org")
+    add_strength(app, bob, title="Bob's choir", contact="bob@example.org")
+    sign_in(client)
+    data = client.get("/account/my-data").get_json()
+    assert data["strengths"] == [] and data["revisions"] == []
+    assert "bob@example.org" not in str(data)
+
+
+def test_my_data_needs_a_sign_in(client: FlaskClient) -> None:
+    response = client.get("/account/my-data")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/sign-in")
+
+
+def test_deleting_an_account_needs_the_password(app: Flask, client: FlaskClient) -> None:
+    make_user(app)
+    sign_in(client)
+    response = post(client, "/account/delete", password="not the password")
+    assert response.status_code == 400
+    assert "The password is not right" in response.get_data(as_text=True)
+    assert "Sign out" in client.get("/").get_data(as_text=True)
+
+
+def test_deleting_an_account_withdraws_its_strengths_from_public_view_and_signs_out(
+    app: Flask, client: FlaskClient
+) -> None:
+    ann = make_user(app)
+    asset_id = add_strength(app, ann, title="Ann's chess club", contact="07700 900123")
+    sign_in(client)
+    response = post(client, "/account/delete", password=PASSWORD)
+    assert response.headers["Location"] == "/"
+    front = client.get("/").get_data(as_text=True)
+    assert "Sign out" not in front and "Ann's chess club" not in front
+    assert client.get(f"/assets/{asset_id}").status_code == 404
+    with app.app_context(), db.database().session() as session:
+        user = user_store.get_user(session, ann)
+        asset = store.get_asset(session, asset_id)
+        assert user is not None and asset is not None
+        assert (user.email, user.display_name, user.password_hash) == (
+            f"deleted-{ann}@invalid",
+            "",
+            None,
+        )
+        assert asset.contact == ""
+        assert "07700 900123" not in str([r.changes for r in asset.revisions])
+
+
+def test_a_deleted_account_cannot_sign_in_again(app: Flask, client: FlaskClient) -> None:
+    make_user(app)
+    sign_in(client)
+    post(client, "/account/delete", password=PASSWORD)
+    response = post(client, "/sign-in", email="ann@example.org", password=PASSWORD)
+    assert response.status_code == 400
