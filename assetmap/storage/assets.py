@@ -199,17 +199,22 @@ def add_assets(
     owner_id: int | None,
     cell_m: float,
     batch_size: int = 5000,
+    sources: Iterable[tuple[str, str]] | None = None,
 ) -> int:
     """Store many new published assets in batches, each with its creation revision.
 
     For imports and loads: the same rows ``add_asset`` writes, without building an object per
-    asset. Returns how many were added; the caller commits.
+    asset. ``sources``, read in step with ``drafts``, gives each asset's ``(source, source_id)``:
+    where an imported asset came from and its id there. Returns how many were added; the caller
+    commits.
     """
     begin_write(session)
     added = 0
     iterator = iter(drafts)
+    origins = iter(sources) if sources is not None else itertools.repeat(("", ""))
     while batch := tuple(itertools.islice(iterator, batch_size)):
-        _insert_batch(session, batch, owner_id, cell_m)
+        origin = tuple(itertools.islice(origins, len(batch)))
+        _insert_batch(session, batch, owner_id, cell_m, origin)
         added += len(batch)
     return added
 
@@ -250,7 +255,11 @@ _JSON_FIELDS = frozenset({"themes", "tags", "share_modes", "facilities"})
 
 
 def _insert_batch(
-    session: orm.Session, drafts: Sequence[AssetDraft], owner_id: int | None, cell_m: float
+    session: orm.Session,
+    drafts: Sequence[AssetDraft],
+    owner_id: int | None,
+    cell_m: float,
+    origins: Sequence[tuple[str, str]],
 ) -> None:
     backend = backend_for(session)
     now = utcnow()
@@ -261,8 +270,10 @@ def _insert_batch(
     for value in values:
         value["last_confirmed"] = value["last_confirmed"] or now.date().isoformat()
     rows = [
-        (*_asset_row(asset_id, value, point, owner_id, now), area, "", "")
-        for asset_id, value, point, area in zip(ids, values, public, areas, strict=True)
+        (*_asset_row(asset_id, value, point, owner_id, now), area, *origin)
+        for asset_id, value, point, area, origin in zip(
+            ids, values, public, areas, origins, strict=True
+        )
     ]
     backend.bulk_insert(session, "asset", BULK_ASSET_COLUMNS, rows)
     backend.index_assets(session, ids[0], ids[-1])
@@ -393,14 +404,20 @@ def assets_near(
 
 def assets_in_bbox(
     session: orm.Session,
-    bbox: BBox,
+    bbox: BBox | None,
     filters: AssetFilter = EVERYTHING,
     limit: int | None = None,
+    after_id: int | None = None,
 ) -> list[AssetSummary]:
-    """Return published assets whose public point lies in ``bbox``, by id."""
+    """Return published assets whose public point lies in ``bbox`` (None: anywhere), by id.
+
+    ``after_id`` starts the list after that id, so a caller pages through by the last id seen.
+    """
     query = (
         sa.select(*SUMMARY_COLUMNS).where(*_conditions(session, filters, bbox)).order_by(Asset.id)
     )
+    if after_id is not None:
+        query = query.where(Asset.id > after_id)
     if limit is not None:
         query = query.limit(check_limit(limit))
     return [summary(row) for row in session.execute(query)]

@@ -1,0 +1,251 @@
+"""The JSON API: strengths as GeoJSON (RFC 7946), place lookup, and writes with personal tokens.
+
+Reads are open to anyone and answer public fields; a token's holder also gets what the
+permission rules let them see. Writes need ``Authorization: Bearer <token>``. Every 4xx is the
+one error shape of ``errors.error_response``, naming the parameter at fault.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+import orjson
+from flask import Blueprint, Flask, Response, current_app, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from assetmap.config import area_bbox
+from assetmap.domain.assets import validate_asset
+from assetmap.domain.errors import ValidationError
+from assetmap.domain.permissions import Actor, can_add, can_edit
+from assetmap.domain.vocab import Status
+from assetmap.storage import assets as store
+from assetmap.storage import tokens
+from assetmap.storage import users as user_store
+from assetmap.storage.models import Asset, User
+from assetmap.web import db, openapi
+from assetmap.web.apiquery import ApiError, AssetQuery, next_cursor, read_cursor, search
+from assetmap.web.auth import csrf
+from assetmap.web.errors import error_response
+from assetmap.web.geocoding import geocoder
+from assetmap.web.results import asset_feature, asset_url, contacts_for, summary_feature
+
+bp = Blueprint("api", __name__)
+BODY_MAX = 64 * 1024
+ID_MAX = 2**31 - 1
+PLACES_MAX = 10
+GEOJSON = "application/geo+json"
+
+
+@bp.errorhandler(ApiError)
+def _api_error(exc: ApiError) -> Response:
+    response = error_response(exc.status, exc.message, exc.field)
+    response.headers.update(exc.headers)
+    return response
+
+
+@bp.before_request
+def _limit_body() -> None:
+    request.max_content_length = BODY_MAX
+
+
+def _json(body: Any, status: int = 200, mimetype: str = GEOJSON) -> Response:
+    return Response(orjson.dumps(body), status=status, mimetype=mimetype)
+
+
+def _bearer() -> str | None:
+    header = request.headers.get("Authorization")
+    if header is None:
+        return None
+    scheme, _, secret = header.strip().partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise ApiError(401, "send a personal API token as 'Bearer <token>'", "Authorization")
+    return secret.strip()
+
+
+def token_holder() -> User | None:
+    """Return who the request's token acts for, None without one; 401 for a bad token."""
+    secret = _bearer()
+    if secret is None:
+        return None
+    session = db.session()
+    token = tokens.find_token(session, secret)
+    if token is None:
+        raise ApiError(401, "the API token is wrong or was revoked", "Authorization")
+    token_id, user_id = token.id, token.user_id
+    if tokens.needs_touch(token):
+        session.rollback()  # end the read, so the write below takes the lock from the start
+        tokens.touch_token(session, token_id)
+        session.commit()
+    user = user_store.get_user(session, user_id)
+    if user is None:
+        raise ApiError(401, "the API token is wrong or was revoked", "Authorization")
+    return user
+
+
+def _writer() -> User:
+    user = token_holder()
+    if user is None:
+        raise ApiError(401, "writing needs a personal API token: 'Bearer <token>'", "Authorization")
+    return user
+
+
+@bp.get("/api/assets")
+def list_assets() -> Response:
+    """Return published strengths near a point or in a box, as a paged FeatureCollection."""
+    query = AssetQuery.parse(request.args)
+    cursor = read_cursor(request.args.get("cursor"), query)
+    viewer = token_holder()
+    found, more = search(db.session(), query, cursor)
+    url = asset_url()
+    contacts = contacts_for(db.session(), found, viewer)
+    features = []
+    for item in found:
+        extra = {"contact": contacts[item.id]} if item.id in contacts else {}
+        features.append(summary_feature(item, url(item.id), **extra))
+    body: dict[str, Any] = {
+        "type": "FeatureCollection",
+        "features": features,
+        "numberReturned": len(features),
+        "links": [],
+    }
+    if more and found:
+        body["links"].append(_next_link(request.args, next_cursor(query, cursor, found)))
+    return _json(body)
+
+
+def _next_link(args: MultiDict[str, str], cursor: str) -> dict[str, str]:
+    params = [(key, value) for key, value in args.items(multi=True) if key != "cursor"]
+    params.append(("cursor", cursor))
+    href = url_for("api.list_assets") + "?" + urlencode(params)
+    return {"rel": "next", "type": GEOJSON, "href": href}
+
+
+def _published(asset_id: int) -> Asset:
+    asset = store.get_asset(db.session(), asset_id) if 1 <= asset_id <= ID_MAX else None
+    if asset is None or asset.status is not Status.PUBLISHED:
+        raise ApiError(404, f"Asset {asset_id} doesn't exist.", "asset_id")
+    return asset
+
+
+@bp.get("/api/assets/<int:asset_id>")
+def get_asset(asset_id: int) -> Response:
+    """Return one published strength, with what the token's holder may see."""
+    viewer = token_holder()
+    asset = _published(asset_id)
+    return _json(asset_feature(db.session(), asset, viewer))
+
+
+def _body() -> dict[str, Any]:
+    try:
+        body = orjson.loads(request.get_data(cache=False))
+    except orjson.JSONDecodeError as exc:
+        raise ApiError(400, f"the body must be a JSON object: {exc}", "body") from None
+    if not isinstance(body, dict):
+        raise ApiError(400, f"the body must be a JSON object, got {type(body).__name__}", "body")
+    return body
+
+
+def _refused(exc: ValidationError) -> ApiError:
+    first = next(iter(exc.errors), "body")
+    return ApiError(400, str(exc), first)
+
+
+@bp.post("/api/assets")
+def create_asset() -> Response:
+    """Add a strength owned by the token's holder."""
+    user = _writer()
+    if not can_add(_actor(user)):
+        raise ApiError(403, "your account may not add strengths", "Authorization")
+    body = _body()
+    config = current_app.config
+    session = db.session()
+    try:
+        draft = validate_asset(body, area=area_bbox(config))
+        asset = store.add_asset(session, draft, owner_id=user.id, cell_m=config["PRIVACY_CELL_M"])
+    except ValidationError as exc:
+        raise _refused(exc) from None
+    session.commit()
+    response = _json(asset_feature(session, asset, _actor(user)), status=201)
+    response.headers["Location"] = url_for("api.get_asset", asset_id=asset.id)
+    return response
+
+
+def _editable(asset_id: int) -> tuple[User, Asset]:
+    user = _writer()
+    asset = store.get_asset(db.session(), asset_id) if 1 <= asset_id <= ID_MAX else None
+    if asset is None or (
+        asset.status is not Status.PUBLISHED and not can_edit(_actor(user), asset)
+    ):
+        raise ApiError(404, f"Asset {asset_id} doesn't exist.", "asset_id")
+    if not can_edit(_actor(user), asset):
+        raise ApiError(403, "only the strength's owner or an admin may change it", "asset_id")
+    return user, asset
+
+
+@bp.patch("/api/assets/<int:asset_id>")
+def update_asset(asset_id: int) -> Response:
+    """Change some fields of a strength; its owner or an admin only."""
+    user, asset = _editable(asset_id)
+    body = _body()
+    if asset.status is Status.WITHDRAWN:
+        raise ApiError(409, "this strength was withdrawn and can't be edited", "asset_id")
+    session = db.session()
+    config = current_app.config
+    try:
+        store.update_asset(
+            session,
+            asset.id,
+            body,
+            by=user.id,
+            cell_m=config["PRIVACY_CELL_M"],
+            area=area_bbox(config),
+        )
+    except ValidationError as exc:
+        raise _refused(exc) from None
+    session.commit()
+    return _json(asset_feature(session, asset, _actor(user)))
+
+
+@bp.delete("/api/assets/<int:asset_id>")
+def withdraw_asset(asset_id: int) -> Response:
+    """Withdraw a strength from every public view; its owner or an admin only."""
+    user, asset = _editable(asset_id)
+    session = db.session()
+    store.withdraw_asset(session, asset.id, by=user.id, reason="withdrawn through the API")
+    session.commit()
+    return Response(status=204)
+
+
+@bp.get("/api/places")
+def places() -> Response:
+    """Return gazetteer places matching ``q`` (a postcode, street or place), best first."""
+    try:
+        found = geocoder().lookup(request.args.get("q", ""), limit=PLACES_MAX)
+    except ValueError as exc:
+        raise ApiError(400, f"q: {exc}", "q") from None
+    features = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]},
+            "properties": {"name": place.name, "kind": place.kind},
+        }
+        for place in found
+    ]
+    return _json({"type": "FeatureCollection", "features": features})
+
+
+@bp.get("/api/openapi.json")
+def openapi_document() -> Response:
+    """Return the OpenAPI 3.1 document describing every route of this API."""
+    return _json(openapi.for_app(current_app), mimetype="application/json")
+
+
+def _actor(user: User) -> Actor:
+    return user  # type: ignore[return-value]
+
+
+def init_app(app: Flask) -> None:
+    """Register the API; it authenticates with tokens, not cookies, so CSRF does not apply."""
+    csrf.exempt(bp)
+    app.register_blueprint(bp)

@@ -1,0 +1,123 @@
+"""Coaches record that they connected someone with a strength; each strength shows how often.
+
+A connection holds a date, the strength, the coach and a short note, never who it was for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import DateField, HiddenField, TextAreaField
+from wtforms.validators import InputRequired, Length
+
+from assetmap.domain.errors import ValidationError
+from assetmap.domain.permissions import has_role
+from assetmap.domain.vocab import Role, Status
+from assetmap.storage import assets as store
+from assetmap.storage.connections import NOTE_MAX, add_connection, connection_count
+from assetmap.storage.models import Asset, utcnow
+from assetmap.web import db
+from assetmap.web.auth import actor, role_required
+
+bp = Blueprint("connections", __name__)
+CONNECTORS = (Role.COACH, Role.ADMIN)
+_LABELS = {"on": "The date", "note": "The note"}
+
+
+def _today() -> dt.date:
+    return utcnow().date()
+
+
+class ConnectionForm(FlaskForm):  # type: ignore[misc]
+    asset = HiddenField()
+    back = HiddenField()
+    on = DateField(
+        "Date of the connection",
+        default=_today,
+        validators=[InputRequired("Enter the date you made the connection")],
+    )
+    note = TextAreaField(
+        "Note (optional)",
+        validators=[
+            Length(max=NOTE_MAX, message=f"Note must be {NOTE_MAX} characters or fewer"),
+        ],
+    )
+
+
+def safe_back(target: str | None) -> str | None:
+    """Return ``target`` if it is a path on this site, else None."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else None
+
+
+def _published(text: str | None) -> Asset:
+    asset_id = int(text) if text and text.isdigit() and len(text) < 10 else 0
+    asset = store.get_asset(db.session(), asset_id) if asset_id else None
+    if asset is None or asset.status is not Status.PUBLISHED:
+        abort(404, f"Asset {text} doesn't exist or isn't public.")
+    return asset
+
+
+@bp.get("/connections/new")
+@role_required(*CONNECTORS)
+def new() -> str:
+    """Show the form to record a connection with a strength."""
+    asset = _published(request.args.get("asset"))
+    form = ConnectionForm(asset=asset.id, back=safe_back(request.args.get("back")) or "")
+    return render_template("search/connect.html", form=form, asset=asset, note_max=NOTE_MAX)
+
+
+@bp.post("/connections/new")
+@role_required(*CONNECTORS)
+def create() -> Response | tuple[str, int]:
+    """Record a connection, then go back to the search it came from."""
+    form = ConnectionForm()
+    asset = _published(form.asset.data)
+    if form.validate():
+        session = db.session()
+        try:
+            add_connection(
+                session,
+                asset.id,
+                coach_id=current_user.id,
+                on=form.on.data,
+                note=form.note.data or "",
+            )
+        except ValidationError as exc:
+            for name, reason in exc.errors.items():
+                target = form.on if name == "on" else form.note
+                target.errors = [*target.errors, f"{_LABELS.get(name, 'Note')} {reason}"]
+        else:
+            session.commit()
+            flash(f"Connection with {asset.title} recorded.")
+            back = safe_back(form.back.data) or url_for("pages.asset", asset_id=asset.id)
+            return redirect(back)
+    if form.on.errors and form.on.data is None and request.form.get("on"):
+        form.on.errors = ["Enter a real date, like 2026-05-31"]
+    page = render_template("search/connect.html", form=form, asset=asset, note_max=NOTE_MAX)
+    return page, 400
+
+
+def _asset_page_connections() -> dict[str, Any]:
+    # The strength's page shows how often it was connected, and coaches may record one there.
+    if request.endpoint != "pages.asset" or not request.view_args:
+        return {}
+    asset_id = int(request.view_args.get("asset_id", 0))
+    return {
+        "connection_count": connection_count(db.session(), asset_id),
+        "can_record_connection": has_role(actor(), *CONNECTORS),
+    }
+
+
+def init_app(app: Flask) -> None:
+    """Register the connection pages and the count on each strength's page."""
+    app.register_blueprint(bp)
+    app.context_processor(_asset_page_connections)

@@ -1,0 +1,147 @@
+"""What a search shows of each strength, to the page and the API alike.
+
+Every result is at its public point. A contact route is added only where the viewer may see it
+(``domain.permissions.can_see_contact``); the public never gets one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+from flask import url_for
+from sqlalchemy import orm
+
+from assetmap.domain.permissions import Actor, can_edit, can_see_contact, can_see_exact_location
+from assetmap.domain.privacy import public_record
+from assetmap.domain.query import AssetSummary
+from assetmap.storage import assets as store
+from assetmap.storage.connections import connection_count, connection_counts
+from assetmap.storage.models import Asset
+
+# What a strength's own answer carries beyond its id, in this order.
+DETAIL_FIELDS = (
+    "kind",
+    "title",
+    "description",
+    "themes",
+    "tags",
+    "availability",
+    "accessibility",
+    "share_modes",
+    "meeting_pattern",
+    "welcomes_new_members",
+    "opening_times",
+    "capacity",
+    "facilities",
+    "last_confirmed",
+    "created_at",
+    "updated_at",
+)
+
+
+@dataclass(frozen=True)
+class Result:
+    """A strength a search found, with how often it was connected and what the viewer may see."""
+
+    item: AssetSummary
+    connections: int
+    contact: str | None = None
+
+
+def contacts_for(
+    session: orm.Session, items: Sequence[AssetSummary], viewer: Actor | None
+) -> dict[int, str]:
+    """Return the contact route of each item the viewer may see one for."""
+    if viewer is None:
+        return {}
+    found: dict[int, str] = {}
+    for item in items:
+        asset = store.get_asset(session, item.id)
+        if asset is not None and asset.contact and can_see_contact(viewer, asset):
+            found[item.id] = asset.contact
+    return found
+
+
+def annotate(
+    session: orm.Session, items: Sequence[AssetSummary], viewer: Actor | None
+) -> list[Result]:
+    """Return each item with its connection count and, where allowed, its contact route."""
+    counts = connection_counts(session, [item.id for item in items])
+    contacts = contacts_for(session, items, viewer)
+    return [Result(item, counts[item.id], contacts.get(item.id)) for item in items]
+
+
+def asset_url() -> Callable[[int], str]:
+    """Return a function giving a strength's page path, built once rather than per result."""
+    prefix = url_for("pages.asset", asset_id=1).removesuffix("1")
+    return lambda asset_id: f"{prefix}{asset_id}"
+
+
+def point(lon: float, lat: float) -> dict[str, Any]:
+    """Return a GeoJSON point (RFC 7946: longitude, then latitude)."""
+    return {"type": "Point", "coordinates": [lon, lat]}
+
+
+def summary_feature(item: AssetSummary, url: str, **extra: Any) -> dict[str, Any]:
+    """Return a found strength as a GeoJSON feature at its public point, for ``orjson``.
+
+    Kinds and themes stay enums and the date a date: orjson writes them as their values and
+    ISO dates, which spares the API's busiest answer a conversion per result.
+    """
+    properties: dict[str, Any] = {
+        "id": item.id,
+        "kind": item.kind,
+        "title": item.title,
+        "themes": item.themes,
+        "last_confirmed": item.last_confirmed,
+        "url": url,
+    }
+    if item.distance_m is not None:
+        properties["distance_m"] = round(item.distance_m, 1)
+    properties.update(extra)
+    return {
+        "type": "Feature",
+        "id": item.id,
+        "geometry": point(item.lon, item.lat),
+        "properties": properties,
+    }
+
+
+def result_features(results: Sequence[Result]) -> dict[str, Any]:
+    """Return search results as a FeatureCollection numbered in order, as plain JSON values."""
+    url = asset_url()
+    features = [
+        summary_feature(result.item, url(result.item.id), rank=rank)
+        for rank, result in enumerate(results, start=1)
+    ]
+    return orjson.loads(orjson.dumps({"type": "FeatureCollection", "features": features}))  # type: ignore[no-any-return]
+
+
+def asset_feature(session: orm.Session, asset: Asset, viewer: Actor | None) -> dict[str, Any]:
+    """Return one strength as a GeoJSON feature holding what ``viewer`` may see of it.
+
+    The point is exact only where ``can_see_exact_location`` allows (a skill's, to its owner).
+    """
+    record = store.record_of(asset)
+    shown: dict[str, Any] = public_record(record)
+    exact = can_see_exact_location(viewer, asset)
+    properties: dict[str, Any] = {"id": asset.id, **{name: shown[name] for name in DETAIL_FIELDS}}
+    properties.update(
+        url=asset_url()(asset.id),
+        connections=connection_count(session, asset.id),
+        location_generalised=not exact,
+    )
+    if can_see_contact(viewer, asset):
+        properties["contact"] = record["contact"]
+    if can_edit(viewer, asset):
+        properties["contact_via_coach"] = record["contact_via_coach"]
+    lon, lat = (record["lon"], record["lat"]) if exact else (shown["lon"], shown["lat"])
+    return {
+        "type": "Feature",
+        "id": asset.id,
+        "geometry": point(lon, lat),
+        "properties": properties,
+    }
