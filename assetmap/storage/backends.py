@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any, Protocol
 
 import numpy as np
+import orjson
 import sqlalchemy as sa
 from sqlalchemy import orm
 
@@ -63,6 +64,20 @@ class Backend(Protocol):
         limit: int,
     ) -> list[AssetSummary]:
         """Return up to ``limit`` matching assets within ``radius_m``, nearest first."""
+
+    def grid_index(
+        self, column: orm.InstrumentedAttribute[float], origin: float, size: float
+    ) -> sa.ColumnElement[int]:
+        """Return which cell of a grid (cells ``size`` wide from ``origin``) a value lies in.
+
+        Values must not be below ``origin``.
+        """
+
+    def select_in_bbox(self, bbox: BBox, *columns: Any) -> sa.Select[Any]:
+        """Select ``columns`` of assets whose public point lies in the box, led by the index.
+
+        Rows come in index order, so a LIMIT stops reading once it has enough.
+        """
 
 
 def published(filters: AssetFilter) -> list[sa.ColumnElement[bool]]:
@@ -120,6 +135,48 @@ def _sqlite_date(value: dt.date) -> str:
     return value.isoformat()
 
 
+def _fts_query(words: Sequence[str]) -> str:
+    """Quote each word, so FTS5 reads it as a term and never as query syntax."""
+    return " ".join('"' + word.replace('"', '""') + '"' for word in words)
+
+
+def _sqlite_cursor(session: orm.Session) -> Any:
+    """Return a cursor on the session's own connection, inside its transaction."""
+    return session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+
+
+def _rtree_box(box: BBox) -> tuple[float, float, float, float]:
+    # The R*Tree stores 32-bit boxes rounded outwards, so "overlaps" never misses a point.
+    return (box.min_lon, box.max_lon, box.min_lat, box.max_lat)
+
+
+def _ranked(
+    found: list[tuple[int, float, float]], lon: float, lat: float, radius_m: float
+) -> tuple[list[int], np.ndarray]:
+    """Return the ids within ``radius_m`` nearest first (then by id), with their distances."""
+    ids = np.fromiter((row[0] for row in found), np.int64, len(found))
+    lons = np.fromiter((row[1] for row in found), float, len(found))
+    lats = np.fromiter((row[2] for row in found), float, len(found))
+    dist = distances_m(lon, lat, lons, lats)
+    keep = np.flatnonzero(dist <= radius_m)
+    order = keep[np.lexsort((ids[keep], dist[keep]))]
+    return ids[order].tolist(), dist[order]
+
+
+def _sqlite_summary(row: tuple[Any, ...], distance_m: float) -> AssetSummary:
+    """Read a raw SQLite row as SQLAlchemy's types would (JSON themes, ISO date)."""
+    return AssetSummary(
+        id=row[0],
+        kind=Kind(row[1]),
+        title=row[2],
+        themes=tuple(Theme(theme) for theme in orjson.loads(row[3])),
+        lon=row[4],
+        lat=row[5],
+        last_confirmed=dt.date.fromisoformat(row[6]),
+        distance_m=distance_m,
+    )
+
+
 class SQLiteBackend:
     """Python's own sqlite3: an R*Tree for points and FTS5 (Porter stemming) for words."""
 
@@ -149,8 +206,8 @@ class SQLiteBackend:
     def index_assets(self, session: orm.Session, first_id: int, last_id: int) -> None:
         connection = session.connection()
         for statement in (
-            "INSERT INTO asset_rtree SELECT id, public_lon, public_lon, public_lat, public_lat "
-            "FROM asset WHERE id BETWEEN ? AND ?",
+            "INSERT INTO asset_rtree SELECT id, public_lon, public_lon, public_lat, public_lat, "
+            "public_lon, public_lat, status, kind FROM asset WHERE id BETWEEN ? AND ?",
             "INSERT INTO asset_fts(rowid, title, description, tags) "
             "SELECT id, title, description, tags FROM asset WHERE id BETWEEN ? AND ?",
         ):
@@ -162,9 +219,9 @@ class SQLiteBackend:
         return list(range(last + 1, last + 1 + count))
 
     def words_match(self, words: Sequence[str]) -> sa.ColumnElement[bool]:
-        # Each word is quoted, so FTS5 reads it as a term and never as query syntax.
-        query = " ".join('"' + word.replace('"', '""') + '"' for word in words)
-        matching = sa.select(self.fts.c.rowid).where(self.fts.c.asset_fts.op("MATCH")(query))
+        matching = sa.select(self.fts.c.rowid).where(
+            self.fts.c.asset_fts.op("MATCH")(_fts_query(words))
+        )
         return Asset.id.in_(matching)
 
     def in_bbox(self, bbox: BBox) -> sa.ColumnElement[bool]:
@@ -191,47 +248,76 @@ class SQLiteBackend:
         filters: AssetFilter,
         limit: int,
     ) -> list[AssetSummary]:
-        conditions = published(filters)
-        if filters.words:
-            conditions.append(self.words_match(filters.words))
+        cursor = _sqlite_cursor(session)
+        sql, params = self._candidates(filters)
         # Grow the box from small until it holds ``limit`` assets closer than its half-width,
         # so a dense city reads a few dozen candidates rather than every one in the radius.
         reach = min(self.first_box_m, radius_m)
         while True:
-            rows, dist = self._within(session, lon, lat, reach, radius_m, conditions)
-            if reach >= radius_m or (len(dist) >= limit and dist[limit - 1] <= reach):
-                return [summary(rows[i], float(dist[i])) for i in range(min(limit, len(rows)))]
+            box = bbox_around(lon, lat, reach)
+            found = cursor.execute(sql, (*_rtree_box(box), *params)).fetchall()
+            ids, dist = _ranked(found, lon, lat, radius_m)
+            if reach >= radius_m or (len(ids) >= limit and dist[limit - 1] <= reach):
+                return self._summaries(cursor, ids[:limit], dist[:limit])
             reach = min(reach * 2, radius_m)
 
-    def _within(
-        self,
-        session: orm.Session,
-        lon: float,
-        lat: float,
-        reach: float,
-        radius_m: float,
-        conditions: list[sa.ColumnElement[bool]],
-    ) -> tuple[list[sa.Row], np.ndarray]:
-        box = bbox_around(lon, lat, reach)
+    def _candidates(self, filters: AssetFilter) -> tuple[str, tuple[object, ...]]:
+        """Return SQL for (id, lon, lat) of matching assets in a box, read from the R*Tree."""
+        sql = (
+            "SELECT r.id, r.lon, r.lat FROM asset_rtree r WHERE r.max_lon >= ? AND "
+            "r.min_lon <= ? AND r.max_lat >= ? AND r.min_lat <= ? AND r.status = 'published'"
+        )
+        params: list[object] = []
+        if filters.kinds:
+            sql += f" AND r.kind IN ({', '.join('?' * len(filters.kinds))})"
+            params += sorted(kind.value for kind in filters.kinds)
+        if filters.themes:
+            sql += (
+                " AND EXISTS (SELECT 1 FROM asset_theme t WHERE t.asset_id = r.id AND t.theme IN "
+                f"({', '.join('?' * len(filters.themes))}))"
+            )
+            params += sorted(theme.value for theme in filters.themes)
+        if filters.words:
+            sql += " AND r.id IN (SELECT rowid FROM asset_fts WHERE asset_fts MATCH ?)"
+            params.append(_fts_query(filters.words))
+        return sql, tuple(params)
+
+    def _summaries(self, cursor: Any, ids: list[int], dist: np.ndarray) -> list[AssetSummary]:
+        if not ids:
+            return []
+        rows = cursor.execute(
+            "SELECT id, kind, title, themes, public_lon, public_lat, last_confirmed FROM asset "
+            f"WHERE id IN ({', '.join('?' * len(ids))})",
+            ids,
+        ).fetchall()
+        by_id = {row[0]: row for row in rows}
+        return [
+            _sqlite_summary(by_id[asset_id], float(d))
+            for asset_id, d in zip(ids, dist, strict=True)
+        ]
+
+    def grid_index(
+        self, column: orm.InstrumentedAttribute[float], origin: float, size: float
+    ) -> sa.ColumnElement[int]:
+        # CAST truncates towards zero, which is the floor for values at or above the origin.
+        return sa.cast((column - origin) / size, sa.Integer)
+
+    def select_in_bbox(self, bbox: BBox, *columns: Any) -> sa.Select[Any]:
         r = self.rtree.c
-        query = (
-            sa.select(*SUMMARY_COLUMNS)
+        # Joined from the R*Tree (not ``id IN``), so SQLite reads the index first and stops
+        # at a LIMIT instead of collecting every id in the box.
+        return (
+            sa.select(*columns)
             .select_from(self.rtree.join(Asset.__table__, Asset.id == r.id))
             .where(
-                r.max_lon >= box.min_lon,
-                r.min_lon <= box.max_lon,
-                r.max_lat >= box.min_lat,
-                r.min_lat <= box.max_lat,
-                *conditions,
+                r.max_lon >= bbox.min_lon,
+                r.min_lon <= bbox.max_lon,
+                r.max_lat >= bbox.min_lat,
+                r.min_lat <= bbox.max_lat,
+                Asset.public_lon.between(bbox.min_lon, bbox.max_lon),
+                Asset.public_lat.between(bbox.min_lat, bbox.max_lat),
             )
         )
-        rows = list(session.execute(query))
-        lons = np.fromiter((row[4] for row in rows), float, len(rows))
-        lats = np.fromiter((row[5] for row in rows), float, len(rows))
-        dist = distances_m(lon, lat, lons, lats)
-        keep = np.flatnonzero(dist <= radius_m)
-        order = keep[np.lexsort((np.array([rows[i][0] for i in keep]), dist[keep]))]
-        return [rows[int(i)] for i in order], dist[order]
 
 
 class PostGISBackend:
@@ -302,6 +388,14 @@ class PostGISBackend:
             if complete:
                 return [summary(row, float(row[8])) for row in ranked[:limit]]
             fetch *= 4
+
+    def grid_index(
+        self, column: orm.InstrumentedAttribute[float], origin: float, size: float
+    ) -> sa.ColumnElement[int]:
+        return sa.cast(sa.func.floor((column - origin) / size), sa.Integer)
+
+    def select_in_bbox(self, bbox: BBox, *columns: Any) -> sa.Select[Any]:
+        return sa.select(*columns).where(self.in_bbox(bbox))
 
 
 _BACKENDS: dict[str, Backend] = {"sqlite": SQLiteBackend(), "postgresql": PostGISBackend()}

@@ -144,13 +144,16 @@ def _sqlite_indexes() -> None:
 
 
 _SQLITE_DDL = (
-    "CREATE VIRTUAL TABLE asset_rtree USING rtree(id, min_lon, max_lon, min_lat, max_lat)",
+    # Auxiliary columns carry the exact public point, status and kind, so a nearby search
+    # ranks its candidates from the index alone and reads full rows only for the winners.
+    "CREATE VIRTUAL TABLE asset_rtree USING rtree(id, min_lon, max_lon, min_lat, max_lat, "
+    "+lon REAL, +lat REAL, +status TEXT, +kind TEXT)",
     "CREATE VIRTUAL TABLE asset_fts USING fts5(title, description, tags, "
     "content='asset', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2')",
     """CREATE TRIGGER asset_index_insert AFTER INSERT ON asset
     WHEN NOT EXISTS (SELECT 1 FROM asset_index_pause) BEGIN
-        INSERT INTO asset_rtree VALUES
-            (new.id, new.public_lon, new.public_lon, new.public_lat, new.public_lat);
+        INSERT INTO asset_rtree VALUES (new.id, new.public_lon, new.public_lon,
+            new.public_lat, new.public_lat, new.public_lon, new.public_lat, new.status, new.kind);
         INSERT INTO asset_fts(rowid, title, description, tags)
             VALUES (new.id, new.title, new.description, new.tags);
     END""",
@@ -159,9 +162,11 @@ _SQLITE_DDL = (
         INSERT INTO asset_fts(asset_fts, rowid, title, description, tags)
             VALUES ('delete', old.id, old.title, old.description, old.tags);
     END""",
-    """CREATE TRIGGER asset_index_move AFTER UPDATE OF public_lon, public_lat ON asset BEGIN
+    """CREATE TRIGGER asset_index_move AFTER UPDATE OF public_lon, public_lat, status, kind
+    ON asset BEGIN
         UPDATE asset_rtree SET min_lon = new.public_lon, max_lon = new.public_lon,
-            min_lat = new.public_lat, max_lat = new.public_lat WHERE id = new.id;
+            min_lat = new.public_lat, max_lat = new.public_lat, lon = new.public_lon,
+            lat = new.public_lat, status = new.status, kind = new.kind WHERE id = new.id;
     END""",
     """CREATE TRIGGER asset_index_text AFTER UPDATE OF title, description, tags ON asset BEGIN
         INSERT INTO asset_fts(asset_fts, rowid, title, description, tags)
