@@ -140,9 +140,25 @@ def _fts_query(words: Sequence[str]) -> str:
     return " ".join('"' + word.replace('"', '""') + '"' for word in words)
 
 
-def _sqlite_cursor(session: orm.Session) -> Any:
-    """Return a cursor on the session's own connection, inside its transaction."""
-    return session.connection().connection.driver_connection.cursor()  # type: ignore[union-attr]
+def _driver(session: orm.Session) -> Any:
+    """Return the DB-API connection under the session, inside the session's transaction."""
+    driver = session.connection().connection.driver_connection
+    assert driver is not None, "an open session always has a driver connection"
+    return driver
+
+
+def _postgis_summary(row: tuple[Any, ...]) -> AssetSummary:
+    """Read a raw psycopg row (jsonb themes arrive as a list) with its spheroid metres."""
+    return AssetSummary(
+        id=row[0],
+        kind=Kind(row[1]),
+        title=row[2],
+        themes=tuple(Theme(theme) for theme in row[3]),
+        lon=row[4],
+        lat=row[5],
+        last_confirmed=row[6],
+        distance_m=float(row[8]),
+    )
 
 
 def _rtree_box(box: BBox) -> tuple[float, float, float, float]:
@@ -248,7 +264,7 @@ class SQLiteBackend:
         filters: AssetFilter,
         limit: int,
     ) -> list[AssetSummary]:
-        cursor = _sqlite_cursor(session)
+        cursor = _driver(session).cursor()
         sql, params = self._candidates(filters)
         # Grow the box from small until it holds ``limit`` assets closer than its half-width,
         # so a dense city reads a few dozen candidates rather than every one in the radius.
@@ -327,17 +343,17 @@ class PostGISBackend:
     geog: sa.ColumnElement[Any] = sa.literal_column("asset.geog")
     geom: sa.ColumnElement[Any] = sa.literal_column("asset.geom")
     search: sa.ColumnElement[Any] = sa.literal_column("asset.search")
-    # PostGIS orders ``<->`` on a sphere and measures ``ST_Distance`` on the spheroid; the two
-    # differ by well under 1%, so a candidate list is complete once its sphere distances pass
-    # the limit-th spheroid distance by this factor.
-    sphere_margin = 1.01
+    # PostGIS orders ``<->`` on a sphere of the mean radius (6,371,008.8 m) and measures
+    # ``ST_Distance`` on the WGS84 spheroid. A spheroid distance is at least the sphere's times
+    # the smallest radius of curvature (6,335,439.3 m, meridional at the equator) over the
+    # mean, 0.99442; so nothing unfetched can be nearer than the limit-th fetched asset once
+    # that asset's spheroid metres times 1/0.99442 are below the last fetched sphere metres.
+    sphere_margin = 1.0057
 
     def bulk_insert(
         self, session: orm.Session, table: str, columns: Sequence[str], rows: list[tuple]
     ) -> None:
-        driver = session.connection().connection.driver_connection
-        assert driver is not None, "a PostgreSQL session always has a driver connection"
-        cursor = driver.cursor()
+        cursor = _driver(session).cursor()
         with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
@@ -368,26 +384,49 @@ class PostGISBackend:
         filters: AssetFilter,
         limit: int,
     ) -> list[AssetSummary]:
-        point = sa.func.geography(sa.func.ST_SetSRID(sa.func.ST_MakePoint(lon, lat), 4326))
-        conditions = published(filters)
-        if filters.words:
-            conditions.append(self.words_match(filters.words))
-        knn = self.geog.op("<->")(point)
-        query = (
-            sa.select(*SUMMARY_COLUMNS, knn, sa.func.ST_Distance(self.geog, point))
-            .where(sa.func.ST_DWithin(self.geog, point, radius_m), *conditions)
-            .order_by(knn)
-        )
-        fetch = limit * 2 + 8
+        cursor = _driver(session).cursor()
+        sql, params = self._nearest(filters)
+        # A few more than ``limit`` usually prove the list complete in one round trip.
+        fetch = limit + 8
         while True:
-            rows = session.execute(query.limit(fetch)).all()
+            rows = cursor.execute(
+                sql,
+                {"lon": lon, "lat": lat, "radius": radius_m, "fetch": fetch, **params},
+                prepare=True,
+            ).fetchall()
             ranked = sorted(rows, key=lambda row: (row[8], row[0]))
+            # Unfetched assets are at least as far on the sphere as the last fetched one.
             complete = len(rows) < fetch or (
-                len(ranked) >= limit and ranked[limit - 1][8] * self.sphere_margin <= rows[-1][7]
+                ranked[limit - 1][8] * self.sphere_margin < rows[-1][7]
             )
             if complete:
-                return [summary(row, float(row[8])) for row in ranked[:limit]]
+                return [_postgis_summary(row) for row in ranked[:limit]]
             fetch *= 4
+
+    def _nearest(self, filters: AssetFilter) -> tuple[str, dict[str, object]]:
+        """Return SQL for matching assets within a radius in ``<->`` order, with metres."""
+        conditions = "status = 'published'"
+        params: dict[str, object] = {}
+        if filters.kinds:
+            conditions += " AND kind = ANY(%(kinds)s)"
+            params["kinds"] = sorted(kind.value for kind in filters.kinds)
+        if filters.themes:
+            conditions += (
+                " AND EXISTS (SELECT 1 FROM asset_theme t WHERE t.asset_id = asset.id"
+                " AND t.theme = ANY(%(themes)s))"
+            )
+            params["themes"] = sorted(theme.value for theme in filters.themes)
+        if filters.words:
+            conditions += " AND search @@ plainto_tsquery('english', %(words)s)"
+            params["words"] = " ".join(filters.words)
+        point = "ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography"
+        sql = (
+            "SELECT id, kind, title, themes, public_lon, public_lat, last_confirmed, "
+            f"geog <-> {point}, ST_Distance(geog, {point}) FROM asset "
+            f"WHERE ST_DWithin(geog, {point}, %(radius)s) AND {conditions} "
+            f"ORDER BY geog <-> {point} LIMIT %(fetch)s"
+        )
+        return sql, params
 
     def grid_index(
         self, column: orm.InstrumentedAttribute[float], origin: float, size: float
