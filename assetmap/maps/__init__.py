@@ -12,6 +12,7 @@ from assetmap.maps.builder import (
     add_neighbourhoods,
     add_point,
     new_map,
+    place_map,
     render,
 )
 
@@ -23,5 +24,6 @@ __all__ = [
     "add_neighbourhoods",
     "add_point",
     "new_map",
+    "place_map",
     "render",
 ]

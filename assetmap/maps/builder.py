@@ -8,6 +8,8 @@ from typing import Any
 
 import folium
 import geopandas as gpd
+import numpy as np
+import shapely
 from branca.element import Element, MacroElement
 from folium.plugins import MarkerCluster
 from jinja2 import Template
@@ -36,12 +38,13 @@ class MapSettings:
 
 @dataclass(frozen=True)
 class MapParts:
-    """A rendered map: its element, its script, and the files it needs (scripts, styles)."""
+    """A rendered map: its element, its script, the files it needs, and its Leaflet variable."""
 
     html: Markup
     script: Markup
     scripts: tuple[str, ...]
     styles: tuple[str, ...]
+    name: str = ""
 
 
 def new_map(
@@ -130,24 +133,35 @@ def popup_html(
 
 
 def add_neighbourhoods(
-    fmap: folium.Map, layer: gpd.GeoDataFrame, *, name: str = "Neighbourhoods", show: bool = True
+    fmap: folium.Map,
+    layer: gpd.GeoDataFrame,
+    *,
+    name: str = "Neighbourhoods",
+    show: bool = True,
+    tolerance: float = 0.0,
 ) -> folium.GeoJson:
-    """Add neighbourhood outlines shaded by how many strengths each holds (column ``assets``)."""
+    """Add neighbourhood outlines shaded by how many strengths each holds (column ``assets``).
+
+    A ``tolerance`` in degrees simplifies the outlines and rounds them to six decimals, for a
+    lighter page.
+    """
     _check_crs(layer)
-    top = max(int(layer["assets"].max()) if len(layer) else 0, 1)
+    top = shading_top(layer)
 
     def style(feature: dict) -> dict:
-        share = feature["properties"]["assets"] / top
         return {
             "color": "#1d3d2f",
             "weight": 2,
             "fillColor": "#1d70b8",
-            "fillOpacity": 0.05 + 0.45 * share,
+            "fillOpacity": shading_opacity(feature["properties"]["assets"], top),
         }
 
     shown = layer[["code", "name", "assets", "geometry"]].copy()
     # The tooltip writes properties into the page as HTML.
     shown["name"] = shown["name"].map(lambda name: str(escape(name)))
+    if tolerance > 0:
+        simplified = shapely.simplify(shown.geometry.values, tolerance, preserve_topology=True)
+        shown["geometry"] = shapely.transform(simplified, lambda xy: np.round(xy, 6))
     geojson = folium.GeoJson(
         shown.to_json(),
         name=name,
@@ -161,6 +175,16 @@ def add_neighbourhoods(
     return geojson
 
 
+def shading_top(layer: gpd.GeoDataFrame) -> int:
+    """Return the count that neighbourhood shading reaches full strength at (at least 1)."""
+    return max(int(layer["assets"].max()) if len(layer) else 0, 1)
+
+
+def shading_opacity(assets: int, top: int) -> float:
+    """Return the fill opacity of a neighbourhood holding ``assets`` when the most holds ``top``."""
+    return 0.05 + 0.45 * min(assets / top, 1.0)
+
+
 def add_point(
     fmap: folium.Map, lon: float, lat: float, *, label: str, radius_m: float | None = None
 ) -> folium.Marker:
@@ -172,6 +196,21 @@ def add_point(
             fmap
         )
     return marker
+
+
+def place_map(
+    settings: MapSettings,
+    lon: float,
+    lat: float,
+    *,
+    label: str,
+    radius_m: float | None = None,
+    zoom: int = 15,
+) -> folium.Map:
+    """Return a small map of one point (EPSG:4326), optionally ringed by ``radius_m`` metres."""
+    fmap = new_map(settings, center=(lon, lat), zoom=zoom)
+    add_point(fmap, lon, lat, label=label, radius_m=radius_m)
+    return fmap
 
 
 def render(fmap: folium.Map) -> MapParts:
@@ -188,6 +227,7 @@ def render(fmap: folium.Map) -> MapParts:
         script=Markup(figure.script.render()),
         scripts=tuple(dict.fromkeys(scripts)),
         styles=tuple(dict.fromkeys(styles)),
+        name=fmap.get_name(),
     )
 
 

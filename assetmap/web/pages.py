@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, abort, jsonify, render_template
+from collections.abc import Sequence
+
+from flask import Blueprint, Flask, Response, abort, current_app, jsonify, render_template
 
 from assetmap.domain.privacy import public_record
-from assetmap.domain.vocab import Kind, Status, Theme
+from assetmap.domain.vocab import Action, Kind, Status, Theme
+from assetmap.maps import place_map, render
 from assetmap.storage import assets as store
-from assetmap.storage import stats
+from assetmap.storage import clusters, stats
 from assetmap.storage.db import is_current
 from assetmap.web import db, nav
+from assetmap.web.explore import map_settings
 
 bp = Blueprint("pages", __name__)
 
@@ -29,11 +33,45 @@ def index() -> str:
 
 @bp.get("/assets/<int:asset_id>")
 def asset(asset_id: int) -> str:
-    """Show one published strength as the public sees it."""
-    found = store.get_asset(db.session(), asset_id)
+    """Show one published strength as the public sees it, on a small map, with its history."""
+    session = db.session()
+    found = store.get_asset(session, asset_id)
     if found is None or found.status is not Status.PUBLISHED:
         abort(404, f"Asset {asset_id} doesn't exist or isn't public.")
-    return render_template("asset.html", asset=public_record(store.record_of(found)))
+    record = public_record(store.record_of(found))
+    # A skill's public point is the centre of its privacy cell; the ring holds the whole cell.
+    ring = current_app.config["PRIVACY_CELL_M"] / 2**0.5 if found.kind is Kind.SKILL else None
+    place = place_map(
+        map_settings(), found.public_lon, found.public_lat, label=found.title, radius_m=ring
+    )
+    return render_template(
+        "asset.html",
+        asset=record,
+        place=render(place),
+        history=history_rows(clusters.history_summary(session, asset_id)),
+    )
+
+
+HISTORY_LABELS = {
+    Action.CREATE: "Added",
+    Action.UPDATE: "Changed",
+    Action.CONFIRM: "Confirmed as current",
+    Action.HIDE: "Hidden by a moderator",
+    Action.RESTORE: "Shown again by a moderator",
+    Action.WITHDRAW: "Withdrawn",
+}
+
+
+def history_rows(lines: Sequence[clusters.HistoryLine]) -> list[tuple[str, str]]:
+    """Return a history as rows a person reads: what happened, how often and when."""
+    rows = []
+    for line in lines:
+        last = f"{line.last:%-d %B %Y}"
+        if line.times == 1:
+            rows.append((HISTORY_LABELS[line.action], f"On {last}"))
+        else:
+            rows.append((HISTORY_LABELS[line.action], f"{line.times} times, last on {last}"))
+    return rows
 
 
 @bp.get("/healthz")

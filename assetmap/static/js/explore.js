@@ -1,0 +1,296 @@
+// The explore map. Asks the features endpoint for the strengths in view whenever the map
+// moves, and draws them: each kind in its own clustered layer, or, when the server answers
+// with clusters, numbered bubbles that zoom in when selected. The view is kept in the URL's
+// fragment (#zoom/lat/lon) so it can be shared. Served as a file so the page's
+// Content-Security-Policy can forbid inline script; user text reaches the page only through
+// textContent and DOM properties, never as HTML.
+(function () {
+  "use strict";
+
+  var KINDS = ["skill", "group", "space"];
+  var box = document.querySelector("[data-explore-map]");
+  var exposed = box && window.L && window.assetmapMaps && window.assetmapMaps[box.dataset.exploreMap];
+  if (!exposed || !L.markerClusterGroup) {
+    return;
+  }
+  var map = exposed.map;
+  var kindLabels = JSON.parse(box.dataset.kindLabels);
+  var themeLabels = JSON.parse(box.dataset.themeLabels);
+  var filter = box.dataset.filter || "";
+  var status = document.getElementById("explore-status");
+  var listLink = document.getElementById("explore-list-link");
+  var form = document.querySelector("[data-explore-filters]");
+  var clear = document.querySelector("[data-explore-clear]");
+
+  var layers = {};
+  var shown = {};
+  var icons = {};
+  KINDS.forEach(function (kind) {
+    layers[kind] = L.markerClusterGroup({
+      showCoverageOnHover: false,
+      maxClusterRadius: 40,
+      chunkedLoading: true,
+      iconCreateFunction: kindClusterIcon(kind)
+    }).addTo(map);
+    shown[kind] = {};
+    icons[kind] = L.divIcon({ className: "asset-marker asset-marker--" + kind, iconSize: [18, 18] });
+    exposed.control.addOverlay(
+      layers[kind],
+      '<span class="map-legend__marker asset-marker--' + kind + '"></span> ' + kindLabels[kind]
+    );
+  });
+  // The server's clusters are drawn as bubbles; bubbles that would overlap merge here, with
+  // their counts added up.
+  var bubbles = L.markerClusterGroup({
+    showCoverageOnHover: false,
+    maxClusterRadius: 50,
+    iconCreateFunction: function (group) {
+      return bubbleIcon(group.getAllChildMarkers().reduce(function (sum, child) {
+        return sum + child.options.count;
+      }, 0));
+    }
+  }).addTo(map);
+  var answer = null;
+  var pending = null;
+  var timer = null;
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) {
+      node.className = className;
+    }
+    if (text !== undefined) {
+      node.textContent = text;
+    }
+    return node;
+  }
+
+  function plural(count, one, many) {
+    return count + " " + (count === 1 ? one : many);
+  }
+
+  function kindClusterIcon(kind) {
+    return function (cluster) {
+      var count = cluster.getChildCount();
+      var inner = element("div");
+      var label = element("span", "", String(count));
+      label.appendChild(element("span", "govuk-visually-hidden",
+        " " + kindLabels[kind].toLowerCase() + " here: select to zoom in"));
+      inner.appendChild(label);
+      return L.divIcon({
+        html: inner,
+        className: "marker-cluster kind-cluster kind-cluster--" + kind,
+        iconSize: L.point(40, 40)
+      });
+    };
+  }
+
+  function popup(properties) {
+    var root = element("div", "map-popup");
+    var link = element("a", "govuk-link map-popup__title", properties.title);
+    link.href = properties.url;
+    root.appendChild(link);
+    var themes = (properties.themes || []).map(function (theme) {
+      return themeLabels[theme] || theme;
+    });
+    var kind = properties.kind.charAt(0).toUpperCase() + properties.kind.slice(1);
+    if (properties.unconfirmed) {
+      root.appendChild(element("strong", "govuk-tag govuk-tag--grey", "Unconfirmed"));
+    }
+    root.appendChild(element("p", "govuk-body-s map-popup__meta",
+      themes.length ? kind + " · " + themes.join(", ") : kind));
+    return root;
+  }
+
+  function marker(feature) {
+    var properties = feature.properties;
+    var point = L.marker(L.GeoJSON.coordsToLatLng(feature.geometry.coordinates), {
+      icon: icons[properties.kind],
+      title: properties.title,
+      riseOnHover: true
+    });
+    point.bindPopup(function () { return popup(properties); });
+    return point;
+  }
+
+  function visibleCount(kinds) {
+    return KINDS.reduce(function (sum, kind) {
+      return sum + (map.hasLayer(layers[kind]) ? kinds[kind] || 0 : 0);
+    }, 0);
+  }
+
+  function bubbleIcon(count) {
+    var size = count < 10 ? 30 : count < 100 ? 36 : count < 1000 ? 44 : count < 10000 ? 52 : 60;
+    var inner = element("span", "", count < 10000 ? String(count) : Math.round(count / 1000) + "k");
+    inner.appendChild(element("span", "govuk-visually-hidden",
+      " " + (count === 1 ? "strength" : "strengths") + " here: select to zoom in"));
+    return L.divIcon({ html: inner, className: "map-bubble", iconSize: [size, size] });
+  }
+
+  function bubble(feature) {
+    var count = visibleCount(feature.properties.kinds);
+    if (!count) {
+      return null;
+    }
+    var where = L.GeoJSON.coordsToLatLng(feature.geometry.coordinates);
+    var point = L.marker(where, {
+      icon: bubbleIcon(count),
+      count: count,
+      title: plural(count, "strength", "strengths") + " here: select to zoom in",
+      riseOnHover: true
+    });
+    point.on("click", function () {
+      map.setView(where, Math.min(map.getZoom() + 2, map.getMaxZoom()));
+    });
+    return point;
+  }
+
+  function drawPoints(features) {
+    var wanted = {};
+    KINDS.forEach(function (kind) { wanted[kind] = {}; });
+    features.forEach(function (feature) {
+      var kind = feature.properties.kind;
+      if (wanted[kind]) {
+        wanted[kind][feature.properties.id] = feature;
+      }
+    });
+    KINDS.forEach(function (kind) {
+      var gone = [];
+      var added = [];
+      Object.keys(shown[kind]).forEach(function (id) {
+        if (!wanted[kind][id]) {
+          gone.push(shown[kind][id]);
+          delete shown[kind][id];
+        }
+      });
+      Object.keys(wanted[kind]).forEach(function (id) {
+        if (!shown[kind][id]) {
+          shown[kind][id] = marker(wanted[kind][id]);
+          added.push(shown[kind][id]);
+        }
+      });
+      layers[kind].removeLayers(gone);
+      layers[kind].addLayers(added);
+    });
+  }
+
+  function draw() {
+    bubbles.clearLayers();
+    if (answer.clustered) {
+      drawPoints([]);
+      bubbles.addLayers(answer.features.map(bubble).filter(Boolean));
+    } else {
+      drawPoints(answer.features);
+    }
+    describe();
+  }
+
+  function describe() {
+    var text;
+    if (answer.clustered) {
+      var total = answer.features.reduce(function (sum, feature) {
+        return sum + visibleCount(feature.properties.kinds);
+      }, 0);
+      text = plural(total, "strength", "strengths") +
+        " in and around this area, grouped by where they are. Zoom in, or select a number, to see each one.";
+    } else {
+      var count = answer.features.filter(function (feature) {
+        return map.hasLayer(layers[feature.properties.kind]);
+      }).length;
+      text = "Showing " + plural(count, "strength", "strengths") + " in this area.";
+    }
+    if (status.textContent !== text) {
+      status.textContent = text;
+    }
+  }
+
+  function clamp(value, limit) {
+    return Math.max(-limit, Math.min(limit, value)).toFixed(6);
+  }
+
+  function currentBox() {
+    var bounds = map.getBounds();
+    return [
+      clamp(bounds.getWest(), 180), clamp(bounds.getSouth(), 90),
+      clamp(bounds.getEast(), 180), clamp(bounds.getNorth(), 90)
+    ].join(",");
+  }
+
+  function remember(bbox) {
+    var centre = map.getCenter();
+    var hash = "#" + map.getZoom() + "/" + centre.lat.toFixed(5) + "/" + centre.lng.toFixed(5);
+    history.replaceState(null, "", location.pathname + location.search + hash);
+    if (form) {
+      form.setAttribute("action", form.getAttribute("action").split("#")[0] + hash);
+    }
+    if (clear) {
+      clear.setAttribute("href", clear.getAttribute("href").split("#")[0] + hash);
+    }
+    if (listLink) {
+      var target = new URL(listLink.href);
+      target.searchParams.set("bbox", bbox);
+      listLink.href = target.pathname + target.search;
+    }
+  }
+
+  function load() {
+    if (pending) {
+      pending.abort();
+    }
+    pending = new AbortController();
+    var bbox = currentBox();
+    var url = box.dataset.featuresUrl + "?" + (filter ? filter + "&" : "") +
+      "bbox=" + bbox + "&zoom=" + Math.round(map.getZoom());
+    box.setAttribute("aria-busy", "true");
+    remember(bbox);
+    fetch(url, { headers: { Accept: "application/geo+json" }, signal: pending.signal })
+      .then(function (response) {
+        if (!response.ok) {
+          throw new Error("features answered " + response.status);
+        }
+        return response.json();
+      })
+      .then(function (body) {
+        answer = body;
+        draw();
+        box.removeAttribute("aria-busy");
+      })
+      .catch(function (error) {
+        if (error.name === "AbortError") {
+          return;
+        }
+        box.removeAttribute("aria-busy");
+        status.textContent = "The strengths here could not be loaded. Move the map to try again, or use the list.";
+      });
+  }
+
+  function later() {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(load, 120);
+  }
+
+  function viewFromHash() {
+    var found = /^#(\d{1,2})\/(-?\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)$/.exec(location.hash);
+    if (!found) {
+      return false;
+    }
+    var zoom = Number(found[1]);
+    var lat = Number(found[2]);
+    var lon = Number(found[3]);
+    if (Math.abs(lat) > 90 || Math.abs(lon) > 180) {
+      return false;
+    }
+    map.setView([lat, lon], Math.min(zoom, map.getMaxZoom()), { animate: false });
+    return true;
+  }
+
+  map.on("overlayadd overlayremove", function () {
+    if (answer) {
+      draw();
+    }
+  });
+  window.addEventListener("hashchange", viewFromHash);
+  viewFromHash();
+  map.on("moveend", later);
+  load();
+})();

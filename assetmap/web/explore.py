@@ -1,0 +1,246 @@
+"""Exploring the register: the map, the list of the same strengths, and the map's features.
+
+The map page carries no strengths: its script asks ``/api/map/features`` for those in view as
+the map moves. Both pages read the same filter (``kind``, ``theme``, ``q``) from the URL, and
+the map keeps its view in the URL's fragment, so any view can be shared.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urlencode
+
+import orjson
+from flask import Blueprint, Flask, Response, abort, current_app, render_template, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from assetmap.config import area_bbox
+from assetmap.domain.geo import BBox
+from assetmap.domain.query import AssetFilter, split_words
+from assetmap.domain.vocab import Kind, Theme
+from assetmap.maps import MapSettings, render
+from assetmap.maps.builder import shading_top
+from assetmap.maps.explore import explore_map
+from assetmap.maps.features import feature_collection
+from assetmap.storage import clusters
+from assetmap.web import db, nav
+from assetmap.web.errors import error_response
+from assetmap.web.freshness import unconfirmed_before
+
+bp = Blueprint("explore", __name__)
+CACHE = "assetmap.aggregates"
+PER_PAGE = 50
+FILTER_ARGS = ("kind", "theme", "q")
+KIND_LABELS = {Kind.SKILL: "Skills", Kind.GROUP: "Groups", Kind.SPACE: "Spaces"}
+# Where a list sort starts when first chosen: the newest confirmation first, else A to Z.
+FIRST_ORDER = {"title": "asc", "kind": "asc", "confirmed": "desc"}
+WORLD_VIEW = (-180.0, -85.0, 180.0, 85.0)
+
+
+class BadArgument(ValueError):
+    """A query parameter that cannot be used: which one, and why."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def parse_filter(args: MultiDict[str, str]) -> AssetFilter:
+    """Read ``kind``, ``theme`` and ``q``, or raise BadArgument naming the one that is wrong."""
+    try:
+        kinds = AssetFilter.parse(kinds=args.getlist("kind")).kinds
+    except ValueError as exc:
+        raise BadArgument("kind", str(exc)) from None
+    try:
+        themes = AssetFilter.parse(themes=args.getlist("theme")).themes
+    except ValueError as exc:
+        raise BadArgument("theme", str(exc)) from None
+    try:
+        words = split_words(args.get("q", ""))
+    except ValueError as exc:
+        raise BadArgument("q", str(exc)) from None
+    return AssetFilter(kinds=kinds, themes=themes, words=words)
+
+
+def parse_bbox(text: str | None) -> BBox:
+    """Read ``bbox`` (minlon,minlat,maxlon,maxlat), or raise BadArgument saying what is wrong."""
+    if not text:
+        raise BadArgument("bbox", "bbox is required, as minlon,minlat,maxlon,maxlat")
+    try:
+        return BBox.parse(text)
+    except ValueError as exc:
+        raise BadArgument("bbox", f"bbox: {exc}") from None
+
+
+def parse_zoom(text: str | None) -> int:
+    """Read ``zoom``, or raise BadArgument saying what is wrong."""
+    if text is None or text == "":
+        raise BadArgument("zoom", f"zoom is required, a whole number from 0 to {clusters.ZOOM_MAX}")
+    try:
+        return clusters.check_zoom(text)
+    except ValueError as exc:
+        raise BadArgument("zoom", str(exc)) from None
+
+
+@bp.get("/api/map/features")
+def features() -> Response:
+    """Answer the strengths in a map view as GeoJSON: each one, or clusters of them."""
+    try:
+        bbox = parse_bbox(request.args.get("bbox"))
+        zoom = parse_zoom(request.args.get("zoom"))
+        filters = parse_filter(request.args)
+    except BadArgument as exc:
+        return error_response(400, str(exc), exc.field)
+    view = clusters.map_view(db.session(), bbox, zoom, filters, cache=aggregates())
+    body = orjson.dumps(feature_collection(view, asset_link, unconfirmed_before()))
+    return Response(body, mimetype="application/geo+json")
+
+
+def asset_link(asset_id: int) -> str:
+    """Return the path of a strength's own page."""
+    return url_for("pages.asset", asset_id=asset_id)
+
+
+def aggregates() -> clusters.AggregateCache:
+    """Return this app's cache of clusters and neighbourhood counts."""
+    cache: clusters.AggregateCache = current_app.extensions[CACHE]
+    return cache
+
+
+@bp.get("/map")
+def map_page() -> str:
+    """Show the map: filters, neighbourhoods shaded by count, and a layer per kind."""
+    filters, area = _page_arguments()
+    aggregates().warm(db.session(), filters)
+    layer = aggregates().neighbourhoods(db.session())
+    fmap = explore_map(map_settings(), layer, bounds=_first_view(area, layer.total_bounds))
+    return render_template(
+        "explore/map.html",
+        parts=render(fmap),
+        neighbourhoods=[(row.name, int(row.assets)) for row in layer.itertuples()],
+        top=shading_top(layer),
+        theme_labels={theme.value: theme.label for theme in Theme},
+        kind_labels={kind.value: label for kind, label in KIND_LABELS.items()},
+        **_filter_context(filters),
+    )
+
+
+@bp.get("/list")
+def list_page() -> str:
+    """List the strengths the map would show, as a sortable, paginated table."""
+    filters, area = _page_arguments()
+    sort = request.args.get("sort", "title")
+    order = request.args.get("order", FIRST_ORDER.get(sort, "asc"))
+    page = request.args.get("page", "1")
+    if sort not in clusters.SORTS or order not in ("asc", "desc"):
+        abort(400, "Sort by title, kind or confirmed, in asc or desc order.")
+    if not re.fullmatch(r"[1-9][0-9]{0,8}", page):
+        abort(400, f"page must be a whole number from 1 to 999999999, got {page!r}")
+    found = clusters.list_page(
+        db.session(),
+        filters,
+        bbox=area,
+        sort=sort,
+        descending=order == "desc",
+        page=int(page),
+        per_page=PER_PAGE,
+    )
+    if found.page > found.pages:
+        abort(404, f"There is no page {found.page}: the list has {found.pages}.")
+    return render_template(
+        "explore/list.html",
+        found=found,
+        sort=sort,
+        order=order,
+        area=area,
+        pages=_page_numbers(found.page, found.pages),
+        map_url=_here("explore.map_page", sort=None, order=None, page=None),
+        everywhere_url=_here(bbox=None, page=None),
+        sort_url=lambda column: _here(sort=column, order=_next_order(column, sort, order), page=1),
+        page_url=lambda number: _here(page=number),
+        **_filter_context(filters),
+    )
+
+
+def _next_order(column: str, sort: str, order: str) -> str:
+    if column != sort:
+        return FIRST_ORDER[column]
+    return "desc" if order == "asc" else "asc"
+
+
+def _page_numbers(page: int, pages: int) -> list[int | None]:
+    """Return the page numbers a pager shows: first, last, and either side of this; None a gap."""
+    shown = sorted({1, pages, page - 1, page, page + 1} & set(range(1, pages + 1)))
+    numbers: list[int | None] = []
+    for number in shown:
+        if numbers and number - (numbers[-1] or 0) > 1:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers
+
+
+def _here(endpoint: str | None = None, **changes: Any) -> str:
+    """Return this page's URL (or another page's) with some query parameters changed or dropped."""
+    args: dict[str, Any] = request.args.to_dict(flat=False)
+    for name, value in changes.items():
+        if value is None:
+            args.pop(name, None)
+        else:
+            args[name] = [str(value)]
+    return url_for(endpoint or str(request.endpoint), **args)
+
+
+def _page_arguments() -> tuple[AssetFilter, BBox | None]:
+    text = request.args.get("bbox")
+    try:
+        return parse_filter(request.args), parse_bbox(text) if text else None
+    except BadArgument as exc:
+        abort(400, str(exc))
+
+
+def _filter_context(filters: AssetFilter) -> dict[str, Any]:
+    """Return what both pages' filter forms and cross links need."""
+    shared = {name: request.args.getlist(name) for name in FILTER_ARGS}
+    return {
+        "filters": filters,
+        "filter_query": urlencode(
+            [(name, value) for name, values in shared.items() for value in values]
+        ),
+        "q": request.args.get("q", ""),
+        "kinds": list(Kind),
+        "themes": list(Theme),
+        "kind_label": KIND_LABELS,
+        "filter_args": shared,
+        "filtered": bool(filters.kinds or filters.themes or filters.words),
+    }
+
+
+def _first_view(
+    area: BBox | None, neighbourhoods: tuple[float, float, float, float]
+) -> tuple[float, float, float, float]:
+    """Return the box a map opens on: the one asked for, the neighbourhoods, or the area."""
+    if area is not None:
+        return area.as_tuple()
+    if all(abs(value) < float("inf") for value in neighbourhoods):
+        return tuple(float(value) for value in neighbourhoods)  # type: ignore[return-value]
+    configured = area_bbox(current_app.config)
+    return configured.as_tuple() if configured is not None else WORLD_VIEW
+
+
+def map_settings() -> MapSettings:
+    """Return where this app's maps get tiles and their scripts and styles."""
+    config = current_app.config
+    return MapSettings(
+        tiles_url=config["MAP_TILES_URL"],
+        tiles_attribution=config["MAP_TILES_ATTRIBUTION"],
+        static_url=lambda path: url_for("static", filename=path),
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Register the map, the list and the features endpoint, and add them to the navigation."""
+    app.extensions[CACHE] = clusters.AggregateCache(sessions=db.database(app).session)
+    app.register_blueprint(bp)
+    nav.add_link(app, "explore.map_page", "Map", order=10)
+    nav.add_link(app, "explore.list_page", "List", order=11)
