@@ -32,3 +32,11 @@ def test_tile_subdomains_become_a_wildcard() -> None:
         tile_origin("https://{s}.tiles.example.org/{z}/{x}/{y}.png")
         == "https://*.tiles.example.org"
     )
+
+
+def test_scripts_and_styles_are_compressed_but_pages_are_not(client: FlaskClient) -> None:
+    headers = {"Accept-Encoding": "gzip, deflate"}
+    css = client.get("/static/vendor/govuk/govuk-frontend.min.css", headers=headers)
+    assert css.headers.get("Content-Encoding") in ("gzip", "deflate")
+    assert len(css.data) < 40_000
+    assert "Content-Encoding" not in client.get("/", headers=headers).headers
