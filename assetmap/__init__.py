@@ -19,8 +19,32 @@ def _templates() -> Path:
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the assetmap Flask app."""
-    from assetmap import cli, config
-    from assetmap.web import auth, db, errors, geocoding, nav, pages, security
+    from assetmap import cli, config, mail
+    from assetmap.web import (
+        accounts,
+        api,
+        auth,
+        checks,
+        checks_public,
+        compression,
+        connections,
+        db,
+        errors,
+        exchange,
+        explore,
+        freshness,
+        geocoding,
+        history,
+        limits,
+        moderation,
+        nav,
+        pages,
+        roles,
+        search,
+        security,
+        strengths,
+        tokens,
+    )
 
     app = Flask(
         __name__,
@@ -33,8 +57,25 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     geocoding.init_app(app)
     nav.init_app(app)
     security.init_app(app)
+    compression.init_app(app)
     auth.init_app(app)
     errors.init_app(app)
     pages.init_app(app)
+    explore.init_app(app)
+    mail.init_app(app)
+    accounts.init_app(app)
+    strengths.init_app(app)
+    search.init_app(app)
+    connections.init_app(app)
+    tokens.init_app(app)
+    api.init_app(app)
+    checks_public.init_app(app)
+    checks.init_app(app)
+    exchange.init_app(app)
+    freshness.init_app(app)
+    moderation.init_app(app)
+    history.init_app(app)
+    roles.init_app(app)
+    limits.init_app(app)
     cli.init_app(app)
     return app

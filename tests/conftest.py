@@ -29,6 +29,10 @@ POSTGRES_URL = os.environ.get(
 )
 REQUIRE_POSTGIS = os.environ.get("ASSETMAP_REQUIRE_POSTGIS") == "1"
 TABLES = (
+    "owner_answer",
+    "report",
+    "role_change",
+    "user_scope",
     "check_response",
     "check_revision",
     "strength_check",

@@ -1,10 +1,16 @@
-"""Who may do what: small predicates used by pages and API alike.
+"""Who may do what: small predicates used by pages and API alike. Every rule lives here.
 
-``user`` is a signed-in user (anything with ``id`` and ``role``) or None for a visitor.
+``user`` is a signed-in user (anything with ``id``, ``role``, ``neighbourhoods`` and
+``moderates``) or None for a visitor. A user with ``neighbourhoods`` is limited to strengths in
+them: an empty set means everywhere.
+
+Moderators are not a role of their own: a coach or admin marked ``moderates`` handles reports
+and hides or restores strengths, within their neighbourhoods. An admin always moderates.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Protocol
 
 from assetmap.domain.vocab import Kind, Role
@@ -16,6 +22,12 @@ class Actor(Protocol):
     id: int
     role: Role
 
+    @property
+    def neighbourhoods(self) -> frozenset[int]: ...
+
+    @property
+    def moderates(self) -> bool: ...
+
 
 class Owned(Protocol):
     """What the rules need to know of an asset."""
@@ -23,6 +35,10 @@ class Owned(Protocol):
     kind: Kind
     owner_id: int | None
     contact_via_coach: bool
+    neighbourhood_id: int | None
+
+
+Rule = Callable[["Actor | None"], bool]
 
 
 def is_owner(user: Actor | None, asset: Owned) -> bool:
@@ -40,6 +56,24 @@ def is_staff(user: Actor | None) -> bool:
     return has_role(user, Role.PLANNER, Role.ADMIN)
 
 
+def in_scope(user: Actor | None, asset: Owned) -> bool:
+    """Return whether the asset lies in the user's neighbourhoods (or the user has none)."""
+    if user is None:
+        return False
+    scope = user.neighbourhoods
+    return not scope or asset.neighbourhood_id in scope
+
+
+def signed_in(user: Actor | None) -> bool:
+    """Return whether there is a signed-in user: their own account pages."""
+    return user is not None
+
+
+def anyone(user: Actor | None) -> bool:
+    """Return True: public pages, and reporting a strength."""
+    return True
+
+
 def can_add(user: Actor | None) -> bool:
     """Return whether the user may add a strength: anyone signed in."""
     return user is not None
@@ -47,19 +81,72 @@ def can_add(user: Actor | None) -> bool:
 
 def can_edit(user: Actor | None, asset: Owned) -> bool:
     """Return whether the user may change or withdraw the asset: its owner or an admin."""
-    return is_owner(user, asset) or has_role(user, Role.ADMIN)
+    return is_owner(user, asset) or (has_role(user, Role.ADMIN) and in_scope(user, asset))
 
 
 def can_see_contact(user: Actor | None, asset: Owned) -> bool:
     """Return whether the user may see how to get in touch.
 
-    The public never does; a coach does where the owner agreed to be reached through coaches.
+    The public never does; a coach does, in their neighbourhoods, where the owner agreed to be
+    reached through coaches.
     """
-    if is_owner(user, asset) or has_role(user, Role.ADMIN):
+    if is_owner(user, asset) or (has_role(user, Role.ADMIN) and in_scope(user, asset)):
         return True
-    return has_role(user, Role.COACH) and asset.contact_via_coach
+    return has_role(user, Role.COACH) and asset.contact_via_coach and in_scope(user, asset)
 
 
 def can_see_exact_location(user: Actor | None, asset: Owned) -> bool:
     """Return whether the user may see the asset's exact point: a skill's only to its owner."""
     return asset.kind is not Kind.SKILL or is_owner(user, asset)
+
+
+def can_report(user: Actor | None) -> bool:
+    """Return whether the user may report a strength: anyone, signed in or not."""
+    return True
+
+
+def is_moderator(user: Actor | None) -> bool:
+    """Return whether the user moderates anywhere: an admin, or a coach marked as moderator."""
+    return has_role(user, Role.ADMIN) or (has_role(user, Role.COACH) and bool(user.moderates))  # type: ignore[union-attr]
+
+
+def can_moderate(user: Actor | None, asset: Owned) -> bool:
+    """Return whether the user may hide or restore this asset and close its reports."""
+    return is_moderator(user) and in_scope(user, asset)
+
+
+def can_see_full_history(user: Actor | None, asset: Owned) -> bool:
+    """Return whether the user sees every field of every revision: the owner or an admin."""
+    return is_owner(user, asset) or (has_role(user, Role.ADMIN) and in_scope(user, asset))
+
+
+def can_restore_version(user: Actor | None, asset: Owned) -> bool:
+    """Return whether the user may put an earlier version of the asset back: an admin."""
+    return has_role(user, Role.ADMIN) and in_scope(user, asset)
+
+
+def can_answer(user: Actor | None, asset: Owned) -> bool:
+    """Return whether the user may answer a moderator about the asset: its owner."""
+    return is_owner(user, asset)
+
+
+def can_manage_roles(user: Actor | None) -> bool:
+    """Return whether the user may change other users' roles: an admin for everywhere."""
+    return has_role(user, Role.ADMIN) and not user.neighbourhoods  # type: ignore[union-attr]
+
+
+def can_record_connection(user: Actor | None, asset: Owned | None = None) -> bool:
+    """Return whether the user may record a connection (with this asset): coaches and admins."""
+    if not has_role(user, Role.COACH, Role.ADMIN):
+        return False
+    return asset is None or in_scope(user, asset)
+
+
+def can_run_checks(user: Actor | None) -> bool:
+    """Return whether the user may make, run and publish strength checks: staff."""
+    return is_staff(user)
+
+
+def can_exchange_data(user: Actor | None) -> bool:
+    """Return whether the user may import and export the register in bulk: staff."""
+    return is_staff(user)

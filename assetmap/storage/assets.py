@@ -134,8 +134,9 @@ def update_asset(
     by: int | None,
     cell_m: float,
     area: BBox | None = None,
+    reason: str = "",
 ) -> Asset:
-    """Apply ``changes`` to an asset after checking them, and record what changed."""
+    """Apply ``changes`` to an asset after checking them, and record what changed (and why)."""
     begin_write(session)
     asset = _require(session, asset_id)
     if asset.status is Status.WITHDRAWN:
@@ -146,7 +147,7 @@ def update_asset(
     if changed:
         _fill(session, asset, after, cell_m)
         asset.updated_at = utcnow()
-        _record(session, asset, by, Action.UPDATE, changed)
+        _record(session, asset, by, Action.UPDATE, changed, reason)
         session.flush()
     return asset
 

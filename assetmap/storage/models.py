@@ -80,8 +80,18 @@ class User(Base):
     password_hash: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
     role: orm.Mapped[Role] = orm.mapped_column(_enum(Role, "role"), default=Role.RESIDENT)
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(UTCDateTime, default=utcnow)
+    # A coach or admin who moderates reports (in their neighbourhoods, where they have some).
+    moderates: orm.Mapped[bool] = orm.mapped_column(default=False, server_default=sa.false())
 
     assets: orm.Mapped[list[Asset]] = orm.relationship(back_populates="owner")
+    scope_rows: orm.Mapped[list[UserScope]] = orm.relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="UserScope.neighbourhood_id"
+    )
+
+    @property
+    def neighbourhoods(self) -> frozenset[int]:
+        """Return the neighbourhoods the user is limited to; empty means everywhere."""
+        return frozenset(row.neighbourhood_id for row in self.scope_rows)
 
 
 class Asset(Base):
@@ -145,6 +155,8 @@ class Asset(Base):
     # Where an imported asset came from (e.g. "osm", a file's name) and its id there.
     source: orm.Mapped[str] = orm.mapped_column(sa.String(100), default="")
     source_id: orm.Mapped[str] = orm.mapped_column(sa.String(200), default="")
+    # When the owner was last reminded to confirm it, so a reminder goes once per interval.
+    reminded_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime)
 
     owner: orm.Mapped[User | None] = orm.relationship(back_populates="assets")
     neighbourhood: orm.Mapped[Neighbourhood | None] = orm.relationship()
@@ -315,3 +327,75 @@ class CheckResponse(Base):
         sa.ForeignKey("app_user.id", ondelete="SET NULL"), index=True
     )
     action_note: orm.Mapped[str] = orm.mapped_column(sa.Text, default="")
+
+
+class UserScope(Base):
+    """A neighbourhood a coach, planner or admin is limited to; none means everywhere."""
+
+    __tablename__ = "user_scope"
+
+    user_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True
+    )
+    neighbourhood_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey("neighbourhood.id", ondelete="CASCADE"), primary_key=True
+    )
+
+
+class RoleChange(Base):
+    """One change of a user's role, neighbourhoods or moderation: who, when, from what to what."""
+
+    __tablename__ = "role_change"
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    user_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("app_user.id", ondelete="SET NULL"), index=True
+    )
+    changed_by: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("app_user.id", ondelete="SET NULL"), index=True
+    )
+    at: orm.Mapped[dt.datetime] = orm.mapped_column(UTCDateTime, default=utcnow)
+    changes: orm.Mapped[dict[str, Any]] = orm.mapped_column(JSONList, default=dict)
+
+    user: orm.Mapped[User | None] = orm.relationship(foreign_keys=[user_id])
+    by: orm.Mapped[User | None] = orm.relationship(foreign_keys=[changed_by])
+
+
+class Report(Base):
+    """Someone said a strength is wrong, out of date or abusive; a moderator deals with it."""
+
+    __tablename__ = "report"
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    asset_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey("asset.id", ondelete="CASCADE"), index=True
+    )
+    reporter_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("app_user.id", ondelete="SET NULL"), index=True
+    )
+    problem: orm.Mapped[str] = orm.mapped_column(sa.String(20))
+    reason: orm.Mapped[str] = orm.mapped_column(sa.Text)
+    created_at: orm.Mapped[dt.datetime] = orm.mapped_column(UTCDateTime, default=utcnow)
+    closed_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime, index=True)
+    closed_by: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("app_user.id", ondelete="SET NULL")
+    )
+    outcome: orm.Mapped[str] = orm.mapped_column(sa.String(20), default="")
+
+    asset: orm.Mapped[Asset] = orm.relationship()
+
+
+class OwnerAnswer(Base):
+    """What a strength's owner said back to a moderator about hiding it."""
+
+    __tablename__ = "owner_answer"
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    asset_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey("asset.id", ondelete="CASCADE"), index=True
+    )
+    user_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("app_user.id", ondelete="SET NULL")
+    )
+    at: orm.Mapped[dt.datetime] = orm.mapped_column(UTCDateTime, default=utcnow)
+    text: orm.Mapped[str] = orm.mapped_column(sa.Text)

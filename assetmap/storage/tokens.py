@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import re
 import secrets
 from dataclasses import dataclass
@@ -72,11 +73,14 @@ def find_token(session: orm.Session, secret: str) -> ApiToken | None:
     """Return the live (unrevoked) token with this secret, or None."""
     if not _SHAPE.match(secret):
         return None
-    return session.scalar(
-        sa.select(ApiToken).where(
-            ApiToken.token_hash == hash_secret(secret), ApiToken.revoked_at.is_(None)
-        )
+    digest = hash_secret(secret)
+    token = session.scalar(
+        sa.select(ApiToken).where(ApiToken.token_hash == digest, ApiToken.revoked_at.is_(None))
     )
+    # The lookup is by hash; the final comparison is also constant-time, whatever the index does.
+    if token is None or not hmac.compare_digest(token.token_hash, digest):
+        return None
+    return token
 
 
 def needs_touch(token: ApiToken, now: dt.datetime | None = None) -> bool:

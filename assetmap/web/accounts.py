@@ -7,6 +7,7 @@ password hash it was sent for: once the password changes, every link sent before
 from __future__ import annotations
 
 import hashlib
+import hmac
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -147,7 +148,7 @@ def user_for_token(token: str, max_age_s: int = RESET_MAX_AGE_S) -> User | None:
     except BadSignature:
         return None
     user = user_store.get_user(db.session(), int(payload.get("user", 0)))
-    if user is None or payload.get("password") != _fingerprint(user):
+    if user is None or not hmac.compare_digest(str(payload.get("password")), _fingerprint(user)):
         return None
     return user
 

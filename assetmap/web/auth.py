@@ -55,6 +55,8 @@ class SessionUser:
         self.role = user.role
         self.email = user.email
         self.display_name = user.display_name
+        self.neighbourhoods = user.neighbourhoods
+        self.moderates = bool(user.moderates)
 
     def get_id(self) -> str:
         # The id carries a fingerprint of the password hash, so changing the password (or
@@ -82,6 +84,27 @@ def role_required(*roles: Role) -> Callable[[F], F]:
         @login_required
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if current_user.role not in roles:
+                abort(403, "Your role does not allow this.")
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorate
+
+
+def requires(rule: Callable[[Actor | None], bool]) -> Callable[[F], F]:
+    """Let a view answer only users the permission ``rule`` allows; others get 403.
+
+    A visitor is sent to sign in first where the rule needs someone signed in.
+    """
+
+    def decorate(view: F) -> F:
+        @functools.wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            user = actor()
+            if not rule(user):
+                if user is None:
+                    return login_manager.unauthorized()
                 abort(403, "Your role does not allow this.")
             return view(*args, **kwargs)
 

@@ -33,13 +33,13 @@ from assetmap.domain.checks import (
     validate_proposal,
 )
 from assetmap.domain.errors import ValidationError
-from assetmap.domain.permissions import is_staff
+from assetmap.domain.permissions import can_run_checks
 from assetmap.domain.vocab import Kind, Role, Theme
 from assetmap.storage import checks as store
 from assetmap.storage.models import StrengthCheck, utcnow
 from assetmap.storage.neighbourhoods import neighbourhood_layer
 from assetmap.web import db, nav
-from assetmap.web.auth import role_required
+from assetmap.web.auth import requires
 from assetmap.web.checks_public import (
     catchment_text,
     map_settings,
@@ -58,7 +58,7 @@ _DECISION_TEXT = ("kind", "rationale", "decided_by", "decided_on", "groups", "re
 
 
 @bp.get("/checks")
-@role_required(*STAFF)
+@requires(can_run_checks)
 def index() -> str:
     """List every check, the most recently started first."""
     checks = store.all_checks(db.session())
@@ -66,14 +66,14 @@ def index() -> str:
 
 
 @bp.get("/checks/new")
-@role_required(*STAFF)
+@requires(can_run_checks)
 def new() -> str:
     """Show the form that starts a check."""
     return _form({"catchment": How.POLYGON.value, "radius_m": "800"}, {})
 
 
 @bp.post("/checks/new")
-@role_required(*STAFF)
+@requires(can_run_checks)
 def create() -> Page:
     """Start a check and run it, or show the form again with what went wrong."""
     values = _proposal_values()
@@ -90,7 +90,7 @@ def create() -> Page:
 
 
 @bp.get("/checks/<int:check_id>/edit")
-@role_required(*STAFF)
+@requires(can_run_checks)
 def edit(check_id: int) -> str:
     """Show the form that changes a check's proposal."""
     check = _check(check_id)
@@ -98,7 +98,7 @@ def edit(check_id: int) -> str:
 
 
 @bp.post("/checks/<int:check_id>/edit")
-@role_required(*STAFF)
+@requires(can_run_checks)
 def update(check_id: int) -> Page:
     """Run the changed proposal as a new revision."""
     check = _check(check_id)
@@ -116,7 +116,7 @@ def update(check_id: int) -> Page:
 
 
 @bp.post("/checks/<int:check_id>/run-again")
-@role_required(*STAFF)
+@requires(can_run_checks)
 def run_again(check_id: int) -> Response:
     """Run the proposal again on today's map, as a new revision."""
     check = _check(check_id)
@@ -127,7 +127,7 @@ def run_again(check_id: int) -> Response:
 
 
 @bp.get("/checks/<int:check_id>/decision")
-@role_required(*STAFF)
+@requires(can_run_checks)
 def decision(check_id: int) -> str:
     """Show the form that records the decision."""
     check = _check(check_id)
@@ -139,7 +139,7 @@ def decision(check_id: int) -> str:
 
 
 @bp.post("/checks/<int:check_id>/decision")
-@role_required(*STAFF)
+@requires(can_run_checks)
 def decide(check_id: int) -> Page:
     """Record the decision as a new revision, or show the form again with what went wrong."""
     check = _check(check_id)
@@ -159,7 +159,7 @@ def decide(check_id: int) -> Page:
 
 
 @bp.post("/checks/<int:check_id>/publish")
-@role_required(*STAFF)
+@requires(can_run_checks)
 def publish(check_id: int) -> Page:
     """Publish the check on the "you said, we did" log."""
     check = _check(check_id)
@@ -175,7 +175,7 @@ def publish(check_id: int) -> Page:
 
 
 @bp.post("/checks/<int:check_id>/responses/<int:response_id>/acted-upon")
-@role_required(*STAFF)
+@requires(can_run_checks)
 def acted_upon(check_id: int, response_id: int) -> Page:
     """Mark a resident's response as acted upon, saying what was done."""
     check = _check(check_id)
@@ -314,4 +314,4 @@ def init_app(app: Flask) -> None:
 
 
 def _staff(user: Any) -> bool:
-    return bool(user.is_authenticated) and is_staff(user)
+    return bool(user.is_authenticated) and can_run_checks(user)

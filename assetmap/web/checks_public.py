@@ -40,7 +40,7 @@ from assetmap.domain.findings import (
     freshness,
     summarise,
 )
-from assetmap.domain.permissions import is_staff
+from assetmap.domain.permissions import can_run_checks
 from assetmap.exchange.findings import findings_csv, findings_geojson
 from assetmap.maps.catchment import add_catchment
 from assetmap.storage import checks as store
@@ -122,7 +122,7 @@ def map_settings() -> maps.MapSettings:
 
 def can_manage() -> bool:
     """Return whether the signed-in user runs checks: a planner or an admin."""
-    return is_staff(actor())
+    return can_run_checks(actor())
 
 
 def visible_check(check_id: int) -> StrengthCheck:

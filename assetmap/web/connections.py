@@ -17,13 +17,13 @@ from wtforms import DateField, HiddenField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from assetmap.domain.errors import ValidationError
-from assetmap.domain.permissions import has_role
+from assetmap.domain.permissions import can_record_connection
 from assetmap.domain.vocab import Role, Status
 from assetmap.storage import assets as store
 from assetmap.storage.connections import NOTE_MAX, add_connection, connection_count
 from assetmap.storage.models import Asset, utcnow
 from assetmap.web import db
-from assetmap.web.auth import actor, role_required
+from assetmap.web.auth import actor, requires
 
 bp = Blueprint("connections", __name__)
 CONNECTORS = (Role.COACH, Role.ADMIN)
@@ -67,20 +67,24 @@ def _published(text: str | None) -> Asset:
 
 
 @bp.get("/connections/new")
-@role_required(*CONNECTORS)
+@requires(can_record_connection)
 def new() -> str:
     """Show the form to record a connection with a strength."""
     asset = _published(request.args.get("asset"))
+    if not can_record_connection(actor(), asset):
+        abort(403, "This strength is outside your neighbourhoods.")
     form = ConnectionForm(asset=asset.id, back=safe_back(request.args.get("back")) or "")
     return render_template("search/connect.html", form=form, asset=asset, note_max=NOTE_MAX)
 
 
 @bp.post("/connections/new")
-@role_required(*CONNECTORS)
+@requires(can_record_connection)
 def create() -> Response | tuple[str, int]:
     """Record a connection, then go back to the search it came from."""
     form = ConnectionForm()
     asset = _published(form.asset.data)
+    if not can_record_connection(actor(), asset):
+        abort(403, "This strength is outside your neighbourhoods.")
     if form.validate():
         session = db.session()
         try:
@@ -111,9 +115,10 @@ def _asset_page_connections() -> dict[str, Any]:
     if request.endpoint != "pages.asset" or not request.view_args:
         return {}
     asset_id = int(request.view_args.get("asset_id", 0))
+    asset = store.get_asset(db.session(), asset_id)
     return {
         "connection_count": connection_count(db.session(), asset_id),
-        "can_record_connection": has_role(actor(), *CONNECTORS),
+        "can_record_connection": asset is not None and can_record_connection(actor(), asset),
     }
 
 

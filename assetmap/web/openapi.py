@@ -32,6 +32,11 @@ from assetmap.domain.vocab import Kind, ShareMode, Theme
 GEOJSON = "application/geo+json"
 EXTENSION = "assetmap.openapi"
 _RULE_ARGUMENT = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
+UNCONFIRMED = {
+    "type": "boolean",
+    "description": "True where it has not been confirmed as current for a long while "
+    "(ASSETMAP_UNCONFIRMED_AFTER_DAYS).",
+}
 KINDS = [kind.value for kind in Kind]
 THEMES = [theme.value for theme in Theme]
 
@@ -74,6 +79,7 @@ BAD_PARAMETER = _error("A parameter is missing or malformed; `field` names it.")
 BAD_TOKEN = _error("The Authorization header is malformed, or the token is wrong or revoked.")
 NOT_FOUND = _error("No published strength has this id.")
 TOO_LARGE = _error("The body is larger than 64 KiB.")
+TOO_MANY = _error("Too many changes from this address; try again after Retry-After seconds.")
 BBOX_PATTERN = r"^-?[0-9]{1,3}(\.[0-9]+)?(,-?[0-9]{1,3}(\.[0-9]+)?){3}$"
 ASSET_ID = {
     "name": "asset_id",
@@ -148,6 +154,7 @@ SCHEMAS: dict[str, Any] = {
                     "title": {"type": "string"},
                     "themes": {"type": "array", "items": {"type": "string", "enum": THEMES}},
                     "last_confirmed": {"type": "string", "format": "date"},
+                    "unconfirmed": UNCONFIRMED,
                     "url": {"type": "string", "description": "The strength's page."},
                     "distance_m": {
                         "type": "number",
@@ -204,6 +211,7 @@ SCHEMAS: dict[str, Any] = {
                     "last_confirmed": {"type": "string", "format": "date"},
                     "created_at": {"type": "string", "format": "date-time"},
                     "updated_at": {"type": "string", "format": "date-time"},
+                    "unconfirmed": UNCONFIRMED,
                     "url": {"type": "string"},
                     "connections": {
                         "type": "integer",
@@ -414,6 +422,7 @@ ASSET_LIST = {
             "401": BAD_TOKEN,
             "403": _error("The token's holder may not add strengths."),
             "413": TOO_LARGE,
+            "429": TOO_MANY,
         },
     },
 }
@@ -446,6 +455,7 @@ ASSET_ITEM = {
             "404": NOT_FOUND,
             "409": _error("The strength was withdrawn and can't be changed."),
             "413": TOO_LARGE,
+            "429": TOO_MANY,
         },
     },
     "delete": {
@@ -457,6 +467,7 @@ ASSET_ITEM = {
             "401": BAD_TOKEN,
             "403": _error("Only the strength's owner or an admin may withdraw it."),
             "404": NOT_FOUND,
+            "429": TOO_MANY,
         },
     },
 }

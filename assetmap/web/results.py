@@ -20,6 +20,7 @@ from assetmap.domain.query import AssetSummary
 from assetmap.storage import assets as store
 from assetmap.storage.connections import connection_count, connection_counts
 from assetmap.storage.models import Asset
+from assetmap.web.freshness import is_unconfirmed
 
 # What a strength's own answer carries beyond its id, in this order.
 DETAIL_FIELDS = (
@@ -97,6 +98,7 @@ def summary_feature(item: AssetSummary, url: str, **extra: Any) -> dict[str, Any
         "title": item.title,
         "themes": item.themes,
         "last_confirmed": item.last_confirmed,
+        "unconfirmed": is_unconfirmed(item.last_confirmed),
         "url": url,
     }
     if item.distance_m is not None:
@@ -133,6 +135,7 @@ def asset_feature(session: orm.Session, asset: Asset, viewer: Actor | None) -> d
         url=asset_url()(asset.id),
         connections=connection_count(session, asset.id),
         location_generalised=not exact,
+        unconfirmed=is_unconfirmed(asset.last_confirmed),
     )
     if can_see_contact(viewer, asset):
         properties["contact"] = record["contact"]

@@ -16,7 +16,7 @@ from werkzeug.datastructures import MultiDict
 
 from assetmap.config import area_bbox
 from assetmap.domain.geo import bbox_around, check_lon_lat
-from assetmap.domain.permissions import Actor, has_role
+from assetmap.domain.permissions import Actor, can_record_connection
 from assetmap.domain.places import Place
 from assetmap.domain.privacy import public_record
 from assetmap.domain.query import AssetFilter, check_radius, split_words
@@ -27,7 +27,6 @@ from assetmap.storage.models import utcnow
 from assetmap.storage.neighbourhoods import neighbourhood_layer
 from assetmap.web import db, nav
 from assetmap.web.auth import actor
-from assetmap.web.connections import CONNECTORS
 from assetmap.web.geocoding import geocoder
 from assetmap.web.results import Result, annotate, result_features
 
@@ -260,7 +259,7 @@ def _render(template: str, asked: Asked, **extra: Any) -> tuple[str, int]:
         kinds=list(Kind),
         themes=list(Theme),
         radius_choices=RADIUS_CHOICES,
-        can_connect=has_role(actor(), *CONNECTORS),
+        can_connect=can_record_connection(actor()),
         **extra,
     )
     return page, 400 if asked.form.errors else 200

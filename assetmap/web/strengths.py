@@ -27,6 +27,7 @@ from assetmap.domain.privacy import PRIVATE_FIELDS, public_point
 from assetmap.domain.vocab import Kind, Status
 from assetmap.storage import accounts as account_store
 from assetmap.storage import assets as store
+from assetmap.storage import moderation as moderation_store
 from assetmap.storage.models import Asset
 from assetmap.web import db, nav
 from assetmap.web.auth import actor
@@ -277,7 +278,11 @@ def mine() -> str:
             fmap = maps.new_map(_settings(), bounds=(minx, miny, maxx, maxy))
         maps.add_assets(fmap, layer, _settings(), name="My strengths", link=_public_url)
         parts, map_name = maps.render(fmap), fmap.get_name()
-    return render_template("strengths/mine.html", owned=owned, parts=parts, map_name=map_name)
+    hidden = [asset.id for asset in owned if asset.status is Status.HIDDEN]
+    answers = moderation_store.answers_for(session, hidden)
+    return render_template(
+        "strengths/mine.html", owned=owned, parts=parts, map_name=map_name, answers=answers
+    )
 
 
 def _public_url(asset_id: int) -> str:
@@ -378,6 +383,10 @@ def confirm(asset_id: int) -> Response:
     asset = _editable(asset_id)
     session = db.session()
     store.confirm_asset(session, asset.id, by=current_user.id)
+    if moderation_store.hidden_for_freshness(session, asset):
+        moderation_store.restore_asset(
+            session, asset.id, by=current_user.id, reason="confirmed as still current"
+        )
     session.commit()
     flash(f"“{asset.title}” is marked as still current.")
     return redirect(url(".mine"))

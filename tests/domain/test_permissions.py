@@ -1,14 +1,21 @@
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pytest
 
 from assetmap.domain.permissions import (
     can_add,
     can_edit,
+    can_manage_roles,
+    can_moderate,
+    can_record_connection,
+    can_report,
+    can_restore_version,
     can_see_contact,
     can_see_exact_location,
+    can_see_full_history,
+    is_moderator,
     is_staff,
 )
 from assetmap.domain.vocab import Kind, Role
@@ -18,6 +25,8 @@ from assetmap.domain.vocab import Kind, Role
 class User:
     id: int
     role: Role
+    neighbourhoods: frozenset[int] = field(default_factory=frozenset)
+    moderates: bool = False
 
 
 @dataclass
@@ -25,6 +34,7 @@ class Asset:
     kind: Kind
     owner_id: int | None
     contact_via_coach: bool = False
+    neighbourhood_id: int | None = None
 
 
 OWNER = User(1, Role.RESIDENT)
@@ -82,3 +92,54 @@ def test_staff_are_planners_and_admins() -> None:
         True,
         True,
     ]
+
+
+IN_NORTH = Asset(Kind.GROUP, owner_id=1, contact_via_coach=True, neighbourhood_id=1)
+IN_SOUTH = Asset(Kind.GROUP, owner_id=1, contact_via_coach=True, neighbourhood_id=2)
+NORTH_ADMIN = User(6, Role.ADMIN, frozenset({1}))
+NORTH_COACH = User(7, Role.COACH, frozenset({1}), moderates=True)
+
+
+def test_anyone_may_report_a_strength() -> None:
+    assert all(can_report(u) for u in (None, OWNER, NEIGHBOUR, COACH, PLANNER, ADMIN))
+
+
+def test_admins_and_coaches_marked_as_moderators_moderate() -> None:
+    users = (None, OWNER, COACH, PLANNER, ADMIN, NORTH_COACH)
+    assert [is_moderator(u) for u in users] == [False, False, False, False, True, True]
+
+
+def test_a_scoped_moderator_moderates_only_in_their_neighbourhoods() -> None:
+    assert can_moderate(NORTH_COACH, IN_NORTH)
+    assert not can_moderate(NORTH_COACH, IN_SOUTH)
+    assert can_moderate(ADMIN, IN_SOUTH)
+
+
+def test_a_scoped_admin_edits_and_restores_only_in_their_neighbourhoods() -> None:
+    assert can_edit(NORTH_ADMIN, IN_NORTH) and can_restore_version(NORTH_ADMIN, IN_NORTH)
+    assert not can_edit(NORTH_ADMIN, IN_SOUTH)
+    assert not can_restore_version(NORTH_ADMIN, IN_SOUTH)
+
+
+def test_a_scoped_coach_sees_contacts_only_in_their_neighbourhoods() -> None:
+    assert can_see_contact(NORTH_COACH, IN_NORTH)
+    assert not can_see_contact(NORTH_COACH, IN_SOUTH)
+    assert can_record_connection(NORTH_COACH, IN_NORTH)
+    assert not can_record_connection(NORTH_COACH, IN_SOUTH)
+
+
+def test_only_the_owner_and_admins_see_the_full_history() -> None:
+    users = (None, OWNER, NEIGHBOUR, COACH, PLANNER, ADMIN)
+    assert [can_see_full_history(u, SKILL) for u in users] == [
+        False,
+        True,
+        False,
+        False,
+        False,
+        True,
+    ]
+
+
+def test_only_an_admin_for_everywhere_manages_roles() -> None:
+    users = (None, OWNER, COACH, PLANNER, ADMIN, NORTH_ADMIN)
+    assert [can_manage_roles(u) for u in users] == [False, False, False, False, True, False]

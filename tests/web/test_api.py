@@ -134,6 +134,7 @@ def test_near_answers_a_geojson_feature_collection_nearest_first(
         "title",
         "themes",
         "last_confirmed",
+        "unconfirmed",
         "url",
         "distance_m",
     }

@@ -146,10 +146,11 @@ def test_fuzzing_finds_no_server_error_and_no_answer_outside_the_document(
     fuzzed_app: Flask, admin_headers: dict[str, str], path: str, method: str, mode: GenerationMode
 ) -> None:
     schema = schemathesis.openapi.from_wsgi("/api/openapi.json", fuzzed_app)
-    if path not in schema:
-        pytest.skip(f"this app serves no {path} yet")
     operation = schema[path][method]
-    headers = admin_headers if method in {"POST", "PATCH", "DELETE"} else None
+    # The in-process WSGI client does not undo Content-Encoding as an HTTP client would.
+    headers = {"Accept-Encoding": "identity"}
+    if method in {"POST", "PATCH", "DELETE"}:
+        headers.update(admin_headers)
 
     @given(case=operation.as_strategy(generation_mode=mode))
     @settings(

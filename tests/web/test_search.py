@@ -16,6 +16,7 @@ from assetmap.storage import assets as store
 from assetmap.storage import connections, users
 from assetmap.storage.neighbourhoods import Area, replace_neighbourhoods
 from assetmap.web import db
+from assetmap.web.auth import fingerprint
 
 MARKET_PLACE = (-2.3213, 51.2296)
 AT_MARKET = "where=place&place=Market+Place"
@@ -43,8 +44,9 @@ def sign_in(app: Flask, client: FlaskClient, email: str, role: str = "resident")
         user = users.create_user(session, email, role=role)
         session.commit()
         user_id = user.id
+        session_id = f"{user.id}:{fingerprint(user)}"
     with client.session_transaction() as cookie:
-        cookie["_user_id"] = str(user_id)
+        cookie["_user_id"] = session_id
         cookie["_fresh"] = True
     return user_id
 

@@ -9,15 +9,16 @@ from flask.testing import FlaskClient
 
 from assetmap.storage import users
 from assetmap.web import db
+from assetmap.web.auth import fingerprint
 
 
 def sign_in(app: Flask, client: FlaskClient, email: str = "ann@example.org") -> None:
     with app.app_context(), db.database().session() as session:
         user = users.create_user(session, email)
         session.commit()
-        user_id = user.id
+        session_id = f"{user.id}:{fingerprint(user)}"
     with client.session_transaction() as cookie:
-        cookie["_user_id"] = str(user_id)
+        cookie["_user_id"] = session_id
         cookie["_fresh"] = True
 
 

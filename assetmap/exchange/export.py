@@ -1,0 +1,307 @@
+"""Exports of the public register: GeoJSON, CSV, GeoPackage and Open Referral HSDS.
+
+Each format is a generator that takes batches of public rows (``storage.exports.public_rows``)
+and yields bytes as each batch is made, so memory holds one batch whatever the size of the
+register: ``write_export`` writes them to a binary file, ``stream_export`` hands them to a web
+response. Coordinates are WGS84 longitude and latitude; a skill is at its generalised point.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import sys
+import tempfile
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+from sqlalchemy import orm
+
+from assetmap.exchange import hsds
+from assetmap.storage.exports import (
+    EXPORT_FIELDS,
+    LAT,
+    LIST_FIELDS,
+    LON,
+    ExportFilter,
+    flag,
+    iso_date,
+    iso_time,
+    items,
+    public_rows,
+)
+
+Batches = Iterable[Sequence[Sequence[Any]]]
+Progress = Callable[[int], None]
+PROPERTY_FIELDS = tuple(name for name in EXPORT_FIELDS if name not in ("id", "lon", "lat"))
+_KIND = EXPORT_FIELDS.index("kind")
+GPKG_LAYER = "assets"
+# Rows read at a time: memory grows with a batch, and each GeoPackage batch opens the file.
+BATCH_SIZES = {"gpkg": 10_000}
+
+
+@dataclass(frozen=True)
+class Format:
+    """An export format: its name, the file name it suggests and its media type."""
+
+    name: str
+    label: str
+    suffix: str
+    media_type: str
+
+
+FORMATS = {
+    f.name: f
+    for f in (
+        Format("geojson", "GeoJSON (RFC 7946)", ".geojson", "application/geo+json"),
+        Format("csv", "CSV with lon and lat columns", ".csv", "text/csv; charset=utf-8"),
+        Format("gpkg", "GeoPackage", ".gpkg", "application/geopackage+sqlite3"),
+        Format("hsds", "Open Referral HSDS 3.0 (groups and spaces)", ".json", "application/json"),
+    )
+}
+
+
+def write_export(
+    session: orm.Session,
+    fmt: str,
+    filters: ExportFilter,
+    out: IO[bytes],
+    progress: Progress | None = None,
+) -> int:
+    """Write the published assets ``filters`` keeps to ``out`` in ``fmt``; return how many."""
+    counted = _Counted(_rows(session, fmt, filters), progress)
+    for chunk in chunks(fmt, counted):
+        out.write(chunk)
+    return counted.total
+
+
+@contextlib.contextmanager
+def opened(name: str) -> Iterator[IO[bytes]]:
+    """Open where an export goes: standard output for ``-``; else ``NAME.partial``, renamed to
+    ``name`` once the export is complete and removed if it fails."""
+    if name == "-":
+        yield sys.stdout.buffer
+        sys.stdout.buffer.flush()
+        return
+    partial = Path(f"{name}.partial")
+    try:
+        with partial.open("wb") as handle:
+            yield handle
+        partial.replace(name)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def stream_export(session: orm.Session, fmt: str, filters: ExportFilter) -> Iterator[bytes]:
+    """Yield an export's bytes as they are made, for a web response."""
+    return chunks(fmt, _rows(session, fmt, filters))
+
+
+def _rows(session: orm.Session, fmt: str, filters: ExportFilter) -> Batches:
+    return public_rows(session, filters, batch_size=BATCH_SIZES.get(fmt, 1000))
+
+
+def chunks(fmt: str, batches: Batches) -> Iterator[bytes]:
+    """Yield the bytes of ``batches`` in ``fmt``, a batch at a time."""
+    maker = MAKERS.get(fmt)
+    if maker is None:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    return maker(batches)
+
+
+class _Counted:
+    """Batches passed through, counting rows and telling ``progress`` after each batch."""
+
+    def __init__(self, batches: Batches, progress: Progress | None) -> None:
+        self.batches, self.progress, self.total = batches, progress, 0
+
+    def __iter__(self) -> Iterator[Sequence[Sequence[Any]]]:
+        for batch in self.batches:
+            yield batch
+            self.total += len(batch)
+            if self.progress is not None:
+                self.progress(len(batch))
+
+
+def geojson_chunks(batches: Batches) -> Iterator[bytes]:
+    """Yield an RFC 7946 FeatureCollection: ``[lon, lat]`` points, no ``crs`` member."""
+    yield b'{"type":"FeatureCollection","features":['
+    separator = b"\n"
+    for rows in batches:
+        yield separator + b",\n".join([_feature(row) for row in rows])
+        separator = b",\n"
+    yield b"\n]}\n"
+
+
+_THEMES, _TAGS, _MODES, _FACILITIES, _WELCOMES, _CONFIRMED, _UPDATED = (
+    EXPORT_FIELDS.index(name)
+    for name in (
+        "themes",
+        "tags",
+        "share_modes",
+        "facilities",
+        "welcomes_new_members",
+        "last_confirmed",
+        "updated_at",
+    )
+)
+
+
+def _feature(row: Sequence[Any]) -> bytes:
+    (
+        asset_id,
+        kind,
+        title,
+        description,
+        themes,
+        tags,
+        availability,
+        accessibility,
+        share_modes,
+        meeting_pattern,
+        welcomes,
+        opening_times,
+        capacity,
+        facilities,
+        confirmed,
+        updated,
+        neighbourhood,
+        source,
+        source_id,
+        lon,
+        lat,
+    ) = row
+    fragment = orjson.Fragment
+    # Lists are stored as JSON text and go into the document as they are.
+    properties = {
+        "kind": kind,
+        "title": title,
+        "description": description,
+        "themes": fragment(themes),
+        "tags": fragment(tags),
+        "availability": availability,
+        "accessibility": accessibility,
+        "share_modes": fragment(share_modes),
+        "meeting_pattern": meeting_pattern,
+        "welcomes_new_members": flag(welcomes),
+        "opening_times": opening_times,
+        "capacity": capacity,
+        "facilities": fragment(facilities),
+        "last_confirmed": iso_date(confirmed),
+        "updated_at": iso_time(updated),
+        "neighbourhood": neighbourhood,
+        "source": source,
+        "source_id": source_id,
+    }
+    geometry = {"type": "Point", "coordinates": [lon, lat]}
+    return orjson.dumps(
+        {"type": "Feature", "id": asset_id, "geometry": geometry, "properties": properties}
+    )
+
+
+def csv_chunks(batches: Batches) -> Iterator[bytes]:
+    """Yield UTF-8 CSV with a header; lists are comma-separated, points in lon and lat."""
+    text = io.StringIO()
+    writer = csv.writer(text)
+    writer.writerow(EXPORT_FIELDS)
+    for rows in batches:
+        writer.writerows([flat_row(row) for row in rows])
+        yield text.getvalue().encode()
+        text.seek(0)
+        text.truncate()
+    if text.tell():
+        yield text.getvalue().encode()
+
+
+def flat_row(row: Sequence[Any]) -> list[Any]:
+    """Return a row as CSV cells hold it: lists joined by commas, yes/no flags, ISO dates."""
+    values = list(row)
+    for i in (_THEMES, _TAGS, _MODES, _FACILITIES):
+        values[i] = ",".join(items(values[i]))
+    welcomes = flag(values[_WELCOMES])
+    values[_WELCOMES] = "" if welcomes is None else ("yes" if welcomes else "no")
+    values[_CONFIRMED] = iso_date(values[_CONFIRMED])
+    values[_UPDATED] = iso_time(values[_UPDATED])
+    return values
+
+
+def gpkg_chunks(batches: Batches) -> Iterator[bytes]:
+    """Yield a GeoPackage (EPSG:4326), written to a temporary file a batch at a time."""
+    with tempfile.TemporaryDirectory(prefix="assetmap-export-") as folder:
+        path = Path(folder) / "export.gpkg"
+        write_gpkg_file(batches, path)
+        with path.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                yield chunk
+
+
+def write_gpkg_file(batches: Batches, path: Path) -> None:
+    """Write the batches to a GeoPackage at ``path``, one append per batch."""
+    import pyogrio
+
+    written = False
+    for rows in batches:
+        pyogrio.write_dataframe(_frame(rows), path, layer=GPKG_LAYER, driver="GPKG", append=written)
+        written = True
+    if not written:
+        pyogrio.write_dataframe(_frame([]), path, layer=GPKG_LAYER, driver="GPKG")
+
+
+def _frame(rows: Sequence[Sequence[Any]]) -> Any:
+    import geopandas as gpd
+    import pandas as pd
+
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(EXPORT_FIELDS)
+    data: dict[str, Any] = {}
+    for name, values in zip(EXPORT_FIELDS, columns, strict=True):
+        if name in LIST_FIELDS:
+            data[name] = [",".join(items(value)) for value in values]
+        elif name in ("id", "capacity"):
+            data[name] = pd.array(values, dtype="Int64" if name == "id" else "Int32")
+        elif name == "welcomes_new_members":
+            data[name] = pd.array([flag(value) for value in values], dtype="boolean")
+        elif name == "last_confirmed":
+            data[name] = [iso_date(value) for value in values]
+        elif name == "updated_at":
+            data[name] = pd.to_datetime([iso_time(value) for value in values], utc=True)
+        elif name not in ("lon", "lat"):
+            data[name] = pd.array(values, dtype=object)
+    geometry = gpd.points_from_xy(columns[LON], columns[LAT], crs="EPSG:4326")
+    return gpd.GeoDataFrame(data, geometry=geometry, crs="EPSG:4326")
+
+
+def hsds_chunks(batches: Batches) -> Iterator[bytes]:
+    """Yield groups and spaces as Open Referral HSDS 3.0: organizations, services, locations.
+
+    Skills are people, so they never appear. Each list is spooled to its own temporary file
+    as rows arrive, then the three are joined, so memory stays at one batch.
+    """
+    with hsds.Spools() as spools:
+        for rows in batches:
+            for row in rows:
+                if row[_KIND] != "skill":
+                    spools.add(hsds.objects(public_asset(row)))
+        yield from spools.chunks()
+
+
+def public_asset(row: Sequence[Any]) -> dict[str, Any]:
+    """Return a row as plain values: lists, booleans, ISO dates."""
+    asset = dict(zip(EXPORT_FIELDS, row, strict=True))
+    for name in LIST_FIELDS:
+        asset[name] = items(asset[name])
+    asset["welcomes_new_members"] = flag(asset["welcomes_new_members"])
+    asset["last_confirmed"] = iso_date(asset["last_confirmed"])
+    asset["updated_at"] = iso_time(asset["updated_at"])
+    return asset
+
+
+MAKERS: dict[str, Callable[[Batches], Iterator[bytes]]] = {
+    "geojson": geojson_chunks,
+    "csv": csv_chunks,
+    "gpkg": gpkg_chunks,
+    "hsds": hsds_chunks,
+}

@@ -1,0 +1,110 @@
+"""Imports of CSV, GeoJSON, GeoPackage, OpenStreetMap and HSDS files, dry run first.
+
+``run_import`` reads a file (its format known from its name and first bytes), decides what each
+row or feature would do, and returns the report. Unless it is a dry run it also writes, in the
+caller's transaction; if anything was rejected it rolls that transaction back, so an import is
+all or nothing. The caller commits when ``report.written``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from sqlalchemy import orm
+from sqlalchemy.exc import SQLAlchemyError
+
+from assetmap.exchange.importing import hsds, osm, readers
+from assetmap.exchange.importing.detect import check_size, detect, sniff
+from assetmap.exchange.importing.plan import ImportOptions, Planner
+from assetmap.exchange.importing.records import FileProblem, Record
+from assetmap.exchange.report import ODBL, ImportReport
+
+__all__ = ["FileProblem", "ImportOptions", "ImportReport", "estimate", "run_import"]
+
+Progress = Callable[[int], None]
+CONTENT_ID_RULE = (
+    "Rows without an id were given one from their kind, title and position (a content "
+    "hash): importing the file again changes nothing, and a row changed in other fields "
+    "updates the strength imported from it."
+)
+
+
+def run_import(
+    session: orm.Session,
+    path: Path,
+    options: ImportOptions,
+    *,
+    name: str | None = None,
+    dry_run: bool = True,
+    max_mb: float = 100.0,
+    progress: Progress | None = None,
+) -> ImportReport:
+    """Import ``path`` (called ``name`` where it came from); return what was, or would be, done."""
+    name = Path(name or path.name).name
+    report = ImportReport(file=name, source=name[:100], dry_run=dry_run)
+    try:
+        check_size(path, max_mb)
+        records = _records(path, name, report)
+        if report.format == "osm":
+            options = dataclasses.replace(options, skip_outside=True)
+        planner = Planner(session, report, options, report.source)
+        while batch := list(itertools.islice(records, options.batch_size)):
+            planner.batch(batch)
+            if progress is not None:
+                progress(len(batch))
+    except FileProblem as exc:
+        report.reject(exc.where, {exc.field: exc.reason})
+    except SQLAlchemyError:
+        raise
+    except Exception as exc:
+        # A file broken in a way no reader foresaw still gets a report, never a crash.
+        report.reject("file", {"file": f"could not be read ({type(exc).__name__}: {exc})"})
+    report.written = not dry_run and report.ok
+    if not report.written:
+        session.rollback()
+    return report
+
+
+def _records(path: Path, name: str, report: ImportReport) -> Iterator[Record]:
+    fmt = detect(path, name)
+    if fmt in ("osm", "pbf"):
+        report.format, report.source = "osm", osm.SOURCE
+        report.id_rule = "Each strength keeps its OpenStreetMap id (node/…, way/…, relation/…)."
+        report.attribution = ODBL
+        return osm.read_osm(path)
+    if fmt == "gpkg":
+        report.format = "gpkg"
+        report.id_rule = CONTENT_ID_RULE
+        return readers.read_gpkg(path)
+    if fmt == "csv":
+        report.format = "csv"
+        report.id_rule = CONTENT_ID_RULE
+        return readers.read_csv(path)
+    document = readers.load_json(path)
+    if readers.is_geojson(document):
+        report.format = "geojson"
+        report.id_rule = CONTENT_ID_RULE.replace("Rows", "Features").replace("a row", "a feature")
+        return readers.read_geojson(document)
+    if hsds.is_hsds(document):
+        report.format = "hsds"
+        report.id_rule = "Each strength keeps the HSDS id of its organization or location."
+        return hsds.read_hsds(document)
+    raise FileProblem(
+        "file",
+        "is JSON but neither GeoJSON (a FeatureCollection or Feature) nor an HSDS dataset "
+        "(organizations, services, locations)",
+    )
+
+
+def estimate(path: Path) -> int:
+    """Return roughly how many rows or features a text file holds (0 for others), for a
+    progress bar."""
+    with path.open("rb") as handle:
+        if sniff(handle.read(4096)) not in ("csv", "json", "osm"):
+            return 0
+        handle.seek(0)
+        lines = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 20), b""))
+    return max(lines - 1, 1)

@@ -1,0 +1,159 @@
+"""OpenStreetMap extracts (``.osm`` XML and ``.osm.pbf``) read with pyosmium.
+
+Community centres and halls, clubs, parks, community gardens, allotments, libraries, places of
+worship and similar become spaces or groups. Each keeps its OpenStreetMap id (``node/123``,
+``way/45``, ``relation/6``) as its source id, and its description carries the ODbL attribution.
+Areas (closed ways and multipolygons) are placed at a point inside them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from assetmap.exchange.importing.records import FileProblem, Record
+from assetmap.exchange.report import ODBL
+
+SOURCE = "osm"
+KEYS = ("amenity", "leisure", "landuse", "club", "community_centre", "social_facility", "office")
+
+
+@dataclass(frozen=True)
+class Match:
+    """What an OpenStreetMap tag makes of a feature: a kind and its themes."""
+
+    kind: str
+    themes: tuple[str, ...]
+    label: str
+
+
+# (key, value) -> what it becomes; the first tag of a feature found here wins.
+TAGS: dict[tuple[str, str], Match] = {
+    ("amenity", "community_centre"): Match("space", ("learning", "arts"), "community centre"),
+    ("amenity", "community_hall"): Match("space", ("learning", "arts"), "community hall"),
+    ("amenity", "village_hall"): Match("space", ("learning", "arts"), "village hall"),
+    ("amenity", "social_centre"): Match("space", ("older-people", "care"), "social centre"),
+    ("amenity", "library"): Match("space", ("learning",), "library"),
+    ("amenity", "toy_library"): Match("space", ("children-young-people",), "toy library"),
+    ("amenity", "place_of_worship"): Match("space", ("faith",), "place of worship"),
+    ("amenity", "arts_centre"): Match("space", ("arts",), "arts centre"),
+    ("amenity", "youth_centre"): Match("space", ("children-young-people",), "youth centre"),
+    ("amenity", "food_bank"): Match("group", ("food", "care"), "food bank"),
+    ("social_facility", "food_bank"): Match("group", ("food", "care"), "food bank"),
+    ("leisure", "park"): Match("space", ("environment", "health"), "park"),
+    ("leisure", "garden"): Match("space", ("environment",), "garden"),
+    ("leisure", "playground"): Match("space", ("children-young-people",), "playground"),
+    ("leisure", "sports_centre"): Match("space", ("sport", "health"), "sports centre"),
+    ("leisure", "pitch"): Match("space", ("sport",), "pitch"),
+    ("landuse", "allotments"): Match("space", ("food", "environment"), "allotments"),
+    ("office", "association"): Match("group", ("care",), "association"),
+    ("office", "charity"): Match("group", ("care",), "charity"),
+}
+# Any club=* is a group; these values give it better themes.
+CLUB_THEMES = {
+    "sport": ("sport",),
+    "scout": ("children-young-people",),
+    "youth": ("children-young-people",),
+    "music": ("arts",),
+    "art": ("arts",),
+    "culture": ("arts",),
+    "religion": ("faith",),
+    "computer": ("digital",),
+    "language": ("languages",),
+    "elderly": ("older-people",),
+}
+
+
+def match(tags: Mapping[str, str]) -> Match | None:
+    """Return what a feature with these tags becomes, or None if it is not a strength."""
+    if tags.get("leisure") == "garden" and tags.get("garden:type") != "community":
+        return None
+    if "club" in tags:
+        club = tags["club"]
+        fallback = ("sport",) if "sport" in tags else ("learning",)
+        return Match("group", CLUB_THEMES.get(club, fallback), f"{club} club")
+    if tags.get("community_centre") == "village_hall":
+        return TAGS[("amenity", "village_hall")]
+    for key in KEYS:
+        found = TAGS.get((key, tags.get(key, "")))
+        if found is not None:
+            return found
+    return None
+
+
+def read_osm(path: Path) -> Iterator[Record]:
+    """Yield a record per node or area that is a strength; others are not read at all."""
+    import osmium
+    import shapely
+    from osmium.geom import WKBFactory
+
+    wkb = WKBFactory()
+    processor = (
+        osmium.FileProcessor(str(path))
+        .with_locations()
+        .with_areas()
+        .with_filter(osmium.filter.KeyFilter(*KEYS))
+    )
+    try:
+        for item in processor:
+            if isinstance(item, osmium.osm.Node):
+                where = f"node/{item.id}"
+                point = (item.location.lon, item.location.lat)
+            elif isinstance(item, osmium.osm.Area):
+                where = f"{'way' if item.from_way() else 'relation'}/{item.orig_id()}"
+                try:
+                    shape = shapely.from_wkb(wkb.create_multipolygon(item))
+                except RuntimeError:
+                    continue
+                inside = shape.representative_point()
+                point = (inside.x, inside.y)
+            else:
+                continue
+            found = _record(where, dict(item.tags), point)
+            if found is not None:
+                yield found
+    except RuntimeError as exc:
+        raise FileProblem(
+            "file", f"is not an OpenStreetMap file pyosmium can read: {exc}"
+        ) from None
+
+
+def _record(where: str, tags: dict[str, str], point: tuple[float, float]) -> Record | None:
+    what = match(tags)
+    if what is None:
+        return None
+    found = Record(where, {}, source=SOURCE, source_id=where)
+    name = tags.get("name", "").strip()
+    if not name:
+        found.skip = f"an unnamed {what.label}: a strength needs a name"
+        return found
+    found.values = _values(what, name, tags, where, point)
+    return found
+
+
+def _values(
+    what: Match, name: str, tags: dict[str, str], where: str, point: tuple[float, float]
+) -> dict[str, Any]:
+    about = tags.get("description", "").strip()
+    note = f"From OpenStreetMap ({where}). {ODBL}"
+    values: dict[str, Any] = {
+        "kind": what.kind,
+        "title": name[:120],
+        "description": f"{about}\n\n{note}" if about else note,
+        "themes": list(what.themes),
+        "tags": [what.label.replace(" ", "-")[:30]],
+        "lon": round(point[0], 7),
+        "lat": round(point[1], 7),
+    }
+    contact = tags.get("website") or tags.get("contact:website") or tags.get("phone") or ""
+    if contact:
+        values["contact"] = contact[:200]
+    if tags.get("wheelchair") in ("yes", "limited"):
+        values["accessibility"] = f"Wheelchair access: {tags['wheelchair']} (OpenStreetMap)"
+    if what.kind == "space" and tags.get("opening_hours"):
+        values["opening_times"] = tags["opening_hours"][:300]
+    if what.kind == "space" and tags.get("capacity", "").isdigit():
+        values["capacity"] = int(tags["capacity"])
+    return values

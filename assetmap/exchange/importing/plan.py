@@ -1,0 +1,248 @@
+"""Deciding, row by row, what an import does; and doing it, all or nothing.
+
+A row is rejected if it breaks a rule of assetmap's; skipped if it is already there (the same
+source and source id, unchanged, or the same title within ``TITLE_RADIUS_M``); updated if its
+source id is there with other values; otherwise added. A dry run decides and writes nothing; a
+real run writes as it goes in the caller's transaction, and stops writing at the first
+rejection so the caller can roll everything back.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import orm
+
+from assetmap.domain.assets import FIELD_NAMES, AssetDraft, apply_changes, diff, validate_asset
+from assetmap.domain.errors import ValidationError
+from assetmap.domain.geo import BBox, bbox_around
+from assetmap.domain.vocab import Status
+from assetmap.exchange.geojson import projected_hint
+from assetmap.exchange.importing.records import Record
+from assetmap.exchange.report import (
+    TITLE_RADIUS_M,
+    Entry,
+    ImportReport,
+    Outcome,
+    content_id,
+    nearest_within,
+    title_key,
+)
+from assetmap.storage import assets as store
+from assetmap.storage import imports
+from assetmap.storage.models import Asset
+
+Key = tuple[str, str]
+# A strength a new one may duplicate: its point, and its asset id or row.
+Near = tuple[float, float, object]
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """How an import checks and stores what it reads.
+
+    ``default_themes`` are given to rows that name none. ``skip_outside`` skips (rather than
+    rejects) strengths outside ``area``: an OpenStreetMap extract is often larger than the town.
+    """
+
+    cell_m: float
+    area: BBox | None = None
+    default_themes: tuple[str, ...] = ()
+    batch_size: int = 5000
+    skip_outside: bool = False
+
+
+@dataclass
+class _Candidate:
+    record: Record
+    draft: AssetDraft
+    key: Key
+
+
+class Planner:
+    """Takes records a batch at a time, fills the report and (unless a dry run) writes."""
+
+    def __init__(
+        self, session: orm.Session, report: ImportReport, options: ImportOptions, source: str
+    ) -> None:
+        self.session, self.report, self.options, self.source = session, report, options, source
+        self.writing = not report.dry_run
+        self.seen: dict[Key, str] = {}
+        self.titles: dict[str, list[Near]] = defaultdict(list)
+        self.stored = StoredTitles(session, options.cell_m)
+
+    def batch(self, records: Sequence[Record]) -> None:
+        """Decide each record of a batch, then write the batch's additions."""
+        candidates = [c for c in map(self._check, records) if c is not None]
+        existing = imports.assets_by_source(self.session, [c.key for c in candidates])
+        fresh = [c for c in candidates if not self._known(c, existing.get(c.key))]
+        added = self._not_duplicates(fresh)
+        if self.writing and self.report.ok and added:
+            store.add_assets(
+                self.session,
+                [c.draft for c in added],
+                owner_id=None,
+                cell_m=self.options.cell_m,
+                sources=[c.key for c in added],
+            )
+
+    def _check(self, record: Record) -> _Candidate | None:
+        report = self.report
+        if record.errors:
+            report.reject(record.where, record.errors, _title(record))
+            return None
+        if record.skip:
+            report.add(Entry(record.where, Outcome.SKIPPED, reason=record.skip))
+            return None
+        draft = self._validate(record)
+        if draft is None:
+            return None
+        key = (
+            record.source or self.source,
+            record.source_id or content_id(draft.kind.value, draft.title, draft.lon, draft.lat),
+        )
+        too_long = {
+            name: f"must be at most {limit} characters, got {len(value)}"
+            for name, value, limit in (("source", key[0], 100), ("id", key[1], 200))
+            if len(value) > limit
+        }
+        if too_long:
+            report.reject(record.where, too_long, draft.title)
+            return None
+        earlier = self.seen.get(key)
+        if earlier is not None:
+            reason = f"has the same id as {earlier}"
+            report.add(Entry(record.where, Outcome.SKIPPED, draft.title, "id", reason))
+            return None
+        self.seen[key] = record.where
+        return _Candidate(record, draft, key)
+
+    def _validate(self, record: Record) -> AssetDraft | None:
+        values = record.values
+        if "themes" not in values and self.options.default_themes:
+            values["themes"] = list(self.options.default_themes)
+        area = None if self.options.skip_outside else self.options.area
+        try:
+            draft = validate_asset(values, area=area)
+        except ValidationError as exc:
+            self.report.reject(record.where, _with_hint(exc.errors, values), _title(record))
+            return None
+        outside = self.options.area and not self.options.area.contains(draft.lon, draft.lat)
+        if self.options.skip_outside and outside:
+            reason = "lies outside the area this assetmap covers"
+            self.report.add(Entry(record.where, Outcome.SKIPPED, draft.title, "location", reason))
+            return None
+        return draft
+
+    def _known(self, candidate: _Candidate, asset: Asset | None) -> bool:
+        if asset is None:
+            return False
+        where, title = candidate.record.where, candidate.draft.title
+        if asset.status is Status.WITHDRAWN:
+            reason = f"asset {asset.id} with this id was withdrawn; it is not brought back"
+            self.report.add(Entry(where, Outcome.SKIPPED, title, "id", reason, asset.id))
+            return True
+        changes = {k: v for k, v in candidate.record.values.items() if k in FIELD_NAMES}
+        before = store.draft_of(asset)
+        try:
+            changed = diff(before, apply_changes(before, changes, area=self.options.area))
+        except ValidationError as exc:
+            self.report.reject(where, exc.errors, title)
+            return True
+        if not changed:
+            reason = f"already imported as asset {asset.id}, unchanged"
+            self.report.add(Entry(where, Outcome.SKIPPED, title, "id", reason, asset.id))
+            return True
+        fields = ", ".join(sorted(changed))
+        self.report.add(Entry(where, Outcome.UPDATED, title, "", f"changes {fields}", asset.id))
+        if self.writing and self.report.ok:
+            store.update_asset(
+                self.session,
+                asset.id,
+                changes,
+                by=None,
+                cell_m=self.options.cell_m,
+                area=self.options.area,
+            )
+        return True
+
+    def _not_duplicates(self, fresh: list[_Candidate]) -> list[_Candidate]:
+        added = []
+        for candidate in fresh:
+            draft, where = candidate.draft, candidate.record.where
+            key = title_key(draft.title)
+            stored = self.stored.titled(draft.lon, draft.lat, key)
+            near = nearest_within(draft.lon, draft.lat, stored + self.titles[key])
+            if near is not None:
+                what, metres = near
+                other = f"asset {what}" if isinstance(what, int) else str(what)
+                reason = f"same title as {other}, {metres:.0f} m away"
+                asset_id = what if isinstance(what, int) else None
+                self.report.add(
+                    Entry(where, Outcome.SKIPPED, draft.title, "title", reason, asset_id)
+                )
+                continue
+            self.titles[key].append((draft.lon, draft.lat, where))
+            self.report.add(Entry(where, Outcome.ADDED, draft.title))
+            added.append(candidate)
+        return added
+
+
+class StoredTitles:
+    """Titles and points of the strengths stored before an import began, by grid cell.
+
+    A cell's strengths (with a margin around it) are read once, when a row first falls in it,
+    so an import reads each stored strength near it about once, however long the file.
+    """
+
+    CELL_DEG = 0.05
+
+    def __init__(self, session: orm.Session, cell_m: float) -> None:
+        self.session = session
+        # A skill is indexed at its cell's centre, up to a cell's diagonal from its point.
+        self.margin_m = TITLE_RADIUS_M + cell_m
+        self.last_id = imports.last_asset_id(session)
+        self.cells: dict[tuple[int, int], dict[str, list[Near]]] = {}
+
+    def titled(self, lon: float, lat: float, key: str) -> list[Near]:
+        """Return stored strengths near ``(lon, lat)`` whose title has this key."""
+        if not self.last_id:
+            return []
+        cell = (math.floor(lon / self.CELL_DEG), math.floor(lat / self.CELL_DEG))
+        if cell not in self.cells:
+            self.cells[cell] = self._load(cell)
+        return self.cells[cell].get(key, [])
+
+    def _load(self, cell: tuple[int, int]) -> dict[str, list[Near]]:
+        west, south = cell[0] * self.CELL_DEG, cell[1] * self.CELL_DEG
+        low = bbox_around(west, south, self.margin_m)
+        high = bbox_around(west + self.CELL_DEG, south + self.CELL_DEG, self.margin_m)
+        box = BBox(low.min_lon, low.min_lat, high.max_lon, high.max_lat)
+        found: dict[str, list[Near]] = defaultdict(list)
+        for asset_id, title, lon, lat in imports.assets_in_area(self.session, box, self.last_id):
+            found[title_key(title)].append((lon, lat, asset_id))
+        return found
+
+
+def _title(record: Record) -> str:
+    title = record.values.get("title")
+    return title.strip()[:120] if isinstance(title, str) else ""
+
+
+def _with_hint(errors: dict[str, str], values: dict[str, Any]) -> dict[str, str]:
+    hint = projected_hint(_number(values.get("lon")), _number(values.get("lat")))
+    if hint and ("lon" in errors or "lat" in errors):
+        errors = {k: v for k, v in errors.items() if k not in ("lon", "lat")}
+        errors["location"] = hint
+    return errors
+
+
+def _number(value: Any) -> Any:
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return value

@@ -1,0 +1,178 @@
+"""Readers of CSV, GeoJSON and GeoPackage files: each yields numbered records."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from assetmap.exchange import geojson
+from assetmap.exchange.importing.records import FileProblem, Record, check_columns, record
+
+csv.field_size_limit(1 << 20)
+# Where DictReader puts cells beyond the header's columns.
+_EXTRA = "\x00extra"
+
+
+def read_csv(path: Path) -> Iterator[Record]:
+    """Yield a record per data row; row 1 is the header, as a spreadsheet numbers them."""
+    with path.open("rb") as raw:
+        encoding = _encoding(raw.read(4))
+        raw.seek(0)
+        text = io.TextIOWrapper(raw, encoding=encoding, newline="")
+        number = 1
+        try:
+            reader = csv.DictReader(text, restkey=_EXTRA)
+            check_columns(reader.fieldnames or [])
+            for number, row in enumerate(reader, start=2):
+                if _EXTRA in row:
+                    yield _extra_cells(number, row)
+                    continue
+                yield record(f"row {number}", row)
+        except UnicodeDecodeError as exc:
+            raise FileProblem(
+                "encoding",
+                f"is not UTF-8 text ({exc.reason} at byte {exc.start}, near row {number + 1}); "
+                "save the file as CSV UTF-8",
+            ) from None
+        except csv.Error as exc:
+            raise FileProblem(
+                "file", f"is not CSV a reader can follow: {exc}", where=f"row {number + 1}"
+            ) from None
+
+
+def _encoding(head: bytes) -> str:
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return "utf-8-sig"
+
+
+def _extra_cells(number: int, row: dict[str, Any]) -> Record:
+    found = Record(f"row {number}", {})
+    found.errors["row"] = f"has {len(row[_EXTRA])} more cells than the header has columns"
+    return found
+
+
+def load_json(path: Path) -> Any:
+    """Return a JSON file's document, or raise FileProblem saying where it breaks."""
+    data = path.read_bytes()
+    try:
+        return orjson.loads(data)
+    except orjson.JSONDecodeError as exc:
+        raise FileProblem("file", f"is not valid JSON: {exc}") from None
+
+
+def is_geojson(document: Any) -> bool:
+    """Return whether a JSON document is GeoJSON (a FeatureCollection or a Feature)."""
+    return isinstance(document, dict) and document.get("type") in ("FeatureCollection", "Feature")
+
+
+def read_geojson(document: Any) -> Iterator[Record]:
+    """Yield a record per feature of a GeoJSON document, checked against RFC 7946."""
+    try:
+        geojson.check_crs(document)
+    except geojson.GeometryError as exc:
+        raise FileProblem(exc.field, exc.reason) from None
+    if document.get("type") == "Feature":
+        features: Any = [document]
+    else:
+        features = document.get("features")
+        if not isinstance(features, list):
+            raise FileProblem("features", "a FeatureCollection's features must be a list")
+    for number, feature in enumerate(features, start=1):
+        yield _feature(f"feature {number}", feature)
+
+
+def _feature(where: str, feature: Any) -> Record:
+    if not isinstance(feature, dict) or feature.get("type") != "Feature":
+        found = Record(where, {})
+        found.errors["type"] = "must be a GeoJSON Feature object"
+        return found
+    properties = feature.get("properties") or {}
+    if not isinstance(properties, dict):
+        properties = {}
+    found = record(where, {k: v for k, v in properties.items() if k not in ("lon", "lat")})
+    if not found.source_id and feature.get("id") not in (None, ""):
+        found.source_id = str(feature["id"])
+    try:
+        lon, lat = geojson.point_of(geojson.geometry(feature.get("geometry")))
+    except geojson.GeometryError as exc:
+        found.errors[exc.field] = exc.reason
+        return found
+    found.values.update(lon=lon, lat=lat)
+    return found
+
+
+def read_gpkg(path: Path) -> Iterator[Record]:
+    """Yield a record per feature of a GeoPackage's first layer with geometry, in WGS84."""
+    import pyogrio
+    import shapely
+
+    layer = _layer(path)
+    info = pyogrio.read_info(path, layer=layer)
+    frame = pyogrio.read_dataframe(path, layer=layer)
+    check_columns([c for c in frame.columns if c != frame.geometry.name], has_geometry=True)
+    if info["crs"] is None:
+        _check_degrees(frame)
+    elif frame.crs.to_epsg() != 4326:
+        frame = frame.to_crs(4326)
+    names = [c for c in frame.columns if c != frame.geometry.name]
+    flags = {
+        name
+        for name, subtype in zip(info["fields"], info["ogr_subtypes"], strict=True)
+        if subtype == "OFSTBoolean"
+    }
+    for number, (values, shape) in enumerate(
+        zip(frame[names].itertuples(index=False, name=None), frame.geometry, strict=True), start=1
+    ):
+        row = {n: _plain(v, n in flags) for n, v in zip(names, values, strict=True)}
+        found = record(f"feature {number}", row)
+        if shape is None or shape.is_empty:
+            found.errors["geometry"] = "is empty: a strength needs a point or an area"
+        elif shape.geom_type not in ("Point", "Polygon", "MultiPolygon"):
+            found.errors["geometry"] = f"must be a point or an area, got {shape.geom_type}"
+        else:
+            lon, lat = geojson.point_of(shapely.force_2d(shape))
+            found.values.update(lon=lon, lat=lat)
+        yield found
+
+
+def _layer(path: Path) -> str:
+    import pyogrio
+    from pyogrio.errors import DataSourceError
+
+    try:
+        layers = pyogrio.list_layers(path)
+    except DataSourceError as exc:
+        raise FileProblem("file", f"is not a GeoPackage GDAL can read: {exc}") from None
+    for name, geometry_type in layers:
+        if geometry_type is not None:
+            return str(name)
+    names = ", ".join(str(name) for name, _ in layers) or "none"
+    raise FileProblem("geometry", f"the GeoPackage has no layer with geometry (layers: {names})")
+
+
+def _check_degrees(frame: Any) -> None:
+    bounds = frame.total_bounds
+    if geojson.projected_hint(float(bounds[0]), float(bounds[1])):
+        raise FileProblem(
+            "crs",
+            "the layer declares no CRS and its coordinates look like metres of a projected CRS, "
+            "not WGS84 longitude and latitude; set its CRS or reproject it to EPSG:4326",
+        )
+
+
+def _plain(value: Any, flag: bool) -> Any:
+    if hasattr(value, "item") and not isinstance(value, str | bytes):
+        try:
+            value = value.item()
+        except (ValueError, AttributeError):
+            return value
+    if flag and isinstance(value, int | float) and value in (0, 1):
+        return bool(value)
+    return value

@@ -1,0 +1,146 @@
+"""What an import did, or would do: added, updated, skipped as duplicates, rejected.
+
+Every rejected row or feature is named with the field and the reason. The same report comes
+from a dry run and from the import itself, which is all or nothing: one rejection and nothing
+is written.
+"""
+
+from __future__ import annotations
+
+import enum
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from assetmap.domain.geo import distances_m
+
+# Two strengths with the same title closer than this (geodesic metres) are the same one.
+TITLE_RADIUS_M = 50.0
+ENTRIES_KEPT = 500
+ODBL = (
+    "Contains data from OpenStreetMap, © OpenStreetMap contributors, "
+    "available under the Open Database Licence (ODbL) 1.0: https://www.openstreetmap.org/copyright"
+)
+
+
+class Outcome(enum.StrEnum):
+    """What happens to one row or feature of an imported file."""
+
+    ADDED = "added"
+    UPDATED = "updated"
+    SKIPPED = "skipped"
+    REJECTED = "rejected"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of a report: which row or feature, what happened to it and why."""
+
+    where: str
+    outcome: Outcome
+    title: str = ""
+    field: str = ""
+    reason: str = ""
+    asset_id: int | None = None
+
+
+@dataclass
+class ImportReport:
+    """Counts per outcome, and the first ``ENTRIES_KEPT`` entries of each."""
+
+    file: str
+    format: str = ""
+    source: str = ""
+    id_rule: str = ""
+    attribution: str = ""
+    dry_run: bool = True
+    written: bool = False
+    counts: dict[Outcome, int] = field(default_factory=lambda: dict.fromkeys(Outcome, 0))
+    entries: dict[Outcome, list[Entry]] = field(
+        default_factory=lambda: {outcome: [] for outcome in Outcome}
+    )
+
+    @property
+    def ok(self) -> bool:
+        """Return whether nothing was rejected, so the import may be written."""
+        return self.counts[Outcome.REJECTED] == 0
+
+    @property
+    def total(self) -> int:
+        """Return how many rows or features the file held."""
+        return sum(self.counts.values())
+
+    def add(self, entry: Entry) -> None:
+        """Count one row or feature under its outcome."""
+        self.counts[entry.outcome] += 1
+        self._keep(entry)
+
+    def reject(self, where: str, errors: dict[str, str], title: str = "") -> None:
+        """Count one rejected row or feature, keeping an entry for each bad field."""
+        self.counts[Outcome.REJECTED] += 1
+        for name, reason in errors.items():
+            self._keep(Entry(where, Outcome.REJECTED, title, name, reason))
+
+    def _keep(self, entry: Entry) -> None:
+        kept = self.entries[entry.outcome]
+        if len(kept) < ENTRIES_KEPT:
+            kept.append(entry)
+
+    def hidden(self, outcome: Outcome) -> int:
+        """Return how many rows of an outcome have no entry kept (beyond the first few)."""
+        if outcome is Outcome.REJECTED:
+            return max(0, self.counts[outcome] - len({e.where for e in self.entries[outcome]}))
+        return self.counts[outcome] - len(self.entries[outcome])
+
+    def summary(self) -> str:
+        """Return one line: how many of each outcome."""
+        verb = "would be" if self.dry_run else ("were" if self.written else "would have been")
+        parts = ", ".join(f"{self.counts[o]} {o.value}" for o in Outcome)
+        return f"{self.file}: {self.total} read; {parts} ({verb} the result)."
+
+    def lines(self) -> Iterator[str]:
+        """Yield the report as text lines, for the command line."""
+        yield self.summary()
+        for note in (self.id_rule, self.attribution):
+            if note:
+                yield note
+        for outcome in (Outcome.REJECTED, Outcome.UPDATED, Outcome.SKIPPED):
+            for entry in self.entries[outcome]:
+                yield "  " + describe(entry)
+            if self.hidden(outcome):
+                yield f"  ... and {self.hidden(outcome)} more {outcome.value}"
+
+
+def describe(entry: Entry) -> str:
+    """Return one entry as a sentence-like line: where, what, field and reason."""
+    title = f" ({entry.title})" if entry.title else ""
+    detail = f"{entry.field}: {entry.reason}" if entry.field else entry.reason
+    return f"{entry.where}{title} {entry.outcome.value}: {detail}".rstrip(": ")
+
+
+def title_key(title: str) -> str:
+    """Return a title as compared for duplicates: case and spacing ignored."""
+    return " ".join(title.casefold().split())
+
+
+def content_id(kind: str, title: str, lon: float, lat: float) -> str:
+    """Return a stable id for a row that has none: a hash of its kind, title and position."""
+    text = f"{kind}|{title_key(title)}|{lon:.5f}|{lat:.5f}"
+    return "sha1:" + hashlib.sha1(text.encode()).hexdigest()[:20]
+
+
+def nearest_within(
+    lon: float, lat: float, candidates: list[tuple[float, float, object]]
+) -> tuple[object, float] | None:
+    """Return the nearest candidate ``(lon, lat, what)`` within ``TITLE_RADIUS_M``, with metres."""
+    if not candidates:
+        return None
+    lons = np.array([c[0] for c in candidates])
+    lats = np.array([c[1] for c in candidates])
+    metres = distances_m(lon, lat, lons, lats)
+    best = int(np.argmin(metres))
+    if metres[best] > TITLE_RADIUS_M:
+        return None
+    return candidates[best][2], float(metres[best])

@@ -1,0 +1,238 @@
+"""Reading published assets out for an export: public fields only, streamed batch by batch.
+
+Rows come from a server-side cursor (PostgreSQL) or the open SQLite cursor, ``batch_size`` at a
+time, so an export of a million assets holds one batch in memory, never the whole register.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+import orjson
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from assetmap.domain.geo import BBox
+from assetmap.domain.query import AssetFilter
+from assetmap.domain.vocab import Kind, Theme
+from assetmap.storage.backends import backend_for, published
+from assetmap.storage.models import Asset, Neighbourhood
+
+# What leaves assetmap in an export, in this order. A skill's point is its generalised one;
+# no owner, contact or exact location is ever selected.
+EXPORT_FIELDS = (
+    "id",
+    "kind",
+    "title",
+    "description",
+    "themes",
+    "tags",
+    "availability",
+    "accessibility",
+    "share_modes",
+    "meeting_pattern",
+    "welcomes_new_members",
+    "opening_times",
+    "capacity",
+    "facilities",
+    "last_confirmed",
+    "updated_at",
+    "neighbourhood",
+    "source",
+    "source_id",
+    "lon",
+    "lat",
+)
+LIST_FIELDS = frozenset({"themes", "tags", "share_modes", "facilities"})
+# Columns read as the database holds them, skipping SQLAlchemy's conversion of each value:
+# lists arrive as JSON text, dates as ISO text or date objects, flags as 0/1 or booleans.
+_RAW: dict[str, Any] = {name: sa.Text for name in LIST_FIELDS} | {
+    "kind": sa.String,
+    "last_confirmed": sa.String,
+    "updated_at": sa.String,
+    "welcomes_new_members": sa.Integer,
+}
+_COLUMNS: tuple[sa.ColumnElement[Any], ...] = tuple(
+    sa.type_coerce(column, _RAW[name]).label(name) if name in _RAW else column.label(name)
+    for name, column in zip(
+        EXPORT_FIELDS,
+        (
+            Asset.id,
+            Asset.kind,
+            Asset.title,
+            Asset.description,
+            sa.cast(Asset.themes, sa.Text),
+            sa.cast(Asset.tags, sa.Text),
+            Asset.availability,
+            Asset.accessibility,
+            sa.cast(Asset.share_modes, sa.Text),
+            Asset.meeting_pattern,
+            Asset.welcomes_new_members,
+            Asset.opening_times,
+            Asset.capacity,
+            sa.cast(Asset.facilities, sa.Text),
+            Asset.last_confirmed,
+            Asset.updated_at,
+            Neighbourhood.name,
+            Asset.source,
+            Asset.source_id,
+            Asset.public_lon,
+            Asset.public_lat,
+        ),
+        strict=True,
+    )
+)
+LON, LAT = EXPORT_FIELDS.index("lon"), EXPORT_FIELDS.index("lat")
+
+
+@dataclasses.dataclass(frozen=True)
+class ExportFilter:
+    """Which published assets an export holds; every filter given must match.
+
+    ``polygon`` is a shapely (multi)polygon in EPSG:4326; ``changed_since`` keeps assets changed
+    on or after that day (UTC).
+    """
+
+    kinds: frozenset[Kind] = frozenset()
+    themes: frozenset[Theme] = frozenset()
+    bbox: BBox | None = None
+    neighbourhood: str | None = None
+    polygon: Any = None
+    changed_since: dt.date | None = None
+
+    @classmethod
+    def parse(
+        cls,
+        *,
+        kinds: Iterable[str] = (),
+        themes: Iterable[str] = (),
+        bbox: str | None = None,
+        neighbourhood: str | None = None,
+        polygon: Any = None,
+        changed_since: str | None = None,
+    ) -> ExportFilter:
+        """Build a filter from loose text, raising ValueError naming what is wrong."""
+        parsed = AssetFilter.parse(kinds=kinds, themes=themes)
+        return cls(
+            kinds=parsed.kinds,
+            themes=parsed.themes,
+            bbox=_bbox(bbox) if bbox else None,
+            neighbourhood=(neighbourhood or "").strip() or None,
+            polygon=polygon,
+            changed_since=_day(changed_since) if changed_since else None,
+        )
+
+
+def _bbox(text: str) -> BBox:
+    try:
+        return BBox.parse(text)
+    except ValueError as exc:
+        raise ValueError(f"bbox: {exc}") from None
+
+
+def _day(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise ValueError(f"changed since must be a date like 2026-05-31, got {text!r}") from None
+
+
+def neighbourhood_codes(session: orm.Session) -> list[tuple[str, str]]:
+    """Return every neighbourhood's ``(code, name)``, by name."""
+    query = sa.select(Neighbourhood.code, Neighbourhood.name).order_by(Neighbourhood.name)
+    return [(code, name) for code, name in session.execute(query)]
+
+
+def export_query(session: orm.Session, filters: ExportFilter) -> sa.Select[Any]:
+    """Return the query of the public rows ``filters`` keeps (before any polygon test), by id."""
+    conditions = published(AssetFilter(kinds=filters.kinds, themes=filters.themes))
+    backend = backend_for(session)
+    if filters.bbox is not None:
+        conditions.append(backend.in_bbox(filters.bbox))
+    if filters.polygon is not None:
+        conditions.append(backend.in_bbox(BBox(*filters.polygon.bounds)))
+    if filters.neighbourhood is not None:
+        conditions.append(Asset.neighbourhood_id == _neighbourhood_id(session, filters))
+    if filters.changed_since is not None:
+        since = dt.datetime.combine(filters.changed_since, dt.time(), tzinfo=dt.UTC)
+        conditions.append(Asset.updated_at >= since)
+    return (
+        sa.select(*_COLUMNS)
+        .outerjoin(Neighbourhood, Neighbourhood.id == Asset.neighbourhood_id)
+        .where(*conditions)
+        .order_by(Asset.id)
+    )
+
+
+def _neighbourhood_id(session: orm.Session, filters: ExportFilter) -> int:
+    found = session.scalar(
+        sa.select(Neighbourhood.id).where(Neighbourhood.code == filters.neighbourhood)
+    )
+    if found is None:
+        codes = ", ".join(code for code, _ in neighbourhood_codes(session)) or "none are stored"
+        raise ValueError(f"neighbourhood {filters.neighbourhood!r} is unknown; choose from {codes}")
+    return found
+
+
+def count_public(session: orm.Session, filters: ExportFilter) -> int:
+    """Return how many rows the query keeps before any polygon test: a progress bar's length."""
+    query = export_query(session, filters).order_by(None).subquery()
+    return session.scalar(sa.select(sa.func.count()).select_from(query)) or 0
+
+
+def public_rows(
+    session: orm.Session, filters: ExportFilter, batch_size: int = 5000
+) -> Iterator[Sequence[Sequence[Any]]]:
+    """Yield batches of public rows (``EXPORT_FIELDS`` in order), by id, streamed.
+
+    Values are as the database holds them (see ``_RAW``); ``iso_date``, ``iso_time``, ``flag``
+    and ``items`` read them the same way on every backend.
+    """
+    query = export_query(session, filters).execution_options(yield_per=batch_size)
+    inside = _polygon_test(filters.polygon)
+    for batch in session.connection().execute(query).partitions():
+        rows = inside(batch) if inside is not None else batch
+        if rows:
+            yield rows
+
+
+def _polygon_test(polygon: Any) -> Any:
+    if polygon is None:
+        return None
+    import shapely
+
+    shapely.prepare(polygon)
+
+    def inside(batch: Sequence[Sequence[Any]]) -> list[Sequence[Any]]:
+        lons = [row[LON] for row in batch]
+        lats = [row[LAT] for row in batch]
+        keep = shapely.intersects_xy(polygon, lons, lats)
+        return [row for row, kept in zip(batch, keep.tolist(), strict=True) if kept]
+
+    return inside
+
+
+def items(value: str | None) -> list[str]:
+    """Return a list column's items from its JSON text."""
+    return orjson.loads(value) if value else []
+
+
+def flag(value: int | bool | None) -> bool | None:
+    """Return a yes/no column as a boolean, or None where it is not set."""
+    return None if value is None else bool(value)
+
+
+def iso_date(value: str | dt.date) -> str:
+    """Return a date column as ``YYYY-MM-DD``."""
+    return value if isinstance(value, str) else value.isoformat()
+
+
+def iso_time(value: str | dt.datetime) -> str:
+    """Return a UTC timestamp column as ISO 8601 ending in ``Z``."""
+    if isinstance(value, str):
+        # SQLite holds UTC as "YYYY-MM-DD HH:MM:SS.ffffff", without a zone.
+        return value.replace(" ", "T") + "Z"
+    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")

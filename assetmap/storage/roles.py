@@ -1,0 +1,79 @@
+"""Roles, neighbourhood scopes and moderation: changed by admins, every change recorded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from assetmap.domain.errors import ValidationError
+from assetmap.domain.vocab import Role
+from assetmap.storage.db import begin_write
+from assetmap.storage.models import Neighbourhood, RoleChange, User, UserScope, utcnow
+
+
+def list_users(session: orm.Session) -> list[User]:
+    """Return every user, by email address."""
+    return list(session.scalars(sa.select(User).order_by(User.email)))
+
+
+def role_changes(session: orm.Session, limit: int = 50) -> list[RoleChange]:
+    """Return the latest role changes, newest first."""
+    query = sa.select(RoleChange).order_by(RoleChange.id.desc()).limit(limit)
+    return list(session.scalars(query))
+
+
+def change_role(
+    session: orm.Session,
+    user_id: int,
+    *,
+    role: str,
+    neighbourhoods: Iterable[int] = (),
+    moderates: bool = False,
+    by: int | None,
+) -> RoleChange | None:
+    """Set a user's role, neighbourhoods and moderation, and record what changed.
+
+    Returns the recorded change, or None where nothing changed. Nobody changes their own.
+    """
+    try:
+        chosen = Role(role)
+    except ValueError:
+        raise ValidationError({"role": f"must be one of {', '.join(Role)}, got {role!r}"}) from None
+    if by is not None and by == user_id:
+        raise ValidationError({"role": "you can't change your own role; ask another admin"})
+    begin_write(session)
+    user = session.get(User, user_id)
+    if user is None:
+        raise LookupError(f"User {user_id} doesn't exist.")
+    scope = _known(session, neighbourhoods)
+    changes = _changes(user, chosen, scope, moderates)
+    if not changes:
+        return None
+    user.role, user.moderates = chosen, moderates
+    user.scope_rows = [UserScope(neighbourhood_id=n) for n in sorted(scope)]
+    change = RoleChange(user_id=user.id, changed_by=by, at=utcnow(), changes=changes)
+    session.add(change)
+    session.flush()
+    return change
+
+
+def _known(session: orm.Session, ids: Iterable[int]) -> frozenset[int]:
+    wanted = frozenset(int(i) for i in ids)
+    found = set(session.scalars(sa.select(Neighbourhood.id).where(Neighbourhood.id.in_(wanted))))
+    if missing := wanted - found:
+        raise ValidationError({"neighbourhoods": f"no neighbourhood has id {min(missing)}"})
+    return wanted
+
+
+def _changes(user: User, role: Role, scope: frozenset[int], moderates: bool) -> dict[str, Any]:
+    changes: dict[str, Any] = {}
+    if user.role is not role:
+        changes["role"] = [user.role.value, role.value]
+    if user.neighbourhoods != scope:
+        changes["neighbourhoods"] = [sorted(user.neighbourhoods), sorted(scope)]
+    if bool(user.moderates) != moderates:
+        changes["moderates"] = [bool(user.moderates), moderates]
+    return changes

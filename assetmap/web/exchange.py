@@ -1,0 +1,221 @@
+"""Planners exchange data: export the public register, and import files after a dry run."""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+import time
+from pathlib import Path
+from typing import Any
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    stream_with_context,
+    url_for,
+)
+from werkzeug.datastructures import FileStorage
+from werkzeug.utils import secure_filename
+
+from assetmap.config import area_bbox
+from assetmap.domain.permissions import can_exchange_data
+from assetmap.domain.vocab import Kind, Theme
+from assetmap.exchange.export import FORMATS, stream_export
+from assetmap.exchange.geojson import read_polygon
+from assetmap.exchange.importing import ImportOptions, run_import
+from assetmap.exchange.report import ImportReport, Outcome
+from assetmap.storage.exports import ExportFilter, count_public, neighbourhood_codes
+from assetmap.web import db, nav
+from assetmap.web.auth import requires
+
+bp = Blueprint("exchange", __name__, url_prefix="/exchange")
+UPLOAD_KEY = "exchange_upload"
+# Uploads waiting for confirmation are kept this long.
+UPLOAD_TTL_S = 24 * 3600
+
+
+@bp.get("")
+@requires(can_exchange_data)
+def index() -> str:
+    """Show the export form and the import form."""
+    return _page({}, {})
+
+
+def _page(errors: dict[str, str], chosen: dict[str, Any], status: int = 200) -> Any:
+    page = render_template(
+        "exchange/index.html",
+        formats=FORMATS.values(),
+        kinds=list(Kind),
+        themes=list(Theme),
+        neighbourhoods=neighbourhood_codes(db.session()),
+        errors=errors,
+        chosen=chosen,
+        max_mb=current_app.config["IMPORT_MAX_MB"],
+    )
+    return (page, status) if status != 200 else page
+
+
+@bp.post("/export")
+@requires(can_exchange_data)
+def export() -> Any:
+    """Send the export the form asks for, streamed as it is made."""
+    form = request.form
+    chosen: dict[str, Any] = {
+        "format": form.get("format", ""),
+        "kinds": form.getlist("kind"),
+        "themes": form.getlist("theme"),
+        "neighbourhood": form.get("neighbourhood", ""),
+        "bbox": form.get("bbox", "").strip(),
+        "changed_since": form.get("changed_since", "").strip(),
+    }
+    errors: dict[str, str] = {}
+    if chosen["format"] not in FORMATS:
+        errors["format"] = "Choose a format"
+    filters = _filters(chosen, request.files.get("polygon"), errors)
+    if filters is not None and not errors:
+        try:
+            count_public(db.session(), filters)
+        except ValueError as exc:
+            errors["neighbourhood"] = str(exc)
+    if errors or filters is None:
+        return _page(errors, chosen, 400)
+    fmt = FORMATS[chosen["format"]]
+    name = f"assetmap-{dt.date.today().isoformat()}{fmt.suffix}"
+    body = stream_with_context(stream_export(db.session(), fmt.name, filters))
+    return Response(
+        body,
+        mimetype=fmt.media_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _filters(
+    chosen: dict[str, Any], upload: FileStorage | None, errors: dict[str, str]
+) -> ExportFilter | None:
+    polygon = None
+    if upload is not None and upload.filename:
+        try:
+            polygon = read_polygon(upload.read())
+        except ValueError as exc:
+            errors["polygon"] = str(exc)
+    try:
+        return ExportFilter.parse(
+            kinds=chosen["kinds"],
+            themes=chosen["themes"],
+            bbox=chosen["bbox"] or None,
+            neighbourhood=chosen["neighbourhood"] or None,
+            polygon=polygon,
+            changed_since=chosen["changed_since"] or None,
+        )
+    except ValueError as exc:
+        field = str(exc).split(" ", 1)[0].strip(":")
+        errors[field if field in ("bbox", "kind", "theme") else "changed_since"] = str(exc)
+        return None
+
+
+@bp.post("/import")
+@requires(can_exchange_data)
+def upload() -> Any:
+    """Keep an uploaded file and show what importing it would do."""
+    chosen: dict[str, Any] = {"default_theme": request.form.get("default_theme", "")}
+    file = request.files.get("file")
+    if file is None or not file.filename:
+        return _page({"file": "Choose a file to import"}, chosen, 400)
+    if chosen["default_theme"] and chosen["default_theme"] not in {t.value for t in Theme}:
+        return _page({"default_theme": "Choose a theme from the list"}, chosen, 400)
+    path = _keep(file)
+    name = secure_filename(file.filename) or "upload"
+    session[UPLOAD_KEY] = {"path": path.name, "name": name, "theme": chosen["default_theme"]}
+    report = _run(path, name, chosen["default_theme"], dry_run=True)
+    return _report(report, status=200 if report.ok else 400)
+
+
+@bp.post("/import/confirm")
+@requires(can_exchange_data)
+def confirm() -> Any:
+    """Import the file checked last, all or nothing."""
+    kept: dict[str, str] = session.get(UPLOAD_KEY) or {}
+    path = _uploads() / kept["path"] if kept else None
+    if path is None or not path.exists():
+        flash("That upload has expired: choose the file again.")
+        return redirect(url_for("exchange.index"))
+    report = _run(path, kept["name"], kept["theme"], dry_run=False)
+    if not report.written:
+        return _report(report, status=400)
+    db.session().commit()
+    path.unlink(missing_ok=True)
+    session.pop(UPLOAD_KEY, None)
+    flash(report.summary())
+    return redirect(url_for("exchange.index"))
+
+
+def _run(path: Path, name: str, theme: str, *, dry_run: bool) -> ImportReport:
+    config = current_app.config
+    options = ImportOptions(
+        cell_m=config["PRIVACY_CELL_M"],
+        area=area_bbox(config),
+        default_themes=(theme,) if theme else (),
+    )
+    return run_import(
+        db.session(),
+        path,
+        options,
+        name=name,
+        dry_run=dry_run,
+        max_mb=float(config["IMPORT_MAX_MB"]),
+    )
+
+
+def _report(report: ImportReport, status: int) -> Any:
+    page = render_template("exchange/report.html", report=report, Outcome=Outcome)
+    return page, status
+
+
+def _uploads() -> Path:
+    folder = Path(current_app.instance_path) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _keep(file: FileStorage) -> Path:
+    folder = _uploads()
+    for old in folder.iterdir():
+        if old.stat().st_mtime < time.time() - UPLOAD_TTL_S:
+            old.unlink(missing_ok=True)
+    path = folder / f"{secrets.token_urlsafe(16)}.upload"
+    file.save(path)
+    return path
+
+
+def _limit_upload() -> None:
+    """Let an import (or a polygon) be as large as ``IMPORT_MAX_MB``, and refuse one larger
+    before anything (CSRF checks included) reads it."""
+    if request.endpoint not in ("exchange.upload", "exchange.export"):
+        return
+    max_mb = float(current_app.config["IMPORT_MAX_MB"])
+    # Room for the form's other fields around the file.
+    limit = int(max_mb * 1024 * 1024) + 64 * 1024
+    if request.content_length is not None and request.content_length > limit:
+        abort(413, f"The file is larger than the {max_mb:g} MB an import may be.")
+    request.max_content_length = limit
+
+
+def init_app(app: Flask) -> None:
+    """Register the exchange pages and their navigation link, for planners and admins."""
+    app.register_blueprint(bp)
+    app.before_request_funcs.setdefault(None, []).insert(0, _limit_upload)
+    nav.add_link(
+        app,
+        "exchange.index",
+        "Exchange",
+        order=70,
+        show=lambda user: user.is_authenticated and can_exchange_data(user),
+    )

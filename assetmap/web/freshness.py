@@ -1,0 +1,52 @@
+"""Freshness in the web views: whether a strength shows as unconfirmed, for pages and JSON."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask, current_app, render_template, url_for
+
+from assetmap import mail
+from assetmap.domain.freshness import Freshness
+from assetmap.storage.freshness import FreshnessRun, run_freshness
+from assetmap.storage.models import Asset, utcnow
+from assetmap.web import db
+
+
+def freshness() -> Freshness:
+    """Return the app's freshness intervals."""
+    return Freshness.from_config(current_app.config)
+
+
+def unconfirmed_before() -> dt.date:
+    """Return the date a strength last confirmed before shows as unconfirmed today."""
+    return freshness().unconfirmed_before(utcnow().date())
+
+
+def is_unconfirmed(last_confirmed: dt.date | str | None) -> bool:
+    """Return whether a strength last confirmed then shows as unconfirmed today."""
+    return freshness().is_unconfirmed(last_confirmed, utcnow().date())
+
+
+def init_app(app: Flask) -> None:
+    """Offer ``unconfirmed(date)`` to templates."""
+    app.jinja_env.globals["unconfirmed"] = is_unconfirmed
+
+
+def _compose(what: str, asset: Asset) -> tuple[str, str]:
+    link = url_for("strengths.mine", _external=True)
+    body = render_template(f"strengths/{what}_email.txt", asset=asset, link=link)
+    subject = {
+        "remind": f"Is “{asset.title}” still current?",
+        "hidden": f"“{asset.title}” has been hidden until you confirm it",
+    }[what]
+    return subject, body
+
+
+def run(today: dt.date | None = None) -> FreshnessRun:
+    """Remind owners who are due and hide stale strengths, committing; mail goes as it is sent."""
+    base = str(current_app.config["PUBLIC_URL"])
+    with current_app.test_request_context("/", base_url=base), db.database().session() as session:
+        done = run_freshness(session, freshness(), today or utcnow().date(), mail.send, _compose)
+        session.commit()
+    return done

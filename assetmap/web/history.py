@@ -1,0 +1,128 @@
+"""A strength's history page, and restoring an earlier version.
+
+The public sees what changed in the public fields; the owner and admins see every field, who
+made each change, and the reasons given.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, url_for
+from werkzeug.wrappers import Response
+
+from assetmap.config import area_bbox
+from assetmap.domain.errors import ValidationError
+from assetmap.domain.permissions import can_restore_version, can_see_full_history, signed_in
+from assetmap.domain.privacy import PRIVATE_FIELDS
+from assetmap.domain.vocab import Status
+from assetmap.storage import assets as store
+from assetmap.storage import history as history_store
+from assetmap.storage.models import Asset, Revision
+from assetmap.web import db
+from assetmap.web.auth import actor, requires
+from assetmap.web.pages import HISTORY_LABELS
+
+bp = Blueprint("history", __name__)
+
+
+def _shown(value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "(none)"
+    if isinstance(value, list):
+        return ", ".join(str(item) for item in value)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _who(revision: Revision, asset: Asset, full: bool) -> str:
+    if revision.user_id is None:
+        return "assetmap, automatically" if revision.action.value == "hide" else "an import"
+    if full and revision.user is not None:
+        return revision.user.display_name or revision.user.email
+    return "its owner" if revision.user_id == asset.owner_id else "a moderator or admin"
+
+
+def history_rows(asset: Asset, revisions: list[Revision], full: bool) -> list[dict[str, Any]]:
+    """Return each revision as a person reads it; private fields only where ``full``."""
+    rows = []
+    for revision in revisions:
+        changes = [
+            (name.replace("_", " "), _shown(change[0]), _shown(change[1]))
+            for name, change in sorted((revision.changes or {}).items())
+            if (full or name not in PRIVATE_FIELDS) and isinstance(change, list)
+        ]
+        hidden = not full and any(name in PRIVATE_FIELDS for name in revision.changes or {})
+        rows.append(
+            {
+                "id": revision.id,
+                "action": HISTORY_LABELS[revision.action],
+                "at": revision.at,
+                "who": _who(revision, asset, full),
+                "changes": changes,
+                "private_changed": hidden,
+                "reason": revision.reason if full else "",
+            }
+        )
+    return rows
+
+
+def _viewable(asset_id: int) -> tuple[Asset, bool]:
+    asset = store.get_asset(db.session(), asset_id)
+    if asset is None:
+        abort(404, f"Strength {asset_id} doesn't exist.")
+    full = can_see_full_history(actor(), asset)
+    if not full and asset.status is not Status.PUBLISHED:
+        abort(404, f"Strength {asset_id} doesn't exist or isn't public.")
+    return asset, full
+
+
+@bp.get("/assets/<int:asset_id>/history")
+def show(asset_id: int) -> str:
+    """Show every change to a strength, newest first."""
+    asset, full = _viewable(asset_id)
+    revisions = history_store.revisions(db.session(), asset.id)
+    rows = history_rows(asset, revisions, full)
+    return render_template(
+        "history/show.html",
+        asset=asset,
+        rows=list(reversed(rows)),
+        full=full,
+        can_restore=can_restore_version(actor(), asset) and asset.status is not Status.WITHDRAWN,
+        latest=revisions[-1].id if revisions else None,
+    )
+
+
+@bp.post("/assets/<int:asset_id>/history/<int:revision_id>/restore")
+@requires(signed_in)
+def restore(asset_id: int, revision_id: int) -> Response:
+    """Put back the strength as it was after an earlier revision, as a new revision."""
+    asset = store.get_asset(db.session(), asset_id)
+    if asset is None:
+        abort(404, f"Strength {asset_id} doesn't exist.")
+    user = actor()
+    if user is None or not can_restore_version(user, asset):
+        abort(403, "Only an admin can restore an earlier version.")
+    session = db.session()
+    config = current_app.config
+    try:
+        history_store.restore_version(
+            session,
+            asset.id,
+            revision_id,
+            by=user.id,
+            cell_m=float(config["PRIVACY_CELL_M"]),
+            area=area_bbox(config),
+        )
+    except ValidationError as exc:
+        session.rollback()
+        abort(409 if "status" in exc.errors else 404, "; ".join(exc.errors.values()))
+    session.commit()
+    flash(f"“{asset.title}” is back as it was after that change.")
+    return redirect(url_for(".show", asset_id=asset.id))
+
+
+def init_app(app: Flask) -> None:
+    """Register the history pages."""
+    app.register_blueprint(bp)

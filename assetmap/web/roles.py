@@ -1,0 +1,119 @@
+"""Admins manage roles: each user's role, neighbourhoods and moderation, every change recorded."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, url_for
+from flask_wtf import FlaskForm
+from werkzeug.wrappers import Response
+from wtforms import BooleanField, RadioField, SelectMultipleField
+
+from assetmap.domain.errors import ValidationError
+from assetmap.domain.permissions import can_manage_roles
+from assetmap.domain.vocab import Role
+from assetmap.storage import roles as role_store
+from assetmap.storage.models import Neighbourhood, User
+from assetmap.web import db, nav
+from assetmap.web.auth import actor, requires
+
+bp = Blueprint("roles", __name__)
+ROLE_LABELS = {
+    Role.RESIDENT: "Resident",
+    Role.COACH: "Coach",
+    Role.PLANNER: "Planner",
+    Role.ADMIN: "Admin",
+}
+
+
+class RoleForm(FlaskForm):  # type: ignore[misc]
+    role = RadioField("Role", choices=[(role.value, label) for role, label in ROLE_LABELS.items()])
+    neighbourhoods = SelectMultipleField("Limited to these neighbourhoods", coerce=int)
+    moderates = BooleanField("Moderates reports (coaches; admins always do)")
+
+
+def _neighbourhoods() -> list[tuple[int, str]]:
+    query = sa.select(Neighbourhood.id, Neighbourhood.name).order_by(Neighbourhood.name)
+    return [(row.id, row.name) for row in db.session().execute(query)]
+
+
+def _user(user_id: int) -> User:
+    user = db.session().get(User, user_id)
+    if user is None:
+        abort(404, f"User {user_id} doesn't exist.")
+    return user
+
+
+@bp.get("/admin/users")
+@requires(can_manage_roles)
+def index() -> str:
+    """List users with their roles, and the latest role changes."""
+    session = db.session()
+    names = dict(_neighbourhoods())
+    return render_template(
+        "roles/index.html",
+        users=role_store.list_users(session),
+        changes=role_store.role_changes(session),
+        names=names,
+        labels=ROLE_LABELS,
+    )
+
+
+def _form(user: User, formdata: bool) -> RoleForm:
+    data = {
+        "role": user.role.value,
+        "neighbourhoods": sorted(user.neighbourhoods),
+        "moderates": bool(user.moderates),
+    }
+    form = RoleForm(data=data) if formdata else RoleForm(formdata=None, data=data)
+    form.neighbourhoods.choices = _neighbourhoods()
+    return form
+
+
+@bp.get("/admin/users/<int:user_id>")
+@requires(can_manage_roles)
+def edit(user_id: int) -> str:
+    """Show the form to change a user's role."""
+    user = _user(user_id)
+    return render_template("roles/edit.html", user=user, form=_form(user, formdata=False))
+
+
+@bp.post("/admin/users/<int:user_id>")
+@requires(can_manage_roles)
+def edit_post(user_id: int) -> Response | tuple[str, int]:
+    """Change a user's role, neighbourhoods and moderation, recording the change."""
+    user = _user(user_id)
+    form = _form(user, formdata=True)
+    session = db.session()
+    me = actor()
+    if form.validate():
+        try:
+            change = role_store.change_role(
+                session,
+                user.id,
+                role=form.role.data,
+                neighbourhoods=form.neighbourhoods.data or [],
+                moderates=bool(form.moderates.data),
+                by=me.id if me else None,
+            )
+        except ValidationError as exc:
+            session.rollback()
+            for name, reason in exc.errors.items():
+                target = form._fields.get(name, form.role)
+                target.errors = [*target.errors, f"{target.label.text}: {reason}"]
+        else:
+            session.commit()
+            flash(f"{user.email}: saved." if change else f"{user.email}: nothing changed.")
+            return redirect(url_for(".index"))
+    return render_template("roles/edit.html", user=user, form=form), 400
+
+
+def init_app(app: Flask) -> None:
+    """Register the roles pages and their navigation link."""
+    app.register_blueprint(bp)
+    nav.add_link(
+        app,
+        "roles.index",
+        "Users and roles",
+        order=80,
+        show=lambda u: bool(u.is_authenticated) and can_manage_roles(u),
+    )

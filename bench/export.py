@@ -1,0 +1,236 @@
+"""Benchmark exports and a CSV import at 100,000 and 1,000,000 assets.
+
+Loads N synthetic assets into a temporary SQLite file with ``add_assets``, then, each in its
+own process so that peak memory (the child's peak RSS, from ``wait4``) is its alone, times:
+
+- each export format (GeoJSON, CSV, GeoPackage, HSDS), streamed to a file;
+- ``GeoDataFrame.to_file`` (pyogrio) writing the same public layer as GeoJSON and GeoPackage,
+  the way a script without assetmap's streaming writers would;
+- importing the CSV export into an empty database (``run_import``, not a dry run).
+
+Run: ``python bench/export.py [--assets 100000,1000000] [--no-import]``. Prints a table per size.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+SEED = 20261130
+CHUNK = 50_000
+CENTRE_LON, CENTRE_LAT, HALF_DEG = -2.6, 51.45, 0.3
+KINDS = ("skill", "group", "space")
+WORDS = ("Bike repair", "Choir", "Book club", "Allotment", "Community hall", "Sewing", "Spanish")
+FORMATS = ("geojson", "csv", "gpkg", "hsds")
+
+
+def drafts(n: int) -> Iterator[object]:
+    """Yield n synthetic drafts, a chunk at a time."""
+    from assetmap.domain.assets import AssetDraft
+    from assetmap.domain.vocab import Kind, ShareMode, Theme
+
+    rng = np.random.default_rng(SEED)
+    themes = list(Theme)
+    for start in range(0, n, CHUNK):
+        m = min(CHUNK, n - start)
+        lons = (CENTRE_LON + rng.uniform(-HALF_DEG, HALF_DEG, m)).round(6).tolist()
+        lats = (CENTRE_LAT + rng.uniform(-HALF_DEG, HALF_DEG, m)).round(6).tolist()
+        kinds = rng.integers(0, 3, m).tolist()
+        picks = rng.integers(0, len(themes), m).tolist()
+        for i in range(m):
+            kind = Kind(KINDS[kinds[i]])
+            yield AssetDraft(
+                kind=kind,
+                title=f"{WORDS[(start + i) % len(WORDS)]} {start + i}",
+                lon=lons[i],
+                lat=lats[i],
+                themes=(themes[picks[i]],),
+                description="A synthetic strength for the export benchmark.",
+                tags=("bench",),
+                share_modes=(ShareMode.TEACH,) if kind is Kind.SKILL else (),
+                meeting_pattern="Tuesdays, 7pm" if kind is Kind.GROUP else "",
+                opening_times="Daily 9 to 5" if kind is Kind.SPACE else "",
+                capacity=40 if kind is Kind.SPACE else None,
+            )
+
+
+def build(path: Path, n: int) -> float:
+    """Create a SQLite register of n assets at ``path``; return the seconds it took."""
+    from assetmap.storage import assets, db
+
+    database = db.connect(f"sqlite:///{path}")
+    db.upgrade(database)
+    started = time.perf_counter()
+    with database.session() as session:
+        assets.add_assets(session, drafts(n), owner_id=None, cell_m=400.0)
+        session.commit()
+    database.dispose()
+    return time.perf_counter() - started
+
+
+def child(task: str, fmt: str, database: str, out: str) -> None:
+    """Run one measured task in this process and print its figures as JSON.
+
+    The modules a task needs are imported before the clock starts.
+    """
+    for module in MODULES[task]:
+        importlib.import_module(module)
+    started = time.perf_counter()
+    count = TASKS[task](fmt, database, out)
+    seconds = time.perf_counter() - started
+    print(json.dumps({"rows": count, "seconds": seconds}))
+
+
+def _build(n: str, database: str, _out: str) -> int:
+    build(Path(database), int(n))
+    return int(n)
+
+
+def _export(fmt: str, database: str, out: str, cache_mb: int = 64) -> int:
+    from assetmap.exchange.export import write_export
+    from assetmap.storage import db
+    from assetmap.storage.exports import ExportFilter
+
+    engine = db.connect(f"sqlite:///{database}", cache_mb=cache_mb)
+    with engine.session() as session, open(out, "wb") as handle:
+        return write_export(session, fmt, ExportFilter(), handle)
+
+
+def _export_small_cache(fmt: str, database: str, out: str) -> int:
+    return _export(fmt, database, out, cache_mb=8)
+
+
+def _to_file(fmt: str, database: str, out: str) -> int:
+    from assetmap.storage import assets, db
+
+    with db.connect(f"sqlite:///{database}").session() as session:
+        layer = assets.read_layer(session)
+    for name in ("themes", "tags", "share_modes", "facilities"):
+        layer[name] = layer[name].map(",".join)
+    layer.to_file(out, driver="GeoJSON" if fmt == "geojson" else "GPKG", engine="pyogrio")
+    return len(layer)
+
+
+def _import(fmt: str, database: str, out: str) -> int:
+    from assetmap.exchange.importing import ImportOptions, run_import
+    from assetmap.storage import db
+
+    target = db.connect(f"sqlite:///{database}")
+    db.upgrade(target)
+    with target.session() as session:
+        report = run_import(
+            session, Path(out), ImportOptions(cell_m=400.0), dry_run=False, max_mb=10_000
+        )
+        session.commit()
+    assert report.written, list(report.lines())[:5]
+    return report.total
+
+
+EXPORT_MODULES = ("assetmap.exchange.export", "assetmap.storage.db")
+MODULES = {
+    "build": ("assetmap.storage.assets",),
+    "export": EXPORT_MODULES,
+    "export-8mb-cache": EXPORT_MODULES,
+    "to_file": ("assetmap.storage.assets", "pyogrio"),
+    "import": ("assetmap.exchange.importing", "assetmap.storage.db"),
+}
+TASKS = {
+    "build": _build,
+    "export": _export,
+    "export-8mb-cache": _export_small_cache,
+    "to_file": _to_file,
+    "import": _import,
+}
+
+
+def measure(task: str, fmt: str, database: Path, out: Path) -> dict[str, float]:
+    """Run a task in a child process; return its rows, seconds and peak RSS in MB.
+
+    The parent stays small (it never imports assetmap), since a child's peak RSS starts from
+    its parent's size at the fork.
+    """
+    command = [sys.executable, __file__, "--child", task, fmt, str(database), str(out)]
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+    assert process.stdout is not None
+    output = process.stdout.read()
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{task} {fmt} failed with exit code {process.returncode}")
+    figures = json.loads(output.strip().splitlines()[-1])
+    figures["peak_mb"] = usage.ru_maxrss / 1024
+    figures["size_mb"] = out.stat().st_size / 1024 / 1024 if out.exists() else 0.0
+    return figures
+
+
+def run(n: int, folder: Path, *, with_import: bool = True) -> None:
+    """Build a register of n assets and print every figure for it, a line per task."""
+    database = folder / f"bench-{n}.db"
+    built = measure("build", str(n), database, database)
+    print(f"\n{n:,} assets (loaded in {built['seconds']:.1f} s with add_assets)")
+    print(f"{'what':<42}{'seconds':>9}{'features/s':>12}{'peak RSS MB':>13}{'file MB':>9}")
+    tasks = [(f"export {fmt}", "export", fmt, f"export-{n}.{fmt}") for fmt in FORMATS]
+    tasks.append(("export geojson, 8 MB SQLite cache", "export-8mb-cache", "geojson", "small.json"))
+    tasks += [
+        (f"GeoDataFrame.to_file {fmt} (pyogrio)", "to_file", fmt, f"to_file-{n}.{fmt}")
+        for fmt in ("geojson", "gpkg")
+    ]
+    rates: dict[str, float] = {}
+    for what, task, fmt, name in tasks:
+        rates[what] = report(what, measure(task, fmt, database, folder / name))
+    if with_import:
+        figures = measure("import", "csv", folder / f"import-{n}.db", folder / f"export-{n}.csv")
+        rates["import"] = report("import csv (run_import, not a dry run)", figures)
+    ratio = rates["export geojson"] / rates["GeoDataFrame.to_file geojson (pyogrio)"]
+    print(f"GeoJSON export: {ratio:.1f}x the features per second of GeoDataFrame.to_file")
+
+
+def report(what: str, figures: dict[str, float]) -> float:
+    """Print one line of figures; return the features per second."""
+    rate = figures["rows"] / figures["seconds"] if figures["seconds"] else 0.0
+    print(
+        f"{what:<42}{figures['seconds']:>9.2f}{rate:>12,.0f}"
+        f"{figures['peak_mb']:>13.0f}{figures['size_mb']:>9.0f}",
+        flush=True,
+    )
+    return rate
+
+
+def _baseline_mb() -> float:
+    command = [sys.executable, "-c", "import assetmap.exchange.export, assetmap.storage.db"]
+    process = subprocess.Popen(command)
+    _, _, usage = os.wait4(process.pid, 0)
+    return usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--assets", default="100000,1000000", help="comma-separated sizes")
+    parser.add_argument("--no-import", action="store_true", help="leave out the CSV import")
+    parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return
+    print(
+        "Peak RSS is each child process's own, from wait4; a Python with assetmap's export "
+        f"modules loaded and no rows read holds about {_baseline_mb():.0f} MB.",
+        flush=True,
+    )
+    with tempfile.TemporaryDirectory(prefix="assetmap-bench-") as folder:
+        for n in (int(size) for size in args.assets.split(",")):
+            run(n, Path(folder), with_import=not args.no_import)
+
+
+if __name__ == "__main__":
+    main()

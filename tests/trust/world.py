@@ -1,0 +1,211 @@
+"""A small world for trust and safety tests: users of every role, strengths, a report, a
+published check with a response, API tokens, and markers in every personal field.
+
+Built once into a SQLite file; each test copies it and serves it with its own app.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+from flask import Flask
+from flask.testing import FlaskClient
+
+from assetmap import create_app
+from assetmap.domain.assets import validate_asset
+from assetmap.storage import assets as store
+from assetmap.storage import checks as check_store
+from assetmap.storage import moderation
+from assetmap.storage import tokens as token_store
+from assetmap.storage import users as user_store
+from assetmap.storage.db import connect, upgrade
+from assetmap.storage.models import User
+from assetmap.web import db
+from assetmap.web.auth import fingerprint
+
+PASSWORD = "correct horse battery"
+ROLES = ("resident", "coach", "planner", "admin")
+# Personal details that only their owner (and, for contacts, staff a rule allows) may see.
+MARKERS = {
+    "contact": "marker-contact-7q2x@example.org",
+    "group_contact": "marker-group-9k4w@example.org",
+    "email": "marker-owner-3j8v@example.org",
+    "name": "Markername Zyxwv",
+    # The skill's exact point, to five decimals, as any page would print it.
+    "lon": "2.31879",
+    "lat": "51.22913",
+}
+SKILL_POINT = (-2.3187913, 51.2291357)
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [
+        [[-2.33, 51.22], [-2.31, 51.22], [-2.31, 51.24], [-2.33, 51.24], [-2.33, 51.22]]
+    ],
+}
+
+
+@dataclass
+class World:
+    """The ids a test needs, and where the built database is."""
+
+    path: Path
+    users: dict[str, int] = field(default_factory=dict)
+    tokens: dict[str, str] = field(default_factory=dict)
+    ids: dict[str, int] = field(default_factory=dict)
+
+
+def config(path: Path, **extra: Any) -> dict[str, Any]:
+    """Return the app configuration for a copy of the world."""
+    return {
+        "TESTING": True,
+        "DATABASE_URL": f"sqlite:///{path}",
+        "SECRET_KEY": "trust",
+        "RATELIMIT_ENABLED": False,
+        "MAIL_OUTBOX_DIR": str(path.parent / "outbox"),
+        **extra,
+    }
+
+
+def csrf(page: str) -> str:
+    """Return the CSRF token a page's form carries."""
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page)
+    assert match, "the page carries no CSRF token"
+    return match.group(1)
+
+
+def sign_in(app: Flask, client: FlaskClient, user_id: int) -> None:
+    """Sign the client in as the user, as a session cookie would."""
+    with app.app_context():
+        user = db.session().get(User, user_id)
+        assert user is not None
+        session_id = f"{user.id}:{fingerprint(user)}"
+    with client.session_transaction() as cookie:
+        cookie["_user_id"] = session_id
+        cookie["_fresh"] = True
+
+
+def _asset(session: Any, owner: int | None, **values: Any) -> int:
+    raw = {"kind": "group", "title": "Soup club", "themes": ["food"], "lon": -2.32, "lat": 51.23}
+    raw.update(values)
+    asset = store.add_asset(session, validate_asset(raw), owner_id=owner, cell_m=400.0)
+    return asset.id
+
+
+def _users(session: Any, world: World) -> None:
+    owner = user_store.create_user(session, MARKERS["email"], display_name=MARKERS["name"])
+    user_store.set_password(owner, PASSWORD)
+    session.flush()
+    world.users["owner"] = owner.id
+    for role in ROLES:
+        user = user_store.create_user(session, f"{role}@example.org", role=role)
+        user_store.set_password(user, PASSWORD)
+        session.flush()
+        world.users[role] = user.id
+    for name, user_id in world.users.items():
+        world.tokens[name] = token_store.create_token(session, user_id, "tests").secret
+    world.ids["token"] = token_store.list_tokens(session, world.users["owner"])[0].id
+
+
+def _assets(session: Any, world: World) -> None:
+    owner = world.users["owner"]
+    world.ids["group"] = _asset(
+        session, owner, title="Frome choir", contact=MARKERS["group_contact"]
+    )
+    world.ids["skill"] = _asset(
+        session,
+        owner,
+        kind="skill",
+        title="Bike mending",
+        themes=["learning"],
+        share_modes=["teach"],
+        contact=MARKERS["contact"],
+        contact_via_coach=True,
+        lon=SKILL_POINT[0],
+        lat=SKILL_POINT[1],
+    )
+    world.ids["victim"] = _asset(session, owner, title="Allotment society")
+    world.ids["victim_api"] = _asset(session, owner, title="Repair cafe")
+    world.ids["hidden"] = _asset(session, owner, title="Old swap shop")
+    session.flush()
+    store.update_asset(
+        session,
+        world.ids["skill"],
+        {"contact": MARKERS["contact"] + ".old"},
+        by=owner,
+        cell_m=400.0,
+    )
+    store.update_asset(
+        session, world.ids["skill"], {"contact": MARKERS["contact"]}, by=owner, cell_m=400.0
+    )
+    moderation.hide_asset(session, world.ids["hidden"], by=None, reason="Closed last spring")
+    world.ids["report"] = moderation.add_report(
+        session, world.ids["group"], "wrong", "Meets on Tuesdays now", by=None
+    ).id
+    world.ids["first_revision"] = store.get_asset(session, world.ids["skill"]).revisions[0].id  # type: ignore[union-attr]
+
+
+def _check(app: Flask, world: World) -> None:
+    client = app.test_client()
+    sign_in(app, client, world.users["planner"])
+    page = client.get("/checks/new").get_data(as_text=True)
+    proposal = {
+        "name": "Community kitchen",
+        "purpose": "Cook and eat together.",
+        "audience": "Everyone in the town centre",
+        "themes": ["food"],
+        "words": "",
+        "catchment": "polygon",
+        "polygon": orjson.dumps(SQUARE).decode(),
+        "csrf_token": csrf(page),
+    }
+    assert client.post("/checks/new", data=proposal).status_code == 302
+    with app.app_context():
+        check_id = check_store.all_checks(db.session())[0].id
+    decision = {
+        "kind": "not-proceed",
+        "rationale": "Three groups already cook together here.",
+        "decided_by": "Health and wellbeing panel",
+        "decided_on": "2026-11-02",
+        "csrf_token": proposal["csrf_token"],
+    }
+    assert client.post(f"/checks/{check_id}/decision", data=decision).status_code == 302
+    publish = {"csrf_token": proposal["csrf_token"]}
+    assert client.post(f"/checks/{check_id}/publish", data=publish).status_code == 302
+    world.ids["check"] = check_id
+    resident = app.test_client()
+    sign_in(app, resident, world.users["resident"])
+    page = resident.get(f"/checks/{check_id}/respond").get_data(as_text=True)
+    answer = {"missed": "The lunch club", "take_part": "", "comment": "", "csrf_token": csrf(page)}
+    assert resident.post(f"/checks/{check_id}/respond", data=answer).status_code == 302
+    with app.app_context():
+        check = check_store.get_check(db.session(), check_id)
+        world.ids["response"] = check.responses[0].id  # type: ignore[union-attr]
+
+
+def build(folder: Path) -> World:
+    """Build the world's database in ``folder`` and return its ids."""
+    path = folder / "world.db"
+    database = connect(f"sqlite:///{path}")
+    upgrade(database)
+    world = World(path)
+    with database.session() as session:
+        _users(session, world)
+        _assets(session, world)
+        session.commit()
+    database.dispose()
+    app = create_app(config(path))
+    _check(app, world)
+    db.database(app).dispose()
+    return world
+
+
+def copy(world: World, folder: Path) -> Path:
+    """Copy the world's database into ``folder`` and return the copy's path."""
+    path = folder / "copy.db"
+    shutil.copy(world.path, path)
+    return path
