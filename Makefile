@@ -36,8 +36,11 @@ lint: install
 	$(BIN)/ruff check assetmap tests bench
 	$(BIN)/mypy assetmap
 
-bench: install postgis
+bench: install postgis browser
 	$(BIN)/python bench/nearby.py
+	$(BIN)/python bench/map.py
+	$(BIN)/python bench/export.py
+	$(BIN)/python bench/load.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis
