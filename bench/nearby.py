@@ -49,7 +49,8 @@ SQLITE_ROWS = (
     "WHERE id IN ({marks})"
 )
 POSTGIS_BARE = (
-    "SELECT id, kind, title, themes, public_lon, public_lat, last_confirmed, ST_Distance(geog, pt) "
+    "SELECT id, kind, title, themes, public_lon, public_lat, last_confirmed, geog <-> pt, "
+    "ST_Distance(geog, pt) "
     "FROM asset, (SELECT ST_SetSRID(ST_MakePoint(%s, %s), 4326)::geography AS pt) q "
     "WHERE ST_DWithin(geog, pt, %s) AND status = 'published' ORDER BY geog <-> pt LIMIT %s"
 )
@@ -147,12 +148,25 @@ def sqlite_search(path: Path) -> Search:
 
 
 def postgis_search(url: str) -> Search:
-    """Return the KNN search straight on the GiST index with psycopg (prepared, one connection)."""
+    """Return the same search straight on the GiST index with psycopg (prepared, one connection).
+
+    The same answer as ``assets_near``: ``<->`` orders on a sphere, so the rows come a few more
+    than the limit at a time, ranked by spheroid metres then id, until the sphere-to-spheroid
+    bound shows nothing unfetched can be nearer. A plain ``ORDER BY geog <-> pt LIMIT 50`` is
+    quicker but answers a different question (sphere order, ties in no particular order).
+    """
     connection = psycopg.connect(_libpq(url), autocommit=True)
 
     def search(lon: float, lat: float) -> list[tuple[int, float]]:
-        rows = connection.execute(POSTGIS_BARE, (lon, lat, RADIUS_M, LIMIT), prepare=True)
-        return [(row[0], row[7]) for row in rows.fetchall()]
+        fetch = LIMIT + 8
+        while True:
+            rows = connection.execute(
+                POSTGIS_BARE, (lon, lat, RADIUS_M, fetch), prepare=True
+            ).fetchall()
+            ranked = sorted(rows, key=lambda row: (row[8], row[0]))
+            if len(rows) < fetch or ranked[LIMIT - 1][8] * 1.0057 < rows[-1][7]:
+                return [(row[0], row[8]) for row in ranked[:LIMIT]]
+            fetch *= 4
 
     return search
 
