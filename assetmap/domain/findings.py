@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assetmap.domain.privacy import PRIVATE_FIELDS
+from assetmap.domain.privacy import PUBLIC_FIELDS as PRIVACY_PUBLIC_FIELDS
 from assetmap.domain.vocab import Kind, Theme
 
 INSIDE = "inside"
@@ -23,25 +24,7 @@ NEARBY = "nearby"
 FRESH_DAYS = 183
 STALE_DAYS = 365
 # The public fields a finding keeps, besides where it lies and what it matched.
-PUBLIC_FIELDS = (
-    "id",
-    "kind",
-    "title",
-    "description",
-    "themes",
-    "tags",
-    "availability",
-    "accessibility",
-    "share_modes",
-    "meeting_pattern",
-    "welcomes_new_members",
-    "opening_times",
-    "capacity",
-    "facilities",
-    "last_confirmed",
-    "lon",
-    "lat",
-)
+PUBLIC_FIELDS = (*PRIVACY_PUBLIC_FIELDS, "lon", "lat")
 FINDING_FIELDS = (*PUBLIC_FIELDS, "where", "distance_m", "matched")
 # ``lon`` and ``lat`` of a finding are the public point, so only these may never appear.
 NEVER = frozenset(PRIVATE_FIELDS - {"lon", "lat"}) | {"public_lon", "public_lat"}

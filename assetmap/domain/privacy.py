@@ -15,6 +15,24 @@ from pyproj import Transformer
 from assetmap.domain.vocab import Kind
 
 DEFAULT_CELL_M = 400.0
+# What anyone may know of an asset besides where it is, in the order assetmap shows them.
+PUBLIC_FIELDS = (
+    "id",
+    "kind",
+    "title",
+    "description",
+    "themes",
+    "tags",
+    "availability",
+    "accessibility",
+    "share_modes",
+    "meeting_pattern",
+    "welcomes_new_members",
+    "opening_times",
+    "capacity",
+    "facilities",
+    "last_confirmed",
+)
 # Fields of an asset record that only its owner (and staff, where a rule allows) may see.
 PRIVATE_FIELDS = frozenset({"lon", "lat", "contact", "contact_via_coach", "owner_id", "owner"})
 

@@ -29,7 +29,7 @@ from assetmap.domain.assets import (
 )
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.geo import BBox, check_lon_lat
-from assetmap.domain.privacy import generalise_points, is_generalised, public_point
+from assetmap.domain.privacy import PUBLIC_FIELDS, generalise_points, is_generalised, public_point
 from assetmap.domain.query import AssetFilter, AssetSummary, check_limit, check_radius
 from assetmap.domain.vocab import Action, Status
 from assetmap.storage.backends import SUMMARY_COLUMNS, backend_for, published, summary
@@ -38,25 +38,8 @@ from assetmap.storage.models import Asset, AssetTheme, Revision, utcnow
 from assetmap.storage.neighbourhoods import locate
 
 # Public fields of a layer, in the order a GeoDataFrame shows them.
-LAYER_COLUMNS = (
-    Asset.id,
-    Asset.kind,
-    Asset.title,
-    Asset.description,
-    Asset.themes,
-    Asset.tags,
-    Asset.availability,
-    Asset.accessibility,
-    Asset.share_modes,
-    Asset.meeting_pattern,
-    Asset.welcomes_new_members,
-    Asset.opening_times,
-    Asset.capacity,
-    Asset.facilities,
-    Asset.last_confirmed,
-    Asset.updated_at,
-    Asset.public_lon,
-    Asset.public_lat,
+LAYER_COLUMNS = tuple(
+    getattr(Asset, name) for name in (*PUBLIC_FIELDS, "updated_at", "public_lon", "public_lat")
 )
 
 

@@ -95,8 +95,8 @@ def published(filters: AssetFilter) -> list[sa.ColumnElement[bool]]:
     return conditions
 
 
-def summary(row: sa.Row, distance_m: float | None = None) -> AssetSummary:
-    """Turn a row of ``SUMMARY_COLUMNS`` into an ``AssetSummary``."""
+def summary(row: Sequence[Any], distance_m: float | None = None) -> AssetSummary:
+    """Turn a row of ``SUMMARY_COLUMNS`` (themes as a list) into an ``AssetSummary``."""
     return AssetSummary(
         id=row[0],
         kind=Kind(row[1]),
@@ -147,20 +147,6 @@ def _driver(session: orm.Session) -> Any:
     return driver
 
 
-def _postgis_summary(row: tuple[Any, ...]) -> AssetSummary:
-    """Read a raw psycopg row (jsonb themes arrive as a list) with its spheroid metres."""
-    return AssetSummary(
-        id=row[0],
-        kind=Kind(row[1]),
-        title=row[2],
-        themes=tuple(Theme(theme) for theme in row[3]),
-        lon=row[4],
-        lat=row[5],
-        last_confirmed=row[6],
-        distance_m=float(row[8]),
-    )
-
-
 def _rtree_box(box: BBox) -> tuple[float, float, float, float]:
     # The R*Tree stores 32-bit boxes rounded outwards, so "overlaps" never misses a point.
     return (box.min_lon, box.max_lon, box.min_lat, box.max_lat)
@@ -181,16 +167,8 @@ def _ranked(
 
 def _sqlite_summary(row: tuple[Any, ...], distance_m: float) -> AssetSummary:
     """Read a raw SQLite row as SQLAlchemy's types would (JSON themes, ISO date)."""
-    return AssetSummary(
-        id=row[0],
-        kind=Kind(row[1]),
-        title=row[2],
-        themes=tuple(Theme(theme) for theme in orjson.loads(row[3])),
-        lon=row[4],
-        lat=row[5],
-        last_confirmed=dt.date.fromisoformat(row[6]),
-        distance_m=distance_m,
-    )
+    themes, confirmed = orjson.loads(row[3]), dt.date.fromisoformat(row[6])
+    return summary((*row[:3], themes, row[4], row[5], confirmed), distance_m)
 
 
 class SQLiteBackend:
@@ -400,7 +378,7 @@ class PostGISBackend:
                 ranked[limit - 1][8] * self.sphere_margin < rows[-1][7]
             )
             if complete:
-                return [_postgis_summary(row) for row in ranked[:limit]]
+                return [summary(row, float(row[8])) for row in ranked[:limit]]
             fetch *= 4
 
     def _nearest(self, filters: AssetFilter) -> tuple[str, dict[str, object]]:

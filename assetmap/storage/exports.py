@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from assetmap.domain.geo import BBox
+from assetmap.domain.privacy import PUBLIC_FIELDS
 from assetmap.domain.query import AssetFilter
 from assetmap.domain.vocab import Kind, Theme
 from assetmap.storage.backends import backend_for, published
@@ -24,21 +25,7 @@ from assetmap.storage.models import Asset, Neighbourhood
 # What leaves assetmap in an export, in this order. A skill's point is its generalised one;
 # no owner, contact or exact location is ever selected.
 EXPORT_FIELDS = (
-    "id",
-    "kind",
-    "title",
-    "description",
-    "themes",
-    "tags",
-    "availability",
-    "accessibility",
-    "share_modes",
-    "meeting_pattern",
-    "welcomes_new_members",
-    "opening_times",
-    "capacity",
-    "facilities",
-    "last_confirmed",
+    *PUBLIC_FIELDS,
     "updated_at",
     "neighbourhood",
     "source",

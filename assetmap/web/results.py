@@ -15,7 +15,7 @@ from flask import url_for
 from sqlalchemy import orm
 
 from assetmap.domain.permissions import Actor, can_edit, can_see_contact, can_see_exact_location
-from assetmap.domain.privacy import public_record
+from assetmap.domain.privacy import PUBLIC_FIELDS, public_record
 from assetmap.domain.query import AssetSummary
 from assetmap.storage import assets as store
 from assetmap.storage.connections import connection_count, connection_counts
@@ -23,24 +23,7 @@ from assetmap.storage.models import Asset
 from assetmap.web.freshness import is_unconfirmed
 
 # What a strength's own answer carries beyond its id, in this order.
-DETAIL_FIELDS = (
-    "kind",
-    "title",
-    "description",
-    "themes",
-    "tags",
-    "availability",
-    "accessibility",
-    "share_modes",
-    "meeting_pattern",
-    "welcomes_new_members",
-    "opening_times",
-    "capacity",
-    "facilities",
-    "last_confirmed",
-    "created_at",
-    "updated_at",
-)
+DETAIL_FIELDS = (*PUBLIC_FIELDS[1:], "created_at", "updated_at")
 
 
 @dataclass(frozen=True)
