@@ -81,3 +81,13 @@ def test_stylesheet_is_served_by_the_app(client: FlaskClient) -> None:
     page = client.get("/").get_data(as_text=True)
     assert 'href="/static/assetmap.css"' in page
     assert client.get("/static/assetmap.css").status_code == 200
+
+
+def test_front_page_marks_a_long_unconfirmed_strength(app: Flask, client: FlaskClient) -> None:
+    add(app, title="Old chess club", last_confirmed="2020-01-01")
+    add(app, title="New chess club")
+    items = client.get("/").get_data(as_text=True).split("<li>")
+    [old] = [item for item in items if "Old chess club" in item]
+    [new] = [item for item in items if "New chess club" in item]
+    assert ">Unconfirmed<" in old
+    assert ">Unconfirmed<" not in new
