@@ -77,7 +77,10 @@ def add_assets(
     cluster: bool = False,
     show: bool = True,
 ) -> folium.FeatureGroup:
-    """Add a layer of assets (``id``, ``kind``, ``title``, ``themes``) as coloured markers."""
+    """Add a layer of assets (``id``, ``kind``, ``title``, ``themes``) as coloured markers.
+
+    A boolean ``unconfirmed`` column, where the layer has one, marks popups "Unconfirmed".
+    """
     _check_crs(layer)
     group = folium.FeatureGroup(name=name, show=show)
     group.add_to(fmap)
@@ -97,7 +100,17 @@ def add_assets(
             fill_color=KIND_COLOURS.get(row.kind, "#505a5f"),
             fill_opacity=0.9,
         ).add_child(
-            Bound("Popup", popup_html(row.id, row.kind, row.title, list(row.themes), link))
+            Bound(
+                "Popup",
+                popup_html(
+                    row.id,
+                    row.kind,
+                    row.title,
+                    list(row.themes),
+                    link,
+                    bool(getattr(row, "unconfirmed", False)),
+                ),
+            )
         ).add_child(Bound("Tooltip", escape(row.title))).add_to(parent)
     return group
 
@@ -123,13 +136,19 @@ class Bound(MacroElement):
 
 
 def popup_html(
-    asset_id: int, kind: str, title: str, themes: list[str], link: Callable[[int], str] | None
+    asset_id: int,
+    kind: str,
+    title: str,
+    themes: list[str],
+    link: Callable[[int], str] | None,
+    unconfirmed: bool = False,
 ) -> Markup:
     """Return a popup's HTML with every piece of user text escaped."""
     heading = Markup('<a href="{}">{}</a>').format(link(asset_id), title) if link else escape(title)
-    return Markup('<strong class="map-popup__title">{}</strong><br>{} · {}').format(
+    html = Markup('<strong class="map-popup__title">{}</strong><br>{} · {}').format(
         heading, kind, ", ".join(themes)
     )
+    return html + Markup("<br>Unconfirmed") if unconfirmed else html
 
 
 def add_neighbourhoods(

@@ -32,6 +32,7 @@ from assetmap.storage.models import Asset
 from assetmap.web import db, nav
 from assetmap.web.auth import actor
 from assetmap.web.forms import KIND_HINTS, KindForm, PlaceForm, StrengthForm
+from assetmap.web.freshness import is_unconfirmed
 from assetmap.web.geocoding import geocoder
 
 bp = Blueprint("strengths", __name__)
@@ -269,6 +270,7 @@ def mine() -> str:
     session = db.session()
     owned = account_store.owned_assets(session, current_user.id)
     layer = account_store.owned_layer(session, current_user.id)
+    layer["unconfirmed"] = [is_unconfirmed(day) for day in layer["last_confirmed"]]
     parts = map_name = None
     if len(layer):
         minx, miny, maxx, maxy = (float(v) for v in layer.total_bounds)

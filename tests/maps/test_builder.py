@@ -65,3 +65,16 @@ def test_layers_must_be_wgs84() -> None:
     fmap = new_map(SETTINGS, center=(-2.32, 51.23))
     with pytest.raises(ValueError, match="EPSG:4326"):
         add_assets(fmap, layer().to_crs(27700), SETTINGS, name="Groups")
+
+
+def test_popups_say_when_a_strength_is_unconfirmed() -> None:
+    fmap = new_map(SETTINGS, center=(-2.32, 51.23))
+    stale = layer("Old chess club").assign(unconfirmed=[True])
+    add_assets(fmap, stale, SETTINGS, name="Groups")
+    add_assets(fmap, layer("New chess club"), SETTINGS, name="More groups")
+    script = render(fmap).script
+    assert script.count("Unconfirmed") == 1
+    assert (
+        "Old chess club\\u003c/strong\\u003e\\u003cbr\\u003egroup \\u00b7 learning\\u003cbr\\u003eUnconfirmed"
+        in script
+    )
