@@ -75,4 +75,4 @@ def test_popups_say_when_a_strength_is_unconfirmed() -> None:
     script = render(fmap).script
     assert script.count("Unconfirmed") == 1
     assert "Old chess club" in script
-    assert "learning\u003cbr\u003eUnconfirmed" in script
+    assert r"learning\u003cbr\u003eUnconfirmed" in script
