@@ -363,6 +363,10 @@ class PostGISBackend:
         limit: int,
     ) -> list[AssetSummary]:
         cursor = _driver(session).cursor()
+        point = {"lon": lon, "lat": lat, "radius": radius_m, "limit": limit}
+        if not (filters.kinds or filters.themes or filters.words):
+            rows = cursor.execute(self.UNFILTERED_NEAREST, point, prepare=True).fetchall()
+            return [summary(row, float(row[7])) for row in rows]
         sql, params = self._nearest(filters)
         # A few more than ``limit`` usually prove the list complete in one round trip.
         fetch = limit + 8
@@ -380,6 +384,27 @@ class PostGISBackend:
             if complete:
                 return [summary(row, float(row[8])) for row in ranked[:limit]]
             fetch *= 4
+
+    # With no filter, the ``limit`` nearest on the sphere come from walking the index, which
+    # stays quick whatever plan the server picks; their farthest sphere metres, times the
+    # spheroid bound, hold every asset that can be among the ``limit`` nearest on the spheroid,
+    # and those few are ranked by spheroid metres, then id.
+    UNFILTERED_NEAREST = """
+        WITH knn AS (
+            SELECT geog <-> ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography AS sphere
+            FROM asset WHERE status = 'published'
+            ORDER BY geog <-> ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography
+            LIMIT %(limit)s
+        ),
+        reach AS (SELECT LEAST(max(sphere) * 1.0057 + 0.001, %(radius)s) AS metres FROM knn)
+        SELECT id, kind, title, themes, public_lon, public_lat, last_confirmed,
+            ST_Distance(geog, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography) AS d
+        FROM reach, asset
+        WHERE ST_DWithin(
+            geog, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography, reach.metres
+        ) AND status = 'published'
+        ORDER BY d, id LIMIT %(limit)s
+    """
 
     def _nearest(self, filters: AssetFilter) -> tuple[str, dict[str, object]]:
         """Return SQL for matching assets within a radius in ``<->`` order, with metres."""
