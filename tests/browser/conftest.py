@@ -102,7 +102,13 @@ def _watch(page: Page, problems: Problems) -> None:
             problems.failed.append(f"{response.status} {response.url}")
 
     page.on("response", on_response)
-    page.on("requestfailed", lambda request: problems.failed.append(f"failed {request.url}"))
+
+    def on_failure(request: Any) -> None:
+        # A request the browser itself abandoned, because the page moved on, is no failure.
+        if request.failure != "net::ERR_ABORTED" and not request.url.startswith(TILES):
+            problems.failed.append(f"failed {request.url}: {request.failure}")
+
+    page.on("requestfailed", on_failure)
     page.on("pageerror", lambda error: problems.errors.append(str(error)))
     page.on(
         "console",

@@ -107,8 +107,9 @@ def test_skills_sharing_a_point_spread_out_when_selected(
     open_map(page, f"{live_server.url}/map?kind=skill#18/{sharing[0]:.6f}/{sharing[1]:.6f}")
     markers = page.locator(f"{MARKERS} .asset-marker--skill")
     expect(markers).to_have_count(0)
+    page.wait_for_load_state("networkidle")
     page.locator(f"{MARKERS} .kind-cluster--skill").first.click()
-    expect(markers).to_have_count(count)
+    expect(markers).to_have_count(count, timeout=15_000)
     assert untroubled(problems)
 
 
