@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import orjson
 
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.geo import BBox, check_lon_lat
+from assetmap.domain.text import clean_text, split_items
 from assetmap.domain.vocab import Kind, ShareMode, Theme
 
 TITLE_MAX = 120
@@ -29,8 +29,6 @@ THEMES_MAX = 5
 FACILITY_MAX = 40
 FACILITIES_MAX = 20
 CAPACITY_MAX = 100_000
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 KIND_FIELDS: dict[Kind, frozenset[str]] = {
     Kind.SKILL: frozenset({"share_modes"}),
@@ -81,7 +79,7 @@ def validate_asset(raw: Mapping[str, Any], *, area: BBox | None = None) -> Asset
     unknown = sorted(set(raw) - set(FIELD_NAMES))
     for name in unknown:
         errors[name] = "is not a field of an asset"
-    kind = _check(errors, "kind", lambda: Kind(_text(raw.get("kind"), 20, required=True)))
+    kind = _check(errors, "kind", lambda: Kind(clean_text(raw.get("kind"), 20, required=True)))
     for name, check in _CHECKS.items():
         if name in raw or name in _REQUIRED:
             _check(errors, name, lambda c=check, n=name: clean.__setitem__(n, c(raw.get(n))))
@@ -159,33 +157,8 @@ def _is_set(value: Any) -> bool:
     return value not in (None, "", [], ())
 
 
-def _text(value: Any, limit: int, *, required: bool = False, multiline: bool = False) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise ValueError(f"must be text, got {type(value).__name__}")
-    text = value.strip() if multiline else " ".join(value.split())
-    if required and not text:
-        raise ValueError("must not be empty")
-    if len(text) > limit:
-        raise ValueError(f"must be at most {limit} characters, got {len(text)}")
-    if _CONTROL.search(text):
-        raise ValueError("must not contain control characters")
-    return text
-
-
-def _items(value: Any) -> list[Any]:
-    if value is None or value == "":
-        return []
-    if isinstance(value, str):
-        return [part.strip() for part in value.split(",") if part.strip()]
-    if isinstance(value, Iterable) and not isinstance(value, Mapping | bytes):
-        return list(value)
-    raise ValueError(f"must be a list, got {type(value).__name__}")
-
-
 def _themes(value: Any) -> tuple[Theme, ...]:
-    items = _items(value)
+    items = split_items(value)
     if not items:
         raise ValueError("choose at least one theme")
     if len(items) > THEMES_MAX:
@@ -198,7 +171,7 @@ def _themes(value: Any) -> tuple[Theme, ...]:
 
 
 def _tags(value: Any) -> tuple[str, ...]:
-    tags = [_text(item, TAG_MAX).lower() for item in _items(value)]
+    tags = [clean_text(item, TAG_MAX).lower() for item in split_items(value)]
     if len(tags) > TAGS_MAX:
         raise ValueError(f"at most {TAGS_MAX} tags, got {len(tags)}")
     return tuple(dict.fromkeys(tag for tag in tags if tag))
@@ -206,7 +179,7 @@ def _tags(value: Any) -> tuple[str, ...]:
 
 def _share_modes(value: Any) -> tuple[ShareMode, ...]:
     known = {mode.value for mode in ShareMode}
-    items = _items(value)
+    items = split_items(value)
     for item in items:
         if not isinstance(item, str) or item not in known:
             raise ValueError(f"{item!r} is not a way to share; choose from {', '.join(known)}")
@@ -214,7 +187,7 @@ def _share_modes(value: Any) -> tuple[ShareMode, ...]:
 
 
 def _facilities(value: Any) -> tuple[str, ...]:
-    items = [_text(item, FACILITY_MAX) for item in _items(value)]
+    items = [clean_text(item, FACILITY_MAX) for item in split_items(value)]
     if len(items) > FACILITIES_MAX:
         raise ValueError(f"at most {FACILITIES_MAX} facilities, got {len(items)}")
     return tuple(dict.fromkeys(item for item in items if item))
@@ -281,21 +254,21 @@ def _date(value: Any) -> dt.date | None:
 
 _REQUIRED = frozenset({"title", "lon", "lat", "themes"})
 _CHECKS: dict[str, Any] = {
-    "title": lambda v: _text(v, TITLE_MAX, required=True),
+    "title": lambda v: clean_text(v, TITLE_MAX, required=True),
     "lon": _coordinate("lon"),
     "lat": _coordinate("lat"),
     "themes": _themes,
-    "description": lambda v: _text(v, DESCRIPTION_MAX, multiline=True),
+    "description": lambda v: clean_text(v, DESCRIPTION_MAX, multiline=True),
     "tags": _tags,
-    "availability": lambda v: _text(v, SHORT_TEXT_MAX),
-    "accessibility": lambda v: _text(v, ACCESSIBILITY_MAX, multiline=True),
-    "contact": lambda v: _text(v, CONTACT_MAX),
+    "availability": lambda v: clean_text(v, SHORT_TEXT_MAX),
+    "accessibility": lambda v: clean_text(v, ACCESSIBILITY_MAX, multiline=True),
+    "contact": lambda v: clean_text(v, CONTACT_MAX),
     "contact_via_coach": _flag,
     "last_confirmed": _date,
     "share_modes": _share_modes,
-    "meeting_pattern": lambda v: _text(v, SHORT_TEXT_MAX),
+    "meeting_pattern": lambda v: clean_text(v, SHORT_TEXT_MAX),
     "welcomes_new_members": _optional_flag,
-    "opening_times": lambda v: _text(v, SHORT_TEXT_MAX),
+    "opening_times": lambda v: clean_text(v, SHORT_TEXT_MAX),
     "capacity": _capacity,
     "facilities": _facilities,
 }

@@ -12,8 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
-import re
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from assetmap.domain.catchments import (
@@ -27,6 +26,7 @@ from assetmap.domain.catchments import (
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.geo import BBox
 from assetmap.domain.query import split_words
+from assetmap.domain.text import clean_text, split_items
 from assetmap.domain.vocab import Kind, Theme
 
 NAME_MAX = 120
@@ -39,7 +39,6 @@ GROUPS_MAX = 20
 GROUP_NAME_MAX = 120
 RESPONSE_MAX = 1000
 NOTE_MAX = 1000
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 class DecisionKind(enum.StrEnum):
@@ -194,8 +193,8 @@ def validate_decision(
     clean: dict[str, Any] = {}
     kind = _check(errors, clean, "kind", lambda: _decision_kind(raw.get("kind")))
     checks: dict[str, Any] = {
-        "rationale": lambda v: _text(v, RATIONALE_MAX, required=True, multiline=True),
-        "decided_by": lambda v: _text(v, DECIDED_BY_MAX, required=True),
+        "rationale": lambda v: clean_text(v, RATIONALE_MAX, required=True, multiline=True),
+        "decided_by": lambda v: clean_text(v, DECIDED_BY_MAX, required=True),
         "decided_on": lambda v: _decided_on(v, today),
         "strengths": lambda v: _linked(v, found, required=kind is DecisionKind.SUPPORT),
         "groups": _groups,
@@ -225,7 +224,7 @@ def validate_response(raw: Mapping[str, Any]) -> ResponseDraft:
 
 def check_action_note(text: Any) -> str:
     """Return what staff did about a response, or raise ValueError if it is empty or too long."""
-    return _text(text, NOTE_MAX, required=True, multiline=True, empty="say what was done")
+    return clean_text(text, NOTE_MAX, required=True, multiline=True, empty="say what was done")
 
 
 def _catchment(
@@ -271,36 +270,8 @@ def _check(errors: dict[str, str], clean: dict[str, Any], name: str, fn: Any) ->
     return clean[name]
 
 
-def _text(
-    value: Any,
-    limit: int,
-    *,
-    required: bool = False,
-    multiline: bool = False,
-    empty: str = "must not be empty",
-) -> str:
-    if value is None:
-        value = ""
-    if not isinstance(value, str):
-        raise ValueError(f"must be text, got {type(value).__name__}")
-    text = value.strip() if multiline else " ".join(value.split())
-    if required and not text:
-        raise ValueError(empty)
-    if len(text) > limit:
-        raise ValueError(f"must be at most {limit} characters, got {len(text)}")
-    if _CONTROL.search(text):
-        raise ValueError("must not contain control characters")
-    return text
-
-
 def _items(value: Any) -> list[str]:
-    if value is None or value == "":
-        return []
-    if isinstance(value, str):
-        return [part.strip() for part in value.split(",") if part.strip()]
-    if isinstance(value, Iterable) and not isinstance(value, Mapping | bytes):
-        return [str(item).strip() for item in value if str(item).strip()]
-    raise ValueError(f"must be a list, got {type(value).__name__}")
+    return [str(item).strip() for item in split_items(value) if str(item).strip()]
 
 
 def _members(enum_cls: type[enum.StrEnum], value: Any, what: str) -> tuple[Any, ...]:
@@ -312,7 +283,7 @@ def _members(enum_cls: type[enum.StrEnum], value: Any, what: str) -> tuple[Any, 
 
 
 def _words(value: Any) -> tuple[str, ...]:
-    words = split_words(_text(value, 200))
+    words = split_words(clean_text(value, 200))
     if len(words) > WORDS_MAX:
         raise ValueError(f"give at most {WORDS_MAX} key words, got {len(words)}")
     return words
@@ -350,7 +321,7 @@ def _linked(value: Any, found: Collection[int], *, required: bool) -> tuple[int,
 
 def _groups(value: Any) -> tuple[str, ...]:
     lines = value.splitlines() if isinstance(value, str) else _items(value)
-    names = [_text(line, GROUP_NAME_MAX) for line in lines]
+    names = [clean_text(line, GROUP_NAME_MAX) for line in lines]
     names = list(dict.fromkeys(name for name in names if name))
     if not names:
         raise ValueError("name at least one group, one to a line")
@@ -370,7 +341,7 @@ def _take_part(value: Any) -> TakePart | None:
 
 def _reason(value: Any) -> str:
     empty = "say why the strengths already there do not meet the need"
-    return _text(value, RATIONALE_MAX, required=True, multiline=True, empty=empty)
+    return clean_text(value, RATIONALE_MAX, required=True, multiline=True, empty=empty)
 
 
 # The fields each kind of decision needs besides the rationale, who decided and when.
@@ -380,16 +351,20 @@ _DECISION_FIELDS: dict[DecisionKind | None, tuple[str, ...]] = {
     DecisionKind.COMMISSION: ("reason",),
 }
 _RESPONSE_CHECKS: dict[str, Any] = {
-    "missed": lambda v: _text(v, RESPONSE_MAX, multiline=True),
+    "missed": lambda v: clean_text(v, RESPONSE_MAX, multiline=True),
     "take_part": _take_part,
-    "comment": lambda v: _text(v, RESPONSE_MAX, multiline=True),
+    "comment": lambda v: clean_text(v, RESPONSE_MAX, multiline=True),
 }
 _PROPOSAL_CHECKS: dict[str, Any] = {
-    "name": lambda v: _text(v, NAME_MAX, required=True, empty="give the proposed service a name"),
-    "purpose": lambda v: _text(
+    "name": lambda v: clean_text(
+        v, NAME_MAX, required=True, empty="give the proposed service a name"
+    ),
+    "purpose": lambda v: clean_text(
         v, PURPOSE_MAX, required=True, multiline=True, empty="say what the service is for"
     ),
-    "audience": lambda v: _text(v, AUDIENCE_MAX, required=True, empty="say who the service is for"),
+    "audience": lambda v: clean_text(
+        v, AUDIENCE_MAX, required=True, empty="say who the service is for"
+    ),
     "themes": lambda v: _members(Theme, v, "theme"),
     "words": _words,
     "kinds": lambda v: _members(Kind, v, "kind"),
