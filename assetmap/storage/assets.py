@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import operator
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
@@ -196,10 +197,11 @@ def add_assets(
     added = 0
     iterator = iter(drafts)
     origins = iter(sources) if sources is not None else itertools.repeat(("", ""))
-    while batch := tuple(itertools.islice(iterator, batch_size)):
-        origin = tuple(itertools.islice(origins, len(batch)))
-        _insert_batch(session, batch, owner_id, cell_m, origin)
-        added += len(batch)
+    with backend_for(session).bulk_load(session):
+        while batch := tuple(itertools.islice(iterator, batch_size)):
+            origin = tuple(itertools.islice(origins, len(batch)))
+            _insert_batch(session, batch, owner_id, cell_m, origin)
+            added += len(batch)
     return added
 
 
@@ -235,7 +237,6 @@ BULK_ASSET_COLUMNS = (
     "source",
     "source_id",
 )
-_JSON_FIELDS = frozenset({"themes", "tags", "share_modes", "facilities"})
 
 
 def _insert_batch(
@@ -247,29 +248,29 @@ def _insert_batch(
 ) -> None:
     backend = backend_for(session)
     now = utcnow()
+    stamp = backend.stored_time(now)
     ids = backend.next_ids(session, len(drafts))
     public = _public_points(drafts, cell_m)
     areas = locate(session, [p[0] for p in public], [p[1] for p in public])
-    values = [draft.as_dict() for draft in drafts]
-    for value in values:
-        value["last_confirmed"] = value["last_confirmed"] or now.date().isoformat()
+    confirmed = [draft.last_confirmed or now.date() for draft in drafts]
+    stored = {day: backend.stored_time(day) for day in set(confirmed)}
     rows = [
-        (*_asset_row(asset_id, value, point, owner_id, now), area, *origin)
-        for asset_id, value, point, area, origin in zip(
-            ids, values, public, areas, origins, strict=True
+        (*_asset_row(asset_id, draft, point, owner_id, stamp, stored[day]), area, *origin)
+        for asset_id, draft, point, day, area, origin in zip(
+            ids, drafts, public, confirmed, areas, origins, strict=True
         )
     ]
     backend.bulk_insert(session, "asset", BULK_ASSET_COLUMNS, rows)
     backend.index_assets(session, ids[0], ids[-1])
     themes = [
-        (asset_id, theme)
-        for asset_id, value in zip(ids, values, strict=True)
-        for theme in dict.fromkeys(value["themes"])
+        (asset_id, theme.value)
+        for asset_id, draft in zip(ids, drafts, strict=True)
+        for theme in dict.fromkeys(draft.themes)
     ]
     backend.bulk_insert(session, "asset_theme", ("asset_id", "theme"), themes)
     revisions = [
-        (asset_id, owner_id, Action.CREATE.value, now, _created(value), "")
-        for asset_id, value in zip(ids, values, strict=True)
+        (asset_id, owner_id, Action.CREATE.value, stamp, _created(draft, day), "")
+        for asset_id, draft, day in zip(ids, drafts, confirmed, strict=True)
     ]
     backend.bulk_insert(
         session, "revision", ("asset_id", "user_id", "action", "at", "changes", "reason"), revisions
@@ -290,44 +291,54 @@ def _public_points(drafts: Sequence[AssetDraft], cell_m: float) -> list[tuple[fl
 
 def _asset_row(
     asset_id: int,
-    value: dict[str, Any],
+    draft: AssetDraft,
     point: tuple[float, float],
     owner_id: int | None,
-    now: dt.datetime,
+    stamp: Any,
+    confirmed: Any,
 ) -> tuple[Any, ...]:
-    json = {name: orjson.dumps(value[name]).decode() for name in _JSON_FIELDS}
     return (
         asset_id,
-        value["kind"],
-        value["title"],
-        value["description"],
-        json["themes"],
-        json["tags"],
-        value["lon"],
-        value["lat"],
+        draft.kind.value,
+        draft.title,
+        draft.description,
+        _json_list(draft.themes),
+        _json_list(draft.tags),
+        draft.lon,
+        draft.lat,
         point[0],
         point[1],
-        value["availability"],
-        value["accessibility"],
-        value["contact"],
-        value["contact_via_coach"],
+        draft.availability,
+        draft.accessibility,
+        draft.contact,
+        draft.contact_via_coach,
         owner_id,
         Status.PUBLISHED.value,
         "",
-        now,
-        now,
-        dt.date.fromisoformat(value["last_confirmed"]),
-        json["share_modes"],
-        value["meeting_pattern"],
-        value["welcomes_new_members"],
-        value["opening_times"],
-        value["capacity"],
-        json["facilities"],
+        stamp,
+        stamp,
+        confirmed,
+        _json_list(draft.share_modes),
+        draft.meeting_pattern,
+        draft.welcomes_new_members,
+        draft.opening_times,
+        draft.capacity,
+        _json_list(draft.facilities),
     )
 
 
-def _created(value: dict[str, Any]) -> str:
-    return orjson.dumps(creation(value)).decode()
+def _json_list(values: tuple[Any, ...]) -> str:
+    return orjson.dumps(values).decode() if values else "[]"
+
+
+_DRAFT_VALUES = operator.attrgetter(*FIELD_NAMES)
+
+
+def _created(draft: AssetDraft, confirmed: dt.date) -> str:
+    """Return a creation revision's changes as JSON, the same as ``creation(draft.as_dict())``."""
+    values = dict(zip(FIELD_NAMES, _DRAFT_VALUES(draft), strict=True))
+    values["last_confirmed"] = confirmed
+    return orjson.dumps(creation(values)).decode()
 
 
 def _confirmed(draft: AssetDraft, today: dt.date) -> AssetDraft:

@@ -8,7 +8,8 @@ match some words. Everything else in assetmap asks through ``backend_for(session
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Protocol
 
 import numpy as np
@@ -21,6 +22,7 @@ from assetmap.domain.query import AssetFilter, AssetSummary
 from assetmap.domain.vocab import Kind, Status, Theme
 from assetmap.storage.models import Asset, AssetTheme
 
+INSERT_TRIGGER = "asset_index_insert"
 SUMMARY_COLUMNS = (
     Asset.id,
     Asset.kind,
@@ -43,7 +45,13 @@ class Backend(Protocol):
     def bulk_insert(
         self, session: orm.Session, table: str, columns: Sequence[str], rows: list[tuple]
     ) -> None:
-        """Insert many rows of Python values (JSON already serialised) into ``table``."""
+        """Insert many rows into ``table``: JSON already serialised, times from ``stored_time``."""
+
+    def bulk_load(self, session: orm.Session) -> AbstractContextManager[None]:
+        """Prepare this transaction for ``bulk_insert`` of assets and ``index_assets``."""
+
+    def stored_time(self, value: dt.date) -> Any:
+        """Return a date or an aware UTC time as ``bulk_insert`` binds it for this backend."""
 
     def index_assets(self, session: orm.Session, first_id: int, last_id: int) -> None:
         """Bring the spatial and text indexes up to date with bulk-inserted asset ids."""
@@ -109,26 +117,6 @@ def summary(row: Sequence[Any], distance_m: float | None = None) -> AssetSummary
     )
 
 
-def _sqlite_rows(rows: list[tuple]) -> list[tuple]:
-    """Write dates and times as SQLAlchemy's SQLite types store them (UTC, without a zone)."""
-    if not rows:
-        return rows
-    dated = [i for i, value in enumerate(rows[0]) if isinstance(value, dt.date)]
-    if not dated:
-        return rows
-    cache: dict[dt.date, str] = {}
-    out = []
-    for row in rows:
-        values = list(row)
-        for i in dated:
-            value = values[i]
-            if value not in cache:
-                cache[value] = _sqlite_date(value)
-            values[i] = cache[value]
-        out.append(tuple(values))
-    return out
-
-
 def _sqlite_date(value: dt.date) -> str:
     if isinstance(value, dt.datetime):
         return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
@@ -189,13 +177,28 @@ class SQLiteBackend:
     def bulk_insert(
         self, session: orm.Session, table: str, columns: Sequence[str], rows: list[tuple]
     ) -> None:
-        connection = session.connection()
-        if table == "asset":
-            connection.exec_driver_sql("INSERT OR IGNORE INTO asset_index_pause VALUES (1)")
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-        connection.exec_driver_sql(sql, _sqlite_rows(rows))
-        if table == "asset":
-            connection.exec_driver_sql("DELETE FROM asset_index_pause")
+        _driver(session).executemany(sql, rows)
+
+    @contextmanager
+    def bulk_load(self, session: orm.Session) -> Iterator[None]:
+        """Set the insert trigger aside for this transaction; ``index_assets`` does its work.
+
+        The trigger is dropped and created again inside the caller's write transaction, so no
+        other connection sees it missing, and a rollback brings it back as it was.
+        """
+        connection = session.connection()
+        create = connection.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+            (INSERT_TRIGGER,),
+        ).scalar_one()
+        connection.exec_driver_sql(f"DROP TRIGGER {INSERT_TRIGGER}")
+        yield
+        connection.exec_driver_sql(create)
+
+    def stored_time(self, value: dt.date) -> Any:
+        """Return the text SQLAlchemy's SQLite types store (UTC, without a zone)."""
+        return _sqlite_date(value)
 
     def index_assets(self, session: orm.Session, first_id: int, last_id: int) -> None:
         connection = session.connection()
@@ -335,6 +338,15 @@ class PostGISBackend:
         with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
+
+    @contextmanager
+    def bulk_load(self, session: orm.Session) -> Iterator[None]:
+        """Nothing to set aside: generated columns and their indexes follow every row."""
+        yield
+
+    def stored_time(self, value: dt.date) -> Any:
+        """Return the value itself: psycopg binds dates and aware times as they are."""
+        return value
 
     def index_assets(self, session: orm.Session, first_id: int, last_id: int) -> None:
         """Nothing to do: generated columns and their indexes follow every row as it is written."""

@@ -16,7 +16,6 @@ _BACKEND_OWNED = (
     "search",
     "asset_rtree",
     "asset_fts",
-    "asset_index_pause",
     "ix_asset_ge",
     "ix_asset_search",
     "spatial_ref_sys",
