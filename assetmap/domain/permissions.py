@@ -10,7 +10,7 @@ and hides or restores strengths, within their neighbourhoods. An admin always mo
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Protocol
 
 from assetmap.domain.vocab import Kind, Role
@@ -150,3 +150,35 @@ def can_run_checks(user: Actor | None) -> bool:
 def can_exchange_data(user: Actor | None) -> bool:
     """Return whether the user may import and export the register in bulk: staff."""
     return is_staff(user)
+
+
+def can_use_neighbourhood(user: Actor | None, neighbourhood_id: int | None) -> bool:
+    """Return whether the user may act in this neighbourhood (None: land in none of them)."""
+    if user is None:
+        return False
+    return not user.neighbourhoods or neighbourhood_id in user.neighbourhoods
+
+
+def export_scope(user: Actor | None) -> frozenset[int]:
+    """Return the neighbourhoods the user's exports are limited to; empty means everywhere.
+
+    Ask ``can_exchange_data`` first: this says where, not whether.
+    """
+    return frozenset() if user is None else frozenset(user.neighbourhoods)
+
+
+def import_scope(user: Actor | None) -> frozenset[int] | None:
+    """Return the neighbourhoods the user may import strengths into, or None for anywhere."""
+    return export_scope(user) or None
+
+
+def can_change_check(user: Actor | None, check_neighbourhoods: Collection[int | None]) -> bool:
+    """Return whether the user may start, revise, decide or publish a check reaching these
+    neighbourhoods (None among them: land in no neighbourhood): staff, within their scope."""
+    if user is None or not can_run_checks(user):
+        return False
+    if not user.neighbourhoods:
+        return True
+    return bool(check_neighbourhoods) and all(
+        can_use_neighbourhood(user, n) for n in check_neighbourhoods
+    )

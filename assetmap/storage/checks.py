@@ -16,7 +16,7 @@ import shapely
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from assetmap.domain.catchments import EDGE_M, NamedArea
+from assetmap.domain.catchments import EDGE_M, Catchment, How, NamedArea
 from assetmap.domain.checks import Decision, Proposal, ResponseDraft
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.findings import INSIDE, NEARBY, PUBLIC_FIELDS, finding
@@ -33,6 +33,7 @@ from assetmap.storage.models import (
     StrengthCheck,
     utcnow,
 )
+from assetmap.storage.neighbourhoods import neighbourhoods_reached
 
 _CHUNK = 500
 _PUBLIC_COLUMNS = [
@@ -61,6 +62,27 @@ def neighbourhood_areas(session: orm.Session) -> dict[str, NamedArea]:
         )
     ).all()
     return {code: NamedArea(name, shapely.from_wkb(wkb)) for code, name, wkb in rows}
+
+
+def catchment_neighbourhoods(session: orm.Session, catchment: Catchment) -> frozenset[int | None]:
+    """Return the ids of the neighbourhoods a catchment reaches; None among them where it
+    reaches land in no neighbourhood (or names one no longer stored).
+
+    A catchment of neighbourhoods reaches those it names; any other, those its outline overlaps
+    (see ``neighbourhoods_reached``).
+    """
+    if catchment.how is not How.NEIGHBOURHOODS:
+        return neighbourhoods_reached(session, catchment.outline())
+    query = sa.select(Neighbourhood.code, Neighbourhood.id).where(
+        Neighbourhood.code.in_([code for code, _ in catchment.neighbourhoods])
+    )
+    ids: dict[str, int] = {row[0]: row[1] for row in session.execute(query)}
+    return frozenset(ids.get(code) for code, _ in catchment.neighbourhoods)
+
+
+def check_neighbourhoods(session: orm.Session, check: StrengthCheck) -> frozenset[int | None]:
+    """Return the neighbourhoods the catchment of the check's newest revision reaches."""
+    return catchment_neighbourhoods(session, Proposal.from_json(current(check).proposal).catchment)
 
 
 def find_strengths(

@@ -80,7 +80,8 @@ class ExportFilter:
     """Which published assets an export holds; every filter given must match.
 
     ``polygon`` is a shapely (multi)polygon in EPSG:4326; ``changed_since`` keeps assets changed
-    on or after that day (UTC).
+    on or after that day (UTC); ``within`` keeps assets filed under one of these neighbourhood
+    ids (empty: everywhere).
     """
 
     kinds: frozenset[Kind] = frozenset()
@@ -89,6 +90,7 @@ class ExportFilter:
     neighbourhood: str | None = None
     polygon: Any = None
     changed_since: dt.date | None = None
+    within: frozenset[int] = frozenset()
 
     @classmethod
     def parse(
@@ -143,6 +145,8 @@ def export_query(session: orm.Session, filters: ExportFilter) -> sa.Select[Any]:
         conditions.append(backend.in_bbox(BBox(*filters.polygon.bounds)))
     if filters.neighbourhood is not None:
         conditions.append(Asset.neighbourhood_id == _neighbourhood_id(session, filters))
+    if filters.within:
+        conditions.append(Asset.neighbourhood_id.in_(sorted(filters.within)))
     if filters.changed_since is not None:
         since = dt.datetime.combine(filters.changed_since, dt.time(), tzinfo=dt.UTC)
         conditions.append(Asset.updated_at >= since)

@@ -17,6 +17,12 @@ from assetmap.domain.vocab import Status
 from assetmap.storage.db import begin_write
 from assetmap.storage.models import Asset, Neighbourhood
 
+# How far (geodesic metres) an outline may stray past the neighbourhoods it lies in: drawn edges
+# seldom follow theirs exactly.
+REACH_TOLERANCE_M = 25.0
+# Neighbouring boundaries may not meet exactly; this closes the seams between them (metres).
+_SEAM_M = 1.0
+
 
 @dataclass(frozen=True)
 class Area:
@@ -87,6 +93,14 @@ def neighbourhood_layer(session: orm.Session) -> gpd.GeoDataFrame:
     )
 
 
+def neighbourhood_choices(session: orm.Session) -> list[tuple[int, str, str]]:
+    """Return every neighbourhood's ``(id, code, name)``, by name."""
+    query = sa.select(Neighbourhood.id, Neighbourhood.code, Neighbourhood.name).order_by(
+        Neighbourhood.name
+    )
+    return [(row[0], row[1], row[2]) for row in session.execute(query)]
+
+
 def locate(session: orm.Session, lons: Sequence[float], lats: Sequence[float]) -> list[int | None]:
     """Return the id of the neighbourhood each point lies in, or None where it lies in none."""
     rows = session.execute(sa.select(Neighbourhood.id, Neighbourhood.boundary)).all()
@@ -100,6 +114,33 @@ def locate(session: orm.Session, lons: Sequence[float], lats: Sequence[float]) -
         if found[p] is None:
             found[p] = rows[s][0]
     return found
+
+
+def neighbourhoods_reached(
+    session: orm.Session, outline: BaseGeometry, tolerance_m: float = REACH_TOLERANCE_M
+) -> frozenset[int | None]:
+    """Return the ids of the neighbourhoods an outline (EPSG:4326) reaches more than
+    ``tolerance_m`` into; None among them where it reaches that far into land in none."""
+    rows = session.execute(sa.select(Neighbourhood.id, Neighbourhood.boundary)).all()
+    shapes = gpd.GeoSeries([outline, *shapely.from_wkb([row[1] for row in rows])], crs="EPSG:4326")
+    metric = shapes.to_crs(_utm_epsg(outline))
+    core = metric.iloc[0].buffer(-tolerance_m)
+    if core.is_empty:
+        core = metric.iloc[0].point_on_surface()
+    areas = metric.iloc[1:].to_numpy()
+    reached: set[int | None] = {
+        row[0] for row, area in zip(rows, areas, strict=True) if area.intersects(core)
+    }
+    if not core.difference(shapely.union_all(areas).buffer(_SEAM_M)).is_empty:
+        reached.add(None)
+    return frozenset(reached)
+
+
+def _utm_epsg(outline: BaseGeometry) -> int:
+    """Return the UTM zone of the outline's centre, where a tolerance is measured in metres."""
+    lon, lat = outline.centroid.coords[0]
+    zone = min(max(int((lon + 180.0) // 6.0) + 1, 1), 60)
+    return (32600 if lat >= 0 else 32700) + zone
 
 
 def assign_all(session: orm.Session) -> None:

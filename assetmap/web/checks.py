@@ -33,13 +33,13 @@ from assetmap.domain.checks import (
     validate_proposal,
 )
 from assetmap.domain.errors import ValidationError
-from assetmap.domain.permissions import can_run_checks
+from assetmap.domain.permissions import can_change_check, can_run_checks, can_use_neighbourhood
 from assetmap.domain.vocab import Kind, Role, Theme
 from assetmap.storage import checks as store
 from assetmap.storage.models import StrengthCheck, utcnow
-from assetmap.storage.neighbourhoods import neighbourhood_layer
+from assetmap.storage.neighbourhoods import neighbourhood_choices, neighbourhood_layer
 from assetmap.web import db, nav
-from assetmap.web.auth import requires
+from assetmap.web.auth import actor, requires
 from assetmap.web.checks_public import (
     catchment_text,
     map_settings,
@@ -80,6 +80,7 @@ def create() -> Page:
     session = db.session()
     try:
         proposal, notes = _read_proposal(values)
+        _within_scope(proposal)
         check = store.start_check(session, proposal, by=current_user.id)
     except ValidationError as exc:
         session.rollback()
@@ -93,7 +94,7 @@ def create() -> Page:
 @requires(can_run_checks)
 def edit(check_id: int) -> str:
     """Show the form that changes a check's proposal."""
-    check = _check(check_id)
+    check = _changeable(check_id)
     return _form(_values_of(Proposal.from_json(store.current(check).proposal)), {}, check)
 
 
@@ -101,11 +102,12 @@ def edit(check_id: int) -> str:
 @requires(can_run_checks)
 def update(check_id: int) -> Page:
     """Run the changed proposal as a new revision."""
-    check = _check(check_id)
+    check = _changeable(check_id)
     values = _proposal_values()
     session = db.session()
     try:
         proposal, notes = _read_proposal(values)
+        _within_scope(proposal)
         store.revise_check(session, check.id, proposal, by=current_user.id)
     except ValidationError as exc:
         session.rollback()
@@ -119,7 +121,7 @@ def update(check_id: int) -> Page:
 @requires(can_run_checks)
 def run_again(check_id: int) -> Response:
     """Run the proposal again on today's map, as a new revision."""
-    check = _check(check_id)
+    check = _changeable(check_id)
     store.rerun_check(db.session(), check.id, by=current_user.id)
     db.session().commit()
     flash("The check has run again on today's map, as a new revision.")
@@ -130,7 +132,7 @@ def run_again(check_id: int) -> Response:
 @requires(can_run_checks)
 def decision(check_id: int) -> str:
     """Show the form that records the decision."""
-    check = _check(check_id)
+    check = _changeable(check_id)
     made = revision_view(check).decision
     values: dict[str, Any] = {"decided_on": utcnow().date().isoformat()}
     if made is not None:
@@ -142,7 +144,7 @@ def decision(check_id: int) -> str:
 @requires(can_run_checks)
 def decide(check_id: int) -> Page:
     """Record the decision as a new revision, or show the form again with what went wrong."""
-    check = _check(check_id)
+    check = _changeable(check_id)
     values: dict[str, Any] = {name: request.form.get(name, "") for name in _DECISION_TEXT}
     values["strengths"] = request.form.getlist("strengths")
     found = {f["id"] for f in store.current(check).findings}
@@ -162,7 +164,7 @@ def decide(check_id: int) -> Page:
 @requires(can_run_checks)
 def publish(check_id: int) -> Page:
     """Publish the check on the "you said, we did" log."""
-    check = _check(check_id)
+    check = _changeable(check_id)
     session = db.session()
     try:
         store.publish_check(session, check.id, by=current_user.id)
@@ -178,7 +180,7 @@ def publish(check_id: int) -> Page:
 @requires(can_run_checks)
 def acted_upon(check_id: int, response_id: int) -> Page:
     """Mark a resident's response as acted upon, saying what was done."""
-    check = _check(check_id)
+    check = _changeable(check_id)
     note = request.form.get("note", "")
     session = db.session()
     try:
@@ -210,6 +212,33 @@ def _check(check_id: int) -> StrengthCheck:
     if check is None:
         abort(404, f"Strength check {check_id} doesn't exist.")
     return check
+
+
+def _changeable(check_id: int) -> StrengthCheck:
+    """Return the check if this user may change it; 403 where it reaches beyond their scope."""
+    check = _check(check_id)
+    if not can_change_check(actor(), store.check_neighbourhoods(db.session(), check)):
+        abort(403, f"Strength check {check_id} reaches beyond your neighbourhoods.")
+    return check
+
+
+def _within_scope(proposal: Proposal) -> None:
+    """Refuse a catchment that reaches beyond the user's neighbourhoods."""
+    if can_change_check(actor(), store.catchment_neighbourhoods(db.session(), proposal.catchment)):
+        return
+    names = ", ".join(name for _, name in _usable_neighbourhoods())
+    raise ValidationError(
+        {"catchment": f"The catchment must lie within your neighbourhoods: {names}"}
+    )
+
+
+def _usable_neighbourhoods() -> list[tuple[str, str]]:
+    user = actor()
+    return [
+        (code, name)
+        for n, code, name in neighbourhood_choices(db.session())
+        if can_use_neighbourhood(user, n)
+    ]
 
 
 def _tell(notes: list[str], done: str) -> None:
@@ -287,9 +316,7 @@ def _form(
         errors=sentences(errors),
         themes=[(theme.value, theme.label) for theme in Theme],
         kinds=[(kind.value, f"{kind.value.capitalize()}s") for kind in Kind],
-        neighbourhoods=[
-            (code, named.name) for code, named in store.neighbourhood_areas(session).items()
-        ],
+        neighbourhoods=_usable_neighbourhoods(),
         map=maps.render(fmap),
     )
 

@@ -40,7 +40,7 @@ from assetmap.domain.findings import (
     freshness,
     summarise,
 )
-from assetmap.domain.permissions import can_run_checks
+from assetmap.domain.permissions import can_change_check, can_run_checks
 from assetmap.exchange.findings import findings_csv, findings_geojson
 from assetmap.maps.catchment import add_catchment
 from assetmap.storage import checks as store
@@ -198,7 +198,8 @@ def render_check(check: StrengthCheck, number: int | None = None, **extra: Any) 
         view=view,
         map=findings_map(view),
         catchment=catchment_text(view.proposal),
-        manage=can_manage(),
+        manage=can_manage()
+        and can_change_check(actor(), store.check_neighbourhoods(db.session(), check)),
         add_strength_url=_add_strength_url(),
         freshness=lambda f: freshness(f["last_confirmed"], view.run_on),
         freshness_labels=FRESHNESS_LABELS,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import secrets
 import time
@@ -26,15 +27,21 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
 from assetmap.config import area_bbox
-from assetmap.domain.permissions import can_exchange_data
+from assetmap.domain.permissions import (
+    can_exchange_data,
+    can_use_neighbourhood,
+    export_scope,
+    import_scope,
+)
 from assetmap.domain.vocab import Kind, Theme
 from assetmap.exchange.export import FORMATS, stream_export
 from assetmap.exchange.geojson import read_polygon
 from assetmap.exchange.importing import ImportOptions, run_import
 from assetmap.exchange.report import ImportReport, Outcome
-from assetmap.storage.exports import ExportFilter, count_public, neighbourhood_codes
+from assetmap.storage.exports import ExportFilter, count_public
+from assetmap.storage.neighbourhoods import neighbourhood_choices
 from assetmap.web import db, nav
-from assetmap.web.auth import requires
+from assetmap.web.auth import actor, requires
 
 bp = Blueprint("exchange", __name__, url_prefix="/exchange")
 UPLOAD_KEY = "exchange_upload"
@@ -55,12 +62,20 @@ def _page(errors: dict[str, str], chosen: dict[str, Any], status: int = 200) -> 
         formats=FORMATS.values(),
         kinds=list(Kind),
         themes=list(Theme),
-        neighbourhoods=neighbourhood_codes(db.session()),
+        neighbourhoods=[(code, name) for _, code, name in _usable_neighbourhoods()],
+        every_neighbourhood=(
+            "All of your neighbourhoods" if export_scope(actor()) else "Every neighbourhood"
+        ),
         errors=errors,
         chosen=chosen,
         max_mb=current_app.config["IMPORT_MAX_MB"],
     )
     return (page, status) if status != 200 else page
+
+
+def _usable_neighbourhoods() -> list[tuple[int, str, str]]:
+    user = actor()
+    return [n for n in neighbourhood_choices(db.session()) if can_use_neighbourhood(user, n[0])]
 
 
 @bp.post("/export")
@@ -80,6 +95,8 @@ def export() -> Any:
     if chosen["format"] not in FORMATS:
         errors["format"] = "Choose a format"
     filters = _filters(chosen, request.files.get("polygon"), errors)
+    if filters is not None:
+        filters = _in_scope(filters, errors)
     if filters is not None and not errors:
         try:
             count_public(db.session(), filters)
@@ -119,6 +136,19 @@ def _filters(
         field = str(exc).split(" ", 1)[0].strip(":")
         errors[field if field in ("bbox", "kind", "theme") else "changed_since"] = str(exc)
         return None
+
+
+def _in_scope(filters: ExportFilter, errors: dict[str, str]) -> ExportFilter:
+    """Limit the export to the user's neighbourhoods, refusing a neighbourhood outside them."""
+    user = actor()
+    code = filters.neighbourhood
+    ids = {c: n for n, c, _ in neighbourhood_choices(db.session())}
+    if code is not None and code in ids and not can_use_neighbourhood(user, ids[code]):
+        errors["neighbourhood"] = (
+            f"neighbourhood {code!r} is outside your neighbourhoods; choose one of yours, "
+            "or leave it empty for all of them"
+        )
+    return dataclasses.replace(filters, within=export_scope(user))
 
 
 @bp.post("/import")
@@ -163,6 +193,7 @@ def _run(path: Path, name: str, theme: str, *, dry_run: bool) -> ImportReport:
         cell_m=config["PRIVACY_CELL_M"],
         area=area_bbox(config),
         default_themes=(theme,) if theme else (),
+        neighbourhoods=import_scope(actor()),
     )
     return run_import(
         db.session(),

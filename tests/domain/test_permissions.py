@@ -6,6 +6,7 @@ import pytest
 
 from assetmap.domain.permissions import (
     can_add,
+    can_change_check,
     can_edit,
     can_manage_roles,
     can_moderate,
@@ -15,6 +16,9 @@ from assetmap.domain.permissions import (
     can_see_contact,
     can_see_exact_location,
     can_see_full_history,
+    can_use_neighbourhood,
+    export_scope,
+    import_scope,
     is_moderator,
     is_staff,
 )
@@ -98,6 +102,7 @@ IN_NORTH = Asset(Kind.GROUP, owner_id=1, contact_via_coach=True, neighbourhood_i
 IN_SOUTH = Asset(Kind.GROUP, owner_id=1, contact_via_coach=True, neighbourhood_id=2)
 NORTH_ADMIN = User(6, Role.ADMIN, frozenset({1}))
 NORTH_COACH = User(7, Role.COACH, frozenset({1}), moderates=True)
+NORTH_PLANNER = User(8, Role.PLANNER, frozenset({1, 3}))
 
 
 def test_anyone_may_report_a_strength() -> None:
@@ -143,3 +148,54 @@ def test_only_the_owner_and_admins_see_the_full_history() -> None:
 def test_only_an_admin_for_everywhere_manages_roles() -> None:
     users = (None, OWNER, COACH, PLANNER, ADMIN, NORTH_ADMIN)
     assert [can_manage_roles(u) for u in users] == [False, False, False, False, True, False]
+
+
+def test_a_scoped_planner_uses_only_their_neighbourhoods() -> None:
+    assert can_use_neighbourhood(NORTH_PLANNER, 1) and can_use_neighbourhood(NORTH_PLANNER, 3)
+    assert not can_use_neighbourhood(NORTH_PLANNER, 2)
+    assert not can_use_neighbourhood(NORTH_PLANNER, None)
+
+
+def test_an_unscoped_planner_uses_every_neighbourhood_and_land_in_none() -> None:
+    assert can_use_neighbourhood(PLANNER, 2) and can_use_neighbourhood(PLANNER, None)
+    assert not can_use_neighbourhood(None, 2)
+
+
+def test_a_scoped_planner_exports_and_imports_only_in_their_neighbourhoods() -> None:
+    assert export_scope(NORTH_PLANNER) == frozenset({1, 3})
+    assert import_scope(NORTH_PLANNER) == frozenset({1, 3})
+
+
+def test_an_unscoped_planner_exports_and_imports_everywhere() -> None:
+    assert export_scope(PLANNER) == frozenset() and import_scope(PLANNER) is None
+    assert export_scope(ADMIN) == frozenset() and import_scope(ADMIN) is None
+
+
+@pytest.mark.parametrize(
+    ("reach", "allowed"),
+    [
+        ({1}, True),
+        ({1, 3}, True),
+        ({1, 2}, False),
+        ({2}, False),
+        ({1, None}, False),
+        ({None}, False),
+        (set(), False),
+    ],
+)
+def test_a_scoped_planner_changes_only_checks_within_their_neighbourhoods(
+    reach: set[int | None], allowed: bool
+) -> None:
+    assert can_change_check(NORTH_PLANNER, reach) is allowed
+
+
+def test_unscoped_staff_change_any_check_and_others_none() -> None:
+    users = (None, OWNER, COACH, NORTH_COACH, PLANNER, ADMIN)
+    assert [can_change_check(u, {2, None}) for u in users] == [
+        False,
+        False,
+        False,
+        False,
+        True,
+        True,
+    ]

@@ -15,11 +15,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 from sqlalchemy import orm
 
 from assetmap.domain.assets import FIELD_NAMES, AssetDraft, apply_changes, diff, validate_asset
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.geo import BBox, bbox_around
+from assetmap.domain.privacy import generalise_points, is_generalised
 from assetmap.domain.vocab import Status
 from assetmap.exchange.geojson import projected_hint
 from assetmap.exchange.importing.records import Record
@@ -35,10 +37,12 @@ from assetmap.exchange.report import (
 from assetmap.storage import assets as store
 from assetmap.storage import imports
 from assetmap.storage.models import Asset
+from assetmap.storage.neighbourhoods import locate
 
 Key = tuple[str, str]
 # A strength a new one may duplicate: its point, and its asset id or row.
 Near = tuple[float, float, object]
+OUTSIDE_SCOPE = "is outside your neighbourhoods"
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,9 @@ class ImportOptions:
 
     ``default_themes`` are given to rows that name none. ``skip_outside`` skips (rather than
     rejects) strengths outside ``area``: an OpenStreetMap extract is often larger than the town.
+    ``neighbourhoods``, where given, are the ids of the only neighbourhoods a strength may be
+    filed under (by its public point) or already lie in; others are rejected (or skipped, with
+    ``skip_outside``). None means anywhere.
     """
 
     cell_m: float
@@ -54,6 +61,7 @@ class ImportOptions:
     default_themes: tuple[str, ...] = ()
     batch_size: int = 5000
     skip_outside: bool = False
+    neighbourhoods: frozenset[int] | None = None
 
 
 @dataclass
@@ -77,7 +85,7 @@ class Planner:
 
     def batch(self, records: Sequence[Record]) -> None:
         """Decide each record of a batch, then write the batch's additions."""
-        candidates = [c for c in map(self._check, records) if c is not None]
+        candidates = self._in_scope([c for c in map(self._check, records) if c is not None])
         existing = imports.assets_by_source(self.session, [c.key for c in candidates])
         fresh = [c for c in candidates if not self._known(c, existing.get(c.key))]
         added = self._not_duplicates(fresh)
@@ -121,6 +129,26 @@ class Planner:
         self.seen[key] = record.where
         return _Candidate(record, draft, key)
 
+    def _in_scope(self, candidates: list[_Candidate]) -> list[_Candidate]:
+        allowed = self.options.neighbourhoods
+        if allowed is None or not candidates:
+            return candidates
+        lons, lats = _public_points([c.draft for c in candidates], self.options.cell_m)
+        kept = []
+        for candidate, area in zip(candidates, locate(self.session, lons, lats), strict=True):
+            if area is not None and area in allowed:
+                kept.append(candidate)
+            else:
+                where, title = candidate.record.where, candidate.draft.title
+                self._outside(where, title, "location", OUTSIDE_SCOPE)
+        return kept
+
+    def _outside(self, where: str, title: str, field: str, reason: str) -> None:
+        if self.options.skip_outside:
+            self.report.add(Entry(where, Outcome.SKIPPED, title, field, reason))
+        else:
+            self.report.reject(where, {field: reason}, title)
+
     def _validate(self, record: Record) -> AssetDraft | None:
         values = record.values
         if "themes" not in values and self.options.default_themes:
@@ -145,6 +173,10 @@ class Planner:
         if asset.status is Status.WITHDRAWN:
             reason = f"asset {asset.id} with this id was withdrawn; it is not brought back"
             self.report.add(Entry(where, Outcome.SKIPPED, title, "id", reason, asset.id))
+            return True
+        allowed = self.options.neighbourhoods
+        if allowed is not None and asset.neighbourhood_id not in allowed:
+            self._outside(where, title, "id", f"is asset {asset.id}, which {OUTSIDE_SCOPE}")
             return True
         changes = {k: v for k, v in candidate.record.values.items() if k in FIELD_NAMES}
         before = store.draft_of(asset)
@@ -226,6 +258,16 @@ class StoredTitles:
         for asset_id, title, lon, lat in imports.assets_in_area(self.session, box, self.last_id):
             found[title_key(title)].append((lon, lat, asset_id))
         return found
+
+
+def _public_points(drafts: Sequence[AssetDraft], cell_m: float) -> tuple[list[float], list[float]]:
+    """Return where each strength would be filed: its point, or a skill's generalised one."""
+    lons = np.array([d.lon for d in drafts], dtype=float)
+    lats = np.array([d.lat for d in drafts], dtype=float)
+    index = np.array([i for i, d in enumerate(drafts) if is_generalised(d.kind)], dtype=int)
+    if index.size:
+        lons[index], lats[index] = generalise_points(lons[index], lats[index], cell_m)
+    return lons.tolist(), lats.tolist()
 
 
 def _title(record: Record) -> str:
