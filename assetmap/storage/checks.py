@@ -320,13 +320,13 @@ def mark_acted_upon(
     return response
 
 
-def still_published(session: orm.Session, ids: Iterable[int]) -> set[int]:
-    """Return which of these strengths are published now."""
+def still_published(session: orm.Session, ids: Iterable[int]) -> dict[int, dt.date]:
+    """Return which of these strengths are published now, with when each was last confirmed."""
     wanted = sorted(set(ids))
-    found: set[int] = set()
+    found: dict[int, dt.date] = {}
     for start in range(0, len(wanted), _CHUNK):
-        query = sa.select(Asset.id).where(
+        query = sa.select(Asset.id, Asset.last_confirmed).where(
             Asset.id.in_(wanted[start : start + _CHUNK]), Asset.status == Status.PUBLISHED
         )
-        found.update(session.scalars(query))
+        found.update(session.execute(query).tuples().all())
     return found

@@ -65,7 +65,7 @@ class RevisionView:
     nearby: list[dict]
     summary: Summary
     run_on: dt.date
-    live: set[int]
+    live: dict[int, dt.date]  # published now: when each was last confirmed
 
     @property
     def latest(self) -> bool:

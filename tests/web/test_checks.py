@@ -249,6 +249,20 @@ def test_the_check_page_keeps_its_findings_after_the_map_changes(
     assert "No longer on the map" in page
 
 
+def test_a_finding_no_longer_confirmed_is_marked_unconfirmed(
+    app: Flask, client: FlaskClient
+) -> None:
+    add(app, title="Soup club")
+    add(app, title="Bread makers", lon=-2.325, last_confirmed="2020-01-06")
+    sign_in(app, client)
+    start(client)
+    page = client.get("/checks/1").get_data(as_text=True)
+    bread = page[page.index('id="finding-2"') :]
+    soup = page[page.index('id="finding-1"') :]
+    assert ">Unconfirmed<" in bread[: bread.index("</tr>")]
+    assert ">Unconfirmed<" not in soup[: soup.index("</tr>")]
+
+
 def test_earlier_revisions_stay_readable(app: Flask, client: FlaskClient) -> None:
     sign_in(app, client)
     start(client)
