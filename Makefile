@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app assetmap
 
-.PHONY: install run demo-db test postgis browser lint bench clean
+.PHONY: install run demo-db test postgis browser bench-tools lint bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,9 @@ postgis:
 browser:
 	bash scripts/setup-browser.sh
 
+bench-tools:
+	bash scripts/setup-bench.sh
+
 test: install postgis browser
 	$(BIN)/python -m pytest
 
@@ -36,11 +39,12 @@ lint: install
 	$(BIN)/ruff check assetmap tests bench
 	$(BIN)/mypy assetmap
 
-bench: install postgis browser
+bench: install postgis browser bench-tools
 	$(BIN)/python bench/nearby.py
 	$(BIN)/python bench/map.py
 	$(BIN)/python bench/export.py
 	$(BIN)/python bench/load.py
+	$(BIN)/python bench/api_load.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis

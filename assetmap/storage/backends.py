@@ -103,13 +103,18 @@ def published(filters: AssetFilter) -> list[sa.ColumnElement[bool]]:
     return conditions
 
 
+# Looked up by value: a search answer reads a kind and some themes for every result.
+_KINDS: dict[str, Kind] = {kind.value: kind for kind in Kind}
+_THEMES: dict[str, Theme] = {theme.value: theme for theme in Theme}
+
+
 def summary(row: Sequence[Any], distance_m: float | None = None) -> AssetSummary:
     """Turn a row of ``SUMMARY_COLUMNS`` (themes as a list) into an ``AssetSummary``."""
     return AssetSummary(
         id=row[0],
-        kind=Kind(row[1]),
+        kind=_KINDS[row[1]],
         title=row[2],
-        themes=tuple(Theme(theme) for theme in row[3]),
+        themes=tuple(_THEMES[theme] for theme in row[3]),
         lon=row[4],
         lat=row[5],
         last_confirmed=row[6],

@@ -27,6 +27,7 @@ from assetmap.web import db, openapi
 from assetmap.web.apiquery import ApiError, AssetQuery, next_cursor, read_cursor, search
 from assetmap.web.auth import csrf
 from assetmap.web.errors import error_response
+from assetmap.web.freshness import unconfirmed_before
 from assetmap.web.geocoding import geocoder
 from assetmap.web.results import asset_feature, asset_url, contacts_for, summary_feature
 
@@ -97,12 +98,12 @@ def list_assets() -> Response:
     cursor = read_cursor(request.args.get("cursor"), query)
     viewer = token_holder()
     found, more = search(db.session(), query, cursor)
-    url = asset_url()
+    url, before = asset_url(), unconfirmed_before()
     contacts = contacts_for(db.session(), found, viewer)
     features = []
     for item in found:
         extra = {"contact": contacts[item.id]} if item.id in contacts else {}
-        features.append(summary_feature(item, url(item.id), **extra))
+        features.append(summary_feature(item, url(item.id), before, **extra))
     body: dict[str, Any] = {
         "type": "FeatureCollection",
         "features": features,

@@ -35,5 +35,4 @@ def session() -> orm.Session:
 def _close_session(_exc: BaseException | None) -> None:
     db_session = g.pop("db_session", None)
     if db_session is not None:
-        db_session.rollback()
-        db_session.close()
+        db_session.close()  # rolls back whatever the request left uncommitted

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
@@ -36,6 +36,8 @@ def init_app(app: Flask) -> None:
     """Limit every write endpoint registered so far; call after all blueprints."""
     limiter = Limiter(get_remote_address, app=app, headers_enabled=True)
     app.extensions[EXTENSION] = limiter
+    # Reads carry no limit: let them skip the limiter's per-request search for one.
+    limiter.request_filter(lambda: request.method not in WRITES)
     writes = limiter.shared_limit(_option("RATELIMIT_WRITE"), scope="write", methods=sorted(WRITES))
     done: set[str] = set()
     for rule in list(app.url_map.iter_rules()):

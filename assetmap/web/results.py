@@ -6,6 +6,7 @@ Every result is at its public point. A contact route is added only where the vie
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -20,7 +21,7 @@ from assetmap.domain.query import AssetSummary
 from assetmap.storage import assets as store
 from assetmap.storage.connections import connection_count, connection_counts
 from assetmap.storage.models import Asset
-from assetmap.web.freshness import is_unconfirmed
+from assetmap.web.freshness import is_unconfirmed, unconfirmed_before
 
 # What a strength's own answer carries beyond its id, in this order.
 DETAIL_FIELDS = (*PUBLIC_FIELDS[1:], "created_at", "updated_at")
@@ -69,11 +70,14 @@ def point(lon: float, lat: float) -> dict[str, Any]:
     return {"type": "Point", "coordinates": [lon, lat]}
 
 
-def summary_feature(item: AssetSummary, url: str, **extra: Any) -> dict[str, Any]:
+def summary_feature(
+    item: AssetSummary, url: str, unconfirmed_before: dt.date, **extra: Any
+) -> dict[str, Any]:
     """Return a found strength as a GeoJSON feature at its public point, for ``orjson``.
 
     Kinds and themes stay enums and the date a date: orjson writes them as their values and
-    ISO dates, which spares the API's busiest answer a conversion per result.
+    ISO dates, which spares the API's busiest answer a conversion per result. A strength last
+    confirmed before ``unconfirmed_before`` shows as unconfirmed.
     """
     properties: dict[str, Any] = {
         "id": item.id,
@@ -81,7 +85,7 @@ def summary_feature(item: AssetSummary, url: str, **extra: Any) -> dict[str, Any
         "title": item.title,
         "themes": item.themes,
         "last_confirmed": item.last_confirmed,
-        "unconfirmed": is_unconfirmed(item.last_confirmed),
+        "unconfirmed": item.last_confirmed < unconfirmed_before,
         "url": url,
     }
     if item.distance_m is not None:
@@ -97,9 +101,9 @@ def summary_feature(item: AssetSummary, url: str, **extra: Any) -> dict[str, Any
 
 def result_features(results: Sequence[Result]) -> dict[str, Any]:
     """Return search results as a FeatureCollection numbered in order, as plain JSON values."""
-    url = asset_url()
+    url, before = asset_url(), unconfirmed_before()
     features = [
-        summary_feature(result.item, url(result.item.id), rank=rank)
+        summary_feature(result.item, url(result.item.id), before, rank=rank)
         for rank, result in enumerate(results, start=1)
     ]
     return orjson.loads(orjson.dumps({"type": "FeatureCollection", "features": features}))  # type: ignore[no-any-return]

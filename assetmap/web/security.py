@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 from urllib.parse import urlsplit
 
@@ -15,6 +16,7 @@ def csp_nonce() -> str:
     return str(g.csp_nonce)
 
 
+@functools.lru_cache(maxsize=8)
 def tile_origin(tiles_url: str) -> str:
     """Return the origin map tiles load from, as a CSP source (``{s}`` subdomains as ``*``)."""
     parts = urlsplit(tiles_url.replace("{s}", "*"))
