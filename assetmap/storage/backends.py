@@ -158,6 +158,10 @@ def _ranked(
     return ids[order].tolist(), dist[order]
 
 
+def _by_metres(row: Sequence[Any]) -> tuple[float, int]:
+    return (row[8], row[0])
+
+
 def _sqlite_summary(row: tuple[Any, ...], distance_m: float) -> AssetSummary:
     """Read a raw SQLite row as SQLAlchemy's types would (JSON themes, ISO date)."""
     themes, confirmed = orjson.loads(row[3]), dt.date.fromisoformat(row[6])
@@ -380,10 +384,8 @@ class PostGISBackend:
         limit: int,
     ) -> list[AssetSummary]:
         cursor = _driver(session).cursor()
-        point = {"lon": lon, "lat": lat, "radius": radius_m, "limit": limit}
         if not (filters.kinds or filters.themes or filters.words):
-            rows = cursor.execute(self.UNFILTERED_NEAREST, point, prepare=True).fetchall()
-            return [summary(row, float(row[7])) for row in rows]
+            return self._nearest_unfiltered(cursor, lon, lat, radius_m, limit)
         sql, params = self._nearest(filters)
         # A few more than ``limit`` usually prove the list complete in one round trip.
         fetch = limit + 8
@@ -393,7 +395,7 @@ class PostGISBackend:
                 {"lon": lon, "lat": lat, "radius": radius_m, "fetch": fetch, **params},
                 prepare=True,
             ).fetchall()
-            ranked = sorted(rows, key=lambda row: (row[8], row[0]))
+            ranked = sorted(rows, key=_by_metres)
             # Unfetched assets are at least as far on the sphere as the last fetched one.
             complete = len(rows) < fetch or (
                 ranked[limit - 1][8] * self.sphere_margin < rows[-1][7]
@@ -402,25 +404,34 @@ class PostGISBackend:
                 return [summary(row, float(row[8])) for row in ranked[:limit]]
             fetch *= 4
 
-    # With no filter, the ``limit`` nearest on the sphere come from walking the index, which
-    # stays quick whatever plan the server picks; their farthest sphere metres, times the
-    # spheroid bound, hold every asset that can be among the ``limit`` nearest on the spheroid,
-    # and those few are ranked by spheroid metres, then id.
-    UNFILTERED_NEAREST = """
-        WITH knn AS (
-            SELECT geog <-> ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography AS sphere
-            FROM asset WHERE status = 'published'
-            ORDER BY geog <-> ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography
-            LIMIT %(limit)s
-        ),
-        reach AS (SELECT LEAST(max(sphere) * 1.0057 + 0.001, %(radius)s) AS metres FROM knn)
+    def _nearest_unfiltered(
+        self, cursor: Any, lon: float, lat: float, radius_m: float, limit: int
+    ) -> list[AssetSummary]:
+        """Walk the index nearest first on the sphere until the spheroid ranking is proven.
+
+        With no radius in the query, the index walk is the only plan the server can choose, so
+        a dense point never makes it read and sort everything in the radius.
+        """
+        fetch = limit + 8
+        while True:
+            rows = cursor.execute(
+                self.NEAREST, {"lon": lon, "lat": lat, "fetch": fetch}, prepare=True
+            ).fetchall()
+            ranked = sorted((row for row in rows if row[8] <= radius_m), key=_by_metres)
+            # Unfetched assets lie at least as far on the sphere as the last fetched one: none
+            # can be within the radius, or nearer than the limit-th, once that is beyond it.
+            bound = ranked[limit - 1][8] if len(ranked) >= limit else radius_m
+            if len(rows) < fetch or bound * self.sphere_margin < rows[-1][7]:
+                return [summary(row, float(row[8])) for row in ranked[:limit]]
+            fetch *= 4
+
+    NEAREST = """
         SELECT id, kind, title, themes, public_lon, public_lat, last_confirmed,
-            ST_Distance(geog, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography) AS d
-        FROM reach, asset
-        WHERE ST_DWithin(
-            geog, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography, reach.metres
-        ) AND status = 'published'
-        ORDER BY d, id LIMIT %(limit)s
+            geog <-> ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography,
+            ST_Distance(geog, ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography)
+        FROM asset WHERE status = 'published'
+        ORDER BY geog <-> ST_SetSRID(ST_MakePoint(%(lon)s, %(lat)s), 4326)::geography
+        LIMIT %(fetch)s
     """
 
     def _nearest(self, filters: AssetFilter) -> tuple[str, dict[str, object]]:
