@@ -106,6 +106,8 @@ class Asset(Base):
         ),
         sa.CheckConstraint("status <> 'hidden' OR hidden_reason <> ''", name="hidden_reason"),
         sa.Index("ix_asset_updated_at", "updated_at"),
+        # Covers counting each neighbourhood's published strengths from the index alone.
+        sa.Index("ix_asset_neighbourhood_status", "neighbourhood_id", "status"),
         sa.Index(
             "uq_asset_source",
             "source",
@@ -150,7 +152,7 @@ class Asset(Base):
     facilities: orm.Mapped[list[str]] = orm.mapped_column(JSONList, default=list)
 
     neighbourhood_id: orm.Mapped[int | None] = orm.mapped_column(
-        sa.ForeignKey("neighbourhood.id", ondelete="SET NULL"), index=True
+        sa.ForeignKey("neighbourhood.id", ondelete="SET NULL")
     )
     # Where an imported asset came from (e.g. "osm", a file's name) and its id there.
     source: orm.Mapped[str] = orm.mapped_column(sa.String(100), default="")
