@@ -328,5 +328,5 @@ def still_published(session: orm.Session, ids: Iterable[int]) -> dict[int, dt.da
         query = sa.select(Asset.id, Asset.last_confirmed).where(
             Asset.id.in_(wanted[start : start + _CHUNK]), Asset.status == Status.PUBLISHED
         )
-        found.update(session.execute(query).tuples().all())
+        found.update(session.execute(query).all())
     return found
