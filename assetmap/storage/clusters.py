@@ -25,7 +25,7 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 import geopandas as gpd
 import numpy as np
@@ -49,6 +49,8 @@ MAX_POINTS = 500
 MAX_CELLS = 1000
 POINTS_FROM_ZOOM = 12
 CACHED_UP_TO_ZOOM = 14
+# Uncached, a view at this zoom or lower counts the whole register rather than its box.
+WHOLE_REGISTER_UP_TO_ZOOM = 11
 MERCATOR_MAX_LAT = 85.0511287798066
 KINDS = tuple(Kind)
 _KIND_INDEX = {kind: i for i, kind in enumerate(KINDS)}
@@ -131,13 +133,19 @@ def grid_clusters(
     Where the box would hold more than ``MAX_CELLS`` squares, squares of a lower zoom are used.
     """
     grid = Grid.covering(bbox, check_zoom(zoom))
+    bounds = grid.bounds()
     # Words pick out few assets, and searches are too many to keep: those are counted afresh.
+    held = None
     if cache is not None and grid.zoom <= CACHED_UP_TO_ZOOM and not filters.words:
-        bounds = grid.bounds()
-        cells = cache.cells(session, filters).between(bounds.min_lon, bounds.max_lon)
+        held = cache.cells(session, filters, wait=cache.sessions is None)
+    if held is not None:
+        cells = held.between(bounds.min_lon, bounds.max_lon)
     else:
+        # A wide view counts the whole register at its own coarse cells, which a scan does
+        # faster than a walk of the spatial index over most of it.
         size_lon, size_lat = grid.fine_size()
-        cells = fine_cells(session, filters, grid.bounds(), size_lon, size_lat)
+        area = bounds if grid.zoom > WHOLE_REGISTER_UP_TO_ZOOM else None
+        cells = fine_cells(session, filters, area, size_lon, size_lat)
     return grid.roll_up(cells, filters.kinds)
 
 
@@ -345,13 +353,29 @@ class AggregateCache:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _building: dict[_Key, threading.Lock] = field(default_factory=dict, repr=False)
 
-    def cells(self, session: orm.Session, filters: AssetFilter) -> FineCells:
+    @overload
+    def cells(self, session: orm.Session, filters: AssetFilter) -> FineCells: ...
+
+    @overload
+    def cells(
+        self, session: orm.Session, filters: AssetFilter, *, wait: bool
+    ) -> FineCells | None: ...
+
+    def cells(
+        self, session: orm.Session, filters: AssetFilter, *, wait: bool = True
+    ) -> FineCells | None:
         """Return the fine cells of every asset of ``filters`` (whatever its kinds), anywhere.
 
         Themes and words are kept apart; up to ``entries`` aggregates are held, besides the
-        unfiltered cells and the neighbourhoods, which are never dropped.
+        unfiltered cells and the neighbourhoods, which are never dropped. With ``wait`` false
+        and nothing held yet, start building them in the background and return None, so the
+        caller can answer this once without them.
         """
-        return self._answer(session, *self._cells(filters))  # type: ignore[no-any-return]
+        name, build = self._cells(filters)
+        if not wait and self._get(self._key(session, name)) is None:
+            self.warm(session, filters)
+            return None
+        return self._answer(session, name, build)  # type: ignore[no-any-return]
 
     def neighbourhoods(self, session: orm.Session) -> gpd.GeoDataFrame:
         """Return ``neighbourhood_layer``: the neighbourhoods with their counts (EPSG:4326)."""

@@ -233,13 +233,34 @@ def test_a_shared_cache_answers_at_once_and_catches_up_behind(
     with database.session() as session:
         add(session, make_draft())
     assert counts() == [1]
+    built_behind()
     with database.session() as session:
         add(session, make_draft(lon=-2.3211))
     assert counts() == [1]
+    built_behind()
+    assert counts() == [2]
+
+
+def built_behind() -> None:
     for thread in threading.enumerate():
         if thread.name == "aggregate-cache":
             thread.join()
-    assert counts() == [2]
+
+
+def test_a_cold_cache_answers_from_the_register_and_builds_behind(
+    database: db.Database, make_draft: Draft
+) -> None:
+    cache = AggregateCache(sessions=database.session)
+    with database.session() as session:
+        add(session, make_draft())
+        add(session, make_draft(lon=-2.3211))
+    with database.session() as session:
+        cold = clusters.grid_clusters(session, TOWN, 10, cache=cache)
+    built_behind()
+    with database.session() as session:
+        assert cache.cells(session, AssetFilter(), wait=False) is not None
+        warm = clusters.grid_clusters(session, TOWN, 10, cache=cache)
+    assert [c.count for c in cold] == [c.count for c in warm] == [2]
 
 
 def test_warming_builds_the_cells_a_request_then_finds(
