@@ -6,13 +6,11 @@ Built once into a SQLite file; each test copies it and serves it with its own ap
 
 from __future__ import annotations
 
-import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -24,11 +22,9 @@ from assetmap.storage import moderation
 from assetmap.storage import tokens as token_store
 from assetmap.storage import users as user_store
 from assetmap.storage.db import connect, upgrade
-from assetmap.storage.models import User
 from assetmap.web import db
-from assetmap.web.auth import fingerprint
+from tests.web.helpers import PASSWORD, decide, post, publish, sign_in_by_cookie, start
 
-PASSWORD = "correct horse battery"
 ROLES = ("resident", "coach", "planner", "admin")
 # Personal details that only their owner (and, for contacts, staff a rule allows) may see.
 MARKERS = {
@@ -41,12 +37,6 @@ MARKERS = {
     "lat": "51.22913",
 }
 SKILL_POINT = (-2.3187913, 51.2291357)
-SQUARE = {
-    "type": "Polygon",
-    "coordinates": [
-        [[-2.33, 51.22], [-2.31, 51.22], [-2.31, 51.24], [-2.33, 51.24], [-2.33, 51.22]]
-    ],
-}
 
 
 @dataclass
@@ -71,22 +61,12 @@ def config(path: Path, **extra: Any) -> dict[str, Any]:
     }
 
 
-def csrf(page: str) -> str:
-    """Return the CSRF token a page's form carries."""
-    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page)
-    assert match, "the page carries no CSRF token"
-    return match.group(1)
-
-
-def sign_in(app: Flask, client: FlaskClient, user_id: int) -> None:
-    """Sign the client in as the user, as a session cookie would."""
-    with app.app_context():
-        user = db.session().get(User, user_id)
-        assert user is not None
-        session_id = f"{user.id}:{fingerprint(user)}"
-    with client.session_transaction() as cookie:
-        cookie["_user_id"] = session_id
-        cookie["_fresh"] = True
+def client_as(app: Flask, world: World, who: str) -> FlaskClient:
+    """Return a new client signed in as one of the world's users, or a visitor's."""
+    client = app.test_client()
+    if who != "visitor":
+        sign_in_by_cookie(app, client, world.users[who])
+    return client
 
 
 def _asset(session: Any, owner: int | None, **values: Any) -> int:
@@ -150,38 +130,16 @@ def _assets(session: Any, world: World) -> None:
 
 
 def _check(app: Flask, world: World) -> None:
-    client = app.test_client()
-    sign_in(app, client, world.users["planner"])
-    page = client.get("/checks/new").get_data(as_text=True)
-    proposal = {
-        "name": "Community kitchen",
-        "purpose": "Cook and eat together.",
-        "audience": "Everyone in the town centre",
-        "themes": ["food"],
-        "words": "",
-        "catchment": "polygon",
-        "polygon": orjson.dumps(SQUARE).decode(),
-        "csrf_token": csrf(page),
-    }
-    assert client.post("/checks/new", data=proposal).status_code == 302
+    planner = client_as(app, world, "planner")
+    assert start(planner).status_code == 302
     with app.app_context():
         check_id = check_store.all_checks(db.session())[0].id
-    decision = {
-        "kind": "not-proceed",
-        "rationale": "Three groups already cook together here.",
-        "decided_by": "Health and wellbeing panel",
-        "decided_on": "2026-11-02",
-        "csrf_token": proposal["csrf_token"],
-    }
-    assert client.post(f"/checks/{check_id}/decision", data=decision).status_code == 302
-    publish = {"csrf_token": proposal["csrf_token"]}
-    assert client.post(f"/checks/{check_id}/publish", data=publish).status_code == 302
+    assert decide(planner, check_id).status_code == 302
+    assert publish(planner, check_id).status_code == 302
     world.ids["check"] = check_id
-    resident = app.test_client()
-    sign_in(app, resident, world.users["resident"])
-    page = resident.get(f"/checks/{check_id}/respond").get_data(as_text=True)
-    answer = {"missed": "The lunch club", "take_part": "", "comment": "", "csrf_token": csrf(page)}
-    assert resident.post(f"/checks/{check_id}/respond", data=answer).status_code == 302
+    resident = client_as(app, world, "resident")
+    answer = {"missed": "The lunch club", "take_part": "", "comment": ""}
+    assert post(resident, f"/checks/{check_id}/respond", **answer).status_code == 302
     with app.app_context():
         check = check_store.get_check(db.session(), check_id)
         world.ids["response"] = check.responses[0].id  # type: ignore[union-attr]

@@ -13,12 +13,18 @@ from flask.testing import FlaskClient
 from itsdangerous import TimestampSigner
 
 from assetmap import create_app
-from assetmap.domain.assets import validate_asset
 from assetmap.storage import assets as store
 from assetmap.storage import users as user_store
 from assetmap.web import db
-
-PASSWORD = "correct horse battery"
+from tests.web.helpers import (
+    PASSWORD,
+    PRIVATE_SKILL,
+    add_asset,
+    add_user,
+    form_token,
+    post,
+    sign_in_as,
+)
 
 
 @pytest.fixture
@@ -38,50 +44,6 @@ def app(sqlite_url: str, outbox: Path) -> Iterator[Flask]:
     )
     yield app
     app.extensions["assetmap.db"].dispose()
-
-
-def csrf_from(page: str) -> str:
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page) or re.search(
-        r'name="csrf_token" value="([^"]+)"', page
-    )
-    assert match, "the page carries no CSRF token"
-    return match.group(1)
-
-
-def post(client: FlaskClient, path: str, **data: Any) -> Any:
-    token = csrf_from(client.get(path).get_data(as_text=True))
-    return client.post(path, data={"csrf_token": token, **data})
-
-
-def make_user(
-    app: Flask, email_address: str = "ann@example.org", password: str | None = PASSWORD
-) -> int:
-    with app.app_context(), db.database().session() as session:
-        user = user_store.create_user(session, email_address, display_name="Ann")
-        if password:
-            user_store.set_password(user, password)
-        session.commit()
-        return user.id
-
-
-def sign_in(client: FlaskClient, email_address: str = "ann@example.org") -> None:
-    response = post(client, "/sign-in", email=email_address, password=PASSWORD)
-    assert response.status_code == 302
-
-
-def add_strength(app: Flask, owner_id: int | None, **values: Any) -> int:
-    raw = {
-        "kind": "group",
-        "title": "Chess club",
-        "themes": ["learning"],
-        "lon": -2.32,
-        "lat": 51.23,
-        **values,
-    }
-    with app.app_context(), db.database().session() as session:
-        asset = store.add_asset(session, validate_asset(raw), owner_id=owner_id, cell_m=400.0)
-        session.commit()
-        return asset.id
 
 
 def sign_up(client: FlaskClient, **fields: str) -> Any:
@@ -114,7 +76,7 @@ def test_sign_up_creates_an_account_and_signs_in(client: FlaskClient) -> None:
 
 
 def test_sign_up_goes_on_to_where_the_person_was_going(client: FlaskClient) -> None:
-    token = csrf_from(client.get("/sign-up").get_data(as_text=True))
+    token = form_token(client, "/sign-up")
     response = client.post(
         "/sign-up?next=/strengths/new",
         data={
@@ -160,7 +122,7 @@ def test_sign_up_refuses_bad_input_beside_the_field_keeping_what_was_typed(
 def test_sign_up_with_an_address_that_has_an_account_is_refused(
     app: Flask, client: FlaskClient
 ) -> None:
-    make_user(app, "new@example.org")
+    add_user(app, "new@example.org")
     response = sign_up(client, email="New@Example.org")
     assert response.status_code == 400
     assert "There is already an account for this address" in response.get_data(as_text=True)
@@ -181,8 +143,8 @@ def test_visitors_see_sign_up_and_people_signed_in_see_their_account(
 ) -> None:
     page = client.get("/").get_data(as_text=True)
     assert 'href="/sign-up"' in page and 'href="/account"' not in page
-    make_user(app)
-    sign_in(client)
+    add_user(app)
+    sign_in_as(client)
     page = client.get("/").get_data(as_text=True)
     assert 'href="/sign-up"' not in page and 'href="/account"' in page
 
@@ -196,7 +158,7 @@ def test_sign_in_page_offers_a_reset_and_a_new_account(client: FlaskClient) -> N
 def test_password_reset_mails_a_link_that_sets_a_new_password(
     app: Flask, client: FlaskClient, outbox: Path
 ) -> None:
-    make_user(app)
+    add_user(app)
     response = post(client, "/reset-password", email="ann@example.org")
     assert "Check your email" in response.get_data(as_text=True)
     [message] = mails(outbox)
@@ -211,7 +173,7 @@ def test_password_reset_mails_a_link_that_sets_a_new_password(
 
 
 def test_a_reset_link_dies_once_used(app: Flask, client: FlaskClient, outbox: Path) -> None:
-    make_user(app)
+    add_user(app)
     post(client, "/reset-password", email="ann@example.org")
     link = reset_link(mails(outbox)[0])
     new = "a brand new passphrase"
@@ -224,7 +186,7 @@ def test_a_reset_link_dies_once_used(app: Flask, client: FlaskClient, outbox: Pa
 def test_an_earlier_reset_link_dies_when_a_later_one_is_used(
     app: Flask, client: FlaskClient, outbox: Path
 ) -> None:
-    make_user(app)
+    add_user(app)
     post(client, "/reset-password", email="ann@example.org")
     post(client, "/reset-password", email="ann@example.org")
     first, second = (reset_link(m) for m in mails(outbox))
@@ -235,7 +197,7 @@ def test_an_earlier_reset_link_dies_when_a_later_one_is_used(
 def test_a_reset_link_expires_after_an_hour(
     app: Flask, client: FlaskClient, outbox: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    make_user(app)
+    add_user(app)
     an_hour_ago = int(time.time()) - 3601
     monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: an_hour_ago)
     post(client, "/reset-password", email="ann@example.org")
@@ -244,7 +206,7 @@ def test_a_reset_link_expires_after_an_hour(
 
 
 def test_a_changed_reset_link_does_not_work(app: Flask, client: FlaskClient, outbox: Path) -> None:
-    make_user(app)
+    add_user(app)
     post(client, "/reset-password", email="ann@example.org")
     link = reset_link(mails(outbox)[0])
     assert client.get(link[:-2] + ("AA" if not link.endswith("AA") else "BB")).status_code == 400
@@ -262,16 +224,16 @@ def test_reset_for_an_unknown_address_says_the_same_and_sends_nothing(
 def test_a_person_without_a_password_sets_one_by_reset(
     app: Flask, client: FlaskClient, outbox: Path
 ) -> None:
-    make_user(app, password=None)
+    add_user(app, password=None)
     post(client, "/reset-password", email="ann@example.org")
     post(client, reset_link(mails(outbox)[0]), password=PASSWORD, password_again=PASSWORD)
-    sign_in(client)
+    sign_in_as(client)
 
 
 def test_a_new_password_that_is_too_short_is_refused_beside_the_field(
     app: Flask, client: FlaskClient, outbox: Path
 ) -> None:
-    make_user(app)
+    add_user(app)
     post(client, "/reset-password", email="ann@example.org")
     response = post(client, reset_link(mails(outbox)[0]), password="short", password_again="short")
     assert response.status_code == 400
@@ -281,18 +243,9 @@ def test_a_new_password_that_is_too_short_is_refused_beside_the_field(
 def test_my_data_downloads_everything_held_about_the_person(
     app: Flask, client: FlaskClient
 ) -> None:
-    ann = make_user(app)
-    add_strength(
-        app,
-        ann,
-        kind="skill",
-        title="Bike repair",
-        share_modes=["do"],
-        contact="07700 900123",
-        lon=-2.321234,
-        lat=51.230987,
-    )
-    sign_in(client)
+    ann = add_user(app)
+    add_asset(app, ann, **PRIVATE_SKILL)
+    sign_in_as(client)
     response = client.get("/account/my-data")
     assert response.mimetype == "application/json"
     assert response.headers["Content-Disposition"] == 'attachment; filename="assetmap-my-data.json"'
@@ -304,10 +257,10 @@ def test_my_data_downloads_everything_held_about_the_person(
 
 
 def test_my_data_holds_nobody_elses_data(app: Flask, client: FlaskClient) -> None:
-    make_user(app)
-    bob = make_user(app, "bob@example.org")
-    add_strength(app, bob, title="Bob's choir", contact="bob@example.org")
-    sign_in(client)
+    add_user(app)
+    bob = add_user(app, "bob@example.org")
+    add_asset(app, bob, title="Bob's choir", contact="bob@example.org")
+    sign_in_as(client)
     data = client.get("/account/my-data").get_json()
     assert data["strengths"] == [] and data["revisions"] == []
     assert "bob@example.org" not in str(data)
@@ -320,8 +273,8 @@ def test_my_data_needs_a_sign_in(client: FlaskClient) -> None:
 
 
 def test_deleting_an_account_needs_the_password(app: Flask, client: FlaskClient) -> None:
-    make_user(app)
-    sign_in(client)
+    add_user(app)
+    sign_in_as(client)
     response = post(client, "/account/delete", password="not the password")
     assert response.status_code == 400
     assert "The password is not right" in response.get_data(as_text=True)
@@ -331,9 +284,9 @@ def test_deleting_an_account_needs_the_password(app: Flask, client: FlaskClient)
 def test_deleting_an_account_withdraws_its_strengths_from_public_view_and_signs_out(
     app: Flask, client: FlaskClient
 ) -> None:
-    ann = make_user(app)
-    asset_id = add_strength(app, ann, title="Ann's chess club", contact="07700 900123")
-    sign_in(client)
+    ann = add_user(app)
+    asset_id = add_asset(app, ann, title="Ann's chess club", contact="07700 900123")
+    sign_in_as(client)
     response = post(client, "/account/delete", password=PASSWORD)
     assert response.headers["Location"] == "/"
     front = client.get("/").get_data(as_text=True)
@@ -353,8 +306,8 @@ def test_deleting_an_account_withdraws_its_strengths_from_public_view_and_signs_
 
 
 def test_a_deleted_account_cannot_sign_in_again(app: Flask, client: FlaskClient) -> None:
-    make_user(app)
-    sign_in(client)
+    add_user(app)
+    sign_in_as(client)
     post(client, "/account/delete", password=PASSWORD)
     response = post(client, "/sign-in", email="ann@example.org", password=PASSWORD)
     assert response.status_code == 400

@@ -13,17 +13,17 @@ from flask.testing import FlaskClient
 from pyproj import Geod
 
 from assetmap import create_app
-from assetmap.domain.assets import AssetDraft, validate_asset
+from assetmap.domain.assets import AssetDraft
 from assetmap.domain.geo import BBox
 from assetmap.domain.query import AssetFilter
 from assetmap.domain.vocab import Kind, ShareMode, Theme
 from assetmap.storage import assets as store
 from assetmap.storage import db as storage_db
-from assetmap.storage import tokens, users
+from assetmap.storage import tokens
 from assetmap.web import db
+from tests.web.helpers import MARKET_PLACE, add_at_market, add_user, bearer
 
 WGS84 = Geod(ellps="WGS84")
-MARKET_PLACE = (-2.3213, 51.2296)
 NEAR = f"{MARKET_PLACE[0]},{MARKET_PLACE[1]}"
 WORDS = ("garden", "guitar", "repair", "lunch")
 
@@ -34,42 +34,6 @@ def app(database: storage_db.Database) -> Iterator[Flask]:
     app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test"})
     yield app
     db.database(app).dispose()
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
-def add(app: Flask, owner_id: int | None = None, **values: Any) -> int:
-    raw: dict[str, Any] = {
-        "kind": "group",
-        "title": "Chess club",
-        "themes": ["learning"],
-        "lon": MARKET_PLACE[0] + 0.001,
-        "lat": MARKET_PLACE[1],
-        **values,
-    }
-    if raw["kind"] == "skill":
-        raw.setdefault("share_modes", ["teach"])
-    with app.app_context(), db.database().session() as session:
-        asset = store.add_asset(session, validate_asset(raw), owner_id=owner_id, cell_m=400.0)
-        session.commit()
-        return asset.id
-
-
-def person(app: Flask, email: str, role: str = "resident") -> int:
-    with app.app_context(), db.database().session() as session:
-        user = users.create_user(session, email, role=role)
-        session.commit()
-        return user.id
-
-
-def bearer(app: Flask, user_id: int) -> dict[str, str]:
-    with app.app_context(), db.database().session() as session:
-        made = tokens.create_token(session, user_id, "tests")
-        session.commit()
-        return {"Authorization": f"Bearer {made.secret}"}
 
 
 def error_of(response: Any) -> dict[str, Any]:
@@ -115,8 +79,8 @@ def storage_near(
 def test_near_answers_a_geojson_feature_collection_nearest_first(
     app: Flask, client: FlaskClient
 ) -> None:
-    far = add(app, title="Far club", lon=MARKET_PLACE[0] + 0.004)
-    near = add(app, title="Near club", lon=MARKET_PLACE[0] + 0.0005)
+    far = add_at_market(app, title="Far club", lon=MARKET_PLACE[0] + 0.004)
+    near = add_at_market(app, title="Near club", lon=MARKET_PLACE[0] + 0.0005)
     response = client.get(f"/api/assets?near={NEAR}&radius=1000")
     body = response.get_json(force=True)
     assert response.status_code == 200
@@ -170,17 +134,17 @@ def test_api_order_equals_storage_and_distances_match_pyproj(
 
 
 def test_gardening_finds_gardens_through_the_api(app: Flask, client: FlaskClient) -> None:
-    garden = add(app, title="Community gardens", themes=["environment"])
-    add(app, title="Chess club")
+    garden = add_at_market(app, title="Community gardens", themes=["environment"])
+    add_at_market(app, title="Chess club")
     response = client.get(f"/api/assets?near={NEAR}&q=gardening")
     assert [f["id"] for f in response.get_json(force=True)["features"]] == [garden]
 
 
 def test_kind_and_theme_repeat_and_combine(app: Flask, client: FlaskClient) -> None:
-    hall = add(app, kind="space", title="Hall", themes=["arts"])
-    add(app, kind="space", title="Gym", themes=["sport"])
-    choir = add(app, kind="group", title="Choir", themes=["arts"])
-    add(app, kind="skill", title="Drawing", themes=["arts"])
+    hall = add_at_market(app, kind="space", title="Hall", themes=["arts"])
+    add_at_market(app, kind="space", title="Gym", themes=["sport"])
+    choir = add_at_market(app, kind="group", title="Choir", themes=["arts"])
+    add_at_market(app, kind="skill", title="Drawing", themes=["arts"])
     response = client.get(f"/api/assets?near={NEAR}&kind=space&kind=group&theme=arts&theme=faith")
     assert sorted(f["id"] for f in response.get_json(force=True)["features"]) == [hall, choir]
 
@@ -283,7 +247,7 @@ def test_a_bad_parameter_is_a_400_naming_it(
 
 
 def test_one_strength_carries_its_public_fields(app: Flask, client: FlaskClient) -> None:
-    asset_id = add(app, title="Chess club", description="Rapid games on Fridays.")
+    asset_id = add_at_market(app, title="Chess club", description="Rapid games on Fridays.")
     response = client.get(f"/api/assets/{asset_id}")
     feature = response.get_json(force=True)
     assert response.status_code == 200 and response.mimetype == "application/geo+json"
@@ -300,7 +264,7 @@ def test_an_unknown_strength_is_a_404(client: FlaskClient, path: str) -> None:
 
 
 def test_a_withdrawn_strength_is_a_404(app: Flask, client: FlaskClient) -> None:
-    asset_id = add(app)
+    asset_id = add_at_market(app)
     with app.app_context(), db.database().session() as session:
         store.withdraw_asset(session, asset_id, by=None)
         session.commit()
@@ -309,16 +273,16 @@ def test_a_withdrawn_strength_is_a_404(app: Flask, client: FlaskClient) -> None:
 
 
 def test_the_public_never_sees_a_contact(app: Flask, client: FlaskClient) -> None:
-    asset_id = add(app, contact="07700 900123", contact_via_coach=True)
+    asset_id = add_at_market(app, contact="07700 900123", contact_via_coach=True)
     listed = client.get(f"/api/assets?near={NEAR}").get_data(as_text=True)
     one = client.get(f"/api/assets/{asset_id}").get_data(as_text=True)
     assert "07700 900123" not in listed and "07700 900123" not in one
 
 
 def test_a_coach_sees_a_contact_the_owner_agreed_to(app: Flask, client: FlaskClient) -> None:
-    agreed = add(app, title="Choir", contact="choir@example.org", contact_via_coach=True)
-    quiet = add(app, title="Quiet", contact="quiet@example.org", contact_via_coach=False)
-    coach = bearer(app, person(app, "cleo@example.org", "coach"))
+    agreed = add_at_market(app, title="Choir", contact="choir@example.org", contact_via_coach=True)
+    quiet = add_at_market(app, title="Quiet", contact="quiet@example.org", contact_via_coach=False)
+    coach = bearer(app, add_user(app, "cleo@example.org", "coach", password=None))
     listed = client.get(f"/api/assets?near={NEAR}", headers=coach).get_json(force=True)
     contacts = {f["id"]: f["properties"].get("contact") for f in listed["features"]}
     assert contacts == {agreed: "choir@example.org", quiet: None}
@@ -327,16 +291,18 @@ def test_a_coach_sees_a_contact_the_owner_agreed_to(app: Flask, client: FlaskCli
 
 
 def test_a_resident_token_sees_no_one_elses_contact(app: Flask, client: FlaskClient) -> None:
-    asset_id = add(app, contact="choir@example.org", contact_via_coach=True)
-    resident = bearer(app, person(app, "rae@example.org"))
+    asset_id = add_at_market(app, contact="choir@example.org", contact_via_coach=True)
+    resident = bearer(app, add_user(app, "rae@example.org", password=None))
     one = client.get(f"/api/assets/{asset_id}", headers=resident).get_json(force=True)
     assert "contact" not in one["properties"]
 
 
 def test_a_skill_is_generalised_for_everyone_but_its_owner(app: Flask, client: FlaskClient) -> None:
-    owner = person(app, "ann@example.org")
-    asset_id = add(app, owner, kind="skill", title="Bike repair", lon=-2.321234, lat=51.230987)
-    coach = bearer(app, person(app, "cleo@example.org", "coach"))
+    owner = add_user(app, "ann@example.org", password=None)
+    asset_id = add_at_market(
+        app, owner, kind="skill", title="Bike repair", lon=-2.321234, lat=51.230987
+    )
+    coach = bearer(app, add_user(app, "cleo@example.org", "coach", password=None))
     for headers in ({}, coach):
         feature = client.get(f"/api/assets/{asset_id}", headers=headers).get_json(force=True)
         assert feature["geometry"]["coordinates"] != [-2.321234, 51.230987]
@@ -357,7 +323,7 @@ NEW_GROUP = {
 
 
 def test_a_token_adds_a_strength_owned_by_its_holder(app: Flask, client: FlaskClient) -> None:
-    ann = person(app, "ann@example.org")
+    ann = add_user(app, "ann@example.org", password=None)
     response = client.post("/api/assets", json=NEW_GROUP, headers=bearer(app, ann))
     feature = response.get_json(force=True)
     assert response.status_code == 201
@@ -388,7 +354,7 @@ def test_writing_without_a_good_token_is_a_401(
 
 
 def test_a_revoked_token_is_a_401(app: Flask, client: FlaskClient) -> None:
-    ann = person(app, "ann@example.org")
+    ann = add_user(app, "ann@example.org", password=None)
     with app.app_context(), db.database().session() as session:
         made = tokens.create_token(session, ann, "old")
         tokens.revoke_token(session, ann, made.token.id)
@@ -413,7 +379,7 @@ def test_a_revoked_token_is_a_401(app: Flask, client: FlaskClient) -> None:
 def test_a_refused_field_is_a_400_naming_it(
     app: Flask, client: FlaskClient, body: dict[str, Any], field: str, says: str
 ) -> None:
-    headers = bearer(app, person(app, "ann@example.org"))
+    headers = bearer(app, add_user(app, "ann@example.org", password=None))
     response = client.post("/api/assets", json=body, headers=headers)
     error = error_of(response)
     assert (response.status_code, error["field"]) == (400, field)
@@ -427,7 +393,7 @@ def test_a_refused_field_is_a_400_naming_it(
 def test_a_body_that_is_not_a_json_object_is_a_400(
     app: Flask, client: FlaskClient, data: bytes
 ) -> None:
-    headers = bearer(app, person(app, "ann@example.org"))
+    headers = bearer(app, add_user(app, "ann@example.org", password=None))
     response = client.post(
         "/api/assets", data=data, headers=headers, content_type="application/json"
     )
@@ -435,7 +401,7 @@ def test_a_body_that_is_not_a_json_object_is_a_400(
 
 
 def test_a_body_over_64_kib_is_a_413(app: Flask, client: FlaskClient) -> None:
-    headers = bearer(app, person(app, "ann@example.org"))
+    headers = bearer(app, add_user(app, "ann@example.org", password=None))
     body = json.dumps({**NEW_GROUP, "description": "x" * 70_000})
     response = client.post(
         "/api/assets", data=body, headers=headers, content_type="application/json"
@@ -444,8 +410,8 @@ def test_a_body_over_64_kib_is_a_413(app: Flask, client: FlaskClient) -> None:
 
 
 def test_the_owner_changes_their_strength(app: Flask, client: FlaskClient) -> None:
-    ann = person(app, "ann@example.org")
-    asset_id = add(app, ann, title="Chess club")
+    ann = add_user(app, "ann@example.org", password=None)
+    asset_id = add_at_market(app, ann, title="Chess club")
     response = client.patch(
         f"/api/assets/{asset_id}", json={"title": "Riverside chess"}, headers=bearer(app, ann)
     )
@@ -457,15 +423,17 @@ def test_the_owner_changes_their_strength(app: Flask, client: FlaskClient) -> No
 
 
 def test_an_admin_changes_anyones_strength(app: Flask, client: FlaskClient) -> None:
-    asset_id = add(app, person(app, "ann@example.org"))
-    admin = bearer(app, person(app, "ada@example.org", "admin"))
+    asset_id = add_at_market(app, add_user(app, "ann@example.org", password=None))
+    admin = bearer(app, add_user(app, "ada@example.org", "admin", password=None))
     response = client.patch(f"/api/assets/{asset_id}", json={"title": "Renamed"}, headers=admin)
     assert response.status_code == 200
 
 
 def test_nobody_else_changes_or_withdraws_it(app: Flask, client: FlaskClient) -> None:
-    asset_id = add(app, person(app, "ann@example.org"), title="Chess club")
-    coach = bearer(app, person(app, "cleo@example.org", "coach"))
+    asset_id = add_at_market(
+        app, add_user(app, "ann@example.org", password=None), title="Chess club"
+    )
+    coach = bearer(app, add_user(app, "cleo@example.org", "coach", password=None))
     changed = client.patch(f"/api/assets/{asset_id}", json={"title": "Mine now"}, headers=coach)
     withdrawn = client.delete(f"/api/assets/{asset_id}", headers=coach)
     for response in (changed, withdrawn):
@@ -477,8 +445,8 @@ def test_nobody_else_changes_or_withdraws_it(app: Flask, client: FlaskClient) ->
 
 
 def test_a_refused_change_is_a_400_and_changes_nothing(app: Flask, client: FlaskClient) -> None:
-    ann = person(app, "ann@example.org")
-    asset_id = add(app, ann, title="Chess club")
+    ann = add_user(app, "ann@example.org", password=None)
+    asset_id = add_at_market(app, ann, title="Chess club")
     response = client.patch(
         f"/api/assets/{asset_id}", json={"title": "", "kind": "space"}, headers=bearer(app, ann)
     )
@@ -489,8 +457,8 @@ def test_a_refused_change_is_a_400_and_changes_nothing(app: Flask, client: Flask
 
 
 def test_delete_withdraws_and_the_strength_is_gone(app: Flask, client: FlaskClient) -> None:
-    ann = person(app, "ann@example.org")
-    asset_id = add(app, ann)
+    ann = add_user(app, "ann@example.org", password=None)
+    asset_id = add_at_market(app, ann)
     headers = bearer(app, ann)
     response = client.delete(f"/api/assets/{asset_id}", headers=headers)
     assert response.status_code == 204 and response.get_data() == b""
@@ -500,7 +468,7 @@ def test_delete_withdraws_and_the_strength_is_gone(app: Flask, client: FlaskClie
 
 
 def test_writing_to_an_unknown_strength_is_a_404(app: Flask, client: FlaskClient) -> None:
-    headers = bearer(app, person(app, "ada@example.org", "admin"))
+    headers = bearer(app, add_user(app, "ada@example.org", "admin", password=None))
     assert client.patch("/api/assets/999", json={"title": "x"}, headers=headers).status_code == 404
     assert client.delete("/api/assets/999", headers=headers).status_code == 404
 

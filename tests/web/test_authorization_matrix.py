@@ -7,18 +7,17 @@ again without one (refused, nothing changed). API writes carry the role's person
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from assetmap import create_app
 from assetmap.web import db
-from tests.trust.world import ROLES, World, build, config, copy, csrf, sign_in
+from tests.trust.world import ROLES, World, client_as
+from tests.web.helpers import form_token
 
 VISITOR = "visitor"
 WHO = (VISITOR, *ROLES)
@@ -192,25 +191,6 @@ def routes(app: Flask) -> set[tuple[str, str]]:
     }
 
 
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> World:
-    return build(tmp_path_factory.mktemp("world"))
-
-
-@pytest.fixture
-def served(world: World, tmp_path: Path) -> Iterator[Flask]:
-    app = create_app(config(copy(world, tmp_path)))
-    yield app
-    db.database(app).dispose()
-
-
-def client_as(app: Flask, world: World, who: str) -> FlaskClient:
-    client = app.test_client()
-    if who != VISITOR:
-        sign_in(app, client, world.users[who])
-    return client
-
-
 def expected(rule: Rule, who: str) -> frozenset[int]:
     if who in rule.allowed:
         return rule.ok
@@ -246,7 +226,7 @@ def test_every_route_answers_each_role_as_its_rule_says(
     served: Flask, world: World, who: str
 ) -> None:
     client = client_as(served, world, who)
-    token = csrf(client.get("/sign-in").get_data(as_text=True))
+    token = form_token(client)
     wrong = {}
     for key in ordered():
         status = ask(client, world, who, key, token)

@@ -1,9 +1,7 @@
 from __future__ import annotations
 
 import csv
-import html
 import io
-import re
 import shutil
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
@@ -17,122 +15,37 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from assetmap import create_app
-from assetmap.domain.assets import validate_asset
 from assetmap.domain.findings import FINDING_FIELDS
 from assetmap.storage import assets as store
-from assetmap.storage import users as user_store
 from assetmap.storage.models import Asset, StrengthCheck, User
 from assetmap.web import db
+from tests.web.helpers import (
+    SQUARE,
+    add_asset,
+    count,
+    csrf,
+    decide,
+    error_beside,
+    form_token,
+    post,
+    proposal,
+    publish,
+    published_check,
+    sign_in,
+    signed_in,
+    start,
+    text,
+)
 
-PASSWORD = "correct horse battery"
 ATOM = "{http://www.w3.org/2005/Atom}"
-SQUARE = {
-    "type": "Polygon",
-    "coordinates": [
-        [[-2.33, 51.22], [-2.31, 51.22], [-2.31, 51.24], [-2.33, 51.24], [-2.33, 51.22]]
-    ],
-}
-
-
-def csrf(page: str) -> str:
-    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page)
-    assert match, "the page carries no CSRF token"
-    return match.group(1)
-
-
-def add_user(app: Flask, email: str, role: str) -> None:
-    with app.app_context(), db.database().session() as session:
-        user = user_store.create_user(session, email, role=role, display_name=email.split("@")[0])
-        user_store.set_password(user, PASSWORD)
-        session.commit()
-
-
-def sign_in(app: Flask, client: FlaskClient, role: str = "planner") -> None:
-    email = f"{role}@example.org"
-    add_user(app, email, role)
-    page = client.get("/sign-in").get_data(as_text=True)
-    response = client.post(
-        "/sign-in", data={"email": email, "password": PASSWORD, "csrf_token": csrf(page)}
-    )
-    assert response.status_code == 302
-
-
-def add(app: Flask, **values: Any) -> int:
-    raw = {"kind": "group", "title": "Soup club", "themes": ["food"], "lon": -2.32, "lat": 51.23}
-    raw.update(values)
-    if raw["kind"] == "skill":
-        raw.setdefault("share_modes", ["teach"])
-    with app.app_context(), db.database().session() as session:
-        asset = store.add_asset(session, validate_asset(raw), owner_id=None, cell_m=400.0)
-        session.commit()
-        return asset.id
-
-
-def proposal(**overrides: Any) -> dict[str, Any]:
-    values: dict[str, Any] = {
-        "name": "Community kitchen",
-        "purpose": "Cook and eat together.",
-        "audience": "Everyone in the town centre",
-        "themes": ["food"],
-        "words": "",
-        "catchment": "polygon",
-        "polygon": orjson.dumps(SQUARE).decode(),
-    }
-    values.update(overrides)
-    return values
-
-
-def start(client: FlaskClient, **overrides: Any) -> Any:
-    page = client.get("/checks/new").get_data(as_text=True)
-    return client.post("/checks/new", data={**proposal(**overrides), "csrf_token": csrf(page)})
-
-
-def decide(client: FlaskClient, check_id: int, **overrides: Any) -> Any:
-    page = client.get(f"/checks/{check_id}/decision").get_data(as_text=True)
-    values = {
-        "kind": "not-proceed",
-        "rationale": "Three groups already cook together here.",
-        "decided_by": "Health and wellbeing panel",
-        "decided_on": "2026-11-02",
-        **overrides,
-    }
-    return client.post(f"/checks/{check_id}/decision", data={**values, "csrf_token": csrf(page)})
-
-
-def publish(client: FlaskClient, check_id: int) -> Any:
-    page = client.get(f"/checks/{check_id}").get_data(as_text=True)
-    return client.post(f"/checks/{check_id}/publish", data={"csrf_token": csrf(page)})
-
-
-def published_check(app: Flask, client: FlaskClient, **overrides: Any) -> int:
-    assert start(client, **overrides).status_code == 302
-    check_id = checks_saved(app)
-    assert decide(client, check_id).status_code == 302
-    assert publish(client, check_id).status_code == 302
-    return check_id
-
-
-def checks_saved(app: Flask) -> int:
-    with app.app_context(), db.database().session() as session:
-        return session.scalar(sa.select(sa.func.count()).select_from(StrengthCheck)) or 0
-
-
-def error_beside(page: str, field: str) -> str:
-    match = re.search(rf'<p id="{field}-error" class="govuk-error-message">(.*?)</p>', page, re.S)
-    assert match, f"no error beside {field}"
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", match.group(1))).split())
-
-
-def text(page: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
 
 
 def test_a_planner_starts_a_check_and_sees_what_is_there(app: Flask, client: FlaskClient) -> None:
-    add(app, title="Soup club")
-    add(app, title="Bread makers", kind="space", lon=-2.325, lat=51.235)
-    add(app, title="Chess club", themes=["learning"])
-    add(app, title="Allotment lunches", lon=-2.305, lat=51.23)
-    sign_in(app, client)
+    add_asset(app, title="Soup club", themes=["food"])
+    add_asset(app, title="Bread makers", kind="space", lon=-2.325, lat=51.235, themes=["food"])
+    add_asset(app, title="Chess club", themes=["learning"])
+    add_asset(app, title="Allotment lunches", lon=-2.305, lat=51.23, themes=["food"])
+    sign_in(app, client, "planner")
     response = start(client)
     assert response.status_code == 302
     page = text(client.get(response.headers["Location"]).get_data(as_text=True))
@@ -142,7 +55,7 @@ def test_a_planner_starts_a_check_and_sees_what_is_there(app: Flask, client: Fla
 
 
 def test_a_resident_cannot_start_a_check(app: Flask, client: FlaskClient) -> None:
-    sign_in(app, client, role="resident")
+    sign_in(app, client)
     assert client.get("/checks/new").status_code == 403
 
 
@@ -152,7 +65,7 @@ def test_a_visitor_is_sent_to_sign_in_to_start_a_check(client: FlaskClient) -> N
 
 
 def test_an_unpublished_check_is_not_public(app: Flask, client: FlaskClient) -> None:
-    sign_in(app, client)
+    sign_in(app, client, "planner")
     start(client)
     public = app.test_client()
     assert public.get("/checks/1").status_code == 404
@@ -206,27 +119,27 @@ def test_an_unpublished_check_is_not_public(app: Flask, client: FlaskClient) -> 
 def test_bad_input_is_answered_beside_the_field_and_nothing_is_saved(
     app: Flask, client: FlaskClient, overrides: dict[str, Any], field: str, message: str
 ) -> None:
-    sign_in(app, client)
+    sign_in(app, client, "planner")
     response = start(client, **overrides)
     page = response.get_data(as_text=True)
     assert response.status_code == 400
     assert message in error_beside(page, field)
     assert f'href="#{field}"' in page
-    assert checks_saved(app) == 0
+    assert count(app, StrengthCheck) == 0
 
 
 def test_a_mended_polygon_is_saved_and_the_person_told(app: Flask, client: FlaskClient) -> None:
-    sign_in(app, client)
+    sign_in(app, client, "planner")
     unclosed = {"type": "Polygon", "coordinates": [SQUARE["coordinates"][0][:-1]]}
     response = start(client, polygon=orjson.dumps(unclosed).decode())
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "The outline was not closed; its last point now joins its first." in page
-    assert checks_saved(app) == 1
+    assert count(app, StrengthCheck) == 1
 
 
 def test_a_radius_can_be_given_by_a_place_name(app: Flask, client: FlaskClient) -> None:
-    add(app, title="Soup club", lon=-2.3213, lat=51.2299)
-    sign_in(app, client)
+    add_asset(app, title="Soup club", lon=-2.3213, lat=51.2299, themes=["food"])
+    sign_in(app, client, "planner")
     response = start(client, catchment="radius", place="Market Place", radius_m="300")
     page = text(client.get(response.headers["Location"]).get_data(as_text=True))
     assert "Within 300 metres of 51.22960, -2.32130" in page
@@ -236,9 +149,9 @@ def test_a_radius_can_be_given_by_a_place_name(app: Flask, client: FlaskClient) 
 def test_the_check_page_keeps_its_findings_after_the_map_changes(
     app: Flask, client: FlaskClient
 ) -> None:
-    soup = add(app, title="Soup club")
-    bread = add(app, title="Bread makers", lon=-2.325)
-    sign_in(app, client)
+    soup = add_asset(app, title="Soup club", themes=["food"])
+    bread = add_asset(app, title="Bread makers", lon=-2.325, themes=["food"])
+    sign_in(app, client, "planner")
     start(client)
     with app.app_context(), db.database().session() as session:
         store.update_asset(session, soup, {"title": "Soup and song"}, by=None, cell_m=400.0)
@@ -252,9 +165,9 @@ def test_the_check_page_keeps_its_findings_after_the_map_changes(
 def test_a_finding_no_longer_confirmed_is_marked_unconfirmed(
     app: Flask, client: FlaskClient
 ) -> None:
-    add(app, title="Soup club")
-    add(app, title="Bread makers", lon=-2.325, last_confirmed="2020-01-06")
-    sign_in(app, client)
+    add_asset(app, title="Soup club", themes=["food"])
+    add_asset(app, title="Bread makers", lon=-2.325, last_confirmed="2020-01-06", themes=["food"])
+    sign_in(app, client, "planner")
     start(client)
     page = client.get("/checks/1").get_data(as_text=True)
     bread = page[page.index('id="finding-2"') :]
@@ -264,7 +177,7 @@ def test_a_finding_no_longer_confirmed_is_marked_unconfirmed(
 
 
 def test_earlier_revisions_stay_readable(app: Flask, client: FlaskClient) -> None:
-    sign_in(app, client)
+    sign_in(app, client, "planner")
     start(client)
     page = client.get("/checks/1/edit").get_data(as_text=True)
     assert 'value="Community kitchen"' in page
@@ -278,8 +191,8 @@ def test_earlier_revisions_stay_readable(app: Flask, client: FlaskClient) -> Non
 
 
 def test_a_decision_links_the_strengths_it_supports(app: Flask, client: FlaskClient) -> None:
-    soup = add(app, title="Soup club")
-    sign_in(app, client)
+    soup = add_asset(app, title="Soup club", themes=["food"])
+    sign_in(app, client, "planner")
     start(client)
     response = decide(
         client, 1, kind="support", strengths=[str(soup)], rationale="They already do this well."
@@ -295,7 +208,7 @@ def test_a_decision_links_the_strengths_it_supports(app: Flask, client: FlaskCli
 def test_commissioning_without_a_reason_is_answered_beside_the_field(
     app: Flask, client: FlaskClient
 ) -> None:
-    sign_in(app, client)
+    sign_in(app, client, "planner")
     start(client)
     response = decide(client, 1, kind="commission", reason="")
     assert response.status_code == 400
@@ -305,7 +218,7 @@ def test_commissioning_without_a_reason_is_answered_beside_the_field(
 
 
 def test_the_log_lists_published_checks_newest_first(app: Flask, client: FlaskClient) -> None:
-    sign_in(app, client)
+    sign_in(app, client, "planner")
     published_check(app, client, name="Older kitchen")
     start(client, name="Never published")
     published_check(app, client, name="Newer kitchen")
@@ -318,7 +231,7 @@ def test_the_log_lists_published_checks_newest_first(app: Flask, client: FlaskCl
 def test_the_atom_feed_is_valid_xml_with_the_published_checks(
     app: Flask, client: FlaskClient
 ) -> None:
-    sign_in(app, client)
+    sign_in(app, client, "planner")
     published_check(app, client, name="Older kitchen")
     start(client, name="Never published")
     published_check(app, client, name="Newer & better kitchen")
@@ -332,7 +245,7 @@ def test_the_atom_feed_is_valid_xml_with_the_published_checks(
 
 
 def test_publishing_needs_a_decision(app: Flask, client: FlaskClient) -> None:
-    sign_in(app, client)
+    sign_in(app, client, "planner")
     start(client)
     response = publish(client, 1)
     assert response.status_code == 400
@@ -340,27 +253,22 @@ def test_publishing_needs_a_decision(app: Flask, client: FlaskClient) -> None:
 
 
 def test_a_resident_responds_and_staff_mark_it_acted_upon(app: Flask, client: FlaskClient) -> None:
-    sign_in(app, client)
+    sign_in(app, client, "planner")
     published_check(app, client)
-    resident = app.test_client()
-    sign_in(app, resident, role="resident")
-    page = resident.get("/checks/1/respond").get_data(as_text=True)
-    response = resident.post(
+    resident = signed_in(app)
+    response = post(
+        resident,
         "/checks/1/respond",
-        data={
-            "missed": "The Friday soup run at the Methodist hall",
-            "take_part": "yes",
-            "csrf_token": csrf(page),
-        },
+        missed="The Friday soup run at the Methodist hall",
+        take_part="yes",
     )
     assert response.status_code == 302
     shown = text(app.test_client().get("/checks/1").get_data(as_text=True))
     assert "A strength we missed: The Friday soup run at the Methodist hall" in shown
     assert "Would take part: Yes" in shown and "Not yet acted upon" in shown
-    page = client.get("/checks/1").get_data(as_text=True)
+    token = form_token(client, "/checks/1")
     client.post(
-        "/checks/1/responses/1/acted-upon",
-        data={"note": "Added to the map.", "csrf_token": csrf(page)},
+        "/checks/1/responses/1/acted-upon", data={"note": "Added to the map.", "csrf_token": token}
     )
     shown = text(app.test_client().get("/checks/1").get_data(as_text=True))
     assert "Acted upon" in shown and "Added to the map." in shown
@@ -368,10 +276,9 @@ def test_a_resident_responds_and_staff_mark_it_acted_upon(app: Flask, client: Fl
 
 
 def test_an_empty_response_is_answered_beside_the_field(app: Flask, client: FlaskClient) -> None:
-    sign_in(app, client)
+    sign_in(app, client, "planner")
     published_check(app, client)
-    page = client.get("/checks/1/respond").get_data(as_text=True)
-    response = client.post("/checks/1/respond", data={"missed": "", "csrf_token": csrf(page)})
+    response = post(client, "/checks/1/respond", missed="")
     assert response.status_code == 400
     assert (
         "tell us about a strength we missed"
@@ -380,28 +287,27 @@ def test_an_empty_response_is_answered_beside_the_field(app: Flask, client: Flas
 
 
 def test_responding_needs_a_signed_in_person(app: Flask, client: FlaskClient) -> None:
-    sign_in(app, client)
+    sign_in(app, client, "planner")
     published_check(app, client)
     response = app.test_client().get("/checks/1/respond")
     assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
 
 
 def test_acting_on_a_response_needs_a_note(app: Flask, client: FlaskClient) -> None:
-    sign_in(app, client)
+    sign_in(app, client, "planner")
     published_check(app, client)
-    page = client.get("/checks/1/respond").get_data(as_text=True)
-    client.post("/checks/1/respond", data={"take_part": "maybe", "csrf_token": csrf(page)})
-    page = client.get("/checks/1").get_data(as_text=True)
+    post(client, "/checks/1/respond", take_part="maybe")
+    token = form_token(client, "/checks/1")
     response = client.post(
-        "/checks/1/responses/1/acted-upon", data={"note": " ", "csrf_token": csrf(page)}
+        "/checks/1/responses/1/acted-upon", data={"note": " ", "csrf_token": token}
     )
     assert response.status_code == 400
     assert error_beside(response.get_data(as_text=True), "note-1") == "Error: Say what was done"
 
 
 def test_user_text_is_escaped_on_the_check_page(app: Flask, client: FlaskClient) -> None:
-    add(app, title="Fish & chips <script>alert(1)</script>")
-    sign_in(app, client)
+    add_asset(app, title="Fish & chips <script>alert(1)</script>", themes=["food"])
+    sign_in(app, client, "planner")
     start(client, name="<img src=x onerror=alert(2)>")
     page = client.get("/checks/1").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page and "<img src=x" not in page
@@ -409,8 +315,8 @@ def test_user_text_is_escaped_on_the_check_page(app: Flask, client: FlaskClient)
 
 
 def test_the_print_report_lists_what_was_found(app: Flask, client: FlaskClient) -> None:
-    add(app, title="Soup club")
-    sign_in(app, client)
+    add_asset(app, title="Soup club", themes=["food"])
+    sign_in(app, client, "planner")
     start(client)
     page = text(client.get("/checks/1/report").get_data(as_text=True))
     assert "Soup club" in page and "Print this page" in page
@@ -421,7 +327,7 @@ def test_navigation_offers_checks_to_staff_and_the_log_to_everyone(
 ) -> None:
     visitor = app.test_client().get("/").get_data(as_text=True)
     assert "You said, we did" in visitor and "Strength checks" not in visitor
-    sign_in(app, client)
+    sign_in(app, client, "planner")
     assert "Strength checks" in client.get("/").get_data(as_text=True)
 
 
@@ -470,7 +376,7 @@ def demo_skills(app: Flask) -> list[dict[str, Any]]:
 
 
 def demo_check(app: Flask, client: FlaskClient) -> tuple[int, list[dict[str, Any]]]:
-    sign_in(app, client)
+    sign_in(app, client, "planner")
     check_id = published_check(
         app,
         client,

@@ -1,23 +1,15 @@
 from __future__ import annotations
 
 import io
-import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import orjson
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from assetmap import create_app
-from assetmap.storage import users as user_store
 from assetmap.storage.models import Asset
-from assetmap.web import db
-from tests.exchange.helpers import copy_of, demo_template
+from tests.web.helpers import confirm, count, csrf, export, signed_in, upload
 
-PASSWORD = "correct horse battery"
 CSV = (
     b"kind,title,themes,lon,lat\n"
     b"group,Tuesday knitters,arts,-2.32,51.23\nspace,Quaker hall,faith,-2.315,51.228\n"
@@ -25,50 +17,13 @@ CSV = (
 
 
 @pytest.fixture
-def app(
-    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Flask]:
-    copy_of(demo_template(tmp_path_factory), tmp_path, "web.db").dispose()
-    monkeypatch.setenv("ASSETMAP_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app(
-        {"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'web.db'}", "SECRET_KEY": "test"}
-    )
-    yield app
-    db.database(app).dispose()
-
-
-def sign_in(app: Flask, client: FlaskClient, role: str = "planner") -> None:
-    email = f"{role}-user@example.org"
-    with app.app_context(), db.database().session() as session:
-        user = user_store.create_user(session, email, role=role)
-        user_store.set_password(user, PASSWORD)
-        session.commit()
-    token = csrf(client.get("/sign-in").get_data(as_text=True))
-    client.post("/sign-in", data={"email": email, "password": PASSWORD, "csrf_token": token})
-
-
-def csrf(page: str) -> str:
-    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page)
-    assert match, "the page carries no CSRF token"
-    return match.group(1)
-
-
-def count(app: Flask) -> int:
-    with app.app_context(), db.database().session() as session:
-        return session.scalar(sa.select(sa.func.count()).select_from(Asset)) or 0
+def app(demo_register: Flask) -> Flask:
+    return demo_register
 
 
 @pytest.fixture
 def planner(app: Flask) -> FlaskClient:
-    client = app.test_client()
-    sign_in(app, client)
-    return client
-
-
-def upload(client: FlaskClient, data: bytes, name: str, **fields: str):
-    token = csrf(client.get("/exchange").get_data(as_text=True))
-    form = {"csrf_token": token, "file": (io.BytesIO(data), name), **fields}
-    return client.post("/exchange/import", data=form, content_type="multipart/form-data")
+    return signed_in(app, "planner", "planner-user@example.org")
 
 
 def test_a_visitor_is_sent_to_sign_in(app: Flask) -> None:
@@ -77,8 +32,7 @@ def test_a_visitor_is_sent_to_sign_in(app: Flask) -> None:
 
 
 def test_a_resident_may_not_exchange_data(app: Flask) -> None:
-    client = app.test_client()
-    sign_in(app, client, "resident")
+    client = signed_in(app, "resident", "resident-user@example.org")
     assert client.get("/exchange").status_code == 403
     assert 'href="/exchange"' not in client.get("/").get_data(as_text=True)
 
@@ -90,10 +44,7 @@ def test_a_planner_sees_the_exchange_link_and_page(planner: FlaskClient) -> None
 
 
 def test_export_sends_a_geojson_file_of_what_was_asked(planner: FlaskClient) -> None:
-    token = csrf(planner.get("/exchange").get_data(as_text=True))
-    response = planner.post(
-        "/exchange/export", data={"csrf_token": token, "format": "geojson", "kind": ["group"]}
-    )
+    response = export(planner, kind=["group"])
     assert response.status_code == 200
     assert response.mimetype == "application/geo+json"
     assert response.headers["Content-Disposition"].startswith('attachment; filename="assetmap-')
@@ -106,15 +57,8 @@ def test_export_by_polygon_upload(planner: FlaskClient) -> None:
         "type": "Polygon",
         "coordinates": [[[-2.33, 51.22], [-2.31, 51.22], [-2.32, 51.24], [-2.33, 51.22]]],
     }
-    token = csrf(planner.get("/exchange").get_data(as_text=True))
-    response = planner.post(
-        "/exchange/export",
-        data={
-            "csrf_token": token,
-            "format": "csv",
-            "polygon": (io.BytesIO(orjson.dumps(polygon)), "area.geojson"),
-        },
-        content_type="multipart/form-data",
+    response = export(
+        planner, format="csv", polygon=(io.BytesIO(orjson.dumps(polygon)), "area.geojson")
     )
     assert response.status_code == 200 and response.mimetype == "text/csv"
     assert 1 < len(response.get_data().splitlines()) < 341
@@ -133,24 +77,14 @@ def test_export_by_polygon_upload(planner: FlaskClient) -> None:
     ],
 )
 def test_export_form_shows_what_is_wrong(planner: FlaskClient, fields: dict, message: str) -> None:
-    token = csrf(planner.get("/exchange").get_data(as_text=True))
-    response = planner.post("/exchange/export", data={"csrf_token": token, **fields})
+    response = export(planner, **fields)
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "There is a problem" in page and message in page
 
 
 def test_a_polygon_that_is_not_geojson_is_named(planner: FlaskClient) -> None:
-    token = csrf(planner.get("/exchange").get_data(as_text=True))
-    response = planner.post(
-        "/exchange/export",
-        data={
-            "csrf_token": token,
-            "format": "csv",
-            "polygon": (io.BytesIO(b"not json"), "a.geojson"),
-        },
-        content_type="multipart/form-data",
-    )
+    response = export(planner, format="csv", polygon=(io.BytesIO(b"not json"), "a.geojson"))
     assert response.status_code == 400
     assert "polygon: the file is not JSON" in response.get_data(as_text=True)
 
@@ -158,15 +92,15 @@ def test_a_polygon_that_is_not_geojson_is_named(planner: FlaskClient) -> None:
 def test_import_shows_a_dry_run_then_imports_on_confirmation(
     app: Flask, planner: FlaskClient
 ) -> None:
-    before = count(app)
+    before = count(app, Asset)
     response = upload(planner, CSV, "groups.csv")
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "Checked, nothing written yet" in page
     assert "Import: add 2, update 0" in page and "Tuesday knitters" in page
-    assert count(app) == before
+    assert count(app, Asset) == before
     done = planner.post("/exchange/import/confirm", data={"csrf_token": csrf(page)})
     assert done.status_code == 302
-    assert count(app) == before + 2
+    assert count(app, Asset) == before + 2
     assert "2 added" in planner.get("/exchange").get_data(as_text=True)
 
 
@@ -212,12 +146,11 @@ def test_bad_files_get_a_report_never_a_server_error(
     response = upload(planner, data, name)
     assert response.status_code == 400
     assert "Nothing can be imported from this file yet" in response.get_data(as_text=True)
-    assert count(app) == 340
+    assert count(app, Asset) == 340
 
 
 def test_confirming_without_an_upload_asks_for_the_file_again(planner: FlaskClient) -> None:
-    token = csrf(planner.get("/exchange").get_data(as_text=True))
-    response = planner.post("/exchange/import/confirm", data={"csrf_token": token})
+    response = confirm(planner)
     assert response.status_code == 302
     assert "That upload has expired" in planner.get("/exchange").get_data(as_text=True)
 

@@ -9,29 +9,15 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from assetmap.domain.assets import AssetDraft, validate_asset
+from assetmap.domain.assets import AssetDraft
 from assetmap.domain.vocab import Kind, ShareMode, Theme
 from assetmap.storage import assets as store
 from assetmap.storage import clusters
 from assetmap.storage import users as user_store
 from assetmap.web import db
+from tests.web.helpers import PRIVATE_SKILL, add_asset
 
 TOWN = "-2.42,51.19,-2.24,51.27"
-
-
-def add(app: Flask, **values: object) -> int:
-    raw = {
-        "kind": "group",
-        "title": "Chess club",
-        "themes": ["learning"],
-        "lon": -2.32,
-        "lat": 51.23,
-        **values,
-    }
-    with app.app_context(), db.database().session() as session:
-        asset = store.add_asset(session, validate_asset(raw), owner_id=None, cell_m=400.0)
-        session.commit()
-        return asset.id
 
 
 def add_many(app: Flask, count: int, title: str = "Strength {i}") -> None:
@@ -60,7 +46,7 @@ def features(client: FlaskClient, **args: Any) -> Any:
 
 
 def test_features_in_a_street_view_are_geojson_points(app: Flask, client: FlaskClient) -> None:
-    asset_id = add(app, title="Chess club", lon=-2.3215, lat=51.2305)
+    asset_id = add_asset(app, title="Chess club", lon=-2.3215, lat=51.2305)
     answer = features(client)
     assert answer["type"] == "FeatureCollection" and answer["clustered"] is False
     assert answer["features"] == [
@@ -92,9 +78,9 @@ def test_a_city_view_answers_clusters_counted_by_kind(app: Flask, client: FlaskC
 
 
 def test_features_follow_kind_theme_and_words(app: Flask, client: FlaskClient) -> None:
-    add(app, title="Chess club", themes=["learning"])
-    add(app, title="Community garden", kind="space", themes=["food", "environment"])
-    add(app, title="Garden tools", kind="space", themes=["environment"])
+    add_asset(app, title="Chess club", themes=["learning"])
+    add_asset(app, title="Community garden", kind="space", themes=["food", "environment"])
+    add_asset(app, title="Garden tools", kind="space", themes=["environment"])
     answer = features(client, kind=["space"], theme=["food", "sport"], q="gardens")
     assert [f["properties"]["title"] for f in answer["features"]] == ["Community garden"]
 
@@ -102,15 +88,7 @@ def test_features_follow_kind_theme_and_words(app: Flask, client: FlaskClient) -
 def test_a_skill_is_served_at_its_public_point_without_contact(
     app: Flask, client: FlaskClient
 ) -> None:
-    add(
-        app,
-        kind="skill",
-        title="Bike repair",
-        share_modes=["do"],
-        contact="07700 900123",
-        lon=-2.321234,
-        lat=51.230987,
-    )
+    add_asset(app, **PRIVATE_SKILL)
     body = client.get("/api/map/features", query_string={"bbox": TOWN, "zoom": 16}).data
     assert b"07700" not in body and b"2.321234" not in body and b"51.230987" not in body
     assert b"2.3212" not in body and b"51.2309" not in body
@@ -196,7 +174,7 @@ def test_the_whole_world_at_street_zoom_is_answered(app: Flask, client: FlaskCli
 
 
 def test_the_map_page_carries_no_strengths(app: Flask, client: FlaskClient) -> None:
-    add(app, title="Chess club")
+    add_asset(app, title="Chess club")
     page = client.get("/map").get_data(as_text=True)
     assert "Map of strengths" in page
     assert "Chess club" not in page
@@ -226,8 +204,8 @@ def test_the_map_page_shades_neighbourhoods_and_lists_their_counts(
     with app.app_context(), db.database().session() as session:
         replace_neighbourhoods(session, [Area("k", "Keyford", box(-2.33, 51.22, -2.31, 51.24))])
         session.commit()
-    add(app)
-    add(app, title="Choir")
+    add_asset(app)
+    add_asset(app, title="Choir")
     page = client.get("/map").get_data(as_text=True)
     assert '"neighbourhoods": geo_json_' in page
     assert re.search(r"Keyford</td><td[^>]*>2</td>", page)
@@ -264,8 +242,8 @@ def test_the_list_shows_the_same_strengths_as_the_map_for_the_same_filter(
 
 
 def test_the_list_is_sorted_by_the_column_chosen(app: Flask, client: FlaskClient) -> None:
-    add(app, title="Choir", last_confirmed="2026-01-01")
-    add(app, title="Allotment", kind="space", last_confirmed="2026-03-01")
+    add_asset(app, title="Choir", last_confirmed="2026-01-01")
+    add_asset(app, title="Allotment", kind="space", last_confirmed="2026-03-01")
     by_title = client.get("/list").get_data(as_text=True)
     by_date = client.get("/list?sort=confirmed").get_data(as_text=True)
     assert by_title.index("Allotment") < by_title.index("Choir")
@@ -292,7 +270,7 @@ def test_a_bad_sort_is_a_400(client: FlaskClient) -> None:
 
 
 def test_the_list_shows_public_fields_only(app: Flask, client: FlaskClient) -> None:
-    add(app, kind="skill", title="Bike repair", share_modes=["do"], contact="07700 900123")
+    add_asset(app, kind="skill", title="Bike repair", share_modes=["do"], contact="07700 900123")
     page = client.get("/list").get_data(as_text=True)
     assert "Bike repair" in page and "07700" not in page
 
@@ -305,7 +283,7 @@ def test_the_map_and_the_list_are_in_the_navigation(client: FlaskClient) -> None
 def test_a_strengths_page_has_a_small_map_at_its_public_point(
     app: Flask, client: FlaskClient
 ) -> None:
-    asset_id = add(app, kind="skill", title="Bike repair", share_modes=["do"], lon=-2.321234)
+    asset_id = add_asset(app, kind="skill", title="Bike repair", share_modes=["do"], lon=-2.321234)
     page = client.get(f"/assets/{asset_id}").get_data(as_text=True)
     assert '<script src="/static/vendor/leaflet/leaflet.js"></script>' in page
     assert re.search(r"L\.marker\(\s*\[51\.\d+, -2\.\d+\]", page)
@@ -316,7 +294,7 @@ def test_a_strengths_page_has_a_small_map_at_its_public_point(
 def test_a_strengths_history_gives_counts_and_dates_but_no_people(
     app: Flask, client: FlaskClient
 ) -> None:
-    asset_id = add(app, contact="chair@example.org")
+    asset_id = add_asset(app, contact="chair@example.org")
     with app.app_context(), db.database().session() as session:
         editor = user_store.create_user(session, "editor@example.org", display_name="Edith")
         for title in ("Chess club", "Frome chess club", "Frome chess and draughts club"):

@@ -24,9 +24,9 @@ from schemathesis.checks import (
 from assetmap import create_app
 from assetmap.domain.assets import validate_asset
 from assetmap.storage import assets as store
-from assetmap.storage import tokens, users
 from assetmap.web import db
 from assetmap.web.openapi import PATHS
+from tests.web.helpers import add_user, bearer
 
 METHODS = {"get", "post", "put", "patch", "delete"}
 CHECKS = [
@@ -116,12 +116,7 @@ def fuzzed_app(sqlite_url: str) -> Iterator[Flask]:
 
 @pytest.fixture
 def admin_headers(fuzzed_app: Flask) -> dict[str, str]:
-    with fuzzed_app.app_context(), db.database().session() as session:
-        admin = users.create_user(session, "ada@example.org", role="admin")
-        session.flush()
-        made = tokens.create_token(session, admin.id, "fuzzing")
-        session.commit()
-    return {"Authorization": f"Bearer {made.secret}"}
+    return bearer(fuzzed_app, add_user(fuzzed_app, "ada@example.org", "admin", password=None))
 
 
 def _inputs(item: dict[str, Any], method: str) -> bool:

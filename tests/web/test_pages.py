@@ -3,29 +3,14 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 
-from assetmap.domain.assets import validate_asset
 from assetmap.storage import assets as store
 from assetmap.web import db
-
-
-def add(app: Flask, **values: object) -> int:
-    raw = {
-        "kind": "group",
-        "title": "Chess club",
-        "themes": ["learning"],
-        "lon": -2.32,
-        "lat": 51.23,
-        **values,
-    }
-    with app.app_context(), db.database().session() as session:
-        asset = store.add_asset(session, validate_asset(raw), owner_id=None, cell_m=400.0)
-        session.commit()
-        return asset.id
+from tests.web.helpers import PRIVATE_SKILL, add_asset
 
 
 def test_front_page_counts_what_is_published(app: Flask, client: FlaskClient) -> None:
-    add(app)
-    add(app, kind="space", title="Cheese and Grain hall")
+    add_asset(app)
+    add_asset(app, kind="space", title="Cheese and Grain hall")
     page = client.get("/").get_data(as_text=True)
     assert "Chess club" in page and "Cheese and Grain hall" in page
     assert '<span class="counts__number">1</span> group' in page
@@ -33,7 +18,7 @@ def test_front_page_counts_what_is_published(app: Flask, client: FlaskClient) ->
 
 
 def test_user_text_is_escaped(app: Flask, client: FlaskClient) -> None:
-    asset_id = add(app, title="Fish & chips <script>alert(1)</script> quiz")
+    asset_id = add_asset(app, title="Fish & chips <script>alert(1)</script> quiz")
     for path in ("/", f"/assets/{asset_id}"):
         page = client.get(path).get_data(as_text=True)
         assert "<script>alert(1)</script>" not in page
@@ -41,15 +26,7 @@ def test_user_text_is_escaped(app: Flask, client: FlaskClient) -> None:
 
 
 def test_skill_page_shows_no_contact_or_exact_point(app: Flask, client: FlaskClient) -> None:
-    asset_id = add(
-        app,
-        kind="skill",
-        title="Bike repair",
-        share_modes=["do"],
-        contact="07700 900123",
-        lon=-2.321234,
-        lat=51.230987,
-    )
+    asset_id = add_asset(app, **PRIVATE_SKILL)
     page = client.get(f"/assets/{asset_id}").get_data(as_text=True)
     assert "Bike repair" in page
     assert "07700 900123" not in page
@@ -57,7 +34,7 @@ def test_skill_page_shows_no_contact_or_exact_point(app: Flask, client: FlaskCli
 
 
 def test_withdrawn_asset_page_is_gone(app: Flask, client: FlaskClient) -> None:
-    asset_id = add(app)
+    asset_id = add_asset(app)
     with app.app_context(), db.database().session() as session:
         store.withdraw_asset(session, asset_id, by=None)
         session.commit()
@@ -84,8 +61,8 @@ def test_stylesheet_is_served_by_the_app(client: FlaskClient) -> None:
 
 
 def test_front_page_marks_a_long_unconfirmed_strength(app: Flask, client: FlaskClient) -> None:
-    add(app, title="Old chess club", last_confirmed="2020-01-01")
-    add(app, title="New chess club")
+    add_asset(app, title="Old chess club", last_confirmed="2020-01-01")
+    add_asset(app, title="New chess club")
     items = client.get("/").get_data(as_text=True).split("<li>")
     [old] = [item for item in items if "Old chess club" in item]
     [new] = [item for item in items if "New chess club" in item]

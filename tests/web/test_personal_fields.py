@@ -7,30 +7,12 @@ another resident (with their API token), and no marker may appear.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from flask import Flask
 
-from assetmap import create_app
-from assetmap.web import db
-from tests.trust.world import MARKERS, World, build, config, copy, sign_in
+from tests.trust.world import MARKERS, World, client_as
 from tests.web.test_authorization_matrix import RULES
 
 GETS = sorted(key for key in RULES if key[1] == "GET")
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> World:
-    return build(tmp_path_factory.mktemp("world"))
-
-
-@pytest.fixture
-def served(world: World, tmp_path: Path) -> Iterator[Flask]:
-    app = create_app(config(copy(world, tmp_path)))
-    yield app
-    db.database(app).dispose()
 
 
 def leaks(body: str) -> list[str]:
@@ -38,8 +20,7 @@ def leaks(body: str) -> list[str]:
 
 
 def test_the_markers_are_there_for_their_owner(served: Flask, world: World) -> None:
-    client = served.test_client()
-    sign_in(served, client, world.users["owner"])
+    client = client_as(served, world, "owner")
     body = client.get("/account/my-data").get_data(as_text=True)
     assert {"contact", "group_contact", "email"} <= set(leaks(body))
 
@@ -55,8 +36,7 @@ def test_a_visitor_sees_no_personal_field_anywhere(served: Flask, world: World) 
 
 
 def test_another_resident_sees_no_personal_field_anywhere(served: Flask, world: World) -> None:
-    client = served.test_client()
-    sign_in(served, client, world.users["resident"])
+    client = client_as(served, world, "resident")
     bearer = {"Authorization": f"Bearer {world.tokens['resident']}"}
     found = {}
     for key in GETS:
@@ -75,7 +55,6 @@ def test_the_public_history_leaves_out_the_changed_contact(served: Flask, world:
 
 
 def test_the_owner_sees_the_changed_contact_in_the_history(served: Flask, world: World) -> None:
-    client = served.test_client()
-    sign_in(served, client, world.users["owner"])
+    client = client_as(served, world, "owner")
     page = client.get(f"/assets/{world.ids['skill']}/history").get_data(as_text=True)
     assert MARKERS["contact"] + ".old" in page

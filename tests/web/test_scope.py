@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import html
-import io
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -18,10 +14,8 @@ from flask.testing import FlaskClient
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
-from assetmap import create_app
 from assetmap.domain.vocab import Status
 from assetmap.storage import roles
-from assetmap.storage import users as user_store
 from assetmap.storage.models import (
     Asset,
     CheckResponse,
@@ -30,23 +24,28 @@ from assetmap.storage.models import (
     StrengthCheck,
 )
 from assetmap.web import db
-from tests.exchange.helpers import copy_of, demo_template
+from tests.web.helpers import (
+    add_user,
+    confirm,
+    count,
+    decide,
+    error_beside,
+    export,
+    form_token,
+    post,
+    publish,
+    sign_in_as,
+    start,
+    text,
+    upload,
+)
 
-PASSWORD = "correct horse battery"
 MINE = ("frome-keyford", "frome-park")
 
 
 @pytest.fixture
-def app(
-    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Flask]:
-    copy_of(demo_template(tmp_path_factory), tmp_path, "scope.db").dispose()
-    monkeypatch.setenv("ASSETMAP_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app(
-        {"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'scope.db'}", "SECRET_KEY": "t"}
-    )
-    yield app
-    db.database(app).dispose()
+def app(demo_register: Flask) -> Flask:
+    return demo_register
 
 
 def areas(app: Flask) -> dict[str, tuple[int, str, BaseGeometry]]:
@@ -68,19 +67,13 @@ def staff(
     app: Flask, email: str, scope: tuple[str, ...] = (), role: str = "planner"
 ) -> FlaskClient:
     known = areas(app)
+    user_id = add_user(app, email, role)
     with app.app_context(), db.database().session() as session:
-        user = user_store.create_user(session, email, role=role)
-        user_store.set_password(user, PASSWORD)
-        session.flush()
         ids = [known[code][0] for code in scope]
-        roles.change_role(session, user.id, role=role, neighbourhoods=ids, by=None)
+        roles.change_role(session, user_id, role=role, neighbourhoods=ids, by=None)
         session.commit()
     client = app.test_client()
-    token = csrf(client.get("/sign-in").get_data(as_text=True))
-    response = client.post(
-        "/sign-in", data={"email": email, "password": PASSWORD, "csrf_token": token}
-    )
-    assert response.status_code == 302
+    sign_in_as(client, email)
     return client
 
 
@@ -92,23 +85,6 @@ def scoped(app: Flask) -> FlaskClient:
 @pytest.fixture
 def planner(app: Flask) -> FlaskClient:
     return staff(app, "town-planner@example.org")
-
-
-def csrf(page: str) -> str:
-    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page)
-    assert match, "the page carries no CSRF token"
-    return match.group(1)
-
-
-def text(page: str) -> str:
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
-
-
-def export(client: FlaskClient, **fields: Any) -> Any:
-    token = csrf(client.get("/exchange").get_data(as_text=True))
-    return client.post(
-        "/exchange/export", data={"csrf_token": token, "format": "geojson", **fields}
-    )
 
 
 def published_in(app: Flask, codes: tuple[str, ...] | None) -> int:
@@ -173,17 +149,6 @@ def test_an_unscoped_planner_exports_the_whole_register(app: Flask, planner: Fla
     assert len(re.findall(r'<option value="frome-', page)) == len(areas(app))
 
 
-def upload(client: FlaskClient, data: bytes, name: str) -> Any:
-    token = csrf(client.get("/exchange").get_data(as_text=True))
-    form = {"csrf_token": token, "file": (io.BytesIO(data), name)}
-    return client.post("/exchange/import", data=form, content_type="multipart/form-data")
-
-
-def confirm(client: FlaskClient) -> Any:
-    token = csrf(client.get("/exchange").get_data(as_text=True))
-    return client.post("/exchange/import/confirm", data={"csrf_token": token})
-
-
 def table_rows(page: str) -> list[list[str]]:
     rows = re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', page, re.S)
     cells = [re.findall(r'<td class="govuk-table__cell">(.*?)</td>', row, re.S) for row in rows]
@@ -196,13 +161,8 @@ def csv_of(*rows: tuple[str, tuple[float, float]]) -> bytes:
     return ("\n".join(lines) + "\n").encode()
 
 
-def count(app: Flask) -> int:
-    with app.app_context(), db.database().session() as session:
-        return session.scalar(sa.select(sa.func.count()).select_from(Asset)) or 0
-
-
 def test_an_import_with_a_row_outside_the_scope_is_refused(app: Flask, scoped: FlaskClient) -> None:
-    before = count(app)
+    before = count(app, Asset)
     data = csv_of(
         ("Keyford knitters", point_in(app, "frome-keyford")),
         ("Market singers", point_in(app, "frome-market")),
@@ -215,7 +175,7 @@ def test_an_import_with_a_row_outside_the_scope_is_refused(app: Flask, scoped: F
         table_rows(page)
     )
     assert confirm(scoped).status_code == 400
-    assert count(app) == before
+    assert count(app, Asset) == before
 
 
 def test_a_feature_outside_the_scope_is_named_in_a_geojson_import(
@@ -237,7 +197,7 @@ def test_a_feature_outside_the_scope_is_named_in_a_geojson_import(
 
 
 def test_an_import_inside_the_scope_is_written(app: Flask, scoped: FlaskClient) -> None:
-    before = count(app)
+    before = count(app, Asset)
     data = csv_of(
         ("Keyford knitters", point_in(app, "frome-keyford")),
         ("Park painters", point_in(app, "frome-park")),
@@ -246,7 +206,7 @@ def test_an_import_inside_the_scope_is_written(app: Flask, scoped: FlaskClient) 
     assert response.status_code == 200
     assert "Import: add 2, update 0" in response.get_data(as_text=True)
     assert confirm(scoped).status_code == 302
-    assert count(app) == before + 2
+    assert count(app, Asset) == before + 2
 
 
 def test_a_scoped_planner_cannot_move_in_a_strength_from_outside(
@@ -273,37 +233,9 @@ def test_an_unscoped_planner_imports_anywhere(app: Flask, planner: FlaskClient) 
     assert "Import: add 2, update 0" in response.get_data(as_text=True)
 
 
-def proposal(**overrides: Any) -> dict[str, Any]:
-    return {
-        "name": "Community kitchen",
-        "purpose": "Cook and eat together.",
-        "audience": "Everyone nearby",
-        "themes": ["food"],
-        "words": "",
-        "catchment": "polygon",
-        **overrides,
-    }
-
-
 def outline(app: Flask, *codes: str) -> str:
     shape = shapely.union_all([areas(app)[code][2] for code in codes])
     return orjson.dumps(mapping(shape)).decode()
-
-
-def start(client: FlaskClient, **overrides: Any) -> Any:
-    token = csrf(client.get("/checks/new").get_data(as_text=True))
-    return client.post("/checks/new", data={**proposal(**overrides), "csrf_token": token})
-
-
-def checks_saved(app: Flask) -> int:
-    with app.app_context(), db.database().session() as session:
-        return session.scalar(sa.select(sa.func.count()).select_from(StrengthCheck)) or 0
-
-
-def error_beside(page: str, field: str) -> str:
-    match = re.search(rf'<p id="{field}-error" class="govuk-error-message">(.*?)</p>', page, re.S)
-    assert match, f"no error beside {field}"
-    return text(match.group(1))
 
 
 def test_a_scoped_planner_starts_a_check_within_their_neighbourhoods(
@@ -312,7 +244,7 @@ def test_a_scoped_planner_starts_a_check_within_their_neighbourhoods(
     assert start(scoped, polygon=outline(app, "frome-keyford")).status_code == 302
     named = start(scoped, catchment="neighbourhoods", neighbourhoods=list(MINE))
     assert named.status_code == 302
-    assert checks_saved(app) == 2
+    assert count(app, StrengthCheck) == 2
 
 
 def centre(app: Flask, code: str) -> dict[str, str]:
@@ -342,7 +274,7 @@ def test_a_check_reaching_beyond_the_scope_is_refused_beside_the_catchment(
     assert response.status_code == 400
     message = error_beside(response.get_data(as_text=True), "catchment")
     assert message == "Error: The catchment must lie within your neighbourhoods: Keyford, Park"
-    assert checks_saved(app) == 0
+    assert count(app, StrengthCheck) == 0
 
 
 def test_the_check_form_offers_a_scoped_planner_only_their_neighbourhoods(
@@ -355,16 +287,8 @@ def test_the_check_form_offers_a_scoped_planner_only_their_neighbourhoods(
 
 def decided_check(app: Flask, client: FlaskClient, *codes: str) -> int:
     assert start(client, polygon=outline(app, *codes)).status_code == 302
-    check_id = checks_saved(app)
-    token = csrf(client.get(f"/checks/{check_id}/decision").get_data(as_text=True))
-    decision = {
-        "kind": "not-proceed",
-        "rationale": "Three groups already cook together here.",
-        "decided_by": "Health and wellbeing panel",
-        "decided_on": "2026-11-02",
-        "csrf_token": token,
-    }
-    assert client.post(f"/checks/{check_id}/decision", data=decision).status_code == 302
+    check_id = count(app, StrengthCheck)
+    assert decide(client, check_id).status_code == 302
     return check_id
 
 
@@ -387,7 +311,7 @@ def test_a_scoped_planner_cannot_change_a_check_beyond_their_scope(
     before = state(app, check_id)
     listing = scoped.get("/checks")
     assert listing.status_code == 200 and "Community kitchen" in listing.get_data(as_text=True)
-    token = csrf(scoped.get(f"/checks/{check_id}").get_data(as_text=True))
+    token = form_token(scoped, f"/checks/{check_id}")
     for action in ("publish", "run-again", "decision", "edit"):
         response = scoped.post(f"/checks/{check_id}/{action}", data={"csrf_token": token})
         assert response.status_code == 403, action
@@ -399,17 +323,13 @@ def test_a_scoped_planner_cannot_act_on_a_response_beyond_their_scope(
     app: Flask, planner: FlaskClient, scoped: FlaskClient
 ) -> None:
     check_id = decided_check(app, planner, "frome-market")
-    token = csrf(planner.get(f"/checks/{check_id}").get_data(as_text=True))
-    assert (
-        planner.post(f"/checks/{check_id}/publish", data={"csrf_token": token}).status_code == 302
-    )
+    assert publish(planner, check_id).status_code == 302
     resident = staff(app, "resident@example.org", role="resident")
-    token = csrf(resident.get(f"/checks/{check_id}/respond").get_data(as_text=True))
-    answer = {"missed": "The lunch club", "take_part": "", "comment": "", "csrf_token": token}
-    assert resident.post(f"/checks/{check_id}/respond", data=answer).status_code == 302
+    answer = {"missed": "The lunch club", "take_part": "", "comment": ""}
+    assert post(resident, f"/checks/{check_id}/respond", **answer).status_code == 302
     with app.app_context(), db.database().session() as session:
         response_id = session.scalars(sa.select(CheckResponse.id)).one()
-    token = csrf(scoped.get(f"/checks/{check_id}").get_data(as_text=True))
+    token = form_token(scoped, f"/checks/{check_id}")
     marked = scoped.post(
         f"/checks/{check_id}/responses/{response_id}/acted-upon",
         data={"note": "Funded the lunch club", "csrf_token": token},
@@ -424,17 +344,13 @@ def test_a_scoped_planner_publishes_a_check_within_their_scope(
     app: Flask, scoped: FlaskClient
 ) -> None:
     check_id = decided_check(app, scoped, "frome-keyford")
-    token = csrf(scoped.get(f"/checks/{check_id}").get_data(as_text=True))
-    assert scoped.post(f"/checks/{check_id}/publish", data={"csrf_token": token}).status_code == 302
+    assert publish(scoped, check_id).status_code == 302
     assert state(app, check_id)[0] is not None
 
 
 def test_an_unscoped_planner_publishes_a_check_anywhere(app: Flask, planner: FlaskClient) -> None:
     check_id = decided_check(app, planner, "frome-market", "frome-college")
-    token = csrf(planner.get(f"/checks/{check_id}").get_data(as_text=True))
-    assert (
-        planner.post(f"/checks/{check_id}/publish", data={"csrf_token": token}).status_code == 302
-    )
+    assert publish(planner, check_id).status_code == 302
     assert state(app, check_id)[0] is not None
 
 

@@ -11,44 +11,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 from shapely.geometry import box
 
-from assetmap.domain.assets import validate_asset
-from assetmap.storage import assets as store
 from assetmap.storage import connections, users
 from assetmap.storage.neighbourhoods import Area, replace_neighbourhoods
 from assetmap.web import db
-from assetmap.web.auth import fingerprint
+from tests.web.helpers import MARKET_PLACE, add_at_market, csrf, error_beside, form_token, sign_in
 
-MARKET_PLACE = (-2.3213, 51.2296)
 AT_MARKET = "where=place&place=Market+Place"
-
-
-def add(app: Flask, owner_id: int | None = None, **values: Any) -> int:
-    raw: dict[str, Any] = {
-        "kind": "group",
-        "title": "Chess club",
-        "themes": ["learning"],
-        "lon": MARKET_PLACE[0] + 0.001,
-        "lat": MARKET_PLACE[1],
-        **values,
-    }
-    if raw["kind"] == "skill":
-        raw.setdefault("share_modes", ["teach"])
-    with app.app_context(), db.database().session() as session:
-        asset = store.add_asset(session, validate_asset(raw), owner_id=owner_id, cell_m=400.0)
-        session.commit()
-        return asset.id
-
-
-def sign_in(app: Flask, client: FlaskClient, email: str, role: str = "resident") -> int:
-    with app.app_context(), db.database().session() as session:
-        user = users.create_user(session, email, role=role)
-        session.commit()
-        user_id = user.id
-        session_id = f"{user.id}:{fingerprint(user)}"
-    with client.session_transaction() as cookie:
-        cookie["_user_id"] = session_id
-        cookie["_fresh"] = True
-    return user_id
 
 
 def page(client: FlaskClient, query: str, status: int = 200) -> str:
@@ -63,18 +31,10 @@ def listed(html: str) -> list[int]:
     ]
 
 
-def error_beside(html: str, name: str) -> str:
-    match = re.search(rf'<p id="{name}-error" class="govuk-error-message">(.*?)</p>', html, re.S)
-    assert match, f"no error beside {name}"
-    return re.sub(r"<[^>]+>|Error:", "", match.group(1)).strip()
-
-
-def csrf_from(html: str) -> str:
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
-        r'name="csrf_token" value="([^"]+)"', html
-    )
-    assert match, "the page carries no CSRF token"
-    return match.group(1)
+def record(client: FlaskClient, asset_id: int, **fields: Any) -> Any:
+    token = form_token(client, f"/connections/new?asset={asset_id}")
+    data = {"csrf_token": token, "asset": asset_id, "on": "2026-11-02", **fields}
+    return client.post("/connections/new", data=data)
 
 
 def test_the_search_page_offers_the_form_and_a_map(client: FlaskClient) -> None:
@@ -86,8 +46,8 @@ def test_the_search_page_offers_the_form_and_a_map(client: FlaskClient) -> None:
 def test_a_typed_place_lists_strengths_nearest_first_in_metres(
     app: Flask, client: FlaskClient
 ) -> None:
-    far = add(app, title="Far club", lon=MARKET_PLACE[0] + 0.004)
-    near = add(app, title="Near club", lon=MARKET_PLACE[0] + 0.0005)
+    far = add_at_market(app, title="Far club", lon=MARKET_PLACE[0] + 0.004)
+    near = add_at_market(app, title="Near club", lon=MARKET_PLACE[0] + 0.0005)
     html = page(client, f"{AT_MARKET}&radius=800")
     assert listed(html) == [near, far]
     assert "2 strengths within 800 m of Market Place" in html
@@ -106,15 +66,15 @@ def test_the_url_holds_the_search(app: Flask, client: FlaskClient) -> None:
 
 
 def test_distance_is_kept_to_the_chosen_radius(app: Flask, client: FlaskClient) -> None:
-    near = add(app, title="Near club", lon=MARKET_PLACE[0] + 0.004)
-    add(app, title="Far club", lon=MARKET_PLACE[0] + 0.008)
+    near = add_at_market(app, title="Near club", lon=MARKET_PLACE[0] + 0.004)
+    add_at_market(app, title="Far club", lon=MARKET_PLACE[0] + 0.008)
     assert listed(page(client, f"{AT_MARKET}&radius=400")) == [near]
 
 
 def test_kinds_themes_and_stemmed_words_filter_the_results(app: Flask, client: FlaskClient) -> None:
-    gardens = add(app, kind="space", title="Community gardens", themes=["environment"])
-    add(app, kind="group", title="Gardening club", themes=["environment"])
-    add(app, kind="space", title="Church hall", themes=["faith"])
+    gardens = add_at_market(app, kind="space", title="Community gardens", themes=["environment"])
+    add_at_market(app, kind="group", title="Gardening club", themes=["environment"])
+    add_at_market(app, kind="space", title="Church hall", themes=["faith"])
     html = page(client, f"{AT_MARKET}&radius=800&kind=space&theme=environment&q=gardening")
     assert listed(html) == [gardens]
 
@@ -127,16 +87,16 @@ def test_a_neighbourhood_searches_from_the_centre_of_its_polygon(
             session, [Area("east", "East Frome", box(-2.31, 51.22, -2.29, 51.24))]
         )
         session.commit()
-    centre = add(app, title="Centre club", lon=-2.3, lat=51.23)
-    add(app, title="Edge club", lon=-2.309, lat=51.23)
+    centre = add_at_market(app, title="Centre club", lon=-2.3, lat=51.23)
+    add_at_market(app, title="Edge club", lon=-2.309, lat=51.23)
     html = page(client, "where=neighbourhood&neighbourhood=1&radius=400")
     assert listed(html) == [centre]
     assert "within 400 m of East Frome" in html
 
 
 def test_a_point_on_the_map_searches_from_there(app: Flask, client: FlaskClient) -> None:
-    there = add(app, title="There", lon=-2.3, lat=51.24)
-    add(app, title="Elsewhere", lon=-2.33, lat=51.22)
+    there = add_at_market(app, title="There", lon=-2.3, lat=51.24)
+    add_at_market(app, title="Elsewhere", lon=-2.33, lat=51.22)
     html = page(client, "where=point&at=-2.300100,51.240000&radius=400")
     assert listed(html) == [there]
     assert "within 400 m of the point 51.24000, -2.30010" in html
@@ -181,7 +141,7 @@ def test_a_place_with_several_matches_offers_the_others(client: FlaskClient) -> 
 
 
 def test_the_public_never_sees_a_contact(app: Flask, client: FlaskClient) -> None:
-    add(app, title="Choir", contact="choir@example.org", contact_via_coach=True)
+    add_at_market(app, title="Choir", contact="choir@example.org", contact_via_coach=True)
     for path in (f"/search?{AT_MARKET}", f"/search/print?{AT_MARKET}"):
         assert "choir@example.org" not in client.get(path).get_data(as_text=True)
 
@@ -189,9 +149,9 @@ def test_the_public_never_sees_a_contact(app: Flask, client: FlaskClient) -> Non
 def test_a_coach_sees_a_contact_only_where_the_owner_agreed(
     app: Flask, client: FlaskClient
 ) -> None:
-    add(app, title="Choir", contact="choir@example.org", contact_via_coach=True)
-    add(app, title="Quiet", contact="quiet@example.org", contact_via_coach=False)
-    sign_in(app, client, "cleo@example.org", "coach")
+    add_at_market(app, title="Choir", contact="choir@example.org", contact_via_coach=True)
+    add_at_market(app, title="Quiet", contact="quiet@example.org", contact_via_coach=False)
+    sign_in(app, client, "coach", "cleo@example.org", cookie=True)
     html = page(client, AT_MARKET)
     assert "choir@example.org" in html and "quiet@example.org" not in html
 
@@ -199,14 +159,14 @@ def test_a_coach_sees_a_contact_only_where_the_owner_agreed(
 def test_the_print_list_carries_no_contact_even_for_a_coach(
     app: Flask, client: FlaskClient
 ) -> None:
-    asset_id = add(
+    asset_id = add_at_market(
         app,
         title="Choir",
         contact="choir@example.org",
         contact_via_coach=True,
         meeting_pattern="Tuesdays 7pm",
     )
-    sign_in(app, client, "cleo@example.org", "coach")
+    sign_in(app, client, "coach", "cleo@example.org", cookie=True)
     response = client.get(f"/search/print?{AT_MARKET}")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
@@ -216,8 +176,8 @@ def test_the_print_list_carries_no_contact_even_for_a_coach(
 
 
 def test_a_skill_is_never_shown_at_its_exact_point(app: Flask, client: FlaskClient) -> None:
-    add(app, kind="skill", title="Bike repair", lon=-2.321234, lat=51.230987)
-    sign_in(app, client, "cleo@example.org", "coach")
+    add_at_market(app, kind="skill", title="Bike repair", lon=-2.321234, lat=51.230987)
+    sign_in(app, client, "coach", "cleo@example.org", cookie=True)
     html = page(client, AT_MARKET)
     assert "Bike repair" in html
     assert "-2.321234" not in html and "51.230987" not in html
@@ -227,7 +187,7 @@ def test_the_map_data_lists_the_same_strengths_in_the_same_order(
     app: Flask, client: FlaskClient
 ) -> None:
     for offset in (0.003, 0.001, 0.002):
-        add(app, title=f"Club {offset}", lon=MARKET_PLACE[0] + offset)
+        add_at_market(app, title=f"Club {offset}", lon=MARKET_PLACE[0] + offset)
     html = page(client, AT_MARKET)
     data = re.search(r'<script type="application/json" id="search-results">(.*?)</script>', html)
     assert data
@@ -240,7 +200,9 @@ def test_the_map_data_lists_the_same_strengths_in_the_same_order(
 
 def test_the_page_and_the_api_answer_the_same_search(app: Flask, client: FlaskClient) -> None:
     for i in range(12):
-        add(app, title=f"Club {i}", lon=MARKET_PLACE[0] + 0.0003 * i, lat=MARKET_PLACE[1] + 0.0001)
+        add_at_market(
+            app, title=f"Club {i}", lon=MARKET_PLACE[0] + 0.0003 * i, lat=MARKET_PLACE[1] + 0.0001
+        )
     html = page(client, f"{AT_MARKET}&radius=1600")
     href = re.search(r'<a class="govuk-link" href="([^"]+)">This search as GeoJSON</a>', html)
     assert href
@@ -249,8 +211,8 @@ def test_the_page_and_the_api_answer_the_same_search(app: Flask, client: FlaskCl
 
 
 def test_a_coach_records_a_connection_and_the_count_shows(app: Flask, client: FlaskClient) -> None:
-    asset_id = add(app, title="Choir")
-    sign_in(app, client, "cleo@example.org", "coach")
+    asset_id = add_at_market(app, title="Choir")
+    sign_in(app, client, "coach", "cleo@example.org", cookie=True)
     back = f"/search?{AT_MARKET}"
     form = client.get(f"/connections/new?asset={asset_id}&back={quote(back)}")
     assert form.status_code == 200
@@ -258,7 +220,7 @@ def test_a_coach_records_a_connection_and_the_count_shows(app: Flask, client: Fl
     response = client.post(
         "/connections/new",
         data={
-            "csrf_token": csrf_from(form.get_data(as_text=True)),
+            "csrf_token": csrf(form.get_data(as_text=True)),
             "asset": asset_id,
             "back": back,
             "on": "2026-11-02",
@@ -272,18 +234,9 @@ def test_a_coach_records_a_connection_and_the_count_shows(app: Flask, client: Fl
 
 
 def test_a_long_note_is_refused_beside_the_field(app: Flask, client: FlaskClient) -> None:
-    asset_id = add(app, title="Choir")
-    sign_in(app, client, "cleo@example.org", "coach")
-    form = client.get(f"/connections/new?asset={asset_id}").get_data(as_text=True)
-    response = client.post(
-        "/connections/new",
-        data={
-            "csrf_token": csrf_from(form),
-            "asset": asset_id,
-            "on": "2026-11-02",
-            "note": "x" * 201,
-        },
-    )
+    asset_id = add_at_market(app, title="Choir")
+    sign_in(app, client, "coach", "cleo@example.org", cookie=True)
+    response = record(client, asset_id, note="x" * 201)
     assert response.status_code == 400
     assert "Note must be 200 characters or fewer" in response.get_data(as_text=True)
     with app.app_context(), db.database().session() as session:
@@ -291,32 +244,23 @@ def test_a_long_note_is_refused_beside_the_field(app: Flask, client: FlaskClient
 
 
 def test_a_connection_goes_back_only_to_this_site(app: Flask, client: FlaskClient) -> None:
-    asset_id = add(app, title="Choir")
-    sign_in(app, client, "cleo@example.org", "coach")
-    form = client.get(f"/connections/new?asset={asset_id}").get_data(as_text=True)
-    response = client.post(
-        "/connections/new",
-        data={
-            "csrf_token": csrf_from(form),
-            "asset": asset_id,
-            "back": "//evil.example.com/",
-            "on": "2026-11-02",
-        },
-    )
+    asset_id = add_at_market(app, title="Choir")
+    sign_in(app, client, "coach", "cleo@example.org", cookie=True)
+    response = record(client, asset_id, back="//evil.example.com/")
     assert response.headers["Location"] == f"/assets/{asset_id}"
 
 
 def test_only_coaches_and_admins_record_connections(app: Flask, client: FlaskClient) -> None:
-    asset_id = add(app, title="Choir")
+    asset_id = add_at_market(app, title="Choir")
     assert client.get(f"/connections/new?asset={asset_id}").status_code == 302
-    sign_in(app, client, "rae@example.org", "resident")
+    sign_in(app, client, "resident", "rae@example.org", cookie=True)
     assert client.get(f"/connections/new?asset={asset_id}").status_code == 403
     html = page(client, AT_MARKET)
     assert "Record a connection" not in html
 
 
 def test_everyone_sees_how_often_a_strength_was_connected(app: Flask, client: FlaskClient) -> None:
-    asset_id = add(app, title="Choir")
+    asset_id = add_at_market(app, title="Choir")
     with app.app_context(), db.database().session() as session:
         coach = users.create_user(session, "cleo@example.org", role="coach")
         session.flush()

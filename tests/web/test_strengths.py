@@ -11,23 +11,15 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from assetmap import create_app
-from assetmap.domain.assets import validate_asset
 from assetmap.domain.privacy import public_point
-from assetmap.storage import assets as store
 from assetmap.storage import users as user_store
 from assetmap.storage.models import Asset
 from assetmap.web import db
+from tests.web.helpers import add_asset, add_user, count, csrf, form_token, signed_in, stored
 
-PASSWORD = "correct horse battery"
 EXACT = (-2.321234, 51.230987)
 CONTACT = "07700 900123"
 SKILL = {"title": "Bike repair", "themes": ["sport"], "share_modes": ["do"], "contact": CONTACT}
-
-
-def csrf_from(page: str) -> str:
-    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page)
-    assert match, "the page carries no CSRF token"
-    return match.group(1)
 
 
 def draft_from(page: str) -> str:
@@ -36,55 +28,13 @@ def draft_from(page: str) -> str:
     return match.group(1)
 
 
-def make_user(app: Flask, email: str = "ann@example.org", role: str = "resident") -> int:
-    with app.app_context(), db.database().session() as session:
-        user = user_store.create_user(session, email, role=role)
-        user_store.set_password(user, PASSWORD)
-        session.commit()
-        return user.id
-
-
-def signed_in(app: Flask, email: str = "ann@example.org", role: str = "resident") -> FlaskClient:
-    make_user(app, email, role)
-    client = app.test_client()
-    token = csrf_from(client.get("/sign-in").get_data(as_text=True))
-    response = client.post(
-        "/sign-in", data={"email": email, "password": PASSWORD, "csrf_token": token}
-    )
-    assert response.status_code == 302
-    return client
-
-
-def add_strength(app: Flask, owner_id: int, **values: Any) -> int:
-    raw = {"kind": "group", "title": "Chess club", "themes": ["learning"], **values}
-    raw.setdefault("lon", -2.32)
-    raw.setdefault("lat", 51.23)
-    with app.app_context(), db.database().session() as session:
-        asset = store.add_asset(session, validate_asset(raw), owner_id=owner_id, cell_m=400.0)
-        session.commit()
-        return asset.id
-
-
-def stored(app: Flask, asset_id: int) -> Asset:
-    with app.app_context(), db.database().session() as session:
-        asset = session.get(Asset, asset_id)
-        assert asset is not None
-        session.expunge(asset)
-        return asset
-
-
-def count_assets(app: Flask) -> int:
-    with app.app_context(), db.database().session() as session:
-        return session.scalar(sa.select(sa.func.count()).select_from(Asset)) or 0
-
-
 class Steps:
     """Walks the add-a-strength steps as a browser would, carrying the CSRF token and draft."""
 
     def __init__(self, client: FlaskClient, kind: str = "skill") -> None:
         self.client = client
         self.kind = kind
-        self.token = csrf_from(client.get(f"/strengths/new/{kind}").get_data(as_text=True))
+        self.token = form_token(client, f"/strengths/new/{kind}")
         self.draft = ""
 
     def post(self, path: str, **data: Any) -> TestResponse:
@@ -111,7 +61,7 @@ class Steps:
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
-    return signed_in(app)
+    return signed_in(app, email="ann@example.org")
 
 
 def test_adding_a_skill_in_steps_publishes_it_owned_by_the_person(
@@ -133,7 +83,7 @@ def test_adding_a_skill_in_steps_publishes_it_owned_by_the_person(
 
 
 def test_the_first_step_leads_to_the_form_for_the_kind_chosen(client: FlaskClient) -> None:
-    token = csrf_from(client.get("/strengths/new").get_data(as_text=True))
+    token = form_token(client, "/strengths/new")
     response = client.post("/strengths/new", data={"csrf_token": token, "kind": "space"})
     assert response.headers["Location"] == "/strengths/new/space"
     page = client.get("/strengths/new/space").get_data(as_text=True)
@@ -145,7 +95,7 @@ def test_nothing_is_saved_before_publish(app: Flask, client: FlaskClient) -> Non
     steps.details()
     steps.pin()
     steps.post("/strengths/new/skill", action="change")
-    assert count_assets(app) == 0
+    assert count(app, Asset) == 0
 
 
 def test_preview_shows_a_skill_at_its_generalised_point_without_contact(
@@ -178,7 +128,7 @@ def test_preview_shows_a_group_at_its_exact_point(client: FlaskClient) -> None:
 def test_an_unknown_or_missing_kind_is_refused_beside_the_field(
     app: Flask, client: FlaskClient, kind: str, message: str
 ) -> None:
-    token = csrf_from(client.get("/strengths/new").get_data(as_text=True))
+    token = form_token(client, "/strengths/new")
     response = client.post("/strengths/new", data={"csrf_token": token, "kind": kind})
     page = response.get_data(as_text=True)
     assert response.status_code == 400
@@ -213,7 +163,7 @@ def test_each_bad_detail_is_refused_beside_its_field(
     assert message in page
     assert f'<a href="#{field}">' in page
     assert f'id="{field}-error"' in page
-    assert count_assets(app) == 0
+    assert count(app, Asset) == 0
 
 
 def test_a_bad_capacity_is_refused_for_a_space(client: FlaskClient) -> None:
@@ -268,7 +218,7 @@ def test_a_bad_pin_is_refused_beside_the_field(
     assert response.status_code == 400
     assert message in page
     assert 'class="govuk-error-message"' in page and "govuk-error-summary" in page
-    assert count_assets(app) == 0
+    assert count(app, Asset) == 0
 
 
 def test_an_unknown_place_name_is_refused_beside_the_field(client: FlaskClient) -> None:
@@ -293,7 +243,7 @@ def test_a_place_found_outside_the_area_is_refused(sqlite_url: str) -> None:
     app = create_app(
         {"TESTING": True, "DATABASE_URL": sqlite_url, "AREA_BBOX": "-2.30,51.19,-2.24,51.27"}
     )
-    steps = Steps(signed_in(app))
+    steps = Steps(signed_in(app, email="ann@example.org"))
     steps.details()
     response = steps.find("Market Place")
     assert response.status_code == 400
@@ -349,17 +299,17 @@ def test_a_changed_draft_is_refused(app: Flask, client: FlaskClient) -> None:
     response = steps.pin()
     assert response.status_code == 400
     assert steps.publish().status_code == 400
-    assert count_assets(app) == 0
+    assert count(app, Asset) == 0
 
 
 def test_a_draft_cannot_be_published_by_someone_else(app: Flask, client: FlaskClient) -> None:
     steps = Steps(client)
     steps.details()
     steps.pin()
-    other = Steps(signed_in(app, "bob@example.org"))
+    other = Steps(signed_in(app, email="bob@example.org"))
     other.draft = steps.draft
     assert other.publish().status_code == 400
-    assert count_assets(app) == 0
+    assert count(app, Asset) == 0
 
 
 def test_a_draft_for_one_kind_cannot_publish_another(app: Flask, client: FlaskClient) -> None:
@@ -399,7 +349,7 @@ def owned(app: Flask, client: FlaskClient, **values: Any) -> int:
         owner = user_store.get_user_by_email(session, "ann@example.org")
         assert owner is not None
         owner_id = owner.id
-    return add_strength(app, owner_id, **values)
+    return add_asset(app, owner_id, **values)
 
 
 def test_the_owner_changes_the_details(app: Flask, client: FlaskClient) -> None:
@@ -409,7 +359,7 @@ def test_the_owner_changes_the_details(app: Flask, client: FlaskClient) -> None:
     response = client.post(
         f"/strengths/{asset_id}/edit",
         data={
-            "csrf_token": csrf_from(page),
+            "csrf_token": csrf(page),
             "title": "Chess and draughts club",
             "themes": ["learning", "older-people"],
             "meeting_pattern": "Fridays",
@@ -432,7 +382,7 @@ def test_a_refused_change_keeps_what_was_typed_and_changes_nothing(
     response = client.post(
         f"/strengths/{asset_id}/edit",
         data={
-            "csrf_token": csrf_from(page),
+            "csrf_token": csrf(page),
             "title": "",
             "themes": ["learning"],
             "meeting_pattern": "Every other Friday",
@@ -449,7 +399,7 @@ def test_the_owner_moves_a_strength_to_a_typed_place(app: Flask, client: FlaskCl
     page = client.get(f"/strengths/{asset_id}/location").get_data(as_text=True)
     response = client.post(
         f"/strengths/{asset_id}/location",
-        data={"csrf_token": csrf_from(page), "action": "find", "place": "BA11 1JP"},
+        data={"csrf_token": csrf(page), "action": "find", "place": "BA11 1JP"},
     )
     assert response.headers["Location"] == "/strengths/mine"
     asset = stored(app, asset_id)
@@ -461,7 +411,7 @@ def test_moving_a_strength_outside_the_area_is_refused(app: Flask, client: Flask
     page = client.get(f"/strengths/{asset_id}/location").get_data(as_text=True)
     response = client.post(
         f"/strengths/{asset_id}/location",
-        data={"csrf_token": csrf_from(page), "action": "pin", "lon": "-3.0", "lat": "51.23"},
+        data={"csrf_token": csrf(page), "action": "pin", "lon": "-3.0", "lat": "51.23"},
     )
     assert response.status_code == 400
     assert "The place is outside the area" in response.get_data(as_text=True)
@@ -472,7 +422,7 @@ def test_the_owner_marks_a_strength_still_current(app: Flask, client: FlaskClien
     asset_id = owned(app, client, last_confirmed="2024-01-31")
     page = client.get("/strengths/mine").get_data(as_text=True)
     assert "31 January 2024" in page
-    client.post(f"/strengths/{asset_id}/confirm", data={"csrf_token": csrf_from(page)})
+    client.post(f"/strengths/{asset_id}/confirm", data={"csrf_token": csrf(page)})
     assert stored(app, asset_id).last_confirmed == dt.datetime.now(dt.UTC).date()
 
 
@@ -483,7 +433,7 @@ def test_a_withdrawn_strength_is_gone_from_every_public_view(
     assert "Ann&#39;s chess club" in client.get("/").get_data(as_text=True)
     page = client.get(f"/strengths/{asset_id}/withdraw").get_data(as_text=True)
     assert "Withdraw this group?" in page
-    response = client.post(f"/strengths/{asset_id}/withdraw", data={"csrf_token": csrf_from(page)})
+    response = client.post(f"/strengths/{asset_id}/withdraw", data={"csrf_token": csrf(page)})
     assert response.headers["Location"] == "/strengths/mine"
     visitor = app.test_client()
     assert "Ann&#39;s chess club" not in visitor.get("/").get_data(as_text=True)
@@ -493,7 +443,7 @@ def test_a_withdrawn_strength_is_gone_from_every_public_view(
 
 def test_a_withdrawn_strength_cannot_be_changed(app: Flask, client: FlaskClient) -> None:
     asset_id = owned(app, client)
-    token = csrf_from(client.get("/strengths/mine").get_data(as_text=True))
+    token = form_token(client, "/strengths/mine")
     client.post(f"/strengths/{asset_id}/withdraw", data={"csrf_token": token})
     assert client.get(f"/strengths/{asset_id}/edit").status_code == 409
 
@@ -511,8 +461,8 @@ def test_another_resident_is_refused_and_nothing_changes(
     app: Flask, client: FlaskClient, path: str, data: dict[str, str]
 ) -> None:
     asset_id = owned(app, client, last_confirmed="2024-01-31")
-    other = signed_in(app, "bob@example.org")
-    token = csrf_from(other.get("/strengths/mine").get_data(as_text=True))
+    other = signed_in(app, email="bob@example.org")
+    token = form_token(other, "/strengths/mine")
     response = other.post(f"/strengths/{asset_id}/{path}", data={"csrf_token": token, **data})
     assert response.status_code == 403
     asset = stored(app, asset_id)
@@ -537,7 +487,7 @@ def test_another_resident_cannot_open_the_change_pages(
     app: Flask, client: FlaskClient, path: str
 ) -> None:
     asset_id = owned(app, client)
-    other = signed_in(app, "bob@example.org")
+    other = signed_in(app, email="bob@example.org")
     response = other.get(f"/strengths/{asset_id}/{path}")
     assert response.status_code == 403
     assert "You can only change your own strengths." in response.get_data(as_text=True)
@@ -547,7 +497,7 @@ def test_an_admin_moving_a_skill_is_not_shown_its_exact_point(
     app: Flask, client: FlaskClient
 ) -> None:
     asset_id = owned(app, client, kind="skill", share_modes=["do"], lon=EXACT[0], lat=EXACT[1])
-    admin = signed_in(app, "admin@example.org", role="admin")
+    admin = signed_in(app, "admin")
     page = admin.get(f"/strengths/{asset_id}/location").get_data(as_text=True)
     assert "51.230987" not in page and "-2.321234" not in page
     assert "51.230987" in client.get(f"/strengths/{asset_id}/location").get_data(as_text=True)
@@ -555,8 +505,8 @@ def test_an_admin_moving_a_skill_is_not_shown_its_exact_point(
 
 def test_my_strengths_lists_only_mine(app: Flask, client: FlaskClient) -> None:
     owned(app, client, title="Ann's chess club")
-    bob = make_user(app, "bob@example.org")
-    add_strength(app, bob, title="Bob's choir")
+    bob = add_user(app, "bob@example.org")
+    add_asset(app, bob, title="Bob's choir")
     page = client.get("/strengths/mine").get_data(as_text=True)
     assert "Ann&#39;s chess club" in page and "Bob&#39;s choir" not in page
 

@@ -7,32 +7,11 @@ import re
 from flask import Flask
 from flask.testing import FlaskClient
 
-from assetmap.storage import users
-from assetmap.web import db
-from assetmap.web.auth import fingerprint
-
-
-def sign_in(app: Flask, client: FlaskClient, email: str = "ann@example.org") -> None:
-    with app.app_context(), db.database().session() as session:
-        user = users.create_user(session, email)
-        session.commit()
-        session_id = f"{user.id}:{fingerprint(user)}"
-    with client.session_transaction() as cookie:
-        cookie["_user_id"] = session_id
-        cookie["_fresh"] = True
-
-
-def csrf_from(html: str) -> str:
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html) or re.search(
-        r'name="csrf_token" value="([^"]+)"', html
-    )
-    assert match, "the page carries no CSRF token"
-    return match.group(1)
+from tests.web.helpers import csrf, post, sign_in
 
 
 def make(client: FlaskClient, name: str) -> tuple[int, str]:
-    html = client.get("/account/tokens").get_data(as_text=True)
-    response = client.post("/account/tokens", data={"csrf_token": csrf_from(html), "name": name})
+    response = post(client, "/account/tokens", name=name)
     return response.status_code, response.get_data(as_text=True)
 
 
@@ -42,7 +21,7 @@ def test_the_page_needs_a_signed_in_person(client: FlaskClient) -> None:
 
 
 def test_a_new_token_is_shown_once_and_works(app: Flask, client: FlaskClient) -> None:
-    sign_in(app, client)
+    sign_in(app, client, cookie=True)
     status, html = make(client, "allotment survey")
     secret = re.search(r'id="new-token" type="text" readonly value="(amt_[^"]+)"', html)
     assert status == 200 and secret
@@ -61,19 +40,19 @@ def test_a_new_token_is_shown_once_and_works(app: Flask, client: FlaskClient) ->
 def test_a_token_without_a_name_is_refused_beside_the_field(
     app: Flask, client: FlaskClient
 ) -> None:
-    sign_in(app, client)
+    sign_in(app, client, cookie=True)
     status, html = make(client, "  ")
     assert status == 400
     assert 'id="name-error"' in html and "Enter a name that says what the token is for" in html
 
 
 def test_a_revoked_token_stops_working(app: Flask, client: FlaskClient) -> None:
-    sign_in(app, client)
+    sign_in(app, client, cookie=True)
     _, html = make(client, "old script")
     secret = re.search(r'value="(amt_[^"]+)"', html)
     action = re.search(r'action="(/account/tokens/\d+/revoke)"', html)
     assert secret and action
-    response = client.post(action.group(1), data={"csrf_token": csrf_from(html)})
+    response = client.post(action.group(1), data={"csrf_token": csrf(html)})
     assert response.status_code == 302
     assert "old script" not in client.get("/account/tokens").get_data(as_text=True)
     api = app.test_client().get(
@@ -83,17 +62,17 @@ def test_a_revoked_token_stops_working(app: Flask, client: FlaskClient) -> None:
 
 
 def test_nobody_revokes_someone_elses_token(app: Flask, client: FlaskClient) -> None:
-    sign_in(app, client)
+    sign_in(app, client, cookie=True)
     _, html = make(client, "ann's script")
     action = re.search(r'action="(/account/tokens/\d+/revoke)"', html)
     assert action
     other = app.test_client()
-    sign_in(app, other, "bob@example.org")
+    sign_in(app, other, email="bob@example.org", cookie=True)
     page = other.get("/account/tokens").get_data(as_text=True)
-    response = other.post(action.group(1), data={"csrf_token": csrf_from(page)})
+    response = other.post(action.group(1), data={"csrf_token": csrf(page)})
     assert response.status_code == 404
 
 
 def test_forms_without_a_csrf_token_are_refused(app: Flask, client: FlaskClient) -> None:
-    sign_in(app, client)
+    sign_in(app, client, cookie=True)
     assert client.post("/account/tokens", data={"name": "x"}).status_code == 400

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,38 +15,17 @@ from assetmap.domain.vocab import Action, Status
 from assetmap.storage import assets as store
 from assetmap.storage.models import Asset, Revision, RoleChange, User
 from assetmap.web import db
-from tests.trust.world import World, build, config, copy, csrf, sign_in
-
-
-@pytest.fixture(scope="module")
-def world(tmp_path_factory: pytest.TempPathFactory) -> World:
-    return build(tmp_path_factory.mktemp("world"))
+from tests.trust.world import World, client_as, config, copy
+from tests.web.helpers import form_token, stored
 
 
 def serve(world: World, folder: Path, **extra: object) -> Flask:
     return create_app(config(copy(world, folder), **extra))
 
 
-@pytest.fixture
-def served(world: World, tmp_path: Path) -> Iterator[Flask]:
-    app = serve(world, tmp_path)
-    yield app
-    db.database(app).dispose()
-
-
 def client_for(app: Flask, world: World, who: str) -> tuple[FlaskClient, str]:
-    client = app.test_client()
-    if who != "visitor":
-        sign_in(app, client, world.users[who])
-    return client, csrf(client.get("/sign-in").get_data(as_text=True))
-
-
-def asset(app: Flask, asset_id: int) -> Asset:
-    with app.app_context():
-        found = store.get_asset(db.session(), asset_id)
-        assert found is not None
-        db.session().expunge(found)
-        return found
+    client = client_as(app, world, who)
+    return client, form_token(client)
 
 
 def outbox(app: Flask) -> list[str]:
@@ -79,7 +57,7 @@ def test_hiding_needs_a_reason_and_changes_nothing_without_one(served: Flask, wo
         f"/moderation/assets/{world.ids['group']}/hide", data={"reason": " ", "csrf_token": token}
     )
     assert response.status_code == 400
-    assert asset(served, world.ids["group"]).status is Status.PUBLISHED
+    assert stored(served, world.ids["group"]).status is Status.PUBLISHED
 
 
 def test_a_hidden_strength_tells_its_owner_why_and_can_be_restored(
@@ -136,7 +114,7 @@ def test_an_admin_restores_an_earlier_version_as_a_new_revision(
         first = asset_revisions(served, world.ids["group"])[0]
     path = f"/assets/{world.ids['group']}/history/{first}/restore"
     assert admin.post(path, data=edit).status_code == 302
-    assert asset(served, world.ids["group"]).title == "Frome choir"
+    assert stored(served, world.ids["group"]).title == "Frome choir"
     assert len(asset_revisions(served, world.ids["group"])) == 3
 
 
@@ -215,7 +193,7 @@ def test_freshness_hides_a_long_unconfirmed_strength_with_the_reason(
     age(served, world.ids["group"], 600)
     result = served.test_cli_runner().invoke(args=["freshness"])
     assert "hid 1." in result.output
-    hidden = asset(served, world.ids["group"])
+    hidden = stored(served, world.ids["group"])
     assert hidden.status is Status.HIDDEN
     assert hidden.hidden_reason.startswith("Not confirmed as still current since")
 
@@ -227,7 +205,7 @@ def test_confirming_a_strength_hidden_for_being_unconfirmed_shows_it_again(
     served.test_cli_runner().invoke(args=["freshness"])
     owner, token = client_for(served, world, "owner")
     owner.post(f"/strengths/{world.ids['group']}/confirm", data={"csrf_token": token})
-    assert asset(served, world.ids["group"]).status is Status.PUBLISHED
+    assert stored(served, world.ids["group"]).status is Status.PUBLISHED
 
 
 def test_too_many_sign_ins_are_answered_429_with_a_page(world: World, tmp_path: Path) -> None:
