@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +12,7 @@ import click
 import sqlalchemy as sa
 from flask import Flask, current_app
 from flask.cli import with_appcontext
+from sqlalchemy import orm
 
 from assetmap.config import area_bbox
 from assetmap.domain.errors import ValidationError
@@ -19,7 +22,7 @@ from assetmap.exchange.geojson import read_polygon
 from assetmap.exchange.importing import ImportOptions, estimate, run_import
 from assetmap.storage import db as storage_db
 from assetmap.storage import users as user_store
-from assetmap.storage.exports import ExportFilter, count_public
+from assetmap.storage.exports import EXPORT_CACHE_MB, ExportFilter, count_public
 from assetmap.storage.models import Asset
 from assetmap.web import db
 
@@ -120,7 +123,7 @@ def export_command(
             polygon=read_polygon(polygon.read_bytes()) if polygon else None,
             changed_since=changed_since,
         )
-        with db.database().session() as session:
+        with _export_session() as session:
             total = count_public(session, filters)
             with opened(output) as out, _progress(total, "Exporting") as bar:
                 written = write_export(session, fmt, filters, out, progress=bar.update)
@@ -129,6 +132,23 @@ def export_command(
     except OSError as exc:
         raise click.ClickException(f"can't write {output}: {exc.strerror}") from None
     click.echo(f"Exported {written} strengths as {fmt} to {output}.", err=True)
+
+
+@contextlib.contextmanager
+def _export_session() -> Iterator[orm.Session]:
+    """Open a session on the app's database through a connection of its own, with the small
+    page cache an export's one pass needs."""
+    config = current_app.config
+    database = storage_db.connect(
+        config["DATABASE_URL"],
+        busy_timeout_ms=int(config["SQLITE_BUSY_TIMEOUT_MS"]),
+        cache_mb=EXPORT_CACHE_MB,
+    )
+    try:
+        with database.session() as session:
+            yield session
+    finally:
+        database.dispose()
 
 
 def _progress(length: int, label: str) -> Any:

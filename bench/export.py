@@ -3,9 +3,12 @@
 Loads N synthetic assets into a temporary SQLite file with ``add_assets``, then, each in its
 own process so that peak memory (the child's peak RSS, from ``wait4``) is its alone, times:
 
-- each export format (GeoJSON, CSV, GeoPackage, HSDS), streamed to a file;
-- ``GeoDataFrame.to_file`` (pyogrio) writing the same public layer as GeoJSON and GeoPackage,
-  the way a script without assetmap's streaming writers would;
+- each export format (GeoJSON, CSV, GeoPackage, HSDS), streamed to a file through a connection
+  of its own with ``EXPORT_CACHE_MB`` of SQLite page cache, as ``flask export`` does; and
+  GeoJSON once more with the app's 64 MB cache, as a web export has;
+- ``GeoDataFrame.to_file`` (pyogrio) writing the same rows and columns as GeoJSON and
+  GeoPackage, the way a script without assetmap's streaming writers would: every public row
+  read into one GeoDataFrame, then written (the write alone is printed too);
 - importing the CSV export into an empty database (``run_import``, not a dry run).
 
 Run: ``python bench/export.py [--assets 100000,1000000] [--no-import]``. Prints a table per size.
@@ -23,6 +26,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -78,6 +82,10 @@ def build(path: Path, n: int) -> float:
     return time.perf_counter() - started
 
 
+# The seconds of one step of a task, printed under its line (see PARTS).
+DETAILS: dict[str, float] = {}
+
+
 def child(task: str, fmt: str, database: str, out: str) -> None:
     """Run one measured task in this process and print its figures as JSON.
 
@@ -88,7 +96,7 @@ def child(task: str, fmt: str, database: str, out: str) -> None:
     started = time.perf_counter()
     count = TASKS[task](fmt, database, out)
     seconds = time.perf_counter() - started
-    print(json.dumps({"rows": count, "seconds": seconds}))
+    print(json.dumps({"rows": count, "seconds": seconds, **DETAILS}))
 
 
 def _build(n: str, database: str, _out: str) -> int:
@@ -96,59 +104,88 @@ def _build(n: str, database: str, _out: str) -> int:
     return int(n)
 
 
-def _export(fmt: str, database: str, out: str, cache_mb: int = 64) -> int:
+def _export(fmt: str, database: str, out: str, cache_mb: int | None = None) -> int:
     from assetmap.exchange.export import write_export
     from assetmap.storage import db
-    from assetmap.storage.exports import ExportFilter
+    from assetmap.storage.exports import EXPORT_CACHE_MB, ExportFilter
 
-    engine = db.connect(f"sqlite:///{database}", cache_mb=cache_mb)
+    engine = db.connect(f"sqlite:///{database}", cache_mb=cache_mb or EXPORT_CACHE_MB)
     with engine.session() as session, open(out, "wb") as handle:
         return write_export(session, fmt, ExportFilter(), handle)
 
 
-def _export_small_cache(fmt: str, database: str, out: str) -> int:
-    return _export(fmt, database, out, cache_mb=8)
+def _export_app_cache(fmt: str, database: str, out: str) -> int:
+    return _export(fmt, database, out, cache_mb=APP_CACHE_MB)
 
 
 def _to_file(fmt: str, database: str, out: str) -> int:
-    from assetmap.storage import assets, db
+    from assetmap.exchange.export import frame
+    from assetmap.storage import db
+    from assetmap.storage.exports import EXPORT_CACHE_MB, ExportFilter, public_rows
 
-    with db.connect(f"sqlite:///{database}").session() as session:
-        layer = assets.read_layer(session)
-    for name in ("themes", "tags", "share_modes", "facilities"):
-        layer[name] = layer[name].map(",".join)
+    engine = db.connect(f"sqlite:///{database}", cache_mb=EXPORT_CACHE_MB)
+    with engine.session() as session:
+        layer = frame([row for batch in public_rows(session, ExportFilter()) for row in batch])
+    started = time.perf_counter()
     layer.to_file(out, driver="GeoJSON" if fmt == "geojson" else "GPKG", engine="pyogrio")
+    DETAILS["part_seconds"] = time.perf_counter() - started
     return len(layer)
+
+
+def _migrate(_fmt: str, database: str, _out: str) -> int:
+    from assetmap.storage import db
+
+    db.upgrade(db.connect(f"sqlite:///{database}"))
+    return 0
 
 
 def _import(fmt: str, database: str, out: str) -> int:
     from assetmap.exchange.importing import ImportOptions, run_import
-    from assetmap.storage import db
+    from assetmap.storage import assets, db
 
     target = db.connect(f"sqlite:///{database}")
-    db.upgrade(target)
+    write = assets.add_assets
+    DETAILS["part_seconds"] = 0.0
+
+    def timed_write(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return write(*args, **kwargs)
+        finally:
+            DETAILS["part_seconds"] += time.perf_counter() - started
+
+    assets.add_assets = timed_write
     with target.session() as session:
         report = run_import(
             session, Path(out), ImportOptions(cell_m=400.0), dry_run=False, max_mb=10_000
         )
+        started = time.perf_counter()
         session.commit()
+        DETAILS["part_seconds"] += time.perf_counter() - started
     assert report.written, list(report.lines())[:5]
     return report.total
 
 
+APP_CACHE_MB = 64
 EXPORT_MODULES = ("assetmap.exchange.export", "assetmap.storage.db")
 MODULES = {
     "build": ("assetmap.storage.assets",),
     "export": EXPORT_MODULES,
-    "export-8mb-cache": EXPORT_MODULES,
-    "to_file": ("assetmap.storage.assets", "pyogrio"),
+    "export-app-cache": EXPORT_MODULES,
+    "to_file": (*EXPORT_MODULES, "geopandas", "pyogrio"),
+    "migrate": ("assetmap.storage.db",),
     "import": ("assetmap.exchange.importing", "assetmap.storage.db"),
+}
+PARTS = {
+    "to_file": "GeoDataFrame.to_file alone",
+    "import": "add_assets and the commit",
 }
 TASKS = {
     "build": _build,
     "export": _export,
-    "export-8mb-cache": _export_small_cache,
+    "export-app-cache": _export_app_cache,
     "to_file": _to_file,
+    "migrate": _migrate,
     "import": _import,
 }
 
@@ -157,8 +194,10 @@ def measure(task: str, fmt: str, database: Path, out: Path) -> dict[str, float]:
     """Run a task in a child process; return its rows, seconds and peak RSS in MB.
 
     The parent stays small (it never imports assetmap), since a child's peak RSS starts from
-    its parent's size at the fork.
+    its parent's size at the fork. Files written before are flushed to disk first, so that no
+    task is timed while the system writes out the register or another task's file.
     """
+    os.sync()
     command = [sys.executable, __file__, "--child", task, fmt, str(database), str(out)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     assert process.stdout is not None
@@ -180,29 +219,44 @@ def run(n: int, folder: Path, *, with_import: bool = True) -> None:
     print(f"\n{n:,} assets (loaded in {built['seconds']:.1f} s with add_assets)")
     print(f"{'what':<42}{'seconds':>9}{'features/s':>12}{'peak RSS MB':>13}{'file MB':>9}")
     tasks = [(f"export {fmt}", "export", fmt, f"export-{n}.{fmt}") for fmt in FORMATS]
-    tasks.append(("export geojson, 8 MB SQLite cache", "export-8mb-cache", "geojson", "small.json"))
+    app_cache = f"export geojson, the app's {APP_CACHE_MB} MB cache"
+    tasks.append((app_cache, "export-app-cache", "geojson", "app.json"))
     tasks += [
         (f"GeoDataFrame.to_file {fmt} (pyogrio)", "to_file", fmt, f"to_file-{n}.{fmt}")
         for fmt in ("geojson", "gpkg")
     ]
     rates: dict[str, float] = {}
+    writes: dict[str, float] = {}
     for what, task, fmt, name in tasks:
-        rates[what] = report(what, measure(task, fmt, database, folder / name))
+        figures = measure(task, fmt, database, folder / name)
+        rates[what] = report(what, figures, PARTS.get(task))
+        if task == "to_file":
+            writes[fmt] = figures["rows"] / figures["part_seconds"]
     if with_import:
-        figures = measure("import", "csv", folder / f"import-{n}.db", folder / f"export-{n}.csv")
-        rates["import"] = report("import csv (run_import, not a dry run)", figures)
+        target, csv = folder / f"import-{n}.db", folder / f"export-{n}.csv"
+        measure("migrate", "", target, target)
+        figures = measure("import", "csv", target, csv)
+        rates["import"] = report("import csv (run_import, not a dry run)", figures, PARTS["import"])
+        rest = figures["seconds"] - figures["part_seconds"]
+        print(f"{'  the rest: reading, checking, planning':<42}{rest:>9.2f}")
     ratio = rates["export geojson"] / rates["GeoDataFrame.to_file geojson (pyogrio)"]
-    print(f"GeoJSON export: {ratio:.1f}x the features per second of GeoDataFrame.to_file")
+    alone = rates["export geojson"] / writes["geojson"]
+    print(
+        f"GeoJSON export: {ratio:.1f}x the features per second of reading and "
+        f"GeoDataFrame.to_file, {alone:.1f}x those of GeoDataFrame.to_file alone"
+    )
 
 
-def report(what: str, figures: dict[str, float]) -> float:
-    """Print one line of figures; return the features per second."""
+def report(what: str, figures: dict[str, float], part: str | None = None) -> float:
+    """Print one line of figures, and the seconds of ``part`` under it; return features/s."""
     rate = figures["rows"] / figures["seconds"] if figures["seconds"] else 0.0
     print(
         f"{what:<42}{figures['seconds']:>9.2f}{rate:>12,.0f}"
         f"{figures['peak_mb']:>13.0f}{figures['size_mb']:>9.0f}",
         flush=True,
     )
+    if part is not None:
+        print(f"{'  of which ' + part:<42}{figures['part_seconds']:>9.2f}", flush=True)
     return rate
 
 

@@ -157,13 +157,18 @@ def _is_set(value: Any) -> bool:
     return value not in (None, "", [], ())
 
 
+# Made once: iterating an enum for its values costs more than the rest of a check.
+_THEME_VALUES = frozenset(theme.value for theme in Theme)
+_SHARE_MODE_VALUES = frozenset(mode.value for mode in ShareMode)
+
+
 def _themes(value: Any) -> tuple[Theme, ...]:
     items = split_items(value)
     if not items:
         raise ValueError("choose at least one theme")
     if len(items) > THEMES_MAX:
         raise ValueError(f"choose at most {THEMES_MAX} themes, got {len(items)}")
-    known = {theme.value for theme in Theme}
+    known = _THEME_VALUES
     for item in items:
         if not isinstance(item, str) or item not in known:
             raise ValueError(f"{item!r} is not a theme; choose from {', '.join(sorted(known))}")
@@ -178,7 +183,7 @@ def _tags(value: Any) -> tuple[str, ...]:
 
 
 def _share_modes(value: Any) -> tuple[ShareMode, ...]:
-    known = {mode.value for mode in ShareMode}
+    known = _SHARE_MODE_VALUES
     items = split_items(value)
     for item in items:
         if not isinstance(item, str) or item not in known:

@@ -72,10 +72,19 @@ class ImportReport:
         """Return how many rows or features the file held."""
         return sum(self.counts.values())
 
-    def add(self, entry: Entry) -> None:
-        """Count one row or feature under its outcome."""
-        self.counts[entry.outcome] += 1
-        self._keep(entry)
+    def add(
+        self,
+        where: str,
+        outcome: Outcome,
+        title: str = "",
+        field: str = "",
+        reason: str = "",
+        asset_id: int | None = None,
+    ) -> None:
+        """Count one row or feature under its outcome; its entry is made only if it is kept."""
+        self.counts[outcome] += 1
+        if len(self.entries[outcome]) < ENTRIES_KEPT:
+            self.entries[outcome].append(Entry(where, outcome, title, field, reason, asset_id))
 
     def reject(self, where: str, errors: dict[str, str], title: str = "") -> None:
         """Count one rejected row or feature, keeping an entry for each bad field."""

@@ -34,6 +34,10 @@ EXPORT_FIELDS = (
     "lat",
 )
 LIST_FIELDS = frozenset({"themes", "tags", "share_modes", "facilities"})
+# The SQLite page cache, in MiB, of a connection opened for exports alone (``db.connect``). An
+# export reads each page of the register once, in id order, so a larger cache only holds pages
+# it will not read again: at a million assets the app's 64 MiB fill up for nothing.
+EXPORT_CACHE_MB = 8
 # Columns read as the database holds them, skipping SQLAlchemy's conversion of each value:
 # lists arrive as JSON text, dates as ISO text or date objects, flags as 0/1 or booleans.
 _RAW: dict[str, Any] = {name: sa.Text for name in LIST_FIELDS} | {
@@ -182,12 +186,31 @@ def public_rows(
     Values are as the database holds them (see ``_RAW``); ``iso_date``, ``iso_time``, ``flag``
     and ``items`` read them the same way on every backend.
     """
-    query = export_query(session, filters).execution_options(yield_per=batch_size)
     inside = _polygon_test(filters.polygon)
-    for batch in session.connection().execute(query).partitions():
+    query = export_query(session, filters)
+    for batch in _batches(session.connection(), query, batch_size):
         rows = inside(batch) if inside is not None else batch
         if rows:
             yield rows
+
+
+def _batches(
+    connection: sa.Connection, query: sa.Select[Any], size: int
+) -> Iterator[Sequence[Sequence[Any]]]:
+    """Yield the query's rows ``size`` at a time, as plain tuples where the driver allows."""
+    if connection.dialect.supports_server_side_cursors:
+        # A server-side cursor (PostgreSQL) streams, but SQLAlchemy reads ahead of it, so its
+        # rows are taken from the result.
+        yield from connection.execute(query.execution_options(yield_per=size)).partitions()
+        return
+    # Otherwise (SQLite) the driver's own cursor steps through the rows only as they are
+    # fetched: its tuples are read as they are, without a Row made around each.
+    result = connection.execute(query)
+    try:
+        while rows := result.cursor.fetchmany(size):
+            yield rows
+    finally:
+        result.close()
 
 
 def _polygon_test(polygon: Any) -> Any:

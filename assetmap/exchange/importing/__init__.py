@@ -16,6 +16,7 @@ from pathlib import Path
 from sqlalchemy import orm
 from sqlalchemy.exc import SQLAlchemyError
 
+from assetmap.exchange.collector import collector_paused
 from assetmap.exchange.importing import hsds, osm, readers
 from assetmap.exchange.importing.detect import check_size, detect, sniff
 from assetmap.exchange.importing.plan import ImportOptions, Planner
@@ -51,8 +52,12 @@ def run_import(
         if report.format == "osm":
             options = dataclasses.replace(options, skip_outside=True)
         planner = Planner(session, report, options, report.source)
-        while batch := list(itertools.islice(records, options.batch_size)):
-            planner.batch(batch)
+        while True:
+            with collector_paused():
+                batch = list(itertools.islice(records, options.batch_size))
+                if not batch:
+                    break
+                planner.batch(batch)
             if progress is not None:
                 progress(len(batch))
     except FileProblem as exc:

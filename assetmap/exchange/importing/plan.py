@@ -27,7 +27,6 @@ from assetmap.exchange.geojson import projected_hint
 from assetmap.exchange.importing.records import Record
 from assetmap.exchange.report import (
     TITLE_RADIUS_M,
-    Entry,
     ImportReport,
     Outcome,
     content_id,
@@ -104,7 +103,7 @@ class Planner:
             report.reject(record.where, record.errors, _title(record))
             return None
         if record.skip:
-            report.add(Entry(record.where, Outcome.SKIPPED, reason=record.skip))
+            report.add(record.where, Outcome.SKIPPED, reason=record.skip)
             return None
         draft = self._validate(record)
         if draft is None:
@@ -124,7 +123,7 @@ class Planner:
         earlier = self.seen.get(key)
         if earlier is not None:
             reason = f"has the same id as {earlier}"
-            report.add(Entry(record.where, Outcome.SKIPPED, draft.title, "id", reason))
+            report.add(record.where, Outcome.SKIPPED, draft.title, "id", reason)
             return None
         self.seen[key] = record.where
         return _Candidate(record, draft, key)
@@ -145,7 +144,7 @@ class Planner:
 
     def _outside(self, where: str, title: str, field: str, reason: str) -> None:
         if self.options.skip_outside:
-            self.report.add(Entry(where, Outcome.SKIPPED, title, field, reason))
+            self.report.add(where, Outcome.SKIPPED, title, field, reason)
         else:
             self.report.reject(where, {field: reason}, title)
 
@@ -162,7 +161,7 @@ class Planner:
         outside = self.options.area and not self.options.area.contains(draft.lon, draft.lat)
         if self.options.skip_outside and outside:
             reason = "lies outside the area this assetmap covers"
-            self.report.add(Entry(record.where, Outcome.SKIPPED, draft.title, "location", reason))
+            self.report.add(record.where, Outcome.SKIPPED, draft.title, "location", reason)
             return None
         return draft
 
@@ -172,7 +171,7 @@ class Planner:
         where, title = candidate.record.where, candidate.draft.title
         if asset.status is Status.WITHDRAWN:
             reason = f"asset {asset.id} with this id was withdrawn; it is not brought back"
-            self.report.add(Entry(where, Outcome.SKIPPED, title, "id", reason, asset.id))
+            self.report.add(where, Outcome.SKIPPED, title, "id", reason, asset.id)
             return True
         allowed = self.options.neighbourhoods
         if allowed is not None and asset.neighbourhood_id not in allowed:
@@ -187,10 +186,10 @@ class Planner:
             return True
         if not changed:
             reason = f"already imported as asset {asset.id}, unchanged"
-            self.report.add(Entry(where, Outcome.SKIPPED, title, "id", reason, asset.id))
+            self.report.add(where, Outcome.SKIPPED, title, "id", reason, asset.id)
             return True
         fields = ", ".join(sorted(changed))
-        self.report.add(Entry(where, Outcome.UPDATED, title, "", f"changes {fields}", asset.id))
+        self.report.add(where, Outcome.UPDATED, title, "", f"changes {fields}", asset.id)
         if self.writing and self.report.ok:
             store.update_asset(
                 self.session,
@@ -214,12 +213,10 @@ class Planner:
                 other = f"asset {what}" if isinstance(what, int) else str(what)
                 reason = f"same title as {other}, {metres:.0f} m away"
                 asset_id = what if isinstance(what, int) else None
-                self.report.add(
-                    Entry(where, Outcome.SKIPPED, draft.title, "title", reason, asset_id)
-                )
+                self.report.add(where, Outcome.SKIPPED, draft.title, "title", reason, asset_id)
                 continue
             self.titles[key].append((draft.lon, draft.lat, where))
-            self.report.add(Entry(where, Outcome.ADDED, draft.title))
+            self.report.add(where, Outcome.ADDED, draft.title)
             added.append(candidate)
         return added
 

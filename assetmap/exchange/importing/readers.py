@@ -12,28 +12,37 @@ from typing import Any
 import orjson
 
 from assetmap.exchange import geojson
-from assetmap.exchange.importing.records import FileProblem, Record, check_columns, record
+from assetmap.exchange.importing.records import (
+    FileProblem,
+    Record,
+    TextRows,
+    check_columns,
+    record,
+)
 
 csv.field_size_limit(1 << 20)
-# Where DictReader puts cells beyond the header's columns.
-_EXTRA = "\x00extra"
 
 
 def read_csv(path: Path) -> Iterator[Record]:
-    """Yield a record per data row; row 1 is the header, as a spreadsheet numbers them."""
+    """Yield a record per data row; row 1 is the header, as a spreadsheet numbers them.
+
+    Blank lines are passed over without a number, as ``csv.DictReader`` does.
+    """
     with path.open("rb") as raw:
         encoding = _encoding(raw.read(4))
         raw.seek(0)
         text = io.TextIOWrapper(raw, encoding=encoding, newline="")
         number = 1
         try:
-            reader = csv.DictReader(text, restkey=_EXTRA)
-            check_columns(reader.fieldnames or [])
-            for number, row in enumerate(reader, start=2):
-                if _EXTRA in row:
-                    yield _extra_cells(number, row)
+            reader = csv.reader(text)
+            header = next(reader, [])
+            check_columns(header)
+            rows = TextRows(header)
+            for number, cells in enumerate(filter(None, reader), start=2):
+                if len(cells) > rows.width:
+                    yield _extra_cells(number, len(cells) - rows.width)
                     continue
-                yield record(f"row {number}", row)
+                yield rows.record(f"row {number}", cells)
         except UnicodeDecodeError as exc:
             raise FileProblem(
                 "encoding",
@@ -52,9 +61,9 @@ def _encoding(head: bytes) -> str:
     return "utf-8-sig"
 
 
-def _extra_cells(number: int, row: dict[str, Any]) -> Record:
+def _extra_cells(number: int, extra: int) -> Record:
     found = Record(f"row {number}", {})
-    found.errors["row"] = f"has {len(row[_EXTRA])} more cells than the header has columns"
+    found.errors["row"] = f"has {extra} more cells than the header has columns"
     return found
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,7 +79,36 @@ def record(where: str, raw: Mapping[str, Any]) -> Record:
         if _is_empty(value) or key in IGNORED_COLUMNS:
             continue
         values[key] = value
-    found = Record(where, values)
+    return _identified(Record(where, values))
+
+
+class TextRows:
+    """Records from rows of text cells (a CSV file's) under one header, read once per file.
+
+    A row's cells are matched to fields by position; where the header names a column twice,
+    its last cell counts, as with a dictionary of the row.
+    """
+
+    def __init__(self, header: Sequence[str]) -> None:
+        last = {name: i for i, name in enumerate(header)}
+        self.width = len(header)
+        self.fields = [
+            (last[name], column_name(name))
+            for name in dict.fromkeys(header)
+            if column_name(name) not in IGNORED_COLUMNS
+        ]
+
+    def record(self, where: str, cells: list[str]) -> Record:
+        """Return the record of one row with no more cells than the header; blank cells are
+        left out."""
+        if len(cells) < self.width:
+            cells = cells + [""] * (self.width - len(cells))
+        values = {key: cell for i, key in self.fields if (cell := cells[i]) and not cell.isspace()}
+        return _identified(Record(where, values))
+
+
+def _identified(found: Record) -> Record:
+    values = found.values
     found.source = str(values.pop("source", "") or "")
     found.source_id = _text_id(values.pop("source_id", "")) or _text_id(values.pop("id", ""))
     values.pop("id", None)
