@@ -14,6 +14,7 @@ from typing import Any, Protocol
 
 import numpy as np
 import orjson
+import psycopg
 import sqlalchemy as sa
 from sqlalchemy import orm
 
@@ -187,7 +188,7 @@ class SQLiteBackend:
         self, session: orm.Session, table: str, columns: Sequence[str], rows: list[tuple]
     ) -> None:
         sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-        _driver(session).executemany(sql, rows)
+        session.connection().exec_driver_sql(sql, rows)
 
     @contextmanager
     def bulk_load(self, session: orm.Session) -> Iterator[None]:
@@ -343,10 +344,14 @@ class PostGISBackend:
     def bulk_insert(
         self, session: orm.Session, table: str, columns: Sequence[str], rows: list[tuple]
     ) -> None:
-        cursor = _driver(session).cursor()
-        with cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+        statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        try:
+            with _driver(session).cursor().copy(statement) as copy:
+                for row in rows:
+                    copy.write_row(row)
+        except psycopg.errors.IntegrityError as exc:
+            # As SQLAlchemy reports it on SQLite, so callers see one error whatever the backend.
+            raise sa.exc.IntegrityError(statement, None, exc) from exc
 
     @contextmanager
     def bulk_load(self, session: orm.Session) -> Iterator[None]:

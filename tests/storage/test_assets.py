@@ -184,6 +184,23 @@ def test_bulk_add_writes_the_same_rows_as_add(
     assert len(store.assets_near(session, -2.32, 51.23, 5000)) == 5
 
 
+def test_a_failed_bulk_add_leaves_nothing_and_keeps_indexing_new_assets(
+    session: orm.Session, make_draft: Callable[..., AssetDraft]
+) -> None:
+    drafts = [make_draft(title="Repair cafe"), make_draft(title="Repair club")]
+    same_source = [("register.csv", "7"), ("register.csv", "7")]
+    with pytest.raises(sa.exc.IntegrityError):
+        store.add_assets(session, drafts, owner_id=None, cell_m=CELL, sources=same_source)
+    session.rollback()
+    assert session.scalar(sa.select(sa.func.count()).select_from(Asset)) == 0
+    added = store.add_asset(session, make_draft(title="Repair cafe"), owner_id=None, cell_m=CELL)
+    session.commit()
+    assert ids(store.assets_in_bbox(session, AROUND, AssetFilter.parse(words="repair"))) == [
+        added.id
+    ]
+    assert [a.id for a in store.assets_near(session, -2.32, 51.23, 5000)] == [added.id]
+
+
 def test_words_match_stemmed_forms(
     session: orm.Session, make_draft: Callable[..., AssetDraft]
 ) -> None:
