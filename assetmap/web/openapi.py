@@ -45,6 +45,38 @@ def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
+# Every strength feature carries these, whether found by a search or read on its own.
+_STRENGTH_PROPERTIES: dict[str, Any] = {
+    "id": {"type": "integer"},
+    "kind": {"type": "string", "enum": KINDS},
+    "title": {"type": "string"},
+    "themes": {"type": "array", "items": {"type": "string", "enum": THEMES}},
+    "last_confirmed": {"type": "string", "format": "date"},
+    "unconfirmed": UNCONFIRMED,
+    "url": {"type": "string", "description": "The strength's page."},
+    "contact": {"type": "string", "description": "Only where the token's holder may see it."},
+}
+
+
+def _feature(**properties: Any) -> dict[str, Any]:
+    """Return the schema of a strength as a GeoJSON feature, with more properties than the
+    ones every strength feature carries."""
+    return {
+        "type": "object",
+        "required": ["type", "id", "geometry", "properties"],
+        "properties": {
+            "type": {"const": "Feature"},
+            "id": {"type": "integer"},
+            "geometry": _ref("Point"),
+            "properties": {
+                "type": "object",
+                "required": ["id", "kind", "title", "themes", "last_confirmed", "url"],
+                "properties": _STRENGTH_PROPERTIES | properties,
+            },
+        },
+    }
+
+
 def _error(description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": _ref("Error")}}}
 
@@ -138,37 +170,13 @@ SCHEMAS: dict[str, Any] = {
             "href": {"type": "string"},
         },
     },
-    "AssetSummary": {
-        "type": "object",
-        "required": ["type", "id", "geometry", "properties"],
-        "properties": {
-            "type": {"const": "Feature"},
-            "id": {"type": "integer"},
-            "geometry": _ref("Point"),
-            "properties": {
-                "type": "object",
-                "required": ["id", "kind", "title", "themes", "last_confirmed", "url"],
-                "properties": {
-                    "id": {"type": "integer"},
-                    "kind": {"type": "string", "enum": KINDS},
-                    "title": {"type": "string"},
-                    "themes": {"type": "array", "items": {"type": "string", "enum": THEMES}},
-                    "last_confirmed": {"type": "string", "format": "date"},
-                    "unconfirmed": UNCONFIRMED,
-                    "url": {"type": "string", "description": "The strength's page."},
-                    "distance_m": {
-                        "type": "number",
-                        "minimum": 0,
-                        "description": "Geodesic metres from `near` (near searches only).",
-                    },
-                    "contact": {
-                        "type": "string",
-                        "description": "Only where the token's holder may see it.",
-                    },
-                },
-            },
+    "AssetSummary": _feature(
+        distance_m={
+            "type": "number",
+            "minimum": 0,
+            "description": "Geodesic metres from `near` (near searches only).",
         },
-    },
+    ),
     "AssetCollection": {
         "type": "object",
         "required": ["type", "features", "numberReturned", "links"],
@@ -183,57 +191,33 @@ SCHEMAS: dict[str, Any] = {
             },
         },
     },
-    "Asset": {
-        "type": "object",
-        "required": ["type", "id", "geometry", "properties"],
-        "properties": {
-            "type": {"const": "Feature"},
-            "id": {"type": "integer"},
-            "geometry": _ref("Point"),
-            "properties": {
-                "type": "object",
-                "required": ["id", "kind", "title", "themes", "last_confirmed", "url"],
-                "properties": {
-                    "id": {"type": "integer"},
-                    "kind": {"type": "string", "enum": KINDS},
-                    "title": {"type": "string"},
-                    "description": {"type": "string"},
-                    "themes": {"type": "array", "items": {"type": "string", "enum": THEMES}},
-                    "tags": {"type": "array", "items": {"type": "string"}},
-                    "availability": {"type": "string"},
-                    "accessibility": {"type": "string"},
-                    "share_modes": {"type": "array", "items": {"type": "string"}},
-                    "meeting_pattern": {"type": "string"},
-                    "welcomes_new_members": {"type": ["boolean", "null"]},
-                    "opening_times": {"type": "string"},
-                    "capacity": {"type": ["integer", "null"]},
-                    "facilities": {"type": "array", "items": {"type": "string"}},
-                    "last_confirmed": {"type": "string", "format": "date"},
-                    "created_at": {"type": "string", "format": "date-time"},
-                    "updated_at": {"type": "string", "format": "date-time"},
-                    "unconfirmed": UNCONFIRMED,
-                    "url": {"type": "string"},
-                    "connections": {
-                        "type": "integer",
-                        "minimum": 0,
-                        "description": "How often coaches have connected someone with it.",
-                    },
-                    "location_generalised": {
-                        "type": "boolean",
-                        "description": "True where the point is a grid cell's centre, not exact.",
-                    },
-                    "contact": {
-                        "type": "string",
-                        "description": "Only where the token's holder may see it.",
-                    },
-                    "contact_via_coach": {
-                        "type": "boolean",
-                        "description": "Only for those who may edit the strength.",
-                    },
-                },
-            },
+    "Asset": _feature(
+        description={"type": "string"},
+        tags={"type": "array", "items": {"type": "string"}},
+        availability={"type": "string"},
+        accessibility={"type": "string"},
+        share_modes={"type": "array", "items": {"type": "string"}},
+        meeting_pattern={"type": "string"},
+        welcomes_new_members={"type": ["boolean", "null"]},
+        opening_times={"type": "string"},
+        capacity={"type": ["integer", "null"]},
+        facilities={"type": "array", "items": {"type": "string"}},
+        created_at={"type": "string", "format": "date-time"},
+        updated_at={"type": "string", "format": "date-time"},
+        connections={
+            "type": "integer",
+            "minimum": 0,
+            "description": "How often coaches have connected someone with it.",
         },
-    },
+        location_generalised={
+            "type": "boolean",
+            "description": "True where the point is a grid cell's centre, not exact.",
+        },
+        contact_via_coach={
+            "type": "boolean",
+            "description": "Only for those who may edit the strength.",
+        },
+    ),
     "AssetChanges": {
         "type": "object",
         "description": "Fields of a strength; a skill needs share_modes, and kind-specific "
