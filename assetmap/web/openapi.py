@@ -58,23 +58,41 @@ _STRENGTH_PROPERTIES: dict[str, Any] = {
 }
 
 
+def _point_feature(
+    properties: dict[str, Any],
+    required: list[str],
+    *,
+    with_id: bool = False,
+    forbidden: list[str] | None = None,
+) -> dict[str, Any]:
+    """Return the schema of a GeoJSON feature at a point with these properties, of which
+    ``required`` must be there and ``forbidden`` (as a set) must not."""
+    more = {"not": {"required": forbidden}} if forbidden else {}
+    members: dict[str, Any] = {"type": {"const": "Feature"}}
+    if with_id:
+        members["id"] = {"type": "integer"}
+    members["geometry"] = _ref("Point")
+    members["properties"] = {
+        "type": "object",
+        "required": required,
+        **more,
+        "properties": properties,
+    }
+    return {
+        "type": "object",
+        "required": ["type", *(["id"] if with_id else []), "geometry", "properties"],
+        "properties": members,
+    }
+
+
 def _feature(**properties: Any) -> dict[str, Any]:
     """Return the schema of a strength as a GeoJSON feature, with more properties than the
     ones every strength feature carries."""
-    return {
-        "type": "object",
-        "required": ["type", "id", "geometry", "properties"],
-        "properties": {
-            "type": {"const": "Feature"},
-            "id": {"type": "integer"},
-            "geometry": _ref("Point"),
-            "properties": {
-                "type": "object",
-                "required": ["id", "kind", "title", "themes", "last_confirmed", "url"],
-                "properties": _STRENGTH_PROPERTIES | properties,
-            },
-        },
-    }
+    return _point_feature(
+        _STRENGTH_PROPERTIES | properties,
+        ["id", "kind", "title", "themes", "last_confirmed", "url"],
+        with_id=True,
+    )
 
 
 def _error(description: str) -> dict[str, Any]:
@@ -266,22 +284,13 @@ SCHEMAS: dict[str, Any] = {
             "type": {"const": "FeatureCollection"},
             "features": {
                 "type": "array",
-                "items": {
-                    "type": "object",
-                    "required": ["type", "geometry", "properties"],
-                    "properties": {
-                        "type": {"const": "Feature"},
-                        "geometry": _ref("Point"),
-                        "properties": {
-                            "type": "object",
-                            "required": ["name", "kind"],
-                            "properties": {
-                                "name": {"type": "string"},
-                                "kind": {"type": "string", "enum": ["postcode", "place", "street"]},
-                            },
-                        },
+                "items": _point_feature(
+                    {
+                        "name": {"type": "string"},
+                        "kind": {"type": "string", "enum": ["postcode", "place", "street"]},
                     },
-                },
+                    ["name", "kind"],
+                ),
             },
         },
     },
@@ -300,47 +309,29 @@ SCHEMAS: dict[str, Any] = {
             },
         },
     },
-    "MapPoint": {
-        "type": "object",
-        "required": ["type", "geometry", "properties"],
-        "properties": {
-            "type": {"const": "Feature"},
-            "geometry": _ref("Point"),
-            "properties": {
+    "MapPoint": _point_feature(
+        {
+            "id": {"type": "integer"},
+            "kind": {"type": "string", "enum": KINDS},
+            "title": {"type": "string"},
+            "themes": {"type": "array", "items": {"type": "string", "enum": THEMES}},
+            "url": {"type": "string"},
+        },
+        ["id", "kind", "title", "themes", "url"],
+        forbidden=["cluster"],
+    ),
+    "MapCluster": _point_feature(
+        {
+            "cluster": {"const": True},
+            "count": {"type": "integer", "minimum": 1},
+            "kinds": {
                 "type": "object",
-                "required": ["id", "kind", "title", "themes", "url"],
-                "not": {"required": ["cluster"]},
-                "properties": {
-                    "id": {"type": "integer"},
-                    "kind": {"type": "string", "enum": KINDS},
-                    "title": {"type": "string"},
-                    "themes": {"type": "array", "items": {"type": "string", "enum": THEMES}},
-                    "url": {"type": "string"},
-                },
+                "required": KINDS,
+                "properties": {kind: {"type": "integer", "minimum": 0} for kind in KINDS},
             },
         },
-    },
-    "MapCluster": {
-        "type": "object",
-        "required": ["type", "geometry", "properties"],
-        "properties": {
-            "type": {"const": "Feature"},
-            "geometry": _ref("Point"),
-            "properties": {
-                "type": "object",
-                "required": ["cluster", "count", "kinds"],
-                "properties": {
-                    "cluster": {"const": True},
-                    "count": {"type": "integer", "minimum": 1},
-                    "kinds": {
-                        "type": "object",
-                        "required": KINDS,
-                        "properties": {kind: {"type": "integer", "minimum": 0} for kind in KINDS},
-                    },
-                },
-            },
-        },
-    },
+        ["cluster", "count", "kinds"],
+    ),
 }
 
 ASSET_LIST = {
