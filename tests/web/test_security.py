@@ -1,22 +1,46 @@
 from __future__ import annotations
 
+import re
+
+import pytest
 from flask.testing import FlaskClient
 
 from assetmap.web.security import tile_origin
 
 
-def test_pages_carry_a_strict_content_security_policy(client: FlaskClient) -> None:
-    policy = client.get("/").headers["Content-Security-Policy"]
-    directives = dict(part.split(" ", 1) for part in policy.split("; "))
+def _directives(policy: str) -> dict[str, str]:
+    return dict(part.split(" ", 1) for part in policy.split("; "))
+
+
+def test_a_page_with_inline_script_lets_only_its_nonce_run(client: FlaskClient) -> None:
+    response = client.get("/map")
+    directives = _directives(response.headers["Content-Security-Policy"])
     assert directives["default-src"] == "'self'"
-    assert directives["script-src"].startswith("'self' 'nonce-")
-    assert "unsafe-inline" not in policy
+    nonce = re.fullmatch(r"'self' 'nonce-([\w-]+)'", directives["script-src"])
+    assert nonce is not None
+    assert f'<script nonce="{nonce[1]}">' in response.get_data(as_text=True)
+    assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
     assert directives["img-src"] == "'self' data: https://tile.openstreetmap.org"
 
 
-def test_each_response_has_its_own_nonce(client: FlaskClient) -> None:
-    first = client.get("/").headers["Content-Security-Policy"]
-    assert first != client.get("/").headers["Content-Security-Policy"]
+def test_each_page_with_inline_script_has_its_own_nonce(client: FlaskClient) -> None:
+    first = client.get("/map").headers["Content-Security-Policy"]
+    assert first != client.get("/map").headers["Content-Security-Policy"]
+
+
+@pytest.mark.parametrize("path", ["/", "/api/assets?near=-2.24,53.48&radius=800"])
+def test_answers_with_no_inline_script_run_only_the_apps_own_files(
+    client: FlaskClient, path: str
+) -> None:
+    response = client.get(path)
+    assert response.status_code == 200
+    assert "<script nonce=" not in response.get_data(as_text=True)
+    policy = response.headers["Content-Security-Policy"]
+    directives = _directives(policy)
+    assert directives["script-src"] == "'self'"
+    assert directives["object-src"] == "'none'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert "nonce-" not in policy and "unsafe-inline" not in policy
 
 
 def test_other_security_headers(client: FlaskClient) -> None:
