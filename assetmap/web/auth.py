@@ -25,6 +25,7 @@ from flask.sessions import SecureCookieSessionInterface
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect
+from itsdangerous import URLSafeTimedSerializer
 from werkzeug.wrappers import Response
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length, ValidationError
@@ -165,10 +166,23 @@ def _safe_next(req: Request) -> str | None:
 
 
 class _SessionInterface(SecureCookieSessionInterface):
-    """Mark the session cookie Secure whenever the request came over HTTPS."""
+    """Mark the session cookie Secure whenever the request came over HTTPS, and build the
+    cookie's signer once per set of keys rather than once per request, as Flask does."""
+
+    def __init__(self) -> None:
+        self._serializers: dict[tuple[Any, ...], URLSafeTimedSerializer] = {}
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or (bool(request) and request.is_secure)
+
+    def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
+        keys = (app.secret_key, *(app.config.get("SECRET_KEY_FALLBACKS") or ()))
+        if keys not in self._serializers:
+            serializer = super().get_signing_serializer(app)
+            if serializer is None:
+                return None
+            self._serializers[keys] = serializer
+        return self._serializers[keys]
 
 
 @login_manager.user_loader
