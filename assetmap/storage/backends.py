@@ -164,9 +164,18 @@ def _by_metres(row: Sequence[Any]) -> tuple[float, int]:
 
 
 def _sqlite_summary(row: tuple[Any, ...], distance_m: float) -> AssetSummary:
-    """Read a raw SQLite row as SQLAlchemy's types would (JSON themes, ISO date)."""
-    themes, confirmed = orjson.loads(row[3]), dt.date.fromisoformat(row[6])
-    return summary((*row[:3], themes, row[4], row[5], confirmed), distance_m)
+    """Read a raw SQLite row of ``SUMMARY_COLUMNS`` as SQLAlchemy's types would (JSON themes,
+    ISO date)."""
+    return AssetSummary(
+        row[0],
+        _KINDS[row[1]],
+        row[2],
+        tuple(map(_THEMES.__getitem__, orjson.loads(row[3]))),
+        row[4],
+        row[5],
+        dt.date.fromisoformat(row[6]),
+        distance_m,
+    )
 
 
 class SQLiteBackend:

@@ -118,7 +118,7 @@ def list_assets() -> Response:
 def _next_link(args: MultiDict[str, str], cursor: str) -> dict[str, str]:
     params = [(key, value) for key, value in args.items(multi=True) if key != "cursor"]
     params.append(("cursor", cursor))
-    href = url_for("api.list_assets") + "?" + urlencode(params)
+    href = request.script_root + request.path + "?" + urlencode(params)
     return {"rel": "next", "type": GEOJSON, "href": href}
 
 

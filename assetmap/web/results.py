@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import orjson
-from flask import url_for
+from flask import current_app, request, url_for
 from sqlalchemy import orm
 
 from assetmap.domain.permissions import Actor, can_edit, can_see_contact, can_see_exact_location
@@ -59,9 +59,18 @@ def annotate(
     return [Result(item, counts[item.id], contacts.get(item.id)) for item in items]
 
 
+_URL_PREFIXES = "assetmap.asset_url_prefixes"
+
+
 def asset_url() -> Callable[[int], str]:
-    """Return a function giving a strength's page path, built once rather than per result."""
-    prefix = url_for("pages.asset", asset_id=1).removesuffix("1")
+    """Return a function giving a strength's page path, built once rather than per result.
+
+    The path's start is asked of the URL map once per app and script root, not per answer.
+    """
+    prefixes = current_app.extensions.setdefault(_URL_PREFIXES, {})
+    prefix = prefixes.get(request.script_root)
+    if prefix is None:
+        prefix = prefixes[request.script_root] = url_for("pages.asset", asset_id=1)[:-1]
     return lambda asset_id: f"{prefix}{asset_id}"
 
 
