@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import RadioField, TextAreaField
+from wtforms import RadioField, SelectChoice, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from assetmap import mail
@@ -32,7 +32,7 @@ Page = str | tuple[str, int] | Response
 class ReportForm(FlaskForm):  # type: ignore[misc]
     problem = RadioField(
         "What is wrong with it?",
-        choices=[(problem.value, problem.label) for problem in Problem],
+        choices=[SelectChoice(problem.value, problem.label) for problem in Problem],
         validators=[DataRequired("Choose what is wrong with it")],
     )
     reason = TextAreaField(

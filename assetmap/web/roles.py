@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
-from wtforms import BooleanField, RadioField, SelectMultipleField
+from wtforms import BooleanField, RadioField, SelectChoice, SelectMultipleField
 
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.permissions import can_manage_roles
@@ -26,14 +26,16 @@ ROLE_LABELS = {
 
 
 class RoleForm(FlaskForm):  # type: ignore[misc]
-    role = RadioField("Role", choices=[(role.value, label) for role, label in ROLE_LABELS.items()])
+    role = RadioField(
+        "Role", choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
+    )
     neighbourhoods = SelectMultipleField("Limited to these neighbourhoods", coerce=int)
     moderates = BooleanField("Moderates reports (coaches; admins always do)")
 
 
-def _neighbourhoods() -> list[tuple[int, str]]:
+def _neighbourhoods() -> list[SelectChoice]:
     query = sa.select(Neighbourhood.id, Neighbourhood.name).order_by(Neighbourhood.name)
-    return [(row.id, row.name) for row in db.session().execute(query)]
+    return [SelectChoice(row.id, row.name) for row in db.session().execute(query)]
 
 
 def _user(user_id: int) -> User:
