@@ -1,0 +1,28 @@
+"""The one place that knows SQLite from PostGIS.
+
+Each backend answers the same spatial and text questions with the same types: which published
+assets lie in a box, which lie near a point (nearest first, with geodesic metres), and which
+match some words. Everything else in assetmap asks through ``backend_for(session)``.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import orm
+
+from assetmap.storage.backends.common import SUMMARY_COLUMNS, Backend, published, summary
+from assetmap.storage.backends.postgis import PostGISBackend
+from assetmap.storage.backends.sqlite import SQLiteBackend
+
+__all__ = ["SUMMARY_COLUMNS", "Backend", "backend_for", "published", "summary"]
+
+
+_BACKENDS: dict[str, Backend] = {"sqlite": SQLiteBackend(), "postgresql": PostGISBackend()}
+
+
+def backend_for(session: orm.Session) -> Backend:
+    """Return the backend that answers for the database this session is bound to."""
+    name = session.get_bind().dialect.name
+    try:
+        return _BACKENDS[name]
+    except KeyError:
+        raise ValueError(f"database must be SQLite or PostgreSQL, got {name}") from None

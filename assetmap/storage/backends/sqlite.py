@@ -1,0 +1,222 @@
+"""SQLite, as Python's own sqlite3 has it: an R*Tree for points and FTS5 for words."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import numpy as np
+import orjson
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from assetmap.domain.geo import BBox, bbox_around, distances_m
+from assetmap.domain.query import AssetFilter, AssetSummary
+from assetmap.storage.backends.common import KINDS, THEMES, driver
+from assetmap.storage.models import Asset
+
+INSERT_TRIGGER = "asset_index_insert"
+
+
+def _sqlite_date(value: dt.date) -> str:
+    if isinstance(value, dt.datetime):
+        return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return value.isoformat()
+
+
+def _fts_query(words: Sequence[str]) -> str:
+    """Quote each word, so FTS5 reads it as a term and never as query syntax."""
+    return " ".join('"' + word.replace('"', '""') + '"' for word in words)
+
+
+def _rtree_box(box: BBox) -> tuple[float, float, float, float]:
+    # The R*Tree stores 32-bit boxes rounded outwards, so "overlaps" never misses a point.
+    return (box.min_lon, box.max_lon, box.min_lat, box.max_lat)
+
+
+def _ranked(
+    found: list[tuple[int, float, float]], lon: float, lat: float, radius_m: float
+) -> tuple[list[int], np.ndarray]:
+    """Return the ids within ``radius_m`` nearest first (then by id), with their distances."""
+    ids = np.fromiter((row[0] for row in found), np.int64, len(found))
+    lons = np.fromiter((row[1] for row in found), float, len(found))
+    lats = np.fromiter((row[2] for row in found), float, len(found))
+    dist = distances_m(lon, lat, lons, lats)
+    keep = np.flatnonzero(dist <= radius_m)
+    order = keep[np.lexsort((ids[keep], dist[keep]))]
+    return ids[order].tolist(), dist[order]
+
+
+def _sqlite_summary(row: tuple[Any, ...], distance_m: float) -> AssetSummary:
+    """Read a raw SQLite row of ``SUMMARY_COLUMNS`` as SQLAlchemy's types would (JSON themes,
+    ISO date)."""
+    return AssetSummary(
+        row[0],
+        KINDS[row[1]],
+        row[2],
+        tuple(map(THEMES.__getitem__, orjson.loads(row[3]))),
+        row[4],
+        row[5],
+        dt.date.fromisoformat(row[6]),
+        distance_m,
+    )
+
+
+class SQLiteBackend:
+    """Python's own sqlite3: an R*Tree for points and FTS5 (Porter stemming) for words."""
+
+    name = "sqlite"
+    first_box_m = 125.0
+    rtree = sa.table(
+        "asset_rtree",
+        sa.column("id"),
+        sa.column("min_lon"),
+        sa.column("max_lon"),
+        sa.column("min_lat"),
+        sa.column("max_lat"),
+    )
+    fts = sa.table("asset_fts", sa.column("rowid"), sa.column("asset_fts"))
+
+    def bulk_insert(
+        self, session: orm.Session, table: str, columns: Sequence[str], rows: list[tuple]
+    ) -> None:
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+        session.connection().exec_driver_sql(sql, rows)
+
+    @contextmanager
+    def bulk_load(self, session: orm.Session) -> Iterator[None]:
+        """Set the insert trigger aside for this transaction; ``index_assets`` does its work.
+
+        The trigger is dropped and created again inside the caller's write transaction, so no
+        other connection sees it missing, and a rollback brings it back as it was.
+        """
+        connection = session.connection()
+        create = connection.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+            (INSERT_TRIGGER,),
+        ).scalar_one()
+        connection.exec_driver_sql(f"DROP TRIGGER {INSERT_TRIGGER}")
+        yield
+        connection.exec_driver_sql(create)
+
+    def stored_time(self, value: dt.date) -> Any:
+        """Return the text SQLAlchemy's SQLite types store (UTC, without a zone)."""
+        return _sqlite_date(value)
+
+    def index_assets(self, session: orm.Session, first_id: int, last_id: int) -> None:
+        connection = session.connection()
+        for statement in (
+            "INSERT INTO asset_rtree SELECT id, public_lon, public_lon, public_lat, public_lat, "
+            "public_lon, public_lat, status, kind FROM asset WHERE id BETWEEN ? AND ?",
+            "INSERT INTO asset_fts(rowid, title, description, tags) "
+            "SELECT id, title, description, tags FROM asset WHERE id BETWEEN ? AND ?",
+        ):
+            connection.exec_driver_sql(statement, (first_id, last_id))
+
+    def next_ids(self, session: orm.Session, count: int) -> list[int]:
+        # Safe because a writing transaction on SQLite holds the database's only write lock.
+        last = session.scalar(sa.select(sa.func.coalesce(sa.func.max(Asset.id), 0))) or 0
+        return list(range(last + 1, last + 1 + count))
+
+    def words_match(self, words: Sequence[str]) -> sa.ColumnElement[bool]:
+        matching = sa.select(self.fts.c.rowid).where(
+            self.fts.c.asset_fts.op("MATCH")(_fts_query(words))
+        )
+        return Asset.id.in_(matching)
+
+    def in_bbox(self, bbox: BBox) -> sa.ColumnElement[bool]:
+        r = self.rtree.c
+        # The R*Tree stores 32-bit boxes rounded outwards, so "overlaps" never misses a point.
+        inside = sa.select(r.id).where(
+            r.max_lon >= bbox.min_lon,
+            r.min_lon <= bbox.max_lon,
+            r.max_lat >= bbox.min_lat,
+            r.min_lat <= bbox.max_lat,
+        )
+        exact = sa.and_(
+            Asset.public_lon.between(bbox.min_lon, bbox.max_lon),
+            Asset.public_lat.between(bbox.min_lat, bbox.max_lat),
+        )
+        return sa.and_(Asset.id.in_(inside), exact)
+
+    def nearby(
+        self,
+        session: orm.Session,
+        lon: float,
+        lat: float,
+        radius_m: float,
+        filters: AssetFilter,
+        limit: int,
+    ) -> list[AssetSummary]:
+        cursor = driver(session).cursor()
+        sql, params = self._candidates(filters)
+        # Grow the box from small until it holds ``limit`` assets closer than its half-width,
+        # so a dense city reads a few dozen candidates rather than every one in the radius.
+        reach = min(self.first_box_m, radius_m)
+        while True:
+            box = bbox_around(lon, lat, reach)
+            found = cursor.execute(sql, (*_rtree_box(box), *params)).fetchall()
+            ids, dist = _ranked(found, lon, lat, radius_m)
+            if reach >= radius_m or (len(ids) >= limit and dist[limit - 1] <= reach):
+                return self._summaries(cursor, ids[:limit], dist[:limit])
+            reach = min(reach * 2, radius_m)
+
+    def _candidates(self, filters: AssetFilter) -> tuple[str, tuple[object, ...]]:
+        """Return SQL for (id, lon, lat) of matching assets in a box, read from the R*Tree."""
+        sql = (
+            "SELECT r.id, r.lon, r.lat FROM asset_rtree r WHERE r.max_lon >= ? AND "
+            "r.min_lon <= ? AND r.max_lat >= ? AND r.min_lat <= ? AND r.status = 'published'"
+        )
+        params: list[object] = []
+        if filters.kinds:
+            sql += f" AND r.kind IN ({', '.join('?' * len(filters.kinds))})"
+            params += sorted(kind.value for kind in filters.kinds)
+        if filters.themes:
+            sql += (
+                " AND EXISTS (SELECT 1 FROM asset_theme t WHERE t.asset_id = r.id AND t.theme IN "
+                f"({', '.join('?' * len(filters.themes))}))"
+            )
+            params += sorted(theme.value for theme in filters.themes)
+        if filters.words:
+            sql += " AND r.id IN (SELECT rowid FROM asset_fts WHERE asset_fts MATCH ?)"
+            params.append(_fts_query(filters.words))
+        return sql, tuple(params)
+
+    def _summaries(self, cursor: Any, ids: list[int], dist: np.ndarray) -> list[AssetSummary]:
+        if not ids:
+            return []
+        rows = cursor.execute(
+            "SELECT id, kind, title, themes, public_lon, public_lat, last_confirmed FROM asset "
+            f"WHERE id IN ({', '.join('?' * len(ids))})",
+            ids,
+        ).fetchall()
+        by_id = {row[0]: row for row in rows}
+        return [
+            _sqlite_summary(by_id[asset_id], float(d))
+            for asset_id, d in zip(ids, dist, strict=True)
+        ]
+
+    def grid_index(
+        self, column: orm.InstrumentedAttribute[float], origin: float, size: float
+    ) -> sa.ColumnElement[int]:
+        # CAST truncates towards zero, which is the floor for values at or above the origin.
+        return sa.cast((column - origin) / size, sa.Integer)
+
+    def select_in_bbox(self, bbox: BBox, *columns: Any) -> sa.Select[Any]:
+        r = self.rtree.c
+        # Joined from the R*Tree (not ``id IN``), so SQLite reads the index first and stops
+        # at a LIMIT instead of collecting every id in the box.
+        return (
+            sa.select(*columns)
+            .select_from(self.rtree.join(Asset.__table__, Asset.id == r.id))
+            .where(
+                r.max_lon >= bbox.min_lon,
+                r.min_lon <= bbox.max_lon,
+                r.max_lat >= bbox.min_lat,
+                r.min_lat <= bbox.max_lat,
+                Asset.public_lon.between(bbox.min_lon, bbox.max_lon),
+                Asset.public_lat.between(bbox.min_lat, bbox.max_lat),
+            )
+        )
