@@ -1,0 +1,65 @@
+"""The OpenAPI 3.1 document of assetmap's API: every /api route, its parameters and answers.
+
+``PATHS`` describes each route; ``for_app`` keeps the descriptions of the routes the app serves,
+so the document never promises a route that is not there. The tests check the reverse: that
+every /api route the app serves is described.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Flask
+
+from assetmap.web.openapi.paths import PATHS
+from assetmap.web.openapi.schemas import SCHEMAS
+
+__all__ = ["PATHS", "document", "for_app", "openapi_path"]
+
+EXTENSION = "assetmap.openapi"
+_RULE_ARGUMENT = re.compile(r"<(?:[a-z]+:)?([a-z_]+)>")
+
+
+def openapi_path(rule: str) -> str:
+    """Return a Flask rule (``/api/assets/<int:asset_id>``) as an OpenAPI path."""
+    return _RULE_ARGUMENT.sub(r"{\1}", rule)
+
+
+def document(paths: set[str] | None = None) -> dict[str, Any]:
+    """Return the OpenAPI document, describing ``paths`` only where given."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "assetmap",
+            "version": "1",
+            "description": "A community's strengths (skills, groups and spaces) as GeoJSON. "
+            "Coordinates are longitude, latitude in WGS84; distances are geodesic metres. "
+            "Reads are open; writes need a personal API token, made on the account's "
+            "API tokens page and sent as `Authorization: Bearer <token>`. Every error is "
+            '`{"error": {"status", "message", "field"}}`.',
+        },
+        "paths": {path: item for path, item in PATHS.items() if paths is None or path in paths},
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {
+                "bearerAuth": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "A personal API token.",
+                }
+            },
+        },
+    }
+
+
+def for_app(app: Flask) -> dict[str, Any]:
+    """Return the document for the /api routes this app serves (built once per app)."""
+    if EXTENSION not in app.extensions:
+        served = {
+            openapi_path(rule.rule)
+            for rule in app.url_map.iter_rules()
+            if rule.rule.startswith("/api/")
+        }
+        app.extensions[EXTENSION] = document(served)
+    return app.extensions[EXTENSION]  # type: ignore[no-any-return]

@@ -1,0 +1,245 @@
+"""The paths of the OpenAPI document: each /api route with its parameters and answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assetmap.domain.places import PLACE_QUERY_MAX
+from assetmap.domain.query import RADIUS_MAX_M, WORDS_MAX
+from assetmap.web.openapi.schemas import KINDS, THEMES, ref, text
+
+GEOJSON = "application/geo+json"
+
+
+def _error(description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": ref("Error")}}}
+
+
+def _geojson(description: str, schema: str) -> dict[str, Any]:
+    return {"description": description, "content": {GEOJSON: {"schema": ref(schema)}}}
+
+
+def _query(name: str, description: str, schema: dict[str, Any], **more: Any) -> dict[str, Any]:
+    return {"name": name, "in": "query", "description": description, "schema": schema, **more}
+
+
+def _repeatable(name: str, values: list[str], what: str) -> dict[str, Any]:
+    return _query(
+        name,
+        f"Keep only strengths of any of these {what}; repeat the parameter for more than one.",
+        {"type": "array", "items": {"type": "string", "enum": values}},
+        style="form",
+        explode=True,
+    )
+
+
+BAD_PARAMETER = _error("A parameter is missing or malformed; `field` names it.")
+BAD_TOKEN = _error("The Authorization header is malformed, or the token is wrong or revoked.")
+NOT_FOUND = _error("No published strength has this id.")
+TOO_LARGE = _error("The body is larger than 64 KiB.")
+TOO_MANY = _error("Too many changes from this address; try again after Retry-After seconds.")
+BBOX_PATTERN = r"^-?[0-9]{1,3}(\.[0-9]+)?(,-?[0-9]{1,3}(\.[0-9]+)?){3}$"
+ASSET_ID = {
+    "name": "asset_id",
+    "in": "path",
+    "required": True,
+    "description": "The strength's id.",
+    "schema": {"type": "integer", "minimum": 1},
+}
+KIND_FILTER = _repeatable("kind", KINDS, "kinds")
+THEME_FILTER = _repeatable("theme", THEMES, "themes")
+WORDS = _query(
+    "q",
+    "Words every result must contain (title, description or tags), matched with stemming: "
+    "'gardening' finds 'garden' and 'gardens'.",
+    text(WORDS_MAX),
+)
+TOKEN: list[dict[str, list[str]]] = [{"bearerAuth": []}]
+OPTIONAL_TOKEN: list[dict[str, list[str]]] = [{}, {"bearerAuth": []}]
+
+ASSET_LIST = {
+    "get": {
+        "operationId": "listAssets",
+        "summary": "Find published strengths near a point or in a box",
+        "description": "With `near`, results come nearest first with `distance_m`, and page "
+        "through at most the 1,000 nearest. With `bbox`, or neither, they come by id and page "
+        "to the end. Follow the `next` link to page on; its cursor is signed, and a changed or "
+        "foreign cursor is refused.",
+        "security": OPTIONAL_TOKEN,
+        "parameters": [
+            _query(
+                "near",
+                "The point to search from, `lon,lat` in WGS84.",
+                {"type": "string", "pattern": r"^-?[0-9]{1,3}(\.[0-9]+)?,-?[0-9]{1,2}(\.[0-9]+)?$"},
+                example="-2.3213,51.2296",
+            ),
+            _query(
+                "radius",
+                "How far from `near` to look, in metres (1,000 unless given).",
+                {"type": "number", "exclusiveMinimum": 0, "maximum": RADIUS_MAX_M},
+                example=800,
+            ),
+            _query(
+                "bbox",
+                "A box `minlon,minlat,maxlon,maxlat` in WGS84; not with `near`.",
+                {"type": "string", "pattern": BBOX_PATTERN},
+                example="-2.34,51.22,-2.30,51.24",
+            ),
+            KIND_FILTER,
+            THEME_FILTER,
+            WORDS,
+            _query(
+                "limit",
+                "Results per page (50 unless given).",
+                {"type": "integer", "minimum": 1, "maximum": 500},
+            ),
+            _query("cursor", "Where the page starts: from a `next` link.", {"type": "string"}),
+        ],
+        "responses": {
+            "200": _geojson("A page of strengths.", "AssetCollection"),
+            "400": BAD_PARAMETER,
+            "401": BAD_TOKEN,
+        },
+    },
+    "post": {
+        "operationId": "createAsset",
+        "summary": "Add a strength, owned by the token's holder",
+        "security": TOKEN,
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": ref("NewAsset")}},
+        },
+        "responses": {
+            "201": {
+                **_geojson("The strength as stored.", "Asset"),
+                "headers": {
+                    "Location": {"description": "Its address.", "schema": {"type": "string"}}
+                },
+            },
+            "400": _error("A field is refused; `field` names the first, `message` says why."),
+            "401": BAD_TOKEN,
+            "403": _error("The token's holder may not add strengths."),
+            "413": TOO_LARGE,
+            "429": TOO_MANY,
+        },
+    },
+}
+
+ASSET_ITEM = {
+    "parameters": [ASSET_ID],
+    "get": {
+        "operationId": "getAsset",
+        "summary": "One published strength, with what the token's holder may see",
+        "security": OPTIONAL_TOKEN,
+        "responses": {
+            "200": _geojson("The strength.", "Asset"),
+            "401": BAD_TOKEN,
+            "404": NOT_FOUND,
+        },
+    },
+    "patch": {
+        "operationId": "updateAsset",
+        "summary": "Change some fields of a strength (its owner or an admin)",
+        "security": TOKEN,
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": ref("AssetChanges")}},
+        },
+        "responses": {
+            "200": _geojson("The strength as changed.", "Asset"),
+            "400": _error("A field is refused; `field` names the first, `message` says why."),
+            "401": BAD_TOKEN,
+            "403": _error("Only the strength's owner or an admin may change it."),
+            "404": NOT_FOUND,
+            "409": _error("The strength was withdrawn and can't be changed."),
+            "413": TOO_LARGE,
+            "429": TOO_MANY,
+        },
+    },
+    "delete": {
+        "operationId": "withdrawAsset",
+        "summary": "Withdraw a strength from every public view (its owner or an admin)",
+        "security": TOKEN,
+        "responses": {
+            "204": {"description": "Withdrawn; its history stays."},
+            "401": BAD_TOKEN,
+            "403": _error("Only the strength's owner or an admin may withdraw it."),
+            "404": NOT_FOUND,
+            "429": TOO_MANY,
+        },
+    },
+}
+
+PLACES = {
+    "get": {
+        "operationId": "findPlaces",
+        "summary": "Look up a postcode, street or place in the gazetteer",
+        "parameters": [
+            _query(
+                "q",
+                "What the person typed.",
+                {"type": "string", "minLength": 1, "maxLength": PLACE_QUERY_MAX},
+                required=True,
+            )
+        ],
+        "responses": {
+            "200": _geojson("Matching places, best first (at most 10).", "PlaceCollection"),
+            "400": BAD_PARAMETER,
+        },
+    }
+}
+
+MAP_FEATURES = {
+    "get": {
+        "operationId": "mapFeatures",
+        "summary": "What a map shows in a box at a zoom: strengths, or clusters of them",
+        "parameters": [
+            _query(
+                "bbox",
+                "The map's box, `minlon,minlat,maxlon,maxlat` in WGS84.",
+                {"type": "string", "pattern": BBOX_PATTERN},
+                required=True,
+            ),
+            _query(
+                "zoom",
+                "The map's zoom level.",
+                {"type": "integer", "minimum": 0, "maximum": 22},
+                required=True,
+            ),
+            KIND_FILTER,
+            THEME_FILTER,
+            WORDS,
+        ],
+        "responses": {
+            "200": {
+                "description": "Points, or clusters with counts by kind (`clustered` says which).",
+                "content": {
+                    GEOJSON: {"schema": ref("MapFeatureCollection")},
+                    "application/json": {"schema": ref("MapFeatureCollection")},
+                },
+            },
+            "400": BAD_PARAMETER,
+        },
+    }
+}
+
+OPENAPI_DOCUMENT = {
+    "get": {
+        "operationId": "openapi",
+        "summary": "This document",
+        "responses": {
+            "200": {
+                "description": "The OpenAPI 3.1 document.",
+                "content": {"application/json": {"schema": {"type": "object"}}},
+            }
+        },
+    }
+}
+
+PATHS: dict[str, dict[str, Any]] = {
+    "/api/assets": ASSET_LIST,
+    "/api/assets/{asset_id}": ASSET_ITEM,
+    "/api/places": PLACES,
+    "/api/map/features": MAP_FEATURES,
+    "/api/openapi.json": OPENAPI_DOCUMENT,
+}

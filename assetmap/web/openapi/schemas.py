@@ -1,0 +1,276 @@
+"""The components of the OpenAPI document: the schemas of strengths, places and errors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from assetmap.domain.assets import (
+    ACCESSIBILITY_MAX,
+    CAPACITY_MAX,
+    CONTACT_MAX,
+    DESCRIPTION_MAX,
+    FACILITIES_MAX,
+    FACILITY_MAX,
+    SHORT_TEXT_MAX,
+    TAG_MAX,
+    TAGS_MAX,
+    THEMES_MAX,
+    TITLE_MAX,
+)
+from assetmap.domain.vocab import Kind, ShareMode, Theme
+
+UNCONFIRMED = {
+    "type": "boolean",
+    "description": "True where it has not been confirmed as current for a long while "
+    "(ASSETMAP_UNCONFIRMED_AFTER_DAYS).",
+}
+KINDS = [kind.value for kind in Kind]
+THEMES = [theme.value for theme in Theme]
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+# Every strength feature carries these, whether found by a search or read on its own.
+_STRENGTH_PROPERTIES: dict[str, Any] = {
+    "id": {"type": "integer"},
+    "kind": {"type": "string", "enum": KINDS},
+    "title": {"type": "string"},
+    "themes": {"type": "array", "items": {"type": "string", "enum": THEMES}},
+    "last_confirmed": {"type": "string", "format": "date"},
+    "unconfirmed": UNCONFIRMED,
+    "url": {"type": "string", "description": "The strength's page."},
+    "contact": {"type": "string", "description": "Only where the token's holder may see it."},
+}
+
+
+def _point_feature(
+    properties: dict[str, Any],
+    required: list[str],
+    *,
+    with_id: bool = False,
+    forbidden: list[str] | None = None,
+) -> dict[str, Any]:
+    """Return the schema of a GeoJSON feature at a point with these properties, of which
+    ``required`` must be there and ``forbidden`` (as a set) must not."""
+    more = {"not": {"required": forbidden}} if forbidden else {}
+    members: dict[str, Any] = {"type": {"const": "Feature"}}
+    if with_id:
+        members["id"] = {"type": "integer"}
+    members["geometry"] = ref("Point")
+    members["properties"] = {
+        "type": "object",
+        "required": required,
+        **more,
+        "properties": properties,
+    }
+    return {
+        "type": "object",
+        "required": ["type", *(["id"] if with_id else []), "geometry", "properties"],
+        "properties": members,
+    }
+
+
+def _feature(**properties: Any) -> dict[str, Any]:
+    """Return the schema of a strength as a GeoJSON feature, with more properties than the
+    ones every strength feature carries."""
+    return _point_feature(
+        _STRENGTH_PROPERTIES | properties,
+        ["id", "kind", "title", "themes", "last_confirmed", "url"],
+        with_id=True,
+    )
+
+
+def text(limit: int) -> dict[str, Any]:
+    return {"type": "string", "maxLength": limit}
+
+
+def nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {**schema, "type": [schema["type"], "null"]}
+
+
+SCHEMAS: dict[str, Any] = {
+    "Error": {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["status", "message"],
+                "properties": {
+                    "status": {"type": "integer", "minimum": 400, "maximum": 599},
+                    "message": {"type": "string"},
+                    "field": {"type": "string", "description": "The parameter at fault."},
+                },
+            }
+        },
+    },
+    "Point": {
+        "type": "object",
+        "required": ["type", "coordinates"],
+        "properties": {
+            "type": {"const": "Point"},
+            "coordinates": {
+                "type": "array",
+                "description": "Longitude, then latitude (WGS84), as RFC 7946 asks.",
+                "items": {"type": "number"},
+                "minItems": 2,
+                "maxItems": 2,
+            },
+        },
+    },
+    "Link": {
+        "type": "object",
+        "required": ["rel", "href"],
+        "properties": {
+            "rel": {"type": "string", "enum": ["next"]},
+            "type": {"type": "string"},
+            "href": {"type": "string"},
+        },
+    },
+    "AssetSummary": _feature(
+        distance_m={
+            "type": "number",
+            "minimum": 0,
+            "description": "Geodesic metres from `near` (near searches only).",
+        },
+    ),
+    "AssetCollection": {
+        "type": "object",
+        "required": ["type", "features", "numberReturned", "links"],
+        "properties": {
+            "type": {"const": "FeatureCollection"},
+            "features": {"type": "array", "items": ref("AssetSummary")},
+            "numberReturned": {"type": "integer", "minimum": 0},
+            "links": {
+                "type": "array",
+                "description": "A `next` link while more results follow.",
+                "items": ref("Link"),
+            },
+        },
+    },
+    "Asset": _feature(
+        description={"type": "string"},
+        tags={"type": "array", "items": {"type": "string"}},
+        availability={"type": "string"},
+        accessibility={"type": "string"},
+        share_modes={"type": "array", "items": {"type": "string"}},
+        meeting_pattern={"type": "string"},
+        welcomes_new_members={"type": ["boolean", "null"]},
+        opening_times={"type": "string"},
+        capacity={"type": ["integer", "null"]},
+        facilities={"type": "array", "items": {"type": "string"}},
+        created_at={"type": "string", "format": "date-time"},
+        updated_at={"type": "string", "format": "date-time"},
+        connections={
+            "type": "integer",
+            "minimum": 0,
+            "description": "How often coaches have connected someone with it.",
+        },
+        location_generalised={
+            "type": "boolean",
+            "description": "True where the point is a grid cell's centre, not exact.",
+        },
+        contact_via_coach={
+            "type": "boolean",
+            "description": "Only for those who may edit the strength.",
+        },
+    ),
+    "AssetChanges": {
+        "type": "object",
+        "description": "Fields of a strength; a skill needs share_modes, and kind-specific "
+        "fields apply only to their kind.",
+        "additionalProperties": False,
+        "properties": {
+            "kind": {"type": "string", "enum": KINDS},
+            "title": {"type": "string", "minLength": 1, "maxLength": TITLE_MAX},
+            "lon": {"type": "number", "minimum": -180, "maximum": 180},
+            "lat": {"type": "number", "minimum": -90, "maximum": 90},
+            "themes": {
+                "type": "array",
+                "items": {"type": "string", "enum": THEMES},
+                "minItems": 1,
+                "maxItems": THEMES_MAX,
+            },
+            "description": text(DESCRIPTION_MAX),
+            "tags": {"type": "array", "items": text(TAG_MAX), "maxItems": TAGS_MAX},
+            "availability": text(SHORT_TEXT_MAX),
+            "accessibility": text(ACCESSIBILITY_MAX),
+            "contact": text(CONTACT_MAX),
+            "contact_via_coach": {"type": "boolean"},
+            "last_confirmed": {"type": "string", "format": "date"},
+            "share_modes": {
+                "type": "array",
+                "items": {"type": "string", "enum": [mode.value for mode in ShareMode]},
+            },
+            "meeting_pattern": text(SHORT_TEXT_MAX),
+            "welcomes_new_members": {"type": ["boolean", "null"]},
+            "opening_times": text(SHORT_TEXT_MAX),
+            "capacity": nullable({"type": "integer", "minimum": 1, "maximum": CAPACITY_MAX}),
+            "facilities": {
+                "type": "array",
+                "items": text(FACILITY_MAX),
+                "maxItems": FACILITIES_MAX,
+            },
+        },
+    },
+    "NewAsset": {
+        "allOf": [ref("AssetChanges"), {"required": ["kind", "title", "lon", "lat", "themes"]}],
+    },
+    "PlaceCollection": {
+        "type": "object",
+        "required": ["type", "features"],
+        "properties": {
+            "type": {"const": "FeatureCollection"},
+            "features": {
+                "type": "array",
+                "items": _point_feature(
+                    {
+                        "name": {"type": "string"},
+                        "kind": {"type": "string", "enum": ["postcode", "place", "street"]},
+                    },
+                    ["name", "kind"],
+                ),
+            },
+        },
+    },
+    "MapFeatureCollection": {
+        "type": "object",
+        "required": ["type", "features", "clustered"],
+        "properties": {
+            "type": {"const": "FeatureCollection"},
+            "clustered": {
+                "type": "boolean",
+                "description": "True when the features are clusters at this zoom.",
+            },
+            "features": {
+                "type": "array",
+                "items": {"oneOf": [ref("MapPoint"), ref("MapCluster")]},
+            },
+        },
+    },
+    "MapPoint": _point_feature(
+        {
+            "id": {"type": "integer"},
+            "kind": {"type": "string", "enum": KINDS},
+            "title": {"type": "string"},
+            "themes": {"type": "array", "items": {"type": "string", "enum": THEMES}},
+            "url": {"type": "string"},
+        },
+        ["id", "kind", "title", "themes", "url"],
+        forbidden=["cluster"],
+    ),
+    "MapCluster": _point_feature(
+        {
+            "cluster": {"const": True},
+            "count": {"type": "integer", "minimum": 1},
+            "kinds": {
+                "type": "object",
+                "required": KINDS,
+                "properties": {kind: {"type": "integer", "minimum": 0} for kind in KINDS},
+            },
+        },
+        ["cluster", "count", "kinds"],
+    ),
+}
