@@ -10,34 +10,31 @@ The database does the counting. It sums assets into fine cells, ``FINE`` to a sq
 and returns one row per fine cell and kind; those few rows are then summed into squares by where
 their mean lies. At low zoom, an ``AggregateCache`` keeps the fine cells of every asset for as
 long as the register is unchanged, so panning and zooming a whole city reads no asset rows. It
-keeps the neighbourhoods' counts too, which the map page would otherwise count on every visit.
+keeps the neighbourhoods' counts too, which the map page would otherwise count on every visit
+(``storage.aggregates``).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import logging
 import math
 import re
-import threading
-import time
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass, field
-from typing import Any, overload
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
 import sqlalchemy as sa
 from sqlalchemy import orm
 
 from assetmap.domain.geo import BBox
 from assetmap.domain.query import AssetFilter, AssetSummary
-from assetmap.domain.vocab import Action, Kind
+from assetmap.domain.vocab import Kind
 from assetmap.storage.backends import SUMMARY_COLUMNS, Backend, backend_for, published, summary
-from assetmap.storage.models import Asset, Neighbourhood, Revision
-from assetmap.storage.neighbourhoods import neighbourhood_layer
+from assetmap.storage.models import Asset
+
+if TYPE_CHECKING:
+    from assetmap.storage.aggregates import AggregateCache
 
 ZOOM_MAX = 22
 TILE_PX = 256
@@ -58,8 +55,8 @@ _KIND_INDEX = {kind: i for i, kind in enumerate(KINDS)}
 _KIND_CODE = sa.case(*((Asset.kind == kind, i) for i, kind in enumerate(KINDS)), else_=-1)
 # The cache's fine cells: a quarter of a square's side at CACHED_UP_TO_ZOOM, and half as tall
 # as wide in degrees, which is fine enough for squares at any latitude below 60 degrees.
-_CACHE_CELL_LON = 360.0 / (2**CACHED_UP_TO_ZOOM * TILE_PX / CELL_PX) / FINE
-_CACHE_CELL_LAT = _CACHE_CELL_LON / 2
+CACHE_CELL_LON = 360.0 / (2**CACHED_UP_TO_ZOOM * TILE_PX / CELL_PX) / FINE
+CACHE_CELL_LAT = CACHE_CELL_LON / 2
 EVERYTHING = AssetFilter()
 log = logging.getLogger(__name__)
 
@@ -115,7 +112,7 @@ def points_in_bbox(
     backend = backend_for(session)
     query = (
         backend.select_in_bbox(bbox, *SUMMARY_COLUMNS)
-        .where(*_matching(backend, filters))
+        .where(*matching(backend, filters))
         .limit(limit)
     )
     return sorted((summary(row) for row in session.execute(query)), key=lambda a: a.id)
@@ -200,7 +197,7 @@ def fine_cells(
     query = backend.select_in_bbox(bbox, *columns) if bbox is not None else sa.select(*columns)
     # By position: the cell expressions carry bound parameters, which PostgreSQL would not
     # match between the select list and a repeated GROUP BY expression.
-    query = query.where(*_matching(backend, filters)).group_by(
+    query = query.where(*matching(backend, filters)).group_by(
         sa.text("1"), sa.text("2"), sa.text("3")
     )
     # All numbers, so a city's hundreds of thousands of cells go into one array in one pass.
@@ -220,7 +217,8 @@ def fine_cells(
     )
 
 
-def _matching(backend: Backend, filters: AssetFilter) -> list[sa.ColumnElement[bool]]:
+def matching(backend: Backend, filters: AssetFilter) -> list[sa.ColumnElement[bool]]:
+    """Return the conditions a map or list applies: published, of the filters, with the words."""
     conditions = published(filters)
     if filters.words:
         conditions.append(backend.words_match(filters.words))
@@ -316,255 +314,3 @@ def squares_of(lons: np.ndarray, lats: np.ndarray, zoom: int) -> tuple[np.ndarra
 def _lat_of(y: float) -> float:
     """Return the latitude of a Web Mercator row given as a fraction of the world (0 north)."""
     return math.degrees(math.atan(math.sinh(math.pi * (1.0 - 2.0 * y))))
-
-
-_Key = tuple[str, Hashable]  # the database's URL, and which aggregate
-
-
-@dataclass
-class _Held:
-    version: tuple[object, ...]
-    built: float
-    value: Any
-
-
-@dataclass
-class AggregateCache:
-    """Aggregates over the whole register, kept while it is unchanged: fine cells per filter,
-    and the neighbourhoods with their counts.
-
-    A change is seen from the newest ``updated_at``, the highest id and a digest of the
-    neighbourhoods: a few index lookups on every use. Entries also go stale after ``ttl_s``
-    seconds, which bounds how long a change that moves none of these (a row deleted outright)
-    can go unseen.
-
-    Given ``sessions`` (a session factory), a stale aggregate is still answered with while a
-    fresh one is built in a background thread, so once the first build is done no request
-    waits for one: an answer lags a change by one build. Without it, a stale aggregate is
-    rebuilt in the request. What it returns is shared: treat it as read-only. Safe to share
-    between threads.
-    """
-
-    sessions: Callable[[], orm.Session] | None = None
-    entries: int = 16
-    ttl_s: float = 600.0
-    _held: OrderedDict[_Key, _Held] = field(default_factory=OrderedDict, repr=False)
-    _refreshing: set[_Key] = field(default_factory=set, repr=False)
-    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _building: dict[_Key, threading.Lock] = field(default_factory=dict, repr=False)
-
-    @overload
-    def cells(self, session: orm.Session, filters: AssetFilter) -> FineCells: ...
-
-    @overload
-    def cells(
-        self, session: orm.Session, filters: AssetFilter, *, wait: bool
-    ) -> FineCells | None: ...
-
-    def cells(
-        self, session: orm.Session, filters: AssetFilter, *, wait: bool = True
-    ) -> FineCells | None:
-        """Return the fine cells of every asset of ``filters`` (whatever its kinds), anywhere.
-
-        Themes and words are kept apart; up to ``entries`` aggregates are held, besides the
-        unfiltered cells and the neighbourhoods, which are never dropped. With ``wait`` false
-        and nothing held yet, start building them in the background and return None, so the
-        caller can answer this once without them.
-        """
-        name, build = self._cells(filters)
-        if not wait and self._get(self._key(session, name)) is None:
-            self.warm(session, filters)
-            return None
-        return self._answer(session, name, build)  # type: ignore[no-any-return]
-
-    def neighbourhoods(self, session: orm.Session) -> gpd.GeoDataFrame:
-        """Return ``neighbourhood_layer``: the neighbourhoods with their counts (EPSG:4326)."""
-        return self._answer(session, ("neighbourhoods",), neighbourhood_layer)
-
-    def warm(self, session: orm.Session, filters: AssetFilter) -> None:
-        """Start building the cells of ``filters`` in the background if none are held.
-
-        For a page whose script will soon ask for clusters: the build overlaps the page load.
-        """
-        name, build = self._cells(filters)
-        key = self._key(session, name)
-        if self.sessions is not None and not filters.words and self._get(key) is None:
-            self._refresh_later(key, build)
-
-    @staticmethod
-    def _cells(filters: AssetFilter) -> tuple[Hashable, Callable[[orm.Session], FineCells]]:
-        everything = AssetFilter(themes=filters.themes, words=filters.words)
-        return ("cells", everything), lambda session: fine_cells(
-            session, everything, None, _CACHE_CELL_LON, _CACHE_CELL_LAT
-        )
-
-    @staticmethod
-    def _key(session: orm.Session, name: Hashable) -> _Key:
-        return (session.get_bind().engine.url.render_as_string(), name)
-
-    def _answer(
-        self, session: orm.Session, name: Hashable, build: Callable[[orm.Session], Any]
-    ) -> Any:
-        key = self._key(session, name)
-        version = _version(session)
-        held = self._get(key)
-        if held is not None and self._current(held, version):
-            return held.value
-        if held is not None and self.sessions is not None:
-            self._refresh_later(key, build)
-            return held.value
-        # One build of each aggregate at a time: whoever waited finds it built.
-        with self._build_lock(key):
-            held = self._get(key)
-            if held is None or not self._current(held, version):
-                held = _Held(version, time.monotonic(), build(session))
-                self._keep(key, held)
-        return held.value
-
-    def _build_lock(self, key: _Key) -> threading.Lock:
-        with self._lock:
-            return self._building.setdefault(key, threading.Lock())
-
-    def _current(self, held: _Held, version: tuple[object, ...]) -> bool:
-        return held.version == version and time.monotonic() - held.built <= self.ttl_s
-
-    def _get(self, key: _Key) -> _Held | None:
-        with self._lock:
-            held = self._held.get(key)
-            if held is not None:
-                self._held.move_to_end(key)
-            return held
-
-    def _keep(self, key: _Key, held: _Held) -> None:
-        with self._lock:
-            self._held[key] = held
-            self._held.move_to_end(key)
-            # The least recently used goes first, but never the unfiltered aggregates, which
-            # cost the most to build and which most visits use.
-            evictable = [old for old in self._held if old[1] not in _PINNED]
-            for old in evictable[: max(0, len(evictable) - self.entries)]:
-                del self._held[old]
-                self._building.pop(old, None)
-
-    def _refresh_later(self, key: _Key, build: Callable[[orm.Session], Any]) -> None:
-        with self._lock:
-            if key in self._refreshing:
-                return
-            self._refreshing.add(key)
-        threading.Thread(
-            target=self._refresh, args=(key, build), name="aggregate-cache", daemon=True
-        ).start()
-
-    def _refresh(self, key: _Key, build: Callable[[orm.Session], Any]) -> None:
-        assert self.sessions is not None
-        try:
-            # Under the build lock, so a request that finds nothing held waits for this build.
-            with self._build_lock(key), self.sessions() as session:
-                version = _version(session)
-                self._keep(key, _Held(version, time.monotonic(), build(session)))
-        except Exception:
-            log.exception("Rebuilding an aggregate failed; the stale one is kept.")
-        finally:
-            with self._lock:
-                self._refreshing.discard(key)
-
-
-_PINNED = (("cells", EVERYTHING), ("neighbourhoods",))
-
-
-def _version(session: orm.Session) -> tuple[object, ...]:
-    newest = sa.select(sa.func.max(Asset.updated_at)).scalar_subquery()
-    highest = sa.select(sa.func.max(Asset.id)).scalar_subquery()
-    areas = sa.select(
-        sa.func.count(),
-        sa.func.max(Neighbourhood.id),
-        sa.func.sum(
-            Neighbourhood.min_lon
-            + Neighbourhood.min_lat
-            + Neighbourhood.max_lon
-            + Neighbourhood.max_lat
-        ),
-    ).subquery()
-    return tuple(session.execute(sa.select(newest, highest, *areas.c)).one())
-
-
-SORTS = ("title", "kind", "confirmed")
-
-
-@dataclass(frozen=True, slots=True)
-class ListPage:
-    """One page of a sorted list of published assets, and how many match in all."""
-
-    items: tuple[AssetSummary, ...]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        """Return how many pages the whole list fills (at least one)."""
-        return max(1, math.ceil(self.total / self.per_page))
-
-
-def list_page(
-    session: orm.Session,
-    filters: AssetFilter = EVERYTHING,
-    *,
-    bbox: BBox | None = None,
-    sort: str = "title",
-    descending: bool = False,
-    page: int = 1,
-    per_page: int = 50,
-) -> ListPage:
-    """Return page ``page`` of matching published assets (in ``bbox`` if given), sorted.
-
-    ``sort`` is ``title``, ``kind`` or ``confirmed`` (last confirmed); ties go by title, then id.
-    """
-    if sort not in SORTS:
-        raise ValueError(f"sort must be one of {', '.join(SORTS)}, got {sort!r}")
-    if page < 1 or per_page < 1:
-        raise ValueError(f"page and per_page must be 1 or more, got {page} and {per_page}")
-    backend = backend_for(session)
-    conditions = _matching(backend, filters)
-    if bbox is not None:
-        conditions.append(backend.in_bbox(bbox))
-    total = session.scalar(sa.select(sa.func.count()).select_from(Asset).where(*conditions))
-    title = sa.func.lower(Asset.title)
-    first = {"title": title, "kind": Asset.kind, "confirmed": Asset.last_confirmed}[sort]
-    query = (
-        sa.select(*SUMMARY_COLUMNS)
-        .where(*conditions)
-        .order_by(first.desc() if descending else first.asc(), title, Asset.id)
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
-    items = tuple(summary(row) for row in session.execute(query))
-    return ListPage(items=items, total=int(total or 0), page=page, per_page=per_page)
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryLine:
-    """How often one kind of change happened to an asset, and when first and last."""
-
-    action: Action
-    times: int
-    first: dt.datetime
-    last: dt.datetime
-
-
-def history_summary(session: orm.Session, asset_id: int) -> tuple[HistoryLine, ...]:
-    """Return counts and dates of an asset's revisions by action, oldest first.
-
-    Only actions, counts and dates: never who made a change, why, or what it changed.
-    """
-    query = (
-        sa.select(
-            Revision.action, sa.func.count(), sa.func.min(Revision.at), sa.func.max(Revision.at)
-        )
-        .where(Revision.asset_id == asset_id)
-        .group_by(Revision.action)
-    )
-    lines = [
-        HistoryLine(Action(row[0]), int(row[1]), row[2], row[3]) for row in session.execute(query)
-    ]
-    return tuple(sorted(lines, key=lambda line: (line.first, list(Action).index(line.action))))

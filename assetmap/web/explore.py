@@ -23,7 +23,8 @@ from assetmap.maps import MapSettings, render
 from assetmap.maps.builder import shading_top
 from assetmap.maps.explore import explore_map
 from assetmap.maps.features import feature_collection
-from assetmap.storage import clusters
+from assetmap.storage import clusters, listing
+from assetmap.storage.aggregates import AggregateCache
 from assetmap.web import db, nav
 from assetmap.web.errors import error_response
 from assetmap.web.freshness import unconfirmed_before
@@ -102,9 +103,9 @@ def asset_link(asset_id: int) -> str:
     return url_for("pages.asset", asset_id=asset_id)
 
 
-def aggregates() -> clusters.AggregateCache:
+def aggregates() -> AggregateCache:
     """Return this app's cache of clusters and neighbourhood counts."""
-    cache: clusters.AggregateCache = current_app.extensions[CACHE]
+    cache: AggregateCache = current_app.extensions[CACHE]
     return cache
 
 
@@ -133,11 +134,11 @@ def list_page() -> str:
     sort = request.args.get("sort", "title")
     order = request.args.get("order", FIRST_ORDER.get(sort, "asc"))
     page = request.args.get("page", "1")
-    if sort not in clusters.SORTS or order not in ("asc", "desc"):
+    if sort not in listing.SORTS or order not in ("asc", "desc"):
         abort(400, "Sort by title, kind or confirmed, in asc or desc order.")
     if not re.fullmatch(r"[1-9][0-9]{0,8}", page):
         abort(400, f"page must be a whole number from 1 to 999999999, got {page!r}")
-    found = clusters.list_page(
+    found = listing.list_page(
         db.session(),
         filters,
         bbox=area,
@@ -240,7 +241,7 @@ def map_settings() -> MapSettings:
 
 def init_app(app: Flask) -> None:
     """Register the map, the list and the features endpoint, and add them to the navigation."""
-    app.extensions[CACHE] = clusters.AggregateCache(sessions=db.database(app).session)
+    app.extensions[CACHE] = AggregateCache(sessions=db.database(app).session)
     app.register_blueprint(bp)
     nav.add_link(app, "explore.map_page", "Map", order=10)
     nav.add_link(app, "explore.list_page", "List", order=11)

@@ -10,7 +10,7 @@ from assetmap.domain.privacy import public_record
 from assetmap.domain.vocab import Action, Kind, Status, Theme
 from assetmap.maps import place_map, render
 from assetmap.storage import assets as store
-from assetmap.storage import clusters, stats
+from assetmap.storage import listing, stats
 from assetmap.storage.db import is_current
 from assetmap.web import db, nav
 from assetmap.web.explore import map_settings
@@ -48,7 +48,7 @@ def asset(asset_id: int) -> str:
         "asset.html",
         asset=record,
         place=render(place),
-        history=history_rows(clusters.history_summary(session, asset_id)),
+        history=history_rows(listing.history_summary(session, asset_id)),
     )
 
 
@@ -62,7 +62,7 @@ HISTORY_LABELS = {
 }
 
 
-def history_rows(lines: Sequence[clusters.HistoryLine]) -> list[tuple[str, str]]:
+def history_rows(lines: Sequence[listing.HistoryLine]) -> list[tuple[str, str]]:
     """Return a history as rows a person reads: what happened, how often and when."""
     rows = []
     for line in lines:

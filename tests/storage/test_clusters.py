@@ -15,7 +15,9 @@ from assetmap.domain.query import AssetFilter
 from assetmap.domain.vocab import Action, Kind, ShareMode, Theme
 from assetmap.storage import assets as store
 from assetmap.storage import clusters, db
-from assetmap.storage.clusters import AggregateCache, Grid, history_summary, list_page, map_view
+from assetmap.storage.aggregates import AggregateCache
+from assetmap.storage.clusters import Grid, map_view
+from assetmap.storage.listing import history_summary, list_page
 from assetmap.storage.neighbourhoods import Area, replace_neighbourhoods
 
 TOWN = BBox(-2.42, 51.19, -2.24, 51.27)
