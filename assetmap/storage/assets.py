@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
-import operator
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
-import orjson
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -24,16 +21,16 @@ from assetmap.domain.assets import (
     FIELD_NAMES,
     AssetDraft,
     apply_changes,
-    creation,
     diff,
     validate_asset,
 )
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.geo import BBox, check_lon_lat
-from assetmap.domain.privacy import PUBLIC_FIELDS, generalise_points, is_generalised, public_point
+from assetmap.domain.privacy import PUBLIC_FIELDS, public_point
 from assetmap.domain.query import AssetFilter, AssetSummary, check_limit, check_radius
 from assetmap.domain.vocab import Action, Status
 from assetmap.storage.backends import SUMMARY_COLUMNS, backend_for, published, summary
+from assetmap.storage.bulk import insert_batch
 from assetmap.storage.db import begin_write
 from assetmap.storage.models import Asset, AssetTheme, Revision, utcnow
 from assetmap.storage.neighbourhoods import locate
@@ -200,145 +197,9 @@ def add_assets(
     with backend_for(session).bulk_load(session):
         while batch := tuple(itertools.islice(iterator, batch_size)):
             origin = tuple(itertools.islice(origins, len(batch)))
-            _insert_batch(session, batch, owner_id, cell_m, origin)
+            insert_batch(session, batch, owner_id, cell_m, origin)
             added += len(batch)
     return added
-
-
-# Columns of a bulk-inserted asset row, in the order ``_asset_row`` builds them.
-BULK_ASSET_COLUMNS = (
-    "id",
-    "kind",
-    "title",
-    "description",
-    "themes",
-    "tags",
-    "lon",
-    "lat",
-    "public_lon",
-    "public_lat",
-    "availability",
-    "accessibility",
-    "contact",
-    "contact_via_coach",
-    "owner_id",
-    "status",
-    "hidden_reason",
-    "created_at",
-    "updated_at",
-    "last_confirmed",
-    "share_modes",
-    "meeting_pattern",
-    "welcomes_new_members",
-    "opening_times",
-    "capacity",
-    "facilities",
-    "neighbourhood_id",
-    "source",
-    "source_id",
-)
-
-
-def _insert_batch(
-    session: orm.Session,
-    drafts: Sequence[AssetDraft],
-    owner_id: int | None,
-    cell_m: float,
-    origins: Sequence[tuple[str, str]],
-) -> None:
-    backend = backend_for(session)
-    now = utcnow()
-    stamp = backend.stored_time(now)
-    ids = backend.next_ids(session, len(drafts))
-    public = _public_points(drafts, cell_m)
-    areas = locate(session, [p[0] for p in public], [p[1] for p in public])
-    confirmed = [draft.last_confirmed or now.date() for draft in drafts]
-    stored = {day: backend.stored_time(day) for day in set(confirmed)}
-    rows = [
-        (*_asset_row(asset_id, draft, point, owner_id, stamp, stored[day]), area, *origin)
-        for asset_id, draft, point, day, area, origin in zip(
-            ids, drafts, public, confirmed, areas, origins, strict=True
-        )
-    ]
-    backend.bulk_insert(session, "asset", BULK_ASSET_COLUMNS, rows)
-    backend.index_assets(session, ids[0], ids[-1])
-    themes = [
-        (asset_id, theme.value)
-        for asset_id, draft in zip(ids, drafts, strict=True)
-        for theme in dict.fromkeys(draft.themes)
-    ]
-    backend.bulk_insert(session, "asset_theme", ("asset_id", "theme"), themes)
-    revisions = [
-        (asset_id, owner_id, Action.CREATE.value, stamp, _created(draft, day), "")
-        for asset_id, draft, day in zip(ids, drafts, confirmed, strict=True)
-    ]
-    backend.bulk_insert(
-        session, "revision", ("asset_id", "user_id", "action", "at", "changes", "reason"), revisions
-    )
-
-
-def _public_points(drafts: Sequence[AssetDraft], cell_m: float) -> list[tuple[float, float]]:
-    points = [(draft.lon, draft.lat) for draft in drafts]
-    index = [i for i, draft in enumerate(drafts) if is_generalised(draft.kind)]
-    if index:
-        lons, lats = generalise_points(
-            np.array([points[i][0] for i in index]), np.array([points[i][1] for i in index]), cell_m
-        )
-        for i, lon, lat in zip(index, lons.tolist(), lats.tolist(), strict=True):
-            points[i] = (lon, lat)
-    return points
-
-
-def _asset_row(
-    asset_id: int,
-    draft: AssetDraft,
-    point: tuple[float, float],
-    owner_id: int | None,
-    stamp: Any,
-    confirmed: Any,
-) -> tuple[Any, ...]:
-    return (
-        asset_id,
-        draft.kind.value,
-        draft.title,
-        draft.description,
-        _json_list(draft.themes),
-        _json_list(draft.tags),
-        draft.lon,
-        draft.lat,
-        point[0],
-        point[1],
-        draft.availability,
-        draft.accessibility,
-        draft.contact,
-        draft.contact_via_coach,
-        owner_id,
-        Status.PUBLISHED.value,
-        "",
-        stamp,
-        stamp,
-        confirmed,
-        _json_list(draft.share_modes),
-        draft.meeting_pattern,
-        draft.welcomes_new_members,
-        draft.opening_times,
-        draft.capacity,
-        _json_list(draft.facilities),
-    )
-
-
-def _json_list(values: tuple[Any, ...]) -> str:
-    return orjson.dumps(values).decode() if values else "[]"
-
-
-_DRAFT_VALUES = operator.attrgetter(*FIELD_NAMES)
-
-
-def _created(draft: AssetDraft, confirmed: dt.date) -> str:
-    """Return a creation revision's changes as JSON, the same as ``creation(draft.as_dict())``."""
-    values = dict(zip(FIELD_NAMES, _DRAFT_VALUES(draft), strict=True))
-    values["last_confirmed"] = confirmed
-    return orjson.dumps(creation(values)).decode()
 
 
 def _confirmed(draft: AssetDraft, today: dt.date) -> AssetDraft:
