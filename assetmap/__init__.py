@@ -22,6 +22,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from assetmap import cli, config, mail
     from assetmap.web import (
         accounts,
+        adding,
         api,
         auth,
         checks,
@@ -64,6 +65,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     explore.init_app(app)
     mail.init_app(app)
     accounts.init_app(app)
+    adding.init_app(app)
     strengths.init_app(app)
     search.init_app(app)
     connections.init_app(app)

@@ -314,7 +314,7 @@ def _respond_page(check: StrengthCheck, values: dict, errors: dict) -> str:
 
 
 def _add_strength_url() -> str | None:
-    endpoint = "strengths.new"
+    endpoint = "adding.new"
     return url_for(endpoint) if endpoint in current_app.view_functions else None
 
 

@@ -122,16 +122,14 @@ RULES: dict[tuple[str, str], Rule] = {
     ("tokens.create", "POST"): Rule(at("/account/tokens"), SIGNED_IN, frozenset({400})),
     # Nobody revokes someone else's token: it is answered as not found.
     ("tokens.revoke", "POST"): Rule(at("/account/tokens/{token}/revoke"), NOBODY, refused=404),
-    ("strengths.new", "GET"): Rule(at("/strengths/new"), SIGNED_IN),
-    ("strengths.new_post", "POST"): Rule(at("/strengths/new"), SIGNED_IN, frozenset({400})),
-    ("strengths.details", "GET"): Rule(at("/strengths/new/group"), SIGNED_IN),
-    ("strengths.details_post", "POST"): Rule(
-        at("/strengths/new/group"), SIGNED_IN, frozenset({400})
-    ),
-    ("strengths.place_post", "POST"): Rule(
+    ("adding.new", "GET"): Rule(at("/strengths/new"), SIGNED_IN),
+    ("adding.new_post", "POST"): Rule(at("/strengths/new"), SIGNED_IN, frozenset({400})),
+    ("adding.details", "GET"): Rule(at("/strengths/new/group"), SIGNED_IN),
+    ("adding.details_post", "POST"): Rule(at("/strengths/new/group"), SIGNED_IN, frozenset({400})),
+    ("adding.place_post", "POST"): Rule(
         at("/strengths/new/group/place"), SIGNED_IN, frozenset({400})
     ),
-    ("strengths.publish", "POST"): Rule(
+    ("adding.publish", "POST"): Rule(
         at("/strengths/new/group/publish"), SIGNED_IN, frozenset({400})
     ),
     ("strengths.mine", "GET"): Rule(at("/strengths/mine"), SIGNED_IN),

@@ -1,0 +1,68 @@
+"""Placing a strength: the map a pin is put on, and the point a pin or a typed place names.
+
+Adding a strength and moving one ask the same questions, with the same form.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, current_app, request
+from flask import url_for as url
+
+from assetmap import maps
+from assetmap.config import area_bbox
+from assetmap.domain.geo import BBox
+from assetmap.domain.vocab import Kind
+from assetmap.web.forms import PlaceForm
+from assetmap.web.geocoding import geocoder
+
+
+def area() -> BBox | None:
+    """Return the area this assetmap covers, if one is configured."""
+    return area_bbox(current_app.config)
+
+
+def cell_m() -> float:
+    """Return the size of the grid a skill's location is generalised to, in metres."""
+    return float(current_app.config["PRIVACY_CELL_M"])
+
+
+def settings() -> maps.MapSettings:
+    """Return the map settings of this app: its tiles, and its own static files."""
+    config = current_app.config
+    return maps.MapSettings(
+        config["MAP_TILES_URL"],
+        config["MAP_TILES_ATTRIBUTION"],
+        lambda path: url("static", filename=path),
+    )
+
+
+def resolve(form: PlaceForm, kind: Kind) -> tuple[tuple[float, float] | None, str, int]:
+    """Return the point the form names, the place's name, and the status to answer with."""
+    action = request.form.get("action", "")
+    if not form.validate():
+        return None, "", 400
+    if action == "pin":
+        point = form.pin(kind, area())
+        return point, "", 200 if point else 400
+    if action not in ("find", "choose"):
+        abort(400, "Choose where the strength is.")
+    look_up = form.find if action == "find" else form.choose
+    found, options = look_up(kind, area(), geocoder())
+    if found is None:
+        return None, "", 200 if options and not form.errors else 400
+    return (found.lon, found.lat), found.name, 200
+
+
+def picker(form: PlaceForm) -> dict[str, Any]:
+    """Return the map a pin is put on: around the pin there is, else the configured area."""
+    covered, pin = area(), form.shown_point()
+    if pin is not None:
+        fmap = maps.new_map(settings(), center=pin, zoom=16)
+    elif covered is not None:
+        bounds = covered.as_tuple()
+        fmap = maps.new_map(settings(), bounds=bounds)
+    else:
+        fmap = maps.new_map(settings(), zoom=2)
+    return {"parts": maps.render(fmap), "map_name": fmap.get_name()}
