@@ -1,14 +1,14 @@
 """Load-test ``GET /api/assets?near=...&radius=1000&limit=50`` served by gunicorn on 127.0.0.1.
 
 Loads N synthetic assets (the city of ``bench/nearby.py``) into SQLite, serves assetmap with
-gunicorn, and drives the API with wrk at each concurrency for a bounded time, at query points
-drawn from the same mixture as the assets. Then it serves a bare Flask endpoint that runs the
-same R*Tree query (the growing box, geodesic metres, nearest first) with sqlite3 and no assetmap
-code, under the same gunicorn settings, and drives it the same way. It prints requests per
-second and p50/p99 latency for both, and how they stand against the targets.
+gunicorn and, beside it under the same gunicorn settings, a bare Flask endpoint that runs the
+same R*Tree search (the growing box, geodesic metres, nearest first) with sqlite3 and no
+assetmap code. wrk drives each in turn, at each concurrency for a bounded time, at query points
+drawn from the same mixture as the assets, for several rounds. It prints every run, the medians
+over the rounds, and how they stand against the targets.
 
 Needs wrk (Debian: ``apt-get install wrk``). Only 127.0.0.1 is ever contacted.
-Run: ``python bench/api_load.py [--assets N] [--seconds S] [--concurrency 16 ...]``.
+Run: ``python bench/api_load.py [--assets N] [--seconds S] [--rounds R] [--concurrency 16 ...]``.
 """
 
 from __future__ import annotations
@@ -244,46 +244,72 @@ def parse_wrk(output: str) -> dict[str, float]:
     }
 
 
-def drive(
-    name: str,
-    base: str,
-    route: str,
+def measure(
+    servers: dict[str, tuple[str, str]],
     pairs: list[tuple[float, float]],
     args: argparse.Namespace,
     folder: Path,
-) -> dict[int, dict]:
-    """Warm the server up, then measure it at each concurrency."""
-    requests = paths(route, pairs)
-    wrk(base, requests, max(args.concurrency), min(5, args.seconds), folder)
-    results = {}
-    for concurrency in args.concurrency:
-        figures = wrk(base, requests, concurrency, args.seconds, folder)
-        results[concurrency] = figures
-        print(
-            f"  {name:<9} c={concurrency:<3} {figures['rps']:>8.0f} req/s  "
-            f"p50 {figures['p50']:>7.2f} ms  p99 {figures['p99']:>7.2f} ms  "
-            f"({figures['requests']:.0f} requests, {figures['non2xx']:.0f} not 2xx, "
-            f"socket errors: {figures['socket_errors']})"
-        )
+) -> dict[str, dict[int, list[dict]]]:
+    """Warm each server up, then measure them in turns: a round runs every server at every
+    concurrency, the order swapped from one round to the next.
+
+    Both servers stay up throughout, the idle one asleep, so that each pair of runs in a round
+    meets the machine in the same state and a slow spell of the machine falls on both.
+    """
+    requests = {name: paths(route, pairs) for name, (_, route) in servers.items()}
+    for name, (base, _) in servers.items():
+        wrk(base, requests[name], max(args.concurrency), min(5, args.seconds), folder)
+    results: dict[str, dict[int, list[dict]]] = {
+        name: {c: [] for c in args.concurrency} for name in servers
+    }
+    names = list(servers)
+    for number in range(args.rounds):
+        for concurrency in args.concurrency:
+            for name in names if number % 2 == 0 else names[::-1]:
+                figures = wrk(servers[name][0], requests[name], concurrency, args.seconds, folder)
+                results[name][concurrency].append(figures)
+                print(
+                    f"  round {number + 1}  {name:<9} c={concurrency:<3} {figures['rps']:>8.0f} "
+                    f"req/s  p50 {figures['p50']:>7.2f} ms  p99 {figures['p99']:>7.2f} ms  "
+                    f"({figures['requests']:.0f} requests, {figures['non2xx']:.0f} not 2xx, "
+                    f"socket errors: {figures['socket_errors']})",
+                    flush=True,
+                )
     return results
 
 
-def report(app: dict[int, dict], bare: dict[int, dict]) -> None:
-    """Print the comparison and how it stands against the targets."""
-    print("\nconcurrency  assetmap req/s  p50 ms  p99 ms   bare req/s  p50 ms  p99 ms  share")
-    for concurrency in app:
-        a, b = app[concurrency], bare[concurrency]
+def _median(runs: list[dict], key: str) -> float:
+    return float(np.median([run[key] for run in runs]))
+
+
+def report(app: dict[int, list[dict]], bare: dict[int, list[dict]]) -> None:
+    """Print the medians over the rounds, and how they stand against the targets.
+
+    The share is the median of each round's assetmap rate over the bare rate beside it.
+    """
+    print(
+        "\nmedians over the rounds\n"
+        "concurrency  assetmap req/s  p50 ms  p99 ms   bare req/s  p50 ms  p99 ms  share"
+    )
+    shares = {}
+    for concurrency, runs in app.items():
+        beside = bare[concurrency]
+        shares[concurrency] = float(
+            np.median([a["rps"] / b["rps"] for a, b in zip(runs, beside, strict=True)])
+        )
         print(
-            f"{concurrency:>11}  {a['rps']:>14.0f}  {a['p50']:>6.2f}  {a['p99']:>6.2f}  "
-            f"{b['rps']:>11.0f}  {b['p50']:>6.2f}  {b['p99']:>6.2f}  {a['rps'] / b['rps']:>5.0%}"
+            f"{concurrency:>11}  {_median(runs, 'rps'):>14.0f}  {_median(runs, 'p50'):>6.2f}  "
+            f"{_median(runs, 'p99'):>6.2f}  {_median(beside, 'rps'):>11.0f}  "
+            f"{_median(beside, 'p50'):>6.2f}  {_median(beside, 'p99'):>6.2f}  "
+            f"{shares[concurrency]:>5.0%}"
         )
     if 16 in app:
-        a, b = app[16], bare[16]
+        runs = app[16] + bare[16]
         checks = {
-            f"at least {TARGET_RPS:.0f} req/s": a["rps"] >= TARGET_RPS,
-            f"p99 under {TARGET_P99_MS:.0f} ms": a["p99"] < TARGET_P99_MS,
-            f"at least {TARGET_SHARE:.0%} of the bare rate": a["rps"] >= TARGET_SHARE * b["rps"],
-            "every answer 2xx": a["non2xx"] == 0 and b["non2xx"] == 0,
+            f"at least {TARGET_RPS:.0f} req/s": _median(app[16], "rps") >= TARGET_RPS,
+            f"p99 under {TARGET_P99_MS:.0f} ms": _median(app[16], "p99") < TARGET_P99_MS,
+            f"at least {TARGET_SHARE:.0%} of the bare rate": shares[16] >= TARGET_SHARE,
+            "every answer 2xx": all(run["non2xx"] == 0 for run in runs),
         }
         verdicts = (f"{check} {'met' if ok else 'MISSED'}" for check, ok in checks.items())
         print("targets at concurrency 16: " + ", ".join(verdicts))
@@ -294,6 +320,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--assets", type=int, default=1_000_000, help="assets to load")
     parser.add_argument("--seconds", type=int, default=20, help="how long each load runs")
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each server, in turns")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[16], help="connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread)")
@@ -317,27 +344,24 @@ def main(argv: Sequence[str] | None = None) -> None:
         }
         print(
             f"gunicorn: {args.workers} workers x {args.threads} threads; wrk: 1 thread, "
-            f"{args.seconds} s per run, radius {RADIUS_M} m, limit {LIMIT}"
+            f"{args.seconds} s per run, {args.rounds} rounds, radius {RADIUS_M} m, limit {LIMIT}"
         )
-        with serving("assetmap:create_app()", env, args.workers, args.threads) as base:
-            expected = {
-                pair: fetch_ids(f"{base}{p}")
-                for pair, p in zip(
-                    pairs[:CHECKED], paths("/api/assets", pairs[:CHECKED]), strict=True
-                )
-            }
-            app = drive("assetmap", base, "/api/assets", pairs, args, folder)
-        with serving("api_load:bare_app()", env, args.workers, args.threads) as base:
+        with (
+            serving("assetmap:create_app()", env, args.workers, args.threads) as app_base,
+            serving("api_load:bare_app()", env, args.workers, args.threads) as bare_base,
+        ):
+            checked = pairs[:CHECKED]
             same = sum(
-                fetch_ids(f"{base}{p}") == expected[pair]
-                for pair, p in zip(pairs[:CHECKED], paths("/near", pairs[:CHECKED]), strict=True)
+                fetch_ids(f"{app_base}{a}") == fetch_ids(f"{bare_base}{b}")
+                for a, b in zip(paths("/api/assets", checked), paths("/near", checked), strict=True)
             )
             print(
                 f"  the bare endpoint answers the same ids in the same order at "
                 f"{same}/{CHECKED} points"
             )
-            bare = drive("bare", base, "/near", pairs, args, folder)
-        report(app, bare)
+            servers = {"assetmap": (app_base, "/api/assets"), "bare": (bare_base, "/near")}
+            results = measure(servers, pairs, args, folder)
+        report(results["assetmap"], results["bare"])
 
 
 if __name__ == "__main__":
