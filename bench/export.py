@@ -9,9 +9,12 @@ own process so that peak memory (the child's peak RSS, from ``wait4``) is its al
 - ``GeoDataFrame.to_file`` (pyogrio) writing the same rows and columns as GeoJSON and
   GeoPackage, the way a script without assetmap's streaming writers would: every public row
   read into one GeoDataFrame, then written (the write alone is printed too);
-- importing the CSV export into an empty database (``run_import``, not a dry run).
+- importing the CSV export into an empty database (``run_import``, not a dry run);
+- beside it, the floor for any import: sqlite3 alone writing the rows that import wrote into
+  another empty database, with no reading, checking or planning.
 
-Run: ``python bench/export.py [--assets 100000,1000000] [--no-import]``. Prints a table per size.
+Run: ``python bench/export.py [--assets 100000,1000000] [--no-import] [--no-export]``.
+Prints a table per size.
 """
 
 from __future__ import annotations
@@ -83,7 +86,7 @@ def build(path: Path, n: int) -> float:
 
 
 # The seconds of one step of a task, printed under its line (see PARTS).
-DETAILS: dict[str, float] = {}
+DETAILS: dict[str, Any] = {}
 
 
 def child(task: str, fmt: str, database: str, out: str) -> None:
@@ -166,6 +169,66 @@ def _import(fmt: str, database: str, out: str) -> int:
     return report.total
 
 
+def _write_floor(source: str, database: str, out: str) -> int:
+    """Write the rows an import of ``source``'s register writes, with sqlite3 alone.
+
+    The asset, theme and revision rows are read from ``source`` before the clock starts, so
+    the time is SQLite's own work: the rows and their indexes, the R*Tree, the FTS5 index, and
+    the commit, in one transaction as an import does, with the insert trigger set aside as
+    ``add_assets`` sets it aside. No validation, no planning, no assetmap code: no import into
+    this schema can be faster.
+    """
+    import sqlite3
+
+    with sqlite3.connect(source) as reader:
+        tables = {
+            table: reader.execute(f"SELECT * FROM {table}").fetchall()
+            for table in ("asset", "asset_theme", "revision")
+        }
+    writer = sqlite3.connect(database, isolation_level=None)
+    writer.execute("PRAGMA journal_mode = WAL")
+    writer.execute("PRAGMA synchronous = NORMAL")
+    writer.execute(f"PRAGMA cache_size = {-1024 * APP_CACHE_MB}")
+    steps = {
+        "asset rows and their indexes": ("INSERT INTO asset VALUES ({marks})", "asset"),
+        "R*Tree": (
+            "INSERT INTO asset_rtree SELECT id, public_lon, public_lon, public_lat, public_lat, "
+            "public_lon, public_lat, status, kind FROM asset",
+            None,
+        ),
+        "FTS5": (
+            "INSERT INTO asset_fts(rowid, title, description, tags) "
+            "SELECT id, title, description, tags FROM asset",
+            None,
+        ),
+        "themes": ("INSERT INTO asset_theme VALUES ({marks})", "asset_theme"),
+        "revisions": ("INSERT INTO revision VALUES ({marks})", "revision"),
+    }
+    parts: dict[str, float] = {}
+    started = time.perf_counter()
+    writer.execute("BEGIN IMMEDIATE")
+    trigger = writer.execute(
+        "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = 'asset_index_insert'"
+    ).fetchone()[0]
+    writer.execute("DROP TRIGGER asset_index_insert")
+    for step, (sql, table) in steps.items():
+        begun = time.perf_counter()
+        if table is None:
+            writer.execute(sql)
+        else:
+            rows = tables[table]
+            writer.executemany(sql.format(marks=", ".join("?" * len(rows[0]))), rows)
+        parts[step] = time.perf_counter() - begun
+    begun = time.perf_counter()
+    writer.execute(trigger)
+    writer.execute("COMMIT")
+    parts["commit"] = time.perf_counter() - begun
+    DETAILS["part_seconds"] = time.perf_counter() - started
+    DETAILS["parts"] = parts
+    writer.close()
+    return len(tables["asset"])
+
+
 APP_CACHE_MB = 64
 EXPORT_MODULES = ("assetmap.exchange.export", "assetmap.storage.db")
 MODULES = {
@@ -175,10 +238,12 @@ MODULES = {
     "to_file": (*EXPORT_MODULES, "geopandas", "pyogrio"),
     "migrate": ("assetmap.storage.db",),
     "import": ("assetmap.exchange.importing", "assetmap.storage.db"),
+    "floor": (),
 }
 PARTS = {
     "to_file": "GeoDataFrame.to_file alone",
     "import": "add_assets and the commit",
+    "floor": "the writes alone, rows read before",
 }
 TASKS = {
     "build": _build,
@@ -187,6 +252,7 @@ TASKS = {
     "to_file": _to_file,
     "migrate": _migrate,
     "import": _import,
+    "floor": _write_floor,
 }
 
 
@@ -212,19 +278,24 @@ def measure(task: str, fmt: str, database: Path, out: Path) -> dict[str, float]:
     return figures
 
 
-def run(n: int, folder: Path, *, with_import: bool = True) -> None:
-    """Build a register of n assets and print every figure for it, a line per task."""
+def run(n: int, folder: Path, *, with_import: bool = True, with_export: bool = True) -> None:
+    """Build a register of n assets and print every figure for it, a line per task.
+
+    Without ``with_export``, only the CSV export the import reads is made.
+    """
     database = folder / f"bench-{n}.db"
     built = measure("build", str(n), database, database)
     print(f"\n{n:,} assets (loaded in {built['seconds']:.1f} s with add_assets)")
     print(f"{'what':<42}{'seconds':>9}{'features/s':>12}{'peak RSS MB':>13}{'file MB':>9}")
-    tasks = [(f"export {fmt}", "export", fmt, f"export-{n}.{fmt}") for fmt in FORMATS]
-    app_cache = f"export geojson, the app's {APP_CACHE_MB} MB cache"
-    tasks.append((app_cache, "export-app-cache", "geojson", "app.json"))
-    tasks += [
-        (f"GeoDataFrame.to_file {fmt} (pyogrio)", "to_file", fmt, f"to_file-{n}.{fmt}")
-        for fmt in ("geojson", "gpkg")
-    ]
+    formats = FORMATS if with_export else ("csv",)
+    tasks = [(f"export {fmt}", "export", fmt, f"export-{n}.{fmt}") for fmt in formats]
+    if with_export:
+        app_cache = f"export geojson, the app's {APP_CACHE_MB} MB cache"
+        tasks.append((app_cache, "export-app-cache", "geojson", "app.json"))
+        tasks += [
+            (f"GeoDataFrame.to_file {fmt} (pyogrio)", "to_file", fmt, f"to_file-{n}.{fmt}")
+            for fmt in ("geojson", "gpkg")
+        ]
     rates: dict[str, float] = {}
     writes: dict[str, float] = {}
     for what, task, fmt, name in tasks:
@@ -239,6 +310,19 @@ def run(n: int, folder: Path, *, with_import: bool = True) -> None:
         rates["import"] = report("import csv (run_import, not a dry run)", figures, PARTS["import"])
         rest = figures["seconds"] - figures["part_seconds"]
         print(f"{'  the rest: reading, checking, planning':<42}{rest:>9.2f}")
+        floor = folder / f"floor-{n}.db"
+        measure("migrate", "", floor, floor)
+        figures = measure("floor", str(target), floor, floor)
+        writes_only = figures["rows"] / figures["part_seconds"]
+        print(
+            f"{'sqlite3 alone writing the same rows':<42}{figures['part_seconds']:>9.2f}"
+            f"{writes_only:>12,.0f}   (the floor for any import into this schema)",
+            flush=True,
+        )
+        for step, seconds in figures["parts"].items():
+            print(f"{'  of which ' + step:<42}{seconds:>9.2f}")
+    if not with_export:
+        return
     ratio = rates["export geojson"] / rates["GeoDataFrame.to_file geojson (pyogrio)"]
     alone = rates["export geojson"] / writes["geojson"]
     print(
@@ -271,6 +355,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--assets", default="100000,1000000", help="comma-separated sizes")
     parser.add_argument("--no-import", action="store_true", help="leave out the CSV import")
+    parser.add_argument(
+        "--no-export", action="store_true", help="leave out every export but the CSV one"
+    )
     parser.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -283,7 +370,7 @@ def main() -> None:
     )
     with tempfile.TemporaryDirectory(prefix="assetmap-bench-") as folder:
         for n in (int(size) for size in args.assets.split(",")):
-            run(n, Path(folder), with_import=not args.no_import)
+            run(n, Path(folder), with_import=not args.no_import, with_export=not args.no_export)
 
 
 if __name__ == "__main__":
