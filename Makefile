@@ -45,6 +45,7 @@ bench: install postgis browser bench-tools
 	$(BIN)/python bench/export.py
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/api_load.py
+	$(BIN)/python bench/api_cost.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis
