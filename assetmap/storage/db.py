@@ -85,9 +85,9 @@ def _tune_sqlite(engine: sa.Engine, busy_timeout_ms: int, cache_mb: int) -> None
     @event.listens_for(engine, "begin")
     def on_begin(connection: sa.Connection) -> None:
         # A deferred transaction that reads and then writes can fail at once with "database is
-        # locked" if another writer committed in between; a writer asks for IMMEDIATE.
-        # The driver's own execute: the statement needs none of SQLAlchemy's execution steps,
-        # and every request that reads pays for this one.
+        # locked" if another writer committed in between; a writer asks for IMMEDIATE. Sent
+        # through the driver: it needs none of SQLAlchemy's execution steps, and every read
+        # pays for it.
         immediate = connection.get_execution_options().get("sqlite_immediate", False)
         connection.connection.driver_connection.execute(  # type: ignore[union-attr]
             "BEGIN IMMEDIATE" if immediate else "BEGIN"
