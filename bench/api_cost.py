@@ -117,17 +117,7 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="assetmap-api-cost-") as tmp:
         folder = Path(tmp)
-        path = args.sqlite_path or folder / "bench.sqlite"
-        if path.exists():
-            print(f"reusing {path}")
-        else:
-            api_load.build(path, args.assets)
-        env = {
-            "ASSETMAP_DATABASE_URL": f"sqlite:///{path}",
-            "ASSETMAP_SECRET_KEY": "bench-only",
-            "ASSETMAP_INSTANCE_PATH": str(folder),
-            "BENCH_SQLITE_PATH": str(path),
-        }
+        env = api_load.prepare(args.sqlite_path or folder / "bench.sqlite", args.assets, folder)
         per_request = {
             which: instructions(which, args.requests, env, folder) / args.requests
             for which in ENDPOINTS

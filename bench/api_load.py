@@ -139,6 +139,24 @@ def build(path: Path, n: int) -> None:
     print(f"loaded {n:,} assets in {seconds:.1f} s")
 
 
+def prepare(path: Path, n: int, folder: Path) -> dict[str, str]:
+    """Build the database at ``path`` unless it is there; return the environment that serves it.
+
+    Both endpoints read it: assetmap through its configuration, the bare one through
+    ``BENCH_SQLITE_PATH``; ``folder`` is the app's instance folder.
+    """
+    if path.exists():
+        print(f"reusing {path}")
+    else:
+        build(path, n)
+    return {
+        "ASSETMAP_DATABASE_URL": f"sqlite:///{path}",
+        "ASSETMAP_SECRET_KEY": "bench-only",
+        "ASSETMAP_INSTANCE_PATH": str(folder),
+        "BENCH_SQLITE_PATH": str(path),
+    }
+
+
 def query_points(n: int) -> list[tuple[float, float]]:
     """Return n query points drawn from the assets' own mixture of sparse and dense places."""
     sys.path.insert(0, str(HERE))
@@ -330,18 +348,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         parser.error("wrk is needed as the load generator (Debian: apt-get install wrk)")
     with tempfile.TemporaryDirectory(prefix="assetmap-api-bench-") as tmp:
         folder = Path(tmp)
-        path = args.sqlite_path or folder / "bench.sqlite"
-        if path.exists():
-            print(f"reusing {path}")
-        else:
-            build(path, args.assets)
+        env = prepare(args.sqlite_path or folder / "bench.sqlite", args.assets, folder)
         pairs = query_points(POINTS)
-        env = {
-            "ASSETMAP_DATABASE_URL": f"sqlite:///{path}",
-            "ASSETMAP_SECRET_KEY": "bench-only",
-            "ASSETMAP_INSTANCE_PATH": str(folder),
-            "BENCH_SQLITE_PATH": str(path),
-        }
         print(
             f"gunicorn: {args.workers} workers x {args.threads} threads; wrk: 1 thread, "
             f"{args.seconds} s per run, {args.rounds} rounds, radius {RADIUS_M} m, limit {LIMIT}"
