@@ -1,0 +1,34 @@
+"""The tables assetmap keeps, as SQLAlchemy 2 typed models.
+
+Spatial and text indexes are not mapped here: each backend builds its own in the migrations
+(an R*Tree and FTS5 on SQLite, a geography column and tsvector on PostGIS).
+"""
+
+from __future__ import annotations
+
+from assetmap.storage.models.base import Base, JSONList, UTCDateTime, utcnow
+from assetmap.storage.models.checks import CheckResponse, CheckRevision, StrengthCheck
+from assetmap.storage.models.moderation import OwnerAnswer, Report
+from assetmap.storage.models.people import ApiToken, RoleChange, User, UserScope
+from assetmap.storage.models.register import Asset, AssetTheme, Connection, Neighbourhood, Revision
+
+__all__ = [
+    "ApiToken",
+    "Asset",
+    "AssetTheme",
+    "Base",
+    "CheckResponse",
+    "CheckRevision",
+    "Connection",
+    "JSONList",
+    "Neighbourhood",
+    "OwnerAnswer",
+    "Report",
+    "Revision",
+    "RoleChange",
+    "StrengthCheck",
+    "UTCDateTime",
+    "User",
+    "UserScope",
+    "utcnow",
+]
