@@ -41,6 +41,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         nav,
         pages,
         roles,
+        said_did,
         search,
         security,
         strengths,
@@ -72,6 +73,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     tokens.init_app(app)
     api.init_app(app)
     checks_public.init_app(app)
+    said_did.init_app(app)
     checks.init_app(app)
     exchange.init_app(app)
     freshness.init_app(app)

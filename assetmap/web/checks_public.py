@@ -1,5 +1,5 @@
-"""Published strength checks: each check's page and revisions, exports, the print report,
-residents' responses, and the "you said, we did" log with its Atom feed.
+"""Published strength checks: each check's page and revisions, exports, the print report, and
+residents' responses. The "you said, we did" log lists them (``web.said_did``).
 
 Staff see every check, published or not; everyone else sees published ones only.
 """
@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
-from feedgen.feed import FeedGenerator
 from flask import (
     Blueprint,
     Flask,
@@ -44,13 +43,11 @@ from assetmap.domain.permissions import can_change_check, can_run_checks
 from assetmap.exchange.findings import findings_csv, findings_geojson
 from assetmap.maps.catchment import add_catchment
 from assetmap.storage import checks as store
-from assetmap.storage.models import CheckRevision, StrengthCheck, utcnow
-from assetmap.web import db, nav
+from assetmap.storage.models import CheckRevision, StrengthCheck
+from assetmap.web import db
 from assetmap.web.auth import actor
 
 bp = Blueprint("check_pages", __name__)
-LOG_TITLE = "You said, we did"
-FEED_SIZE = 50
 
 
 @dataclass(frozen=True)
@@ -318,49 +315,6 @@ def _add_strength_url() -> str | None:
     return url_for(endpoint) if endpoint in current_app.view_functions else None
 
 
-@bp.get("/you-said-we-did")
-def log() -> str:
-    """List every published check, the most recently published first."""
-    entries = [revision_view(check) for check in store.published_checks(db.session())]
-    return render_template("checks/log.html", entries=entries, title=LOG_TITLE)
-
-
-@bp.get("/you-said-we-did/feed.atom")
-def feed() -> Response:
-    """Return the published checks as an Atom feed, the most recently published first."""
-    checks = store.published_checks(db.session(), limit=FEED_SIZE)
-    generator = FeedGenerator()
-    generator.id(url_for("check_pages.log", _external=True))
-    generator.title(f"{LOG_TITLE}: strength checks")
-    generator.subtitle("What was already there, what was decided and why.")
-    generator.author({"name": "assetmap"})
-    generator.link(href=url_for("check_pages.feed", _external=True), rel="self")
-    generator.link(href=url_for("check_pages.log", _external=True), rel="alternate")
-    generator.language("en-GB")
-    newest = [store.current(check).made_at for check in checks]
-    generator.updated(max(newest, default=utcnow()))
-    for check in checks:
-        _entry(generator, revision_view(check))
-    return Response(generator.atom_str(pretty=True), mimetype="application/atom+xml")
-
-
-def _entry(generator: FeedGenerator, view: RevisionView) -> None:
-    url = url_for("check_pages.show", check_id=view.check.id, _external=True)
-    entry = generator.add_entry(order="append")
-    entry.id(url)
-    entry.title(view.proposal.name)
-    entry.link(href=url)
-    entry.published(view.check.published_at)
-    entry.updated(view.revision.made_at)
-    decision = view.decision.kind.label if view.decision else "No decision yet"
-    rationale = view.decision.rationale if view.decision else ""
-    entry.summary(
-        f"{decision}. {rationale} Found {view.summary.inside} strengths inside the catchment "
-        f"and {view.summary.nearby} just outside.".replace("  ", " ")
-    )
-
-
 def init_app(app: Flask) -> None:
-    """Register the public check pages and their navigation link."""
+    """Register the public check pages."""
     app.register_blueprint(bp)
-    nav.add_link(app, "check_pages.log", LOG_TITLE, order=65)

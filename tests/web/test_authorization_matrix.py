@@ -62,8 +62,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("search.print_page", "GET"): Rule(
         at("/search/print?place=Frome"), EVERYONE, frozenset({200, 400})
     ),
-    ("check_pages.feed", "GET"): Rule(at("/you-said-we-did/feed.atom"), EVERYONE),
-    ("check_pages.log", "GET"): Rule(at("/you-said-we-did"), EVERYONE),
+    ("said_did.feed", "GET"): Rule(at("/you-said-we-did/feed.atom"), EVERYONE),
+    ("said_did.log", "GET"): Rule(at("/you-said-we-did"), EVERYONE),
     ("check_pages.show", "GET"): Rule(at("/checks/{check}"), EVERYONE),
     ("check_pages.report", "GET"): Rule(at("/checks/{check}/report"), EVERYONE),
     ("check_pages.revision", "GET"): Rule(at("/checks/{check}/revisions/1"), EVERYONE),

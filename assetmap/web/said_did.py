@@ -1,0 +1,63 @@
+"""The "you said, we did" log: every published strength check, newest first, and its Atom feed."""
+
+from __future__ import annotations
+
+from feedgen.feed import FeedGenerator
+from flask import Blueprint, Flask, Response, render_template, url_for
+
+from assetmap.storage import checks as store
+from assetmap.storage.models import utcnow
+from assetmap.web import db, nav
+from assetmap.web.checks_public import RevisionView, revision_view
+
+bp = Blueprint("said_did", __name__)
+LOG_TITLE = "You said, we did"
+FEED_SIZE = 50
+
+
+@bp.get("/you-said-we-did")
+def log() -> str:
+    """List every published check, the most recently published first."""
+    entries = [revision_view(check) for check in store.published_checks(db.session())]
+    return render_template("checks/log.html", entries=entries, title=LOG_TITLE)
+
+
+@bp.get("/you-said-we-did/feed.atom")
+def feed() -> Response:
+    """Return the published checks as an Atom feed, the most recently published first."""
+    checks = store.published_checks(db.session(), limit=FEED_SIZE)
+    generator = FeedGenerator()
+    generator.id(url_for("said_did.log", _external=True))
+    generator.title(f"{LOG_TITLE}: strength checks")
+    generator.subtitle("What was already there, what was decided and why.")
+    generator.author({"name": "assetmap"})
+    generator.link(href=url_for("said_did.feed", _external=True), rel="self")
+    generator.link(href=url_for("said_did.log", _external=True), rel="alternate")
+    generator.language("en-GB")
+    newest = [store.current(check).made_at for check in checks]
+    generator.updated(max(newest, default=utcnow()))
+    for check in checks:
+        _entry(generator, revision_view(check))
+    return Response(generator.atom_str(pretty=True), mimetype="application/atom+xml")
+
+
+def _entry(generator: FeedGenerator, view: RevisionView) -> None:
+    url = url_for("check_pages.show", check_id=view.check.id, _external=True)
+    entry = generator.add_entry(order="append")
+    entry.id(url)
+    entry.title(view.proposal.name)
+    entry.link(href=url)
+    entry.published(view.check.published_at)
+    entry.updated(view.revision.made_at)
+    decision = view.decision.kind.label if view.decision else "No decision yet"
+    rationale = view.decision.rationale if view.decision else ""
+    entry.summary(
+        f"{decision}. {rationale} Found {view.summary.inside} strengths inside the catchment "
+        f"and {view.summary.nearby} just outside.".replace("  ", " ")
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Register the log, its feed and its navigation link."""
+    app.register_blueprint(bp)
+    nav.add_link(app, "said_did.log", LOG_TITLE, order=65)
