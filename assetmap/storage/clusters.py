@@ -1,4 +1,4 @@
-"""Aggregates for the explore views: a map view's points or clusters, a list page, a history.
+"""What a view of the explore map shows: its points, or clusters of them counted by the database.
 
 A map view of a box at a zoom shows each matching published asset when the box holds few
 enough (``MAX_POINTS``); otherwise it shows clusters: the assets of each square of the Web
@@ -17,7 +17,6 @@ keeps the neighbourhoods' counts too, which the map page would otherwise count o
 from __future__ import annotations
 
 import itertools
-import logging
 import math
 import re
 from dataclasses import dataclass
@@ -58,7 +57,6 @@ _KIND_CODE = sa.case(*((Asset.kind == kind, i) for i, kind in enumerate(KINDS)),
 CACHE_CELL_LON = 360.0 / (2**CACHED_UP_TO_ZOOM * TILE_PX / CELL_PX) / FINE
 CACHE_CELL_LAT = CACHE_CELL_LON / 2
 EVERYTHING = AssetFilter()
-log = logging.getLogger(__name__)
 
 
 def check_zoom(zoom: object) -> int:
