@@ -24,7 +24,8 @@ from assetmap.domain.vocab import Kind
 from assetmap.storage import assets as store
 from assetmap.web import db, nav
 from assetmap.web.forms import KIND_HINTS, KindForm, PlaceForm, StrengthForm
-from assetmap.web.placing import area, cell_m, picker, resolve, settings
+from assetmap.web.mapping import map_settings
+from assetmap.web.placing import area, cell_m, picker, resolve
 
 bp = Blueprint("adding", __name__)
 DRAFT_MAX_AGE_S = 24 * 3600
@@ -192,8 +193,8 @@ def _preview_page(kind: Kind, values: dict[str, Any], place: str) -> Page:
         geometry=[Point(lon, lat)],
         crs="EPSG:4326",
     )
-    fmap = maps.new_map(settings(), center=(lon, lat), zoom=15)
-    maps.add_assets(fmap, layer, settings(), name="Preview")
+    fmap = maps.new_map(map_settings(), center=(lon, lat), zoom=15)
+    maps.add_assets(fmap, layer, map_settings(), name="Preview")
     return render_template(
         "strengths/preview.html",
         kind=kind,

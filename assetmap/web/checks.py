@@ -42,12 +42,12 @@ from assetmap.web import db, nav
 from assetmap.web.auth import actor, requires
 from assetmap.web.checks_public import (
     catchment_text,
-    map_settings,
     render_check,
     revision_view,
     sentences,
 )
 from assetmap.web.geocoding import geocoder
+from assetmap.web.mapping import map_settings
 
 bp = Blueprint("checks", __name__)
 STAFF = (Role.PLANNER, Role.ADMIN)

@@ -46,6 +46,7 @@ from assetmap.storage import checks as store
 from assetmap.storage.models import CheckRevision, StrengthCheck
 from assetmap.web import db
 from assetmap.web.auth import actor
+from assetmap.web.mapping import map_settings
 
 bp = Blueprint("check_pages", __name__)
 
@@ -106,15 +107,6 @@ def sentences(errors: dict[str, str]) -> dict[str, str]:
         else:
             out[field] = message[:1].upper() + message[1:]
     return out
-
-
-def map_settings() -> maps.MapSettings:
-    """Return the map settings from the app's configuration."""
-    return maps.MapSettings(
-        tiles_url=current_app.config["MAP_TILES_URL"],
-        tiles_attribution=current_app.config["MAP_TILES_ATTRIBUTION"],
-        static_url=lambda path: url_for("static", filename=path),
-    )
 
 
 def can_manage() -> bool:

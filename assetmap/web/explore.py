@@ -19,7 +19,7 @@ from assetmap.config import area_bbox
 from assetmap.domain.geo import BBox
 from assetmap.domain.query import AssetFilter, split_words
 from assetmap.domain.vocab import Kind, Theme
-from assetmap.maps import MapSettings, render
+from assetmap.maps import render
 from assetmap.maps.builder import shading_top
 from assetmap.maps.explore import explore_map
 from assetmap.maps.features import feature_collection
@@ -28,6 +28,7 @@ from assetmap.storage.aggregates import AggregateCache
 from assetmap.web import db, nav
 from assetmap.web.errors import error_response
 from assetmap.web.freshness import unconfirmed_before
+from assetmap.web.mapping import map_settings
 
 bp = Blueprint("explore", __name__)
 CACHE = "assetmap.aggregates"
@@ -227,16 +228,6 @@ def _first_view(
         return tuple(float(value) for value in neighbourhoods)  # type: ignore[return-value]
     configured = area_bbox(current_app.config)
     return configured.as_tuple() if configured is not None else WORLD_VIEW
-
-
-def map_settings() -> MapSettings:
-    """Return where this app's maps get tiles and their scripts and styles."""
-    config = current_app.config
-    return MapSettings(
-        tiles_url=config["MAP_TILES_URL"],
-        tiles_attribution=config["MAP_TILES_ATTRIBUTION"],
-        static_url=lambda path: url_for("static", filename=path),
-    )
 
 
 def init_app(app: Flask) -> None:

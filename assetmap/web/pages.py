@@ -13,7 +13,7 @@ from assetmap.storage import assets as store
 from assetmap.storage import listing, stats
 from assetmap.storage.db import is_current
 from assetmap.web import db, nav
-from assetmap.web.explore import map_settings
+from assetmap.web.mapping import map_settings
 
 bp = Blueprint("pages", __name__)
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, current_app, request
-from flask import url_for as url
 
 from assetmap import maps
 from assetmap.config import area_bbox
@@ -16,6 +15,7 @@ from assetmap.domain.geo import BBox
 from assetmap.domain.vocab import Kind
 from assetmap.web.forms import PlaceForm
 from assetmap.web.geocoding import geocoder
+from assetmap.web.mapping import map_settings
 
 
 def area() -> BBox | None:
@@ -26,16 +26,6 @@ def area() -> BBox | None:
 def cell_m() -> float:
     """Return the size of the grid a skill's location is generalised to, in metres."""
     return float(current_app.config["PRIVACY_CELL_M"])
-
-
-def settings() -> maps.MapSettings:
-    """Return the map settings of this app: its tiles, and its own static files."""
-    config = current_app.config
-    return maps.MapSettings(
-        config["MAP_TILES_URL"],
-        config["MAP_TILES_ATTRIBUTION"],
-        lambda path: url("static", filename=path),
-    )
 
 
 def resolve(form: PlaceForm, kind: Kind) -> tuple[tuple[float, float] | None, str, int]:
@@ -59,10 +49,10 @@ def picker(form: PlaceForm) -> dict[str, Any]:
     """Return the map a pin is put on: around the pin there is, else the configured area."""
     covered, pin = area(), form.shown_point()
     if pin is not None:
-        fmap = maps.new_map(settings(), center=pin, zoom=16)
+        fmap = maps.new_map(map_settings(), center=pin, zoom=16)
     elif covered is not None:
         bounds = covered.as_tuple()
-        fmap = maps.new_map(settings(), bounds=bounds)
+        fmap = maps.new_map(map_settings(), bounds=bounds)
     else:
-        fmap = maps.new_map(settings(), zoom=2)
+        fmap = maps.new_map(map_settings(), zoom=2)
     return {"parts": maps.render(fmap), "map_name": fmap.get_name()}

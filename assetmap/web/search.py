@@ -21,13 +21,14 @@ from assetmap.domain.places import Place
 from assetmap.domain.privacy import public_record
 from assetmap.domain.query import AssetFilter, check_radius, split_words
 from assetmap.domain.vocab import Kind, Theme
-from assetmap.maps.builder import MapParts, MapSettings, add_point, new_map, render
+from assetmap.maps.builder import MapParts, add_point, new_map, render
 from assetmap.storage import assets as store
 from assetmap.storage.models import utcnow
 from assetmap.storage.neighbourhoods import neighbourhood_layer
 from assetmap.web import db, nav
 from assetmap.web.auth import actor
 from assetmap.web.geocoding import geocoder
+from assetmap.web.mapping import map_settings
 from assetmap.web.results import Result, annotate, result_features
 
 bp = Blueprint("search", __name__)
@@ -196,16 +197,6 @@ def run(session: orm.Session, search: Search, viewer: Actor | None) -> list[Resu
         session, origin.lon, origin.lat, search.radius_m, search.filters, RESULTS_MAX
     )
     return annotate(session, found, viewer)
-
-
-def map_settings() -> MapSettings:
-    """Return the app's map tiles and static files, for folium maps."""
-    config = current_app.config
-    return MapSettings(
-        config["MAP_TILES_URL"],
-        config["MAP_TILES_ATTRIBUTION"],
-        lambda path: url_for("static", filename=path),
-    )
 
 
 def search_map(search: Search | None, results: list[Result]) -> MapParts:

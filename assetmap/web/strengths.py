@@ -21,7 +21,8 @@ from assetmap.web import db, nav
 from assetmap.web.auth import actor
 from assetmap.web.forms import PlaceForm, StrengthForm
 from assetmap.web.freshness import is_unconfirmed
-from assetmap.web.placing import area, cell_m, picker, resolve, settings
+from assetmap.web.mapping import map_settings
+from assetmap.web.placing import area, cell_m, picker, resolve
 
 bp = Blueprint("strengths", __name__)
 Page = str | tuple[str, int] | Response
@@ -39,10 +40,10 @@ def mine() -> str:
     if len(layer):
         minx, miny, maxx, maxy = (float(v) for v in layer.total_bounds)
         if (minx, miny) == (maxx, maxy):
-            fmap = maps.new_map(settings(), center=(minx, miny), zoom=15)
+            fmap = maps.new_map(map_settings(), center=(minx, miny), zoom=15)
         else:
-            fmap = maps.new_map(settings(), bounds=(minx, miny, maxx, maxy))
-        maps.add_assets(fmap, layer, settings(), name="My strengths", link=_public_url)
+            fmap = maps.new_map(map_settings(), bounds=(minx, miny, maxx, maxy))
+        maps.add_assets(fmap, layer, map_settings(), name="My strengths", link=_public_url)
         parts, map_name = maps.render(fmap), fmap.get_name()
     hidden = [asset.id for asset in owned if asset.status is Status.HIDDEN]
     answers = moderation_store.answers_for(session, hidden)
