@@ -192,8 +192,8 @@ def _write_floor(source: str, database: str, out: str) -> int:
     steps = {
         "asset rows and their indexes": ("INSERT INTO asset VALUES ({marks})", "asset"),
         "R*Tree": (
-            "INSERT INTO asset_rtree SELECT id, public_lon, public_lon, public_lat, public_lat, "
-            "public_lon, public_lat, status, kind FROM asset",
+            "INSERT INTO asset_rtree SELECT id, public_lon, public_lon, public_lat, public_lat "
+            "FROM asset",
             None,
         ),
         "FTS5": (

@@ -108,8 +108,8 @@ class SQLiteBackend:
     def index_assets(self, session: orm.Session, first_id: int, last_id: int) -> None:
         connection = session.connection()
         for statement in (
-            "INSERT INTO asset_rtree SELECT id, public_lon, public_lon, public_lat, public_lat, "
-            "public_lon, public_lat, status, kind FROM asset WHERE id BETWEEN ? AND ?",
+            "INSERT INTO asset_rtree SELECT id, public_lon, public_lon, public_lat, public_lat "
+            "FROM asset WHERE id BETWEEN ? AND ?",
             "INSERT INTO asset_fts(rowid, title, description, tags) "
             "SELECT id, title, description, tags FROM asset WHERE id BETWEEN ? AND ?",
         ):
@@ -164,23 +164,28 @@ class SQLiteBackend:
             reach = min(reach * 2, radius_m)
 
     def _candidates(self, filters: AssetFilter) -> tuple[str, tuple[object, ...]]:
-        """Return SQL for (id, lon, lat) of matching assets in a box, read from the R*Tree."""
+        """Return SQL for (id, lon, lat) of matching assets in a box.
+
+        CROSS JOIN keeps SQLite reading the R*Tree first and each candidate's row by its id,
+        whatever the filters make the other orders look like.
+        """
         sql = (
-            "SELECT r.id, r.lon, r.lat FROM asset_rtree r WHERE r.max_lon >= ? AND "
-            "r.min_lon <= ? AND r.max_lat >= ? AND r.min_lat <= ? AND r.status = 'published'"
+            "SELECT a.id, a.public_lon, a.public_lat FROM asset_rtree r CROSS JOIN asset a "
+            "ON a.id = r.id WHERE r.max_lon >= ? AND r.min_lon <= ? AND r.max_lat >= ? "
+            "AND r.min_lat <= ? AND a.status = 'published'"
         )
         params: list[object] = []
         if filters.kinds:
-            sql += f" AND r.kind IN ({', '.join('?' * len(filters.kinds))})"
+            sql += f" AND a.kind IN ({', '.join('?' * len(filters.kinds))})"
             params += sorted(kind.value for kind in filters.kinds)
         if filters.themes:
             sql += (
-                " AND EXISTS (SELECT 1 FROM asset_theme t WHERE t.asset_id = r.id AND t.theme IN "
+                " AND EXISTS (SELECT 1 FROM asset_theme t WHERE t.asset_id = a.id AND t.theme IN "
                 f"({', '.join('?' * len(filters.themes))}))"
             )
             params += sorted(theme.value for theme in filters.themes)
         if filters.words:
-            sql += " AND r.id IN (SELECT rowid FROM asset_fts WHERE asset_fts MATCH ?)"
+            sql += " AND a.id IN (SELECT rowid FROM asset_fts WHERE asset_fts MATCH ?)"
             params.append(_fts_query(filters.words))
         return sql, tuple(params)
 
