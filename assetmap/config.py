@@ -55,7 +55,8 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     # Mark the session cookie Secure always; otherwise it is Secure whenever the request is HTTPS.
     "SESSION_COOKIE_SECURE": False,
-    # Rate limits (Flask-Limiter): on or off, where counts are kept, and each limit.
+    # Rate limits on writes (the `limits` library): on or off, where counts are kept (a `limits`
+    # storage URI), and each limit.
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
     "RATELIMIT_SIGN_IN": "10 per minute",

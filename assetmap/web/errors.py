@@ -25,12 +25,18 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or best == "application/json"
 
 
-def _handle_http(exc: HTTPException) -> tuple[str, int] | Response:
+def _handle_http(exc: HTTPException) -> Response:
     status = exc.code or 500
     if _wants_json():
-        return error_response(status, exc.description or exc.name)
-    page = render_template("error.html", status=status, title=exc.name, message=exc.description)
-    return page, status
+        response = error_response(status, exc.description or exc.name)
+    else:
+        page = render_template("error.html", status=status, title=exc.name, message=exc.description)
+        response = Response(page, status=status, mimetype="text/html")
+    # The exception's own headers say how to go on: Retry-After on a 429, Allow on a 405.
+    for name, value in exc.get_headers():
+        if name != "Content-Type":
+            response.headers[name] = value
+    return response
 
 
 def init_app(app: Flask) -> None:

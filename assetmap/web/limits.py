@@ -1,17 +1,26 @@
-"""Rate limits: sign-in, sign-up, password reset, reporting, and every other write.
+"""Rate limits on writes: sign-in, sign-up, password reset, reporting, and every other write.
 
-Each app has its own limiter (counts in memory unless ``RATELIMIT_STORAGE_URI`` names a shared
-store). Limits are read from the configuration when a request is counted. Over a limit the
-answer is 429, through the app's error handlers: HTML for pages, the JSON error for ``/api``.
+Each write is counted per address in a moving window, with the ``limits`` library, in memory
+unless ``RATELIMIT_STORAGE_URI`` names a shared store. Limits are read from the configuration
+when a request is counted. Over a limit the answer is 429 with ``Retry-After``, through the
+app's error handlers: HTML for pages, the JSON error for ``/api``. A write's answer says where
+its address stands in ``X-RateLimit-*`` headers.
+
+Reads carry no limit, and the check returns at its first line for them: the API's busiest
+answer pays nothing for limits it does not have.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+import math
+import time
 
-from flask import Flask, current_app, request
-from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
+from flask import Flask, Response, current_app, g, request
+from limits import RateLimitItem, parse
+from limits.storage import storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+from werkzeug.exceptions import TooManyRequests
 
 EXTENSION = "assetmap.limiter"
 WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -24,28 +33,57 @@ OWN_LIMITS = {
     "accounts.reset_password": "RATELIMIT_PASSWORD_RESET",
     "moderation.report_post": "RATELIMIT_REPORT",
 }
+SHARED_SCOPE = "write"
 # Signing out is always allowed: refusing it would keep a person signed in.
 UNLIMITED = frozenset({"auth.sign_out"})
 
 
-def _option(name: str) -> Callable[[], str]:
-    return lambda: str(current_app.config[name])
+@functools.lru_cache(maxsize=32)
+def _item(text: str) -> RateLimitItem:
+    return parse(text)
+
+
+def _limit_for(endpoint: str) -> tuple[RateLimitItem, str]:
+    """Return the limit on ``endpoint`` and the scope it is counted in."""
+    option = OWN_LIMITS.get(endpoint)
+    if option is None:
+        return _item(str(current_app.config["RATELIMIT_WRITE"])), SHARED_SCOPE
+    return _item(str(current_app.config[option])), endpoint
+
+
+def _check() -> None:
+    """Count a write against its limit; refuse it with 429 once the limit is spent."""
+    if request.method not in WRITES:
+        return
+    endpoint = request.endpoint
+    if endpoint is None or endpoint in UNLIMITED or not current_app.config["RATELIMIT_ENABLED"]:
+        return
+    limiter: MovingWindowRateLimiter = current_app.extensions[EXTENSION]
+    item, scope = _limit_for(endpoint)
+    address = request.remote_addr or "unknown"
+    allowed = limiter.hit(item, scope, address)
+    stats = limiter.get_window_stats(item, scope, address)
+    g.rate_limit = (item.amount, stats.remaining, math.ceil(stats.reset_time))
+    if not allowed:
+        wait = max(1, math.ceil(stats.reset_time - time.time()))
+        raise TooManyRequests(
+            f"Too many requests: {item}. Try again in {wait} s.", retry_after=wait
+        )
+
+
+def _headers(response: Response) -> Response:
+    state = g.pop("rate_limit", None)
+    if state is not None:
+        amount, remaining, reset = state
+        response.headers["X-RateLimit-Limit"] = str(amount)
+        response.headers["X-RateLimit-Remaining"] = str(remaining)
+        response.headers["X-RateLimit-Reset"] = str(reset)
+    return response
 
 
 def init_app(app: Flask) -> None:
-    """Limit every write endpoint registered so far; call after all blueprints."""
-    limiter = Limiter(get_remote_address, app=app, headers_enabled=True)
-    app.extensions[EXTENSION] = limiter
-    # Reads carry no limit: let them skip the limiter's per-request search for one.
-    limiter.request_filter(lambda: request.method not in WRITES)
-    writes = limiter.shared_limit(_option("RATELIMIT_WRITE"), scope="write", methods=sorted(WRITES))
-    done: set[str] = set()
-    for rule in list(app.url_map.iter_rules()):
-        methods = sorted((rule.methods or set()) & WRITES)
-        if not methods or rule.endpoint in UNLIMITED or rule.endpoint in done:
-            continue
-        done.add(rule.endpoint)
-        view = app.view_functions[rule.endpoint]
-        option = OWN_LIMITS.get(rule.endpoint)
-        limit = limiter.limit(_option(option), methods=methods) if option else writes
-        app.view_functions[rule.endpoint] = limit(view)  # type: ignore[assignment]
+    """Count every write against its limit, after CSRF has turned away forged ones."""
+    storage = storage_from_string(str(app.config["RATELIMIT_STORAGE_URI"]))
+    app.extensions[EXTENSION] = MovingWindowRateLimiter(storage)
+    app.before_request(_check)
+    app.after_request(_headers)

@@ -64,3 +64,11 @@ def test_scripts_and_styles_are_compressed_but_pages_are_not(client: FlaskClient
     assert css.headers.get("Content-Encoding") in ("gzip", "deflate")
     assert len(css.data) < 40_000
     assert "Content-Encoding" not in client.get("/", headers=headers).headers
+
+
+def test_a_wrong_method_is_answered_405_with_the_methods_allowed(client: FlaskClient) -> None:
+    page = client.delete("/sign-in")
+    api = client.put("/api/assets")
+    assert page.status_code == api.status_code == 405
+    assert "POST" in page.headers["Allow"] and "GET" in api.headers["Allow"]
+    assert api.get_json()["error"]["status"] == 405

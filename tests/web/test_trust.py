@@ -230,6 +230,42 @@ def test_too_many_api_writes_are_answered_429_with_the_json_error(
     assert body["error"]["status"] == 429
 
 
+def test_a_write_says_where_its_address_stands_and_a_read_is_not_counted(
+    world: World, tmp_path: Path
+) -> None:
+    app = serve(world, tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_WRITE="2 per minute")
+    client = app.test_client()
+    bearer = {"Authorization": f"Bearer {world.tokens['resident']}"}
+    reads = [client.get("/api/assets") for _ in range(5)]
+    assert [r.status_code for r in reads] == [200] * 5
+    assert not any("X-RateLimit-Limit" in r.headers for r in reads)
+    first, second, refused = (client.post("/api/assets", json={}, headers=bearer) for _ in "abc")
+    assert [first.headers["X-RateLimit-Remaining"], second.headers["X-RateLimit-Remaining"]] == [
+        "1",
+        "0",
+    ]
+    assert first.headers["X-RateLimit-Limit"] == "2"
+    assert refused.status_code == 429 and 1 <= int(refused.headers["Retry-After"]) <= 60
+
+
+def test_an_endpoint_with_its_own_limit_does_not_spend_the_shared_one(
+    world: World, tmp_path: Path
+) -> None:
+    app = serve(
+        world,
+        tmp_path,
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_WRITE="1 per minute",
+        RATELIMIT_SIGN_IN="2 per minute",
+    )
+    client, token = client_for(app, world, "visitor")
+    data = {"email": "resident@example.org", "password": "wrong", "csrf_token": token}
+    assert [client.post("/sign-in", data=data).status_code for _ in range(3)] == [400, 400, 429]
+    bearer = {"Authorization": f"Bearer {world.tokens['resident']}"}
+    statuses = [client.post("/api/assets", json={}, headers=bearer).status_code for _ in range(2)]
+    assert statuses == [400, 429]
+
+
 def test_reports_are_limited_per_address(world: World, tmp_path: Path) -> None:
     app = serve(world, tmp_path, RATELIMIT_ENABLED=True, RATELIMIT_REPORT="1 per minute")
     client, token = client_for(app, world, "visitor")

@@ -37,7 +37,29 @@ BAD_PARAMETER = _error("A parameter is missing or malformed; `field` names it.")
 BAD_TOKEN = _error("The Authorization header is malformed, or the token is wrong or revoked.")
 NOT_FOUND = _error("No published strength has this id.")
 TOO_LARGE = _error("The body is larger than 64 KiB.")
-TOO_MANY = _error("Too many changes from this address; try again after Retry-After seconds.")
+_SECONDS = {"type": "string", "pattern": "^[0-9]+$"}
+# What a write's answer says of its address's rate limit.
+RATE_HEADERS = {
+    "X-RateLimit-Limit": {
+        "description": "Writes an address may make in the window.",
+        "schema": _SECONDS,
+    },
+    "X-RateLimit-Remaining": {"description": "Writes left to this address.", "schema": _SECONDS},
+    "X-RateLimit-Reset": {
+        "description": "When the window next frees a write, in seconds since 1970 (UTC).",
+        "schema": _SECONDS,
+    },
+}
+TOO_MANY = {
+    **_error("Too many changes from this address; try again after Retry-After seconds."),
+    "headers": {
+        "Retry-After": {
+            "description": "Seconds to wait before the next write.",
+            "schema": _SECONDS,
+        },
+        **RATE_HEADERS,
+    },
+}
 BBOX_PATTERN = r"^-?[0-9]{1,3}(\.[0-9]+)?(,-?[0-9]{1,3}(\.[0-9]+)?){3}$"
 ASSET_ID = {
     "name": "asset_id",
@@ -113,7 +135,8 @@ ASSET_LIST = {
             "201": {
                 **_geojson("The strength as stored.", "Asset"),
                 "headers": {
-                    "Location": {"description": "Its address.", "schema": {"type": "string"}}
+                    "Location": {"description": "Its address.", "schema": {"type": "string"}},
+                    **RATE_HEADERS,
                 },
             },
             "400": _error("A field is refused; `field` names the first, `message` says why."),
@@ -146,7 +169,7 @@ ASSET_ITEM = {
             "content": {"application/json": {"schema": ref("AssetChanges")}},
         },
         "responses": {
-            "200": _geojson("The strength as changed.", "Asset"),
+            "200": {**_geojson("The strength as changed.", "Asset"), "headers": RATE_HEADERS},
             "400": _error("A field is refused; `field` names the first, `message` says why."),
             "401": BAD_TOKEN,
             "403": _error("Only the strength's owner or an admin may change it."),
@@ -161,7 +184,7 @@ ASSET_ITEM = {
         "summary": "Withdraw a strength from every public view (its owner or an admin)",
         "security": TOKEN,
         "responses": {
-            "204": {"description": "Withdrawn; its history stays."},
+            "204": {"description": "Withdrawn; its history stays.", "headers": RATE_HEADERS},
             "401": BAD_TOKEN,
             "403": _error("Only the strength's owner or an admin may withdraw it."),
             "404": NOT_FOUND,
