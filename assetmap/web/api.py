@@ -23,15 +23,15 @@ from assetmap.storage import assets as store
 from assetmap.storage import tokens
 from assetmap.storage import users as user_store
 from assetmap.storage.models import Asset, User
-from assetmap.web import db, openapi
+from assetmap.web import auth, db, openapi
 from assetmap.web.apiquery import ApiError, AssetQuery, next_cursor, read_cursor, search
-from assetmap.web.auth import csrf
 from assetmap.web.errors import error_response
 from assetmap.web.freshness import unconfirmed_before
 from assetmap.web.geocoding import geocoder
 from assetmap.web.results import asset_feature, asset_url, contacts_for, summary_feature
 
 bp = Blueprint("api", __name__)
+API_PREFIX = "/api/"
 BODY_MAX = 64 * 1024
 ID_MAX = 2**31 - 1
 PLACES_MAX = 10
@@ -247,6 +247,8 @@ def _actor(user: User) -> Actor:
 
 
 def init_app(app: Flask) -> None:
-    """Register the API; it authenticates with tokens, not cookies, so CSRF does not apply."""
-    csrf.exempt(bp)
+    """Register the API. It authenticates with tokens alone: it has no cookie session, and so
+    no CSRF to guard against."""
+    auth.csrf.exempt(bp)
+    auth.stateless(app, API_PREFIX)
     app.register_blueprint(bp)

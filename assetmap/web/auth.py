@@ -21,7 +21,7 @@ from flask import (
     request,
     url_for,
 )
-from flask.sessions import SecureCookieSessionInterface
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect
@@ -167,10 +167,20 @@ def _safe_next(req: Request) -> str | None:
 
 class _SessionInterface(SecureCookieSessionInterface):
     """Mark the session cookie Secure whenever the request came over HTTPS, and build the
-    cookie's signer once per set of keys rather than once per request, as Flask does."""
+    cookie's signer once per set of keys rather than once per request, as Flask does.
+
+    Paths under a stateless prefix (the token-authenticated API) get no cookie session: it is
+    neither read nor written for them, so a browser's cookie never acts on the API.
+    """
 
     def __init__(self) -> None:
         self._serializers: dict[tuple[Any, ...], URLSafeTimedSerializer] = {}
+        self.stateless_prefixes: tuple[str, ...] = ()
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if request.path.startswith(self.stateless_prefixes):
+            return None  # Flask then gives the request a null session, which refuses writes
+        return super().open_session(app, request)
 
     def get_cookie_secure(self, app: Flask) -> bool:
         return bool(app.config["SESSION_COOKIE_SECURE"]) or (bool(request) and request.is_secure)
@@ -192,6 +202,13 @@ def _load_user(session_id: str) -> SessionUser | None:
     if user is None or not hmac.compare_digest(print_, fingerprint(user)):
         return None
     return SessionUser(user)
+
+
+def stateless(app: Flask, prefix: str) -> None:
+    """Serve the paths under ``prefix`` without the cookie session."""
+    interface = app.session_interface
+    assert isinstance(interface, _SessionInterface), "call auth.init_app first"
+    interface.stateless_prefixes += (prefix,)
 
 
 def init_app(app: Flask) -> None:

@@ -21,7 +21,7 @@ from assetmap.storage import assets as store
 from assetmap.storage import db as storage_db
 from assetmap.storage import tokens
 from assetmap.web import db
-from tests.web.helpers import MARKET_PLACE, add_at_market, add_user, bearer
+from tests.web.helpers import MARKET_PLACE, add_at_market, add_user, bearer, sign_in
 
 WGS84 = Geod(ellps="WGS84")
 NEAR = f"{MARKET_PLACE[0]},{MARKET_PLACE[1]}"
@@ -288,6 +288,17 @@ def test_a_coach_sees_a_contact_the_owner_agreed_to(app: Flask, client: FlaskCli
     assert contacts == {agreed: "choir@example.org", quiet: None}
     one = client.get(f"/api/assets/{agreed}", headers=coach).get_json(force=True)
     assert one["properties"]["contact"] == "choir@example.org"
+
+
+def test_a_signed_in_coach_s_cookie_gives_the_api_nothing(app: Flask, client: FlaskClient) -> None:
+    asset_id = add_at_market(app, contact="choir@example.org", contact_via_coach=True)
+    sign_in(app, client, "coach", cookie=True)
+    listed = client.get(f"/api/assets?near={NEAR}")
+    one = client.get(f"/api/assets/{asset_id}")
+    for response in (listed, one):
+        assert response.status_code == 200
+        assert "choir@example.org" not in response.get_data(as_text=True)
+        assert "Set-Cookie" not in response.headers and "Cookie" not in response.vary
 
 
 def test_a_resident_token_sees_no_one_elses_contact(app: Flask, client: FlaskClient) -> None:
