@@ -31,7 +31,7 @@ from assetmap.domain.query import AssetFilter, AssetSummary, check_limit, check_
 from assetmap.domain.vocab import Action, Status
 from assetmap.storage.backends import SUMMARY_COLUMNS, backend_for, published, summary
 from assetmap.storage.bulk import insert_batch
-from assetmap.storage.db import begin_write
+from assetmap.storage.db import Reader, begin_write
 from assetmap.storage.models import Asset, AssetTheme, Revision, utcnow
 from assetmap.storage.neighbourhoods import locate
 
@@ -241,7 +241,7 @@ def _iso(value: dt.date | None) -> str | None:
 
 
 def assets_near(
-    session: orm.Session,
+    session: Reader,
     lon: float,
     lat: float,
     radius_m: float,
@@ -259,7 +259,7 @@ def assets_near(
 
 
 def assets_in_bbox(
-    session: orm.Session,
+    session: Reader,
     bbox: BBox | None,
     filters: AssetFilter = EVERYTHING,
     limit: int | None = None,
@@ -280,7 +280,7 @@ def assets_in_bbox(
 
 
 def _conditions(
-    session: orm.Session, filters: AssetFilter, bbox: BBox | None
+    session: Reader, filters: AssetFilter, bbox: BBox | None
 ) -> list[sa.ColumnElement[bool]]:
     backend = backend_for(session)
     conditions = published(filters)

@@ -97,9 +97,9 @@ def list_assets() -> Response:
     query = AssetQuery.parse(request.args)
     cursor = read_cursor(request.args.get("cursor"), query)
     viewer = token_holder()
-    found, more = search(db.session(), query, cursor)
+    found, more = search(db.reader(), query, cursor)
     url, before = asset_url(), unconfirmed_before()
-    contacts = contacts_for(db.session(), found, viewer)
+    contacts = contacts_for(db.session(), found, viewer) if viewer else {}
     features = []
     for item in found:
         extra = {"contact": contacts[item.id]} if item.id in contacts else {}

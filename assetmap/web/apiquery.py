@@ -16,7 +16,6 @@ from typing import Any
 
 import orjson
 from flask import current_app
-from sqlalchemy import orm
 from werkzeug.datastructures import MultiDict
 
 from assetmap.domain.geo import BBox, check_lon_lat
@@ -28,6 +27,7 @@ from assetmap.domain.query import (
     split_words,
 )
 from assetmap.storage import assets as store
+from assetmap.storage.db import Reader
 
 DEFAULT_RADIUS_M = 1000.0
 DEFAULT_LIMIT = 50
@@ -211,7 +211,7 @@ def next_cursor(query: AssetQuery, cursor: Cursor | None, page: list[AssetSummar
 
 
 def search(
-    session: orm.Session, query: AssetQuery, cursor: Cursor | None
+    session: Reader, query: AssetQuery, cursor: Cursor | None
 ) -> tuple[list[AssetSummary], bool]:
     """Return one page of results and whether another follows.
 

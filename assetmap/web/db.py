@@ -1,7 +1,8 @@
-"""One database per app and one session per request."""
+"""One database per app, and for each request a session, or a lighter read connection."""
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import Flask, current_app, g
 from sqlalchemy import orm
 
@@ -32,7 +33,16 @@ def session() -> orm.Session:
     return g.db_session
 
 
+def reader() -> sa.Connection:
+    """Return this request's read connection, opening it on first use: for views that only
+    search, and need no session."""
+    if "db_reader" not in g:
+        g.db_reader = database().reader()
+    return g.db_reader
+
+
 def _close_session(_exc: BaseException | None) -> None:
-    db_session = g.pop("db_session", None)
-    if db_session is not None:
-        db_session.close()  # rolls back whatever the request left uncommitted
+    for name in ("db_session", "db_reader"):
+        opened = g.pop(name, None)
+        if opened is not None:
+            opened.close()  # rolls back whatever the request left uncommitted

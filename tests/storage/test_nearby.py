@@ -9,9 +9,11 @@ from pyproj import Geod
 from sqlalchemy import orm
 
 from assetmap.domain.assets import AssetDraft
+from assetmap.domain.geo import BBox
 from assetmap.domain.query import AssetFilter
 from assetmap.domain.vocab import Kind, ShareMode, Status, Theme
 from assetmap.storage import assets as store
+from assetmap.storage import db
 from assetmap.storage.models import Asset
 
 WGS84 = Geod(ellps="WGS84")
@@ -104,3 +106,17 @@ def test_dense_search_reads_a_few_candidates_not_the_whole_radius(city: orm.Sess
     found = store.assets_near(city, -2.32, 51.23, 20_000, limit=10)
     assert len(found) == 10
     assert found[-1].distance_m < 200
+
+
+def test_a_read_connection_answers_as_a_session_does(
+    city: orm.Session, database: db.Database
+) -> None:
+    gardens = AssetFilter.parse(themes=["food"], words="garden")
+    box = BBox(-2.33, 51.22, -2.31, 51.24)
+    with database.reader() as reader:
+        for filters in (AssetFilter(), gardens):
+            near = store.assets_near(reader, -2.32, 51.23, 1600, filters, 50)
+            assert near == store.assets_near(city, -2.32, 51.23, 1600, filters, 50)
+            inside = store.assets_in_bbox(reader, box, filters, limit=50)
+            assert inside == store.assets_in_bbox(city, box, filters, limit=50)
+            assert near and inside

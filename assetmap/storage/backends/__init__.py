@@ -7,11 +7,12 @@ match some words. Everything else in assetmap asks through ``backend_for(session
 
 from __future__ import annotations
 
-from sqlalchemy import orm
+import sqlalchemy as sa
 
 from assetmap.storage.backends.common import SUMMARY_COLUMNS, Backend, published, summary
 from assetmap.storage.backends.postgis import PostGISBackend
 from assetmap.storage.backends.sqlite import SQLiteBackend
+from assetmap.storage.db import Reader
 
 __all__ = ["SUMMARY_COLUMNS", "Backend", "backend_for", "published", "summary"]
 
@@ -19,9 +20,10 @@ __all__ = ["SUMMARY_COLUMNS", "Backend", "backend_for", "published", "summary"]
 _BACKENDS: dict[str, Backend] = {"sqlite": SQLiteBackend(), "postgresql": PostGISBackend()}
 
 
-def backend_for(session: orm.Session) -> Backend:
-    """Return the backend that answers for the database this session is bound to."""
-    name = session.get_bind().dialect.name
+def backend_for(session: Reader) -> Backend:
+    """Return the backend that answers for the database this session or connection is on."""
+    bind = session if isinstance(session, sa.Connection) else session.get_bind()
+    name = bind.dialect.name
     try:
         return _BACKENDS[name]
     except KeyError:

@@ -14,6 +14,7 @@ from sqlalchemy import orm
 from assetmap.domain.geo import BBox
 from assetmap.domain.query import AssetFilter, AssetSummary
 from assetmap.storage.backends.common import driver, summary
+from assetmap.storage.db import Reader
 
 
 def _by_metres(row: Sequence[Any]) -> tuple[float, int]:
@@ -74,7 +75,7 @@ class PostGISBackend:
 
     def nearby(
         self,
-        session: orm.Session,
+        session: Reader,
         lon: float,
         lat: float,
         radius_m: float,

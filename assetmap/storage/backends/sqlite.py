@@ -15,6 +15,7 @@ from sqlalchemy import orm
 from assetmap.domain.geo import BBox, bbox_around, distances_m
 from assetmap.domain.query import AssetFilter, AssetSummary
 from assetmap.storage.backends.common import KINDS, THEMES, driver
+from assetmap.storage.db import Reader
 from assetmap.storage.models import Asset
 
 INSERT_TRIGGER = "asset_index_insert"
@@ -143,7 +144,7 @@ class SQLiteBackend:
 
     def nearby(
         self,
-        session: orm.Session,
+        session: Reader,
         lon: float,
         lat: float,
         radius_m: float,
