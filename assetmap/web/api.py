@@ -8,11 +8,10 @@ one error shape of ``errors.error_response``, naming the parameter at fault.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import unquote_plus
 
 import orjson
 from flask import Blueprint, Flask, Response, current_app, request, url_for
-from werkzeug.datastructures import MultiDict
 
 from assetmap.config import area_bbox
 from assetmap.domain.assets import validate_asset
@@ -111,15 +110,24 @@ def list_assets() -> Response:
         "links": [],
     }
     if more and found:
-        body["links"].append(_next_link(request.args, next_cursor(query, cursor, found)))
+        body["links"].append(_next_link(next_cursor(query, cursor, found)))
     return _json(body)
 
 
-def _next_link(args: MultiDict[str, str], cursor: str) -> dict[str, str]:
-    params = [(key, value) for key, value in args.items(multi=True) if key != "cursor"]
-    params.append(("cursor", cursor))
-    href = request.script_root + request.path + "?" + urlencode(params)
+def _next_link(cursor: str) -> dict[str, str]:
+    """Return the link to the next page: this request's own query, with the new cursor.
+
+    The other parameters are kept as the client wrote them, in its order and encoding.
+    """
+    query = request.query_string.decode("latin-1")
+    kept = [part for part in query.split("&") if part and _key_of(part) != "cursor"]
+    kept.append(f"cursor={cursor}")  # URL-safe already: base64url and a dot
+    href = request.script_root + request.path + "?" + "&".join(kept)
     return {"rel": "next", "type": GEOJSON, "href": href}
+
+
+def _key_of(part: str) -> str:
+    return unquote_plus(part.partition("=")[0])
 
 
 def _published(asset_id: int) -> Asset:

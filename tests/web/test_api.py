@@ -190,6 +190,18 @@ def _next_href(client: FlaskClient, url: str) -> str:
     return str(links[0]["href"])
 
 
+def test_the_next_link_keeps_the_query_as_written_with_one_cursor(
+    town: Flask, client: FlaskClient
+) -> None:
+    first = _next_href(client, f"/api/assets?near={NEAR}&limit=5&theme=food&q=gardening%20circle")
+    assert first.startswith(
+        f"/api/assets?near={NEAR}&limit=5&theme=food&q=gardening%20circle&cursor="
+    )
+    second = _next_href(client, first.replace("cursor=", "curs%6Fr="))
+    assert second.count("cursor=") == 1 and "curs%6Fr" not in second
+    assert second != first
+
+
 def test_a_changed_cursor_is_refused(town: Flask, client: FlaskClient) -> None:
     href = _next_href(client, f"/api/assets?near={NEAR}&limit=5")
     response = client.get(href[:-3] + ("AAA" if not href.endswith("AAA") else "BBB"))
