@@ -88,22 +88,24 @@ def summary_feature(
     ISO dates, which spares the API's busiest answer a conversion per result. A strength last
     confirmed before ``unconfirmed_before`` shows as unconfirmed.
     """
+    asset_id, kind, title, themes, lon, lat, confirmed, distance_m = item
     properties: dict[str, Any] = {
-        "id": item.id,
-        "kind": item.kind,
-        "title": item.title,
-        "themes": item.themes,
-        "last_confirmed": item.last_confirmed,
-        "unconfirmed": item.last_confirmed < unconfirmed_before,
+        "id": asset_id,
+        "kind": kind,
+        "title": title,
+        "themes": themes,
+        "last_confirmed": confirmed,
+        "unconfirmed": confirmed < unconfirmed_before,
         "url": url,
     }
-    if item.distance_m is not None:
-        properties["distance_m"] = round(item.distance_m, 1)
-    properties.update(extra)
+    if distance_m is not None:
+        properties["distance_m"] = round(distance_m, 1)
+    if extra:
+        properties.update(extra)
     return {
         "type": "Feature",
-        "id": item.id,
-        "geometry": point(item.lon, item.lat),
+        "id": asset_id,
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
         "properties": properties,
     }
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -14,6 +15,7 @@ from sqlalchemy import orm
 
 from assetmap.domain.geo import BBox, bbox_around, distances_m
 from assetmap.domain.query import AssetFilter, AssetSummary
+from assetmap.domain.vocab import Theme
 from assetmap.storage.backends.common import KINDS, THEMES, driver
 from assetmap.storage.db import Reader
 from assetmap.storage.models import Asset
@@ -50,18 +52,28 @@ def _ranked(
     return ids[order].tolist(), dist[order]
 
 
+@functools.lru_cache(maxsize=4096)
+def _themes(stored: str) -> tuple[Theme, ...]:
+    """Return the themes of a stored JSON list. A register holds few distinct lists, so each
+    is read once rather than once per result."""
+    return tuple(THEMES[theme] for theme in orjson.loads(stored))
+
+
 def _sqlite_summary(row: tuple[Any, ...], distance_m: float) -> AssetSummary:
     """Read a raw SQLite row of ``SUMMARY_COLUMNS`` as SQLAlchemy's types would (JSON themes,
     ISO date)."""
-    return AssetSummary(
-        row[0],
-        KINDS[row[1]],
-        row[2],
-        tuple(map(THEMES.__getitem__, orjson.loads(row[3]))),
-        row[4],
-        row[5],
-        dt.date.fromisoformat(row[6]),
-        distance_m,
+    asset_id, kind, title, themes, lon, lat, confirmed = row
+    return AssetSummary._make(
+        (
+            asset_id,
+            KINDS[kind],
+            title,
+            _themes(themes),
+            lon,
+            lat,
+            dt.date.fromisoformat(confirmed),
+            distance_m,
+        )
     )
 
 
