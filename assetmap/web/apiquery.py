@@ -126,7 +126,12 @@ def _limit(text: str) -> int:
     return limit
 
 
+_FILTERS = ("kind", "theme", "q")
+
+
 def _filters(args: MultiDict[str, str]) -> AssetFilter:
+    if not any(name in args for name in _FILTERS):
+        return store.EVERYTHING
     found: dict[str, Any] = {}
     for name, parse in (
         ("kind", lambda values: AssetFilter.parse(kinds=values).kinds),

@@ -12,10 +12,12 @@ from assetmap.storage.freshness import FreshnessRun, run_freshness
 from assetmap.storage.models import Asset, utcnow
 from assetmap.web import db
 
+EXTENSION = "assetmap.freshness"
+
 
 def freshness() -> Freshness:
-    """Return the app's freshness intervals."""
-    return Freshness.from_config(current_app.config)
+    """Return the app's freshness intervals, read from its configuration when it started."""
+    return current_app.extensions[EXTENSION]  # type: ignore[no-any-return]
 
 
 def unconfirmed_before() -> dt.date:
@@ -29,7 +31,8 @@ def is_unconfirmed(last_confirmed: dt.date | str | None) -> bool:
 
 
 def init_app(app: Flask) -> None:
-    """Offer ``unconfirmed(date)`` to templates."""
+    """Read the freshness intervals once, and offer ``unconfirmed(date)`` to templates."""
+    app.extensions[EXTENSION] = Freshness.from_config(app.config)
     app.jinja_env.globals["unconfirmed"] = is_unconfirmed
 
 
