@@ -337,8 +337,11 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Build (or reuse) the database, then measure assetmap's API and the bare endpoint."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--assets", type=int, default=1_000_000, help="assets to load")
-    parser.add_argument("--seconds", type=int, default=20, help="how long each load runs")
-    parser.add_argument("--rounds", type=int, default=3, help="runs of each server, in turns")
+    # Many short runs rather than a few long ones: each round's share compares two runs next
+    # to each other in time, so the shorter they are, the less a slow spell of a shared
+    # machine falls on one server and not the other.
+    parser.add_argument("--seconds", type=int, default=5, help="how long each load runs")
+    parser.add_argument("--rounds", type=int, default=9, help="runs of each server, in turns")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[16], help="connections")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread)")
