@@ -8,7 +8,7 @@ one error shape of ``errors.error_response``, naming the parameter at fault.
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import unquote_plus
+from urllib.parse import quote_from_bytes, unquote_plus
 
 import orjson
 from flask import Blueprint, Flask, Response, current_app, request, url_for
@@ -35,6 +35,8 @@ BODY_MAX = 64 * 1024
 ID_MAX = 2**31 - 1
 PLACES_MAX = 10
 GEOJSON = "application/geo+json"
+# What a query string may carry as it is (RFC 3986 query characters, and % for its escapes).
+_QUERY_SAFE = "!$&'()*+,-./:;=?@_~%"
 
 
 @bp.errorhandler(ApiError)
@@ -117,9 +119,10 @@ def list_assets() -> Response:
 def _next_link(cursor: str) -> dict[str, str]:
     """Return the link to the next page: this request's own query, with the new cursor.
 
-    The other parameters are kept as the client wrote them, in its order and encoding.
+    The other parameters are kept as the client wrote them, in its order and encoding; bytes
+    a URL may not hold as they are (a space, a letter beyond ASCII) are percent-encoded.
     """
-    query = request.query_string.decode("latin-1")
+    query = quote_from_bytes(request.query_string, safe=_QUERY_SAFE)
     kept = [part for part in query.split("&") if part and _key_of(part) != "cursor"]
     kept.append(f"cursor={cursor}")  # URL-safe already: base64url and a dot
     href = request.script_root + request.path + "?" + "&".join(kept)

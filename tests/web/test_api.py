@@ -202,6 +202,19 @@ def test_the_next_link_keeps_the_query_as_written_with_one_cursor(
     assert second != first
 
 
+def test_the_next_link_percent_encodes_what_the_client_sent_raw(
+    town: Flask, client: FlaskClient
+) -> None:
+    raw = f"near={NEAR}&limit=5&q=gardening circle&from=café".encode()
+    first = client.get("/api/assets", environ_overrides={"QUERY_STRING": raw.decode("latin-1")})
+    href = first.get_json(force=True)["links"][0]["href"]
+    assert "q=gardening%20circle&from=caf%C3%A9&cursor=" in href
+    second = client.get(href)
+    assert second.status_code == 200
+    ids = [{f["id"] for f in page.get_json(force=True)["features"]} for page in (first, second)]
+    assert ids[1] and not ids[0] & ids[1]
+
+
 def test_a_changed_cursor_is_refused(town: Flask, client: FlaskClient) -> None:
     href = _next_href(client, f"/api/assets?near={NEAR}&limit=5")
     response = client.get(href[:-3] + ("AAA" if not href.endswith("AAA") else "BBB"))
