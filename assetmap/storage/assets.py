@@ -259,7 +259,7 @@ def assets_near(
 
 
 def assets_in_bbox(
-    session: Reader,
+    session: orm.Session,
     bbox: BBox | None,
     filters: AssetFilter = EVERYTHING,
     limit: int | None = None,
@@ -280,7 +280,7 @@ def assets_in_bbox(
 
 
 def _conditions(
-    session: Reader, filters: AssetFilter, bbox: BBox | None
+    session: orm.Session, filters: AssetFilter, bbox: BBox | None
 ) -> list[sa.ColumnElement[bool]]:
     backend = backend_for(session)
     conditions = published(filters)

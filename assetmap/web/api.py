@@ -98,7 +98,7 @@ def list_assets() -> Response:
     query = AssetQuery.parse(request.args)
     cursor = read_cursor(request.args.get("cursor"), query)
     viewer = token_holder()
-    found, more = search(db.reader(), query, cursor)
+    found, more = search(query, cursor)
     url, before = asset_url(), unconfirmed_before()
     contacts = contacts_for(db.session(), found, viewer) if viewer else {}
     features = []

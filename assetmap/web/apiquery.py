@@ -27,7 +27,7 @@ from assetmap.domain.query import (
     split_words,
 )
 from assetmap.storage import assets as store
-from assetmap.storage.db import Reader
+from assetmap.web import db
 
 DEFAULT_RADIUS_M = 1000.0
 DEFAULT_LIMIT = 50
@@ -215,12 +215,11 @@ def next_cursor(query: AssetQuery, cursor: Cursor | None, page: list[AssetSummar
     return sign(payload)
 
 
-def search(
-    session: Reader, query: AssetQuery, cursor: Cursor | None
-) -> tuple[list[AssetSummary], bool]:
+def search(query: AssetQuery, cursor: Cursor | None) -> tuple[list[AssetSummary], bool]:
     """Return one page of results and whether another follows.
 
-    A near search pages through at most the ``LIMIT_MAX`` nearest; a box pages by id to the end.
+    A near search pages through at most the ``LIMIT_MAX`` nearest, read through the request's
+    read connection; a box pages by id to the end, through its session.
     """
     if query.near is not None:
         seen = cursor.seen if cursor else 0
@@ -228,13 +227,13 @@ def search(
         if fetch <= seen:
             return [], False
         lon, lat = query.near
-        found = store.assets_near(session, lon, lat, query.radius_m, query.filters, fetch)
+        found = store.assets_near(db.reader(), lon, lat, query.radius_m, query.filters, fetch)
         if cursor is not None and cursor.distance_m is not None:
             after = (cursor.distance_m, cursor.last_id)
             found = [item for item in found if (item.distance_m or 0.0, item.id) > after]
     else:
         found = store.assets_in_bbox(
-            session,
+            db.session(),
             query.bbox,
             query.filters,
             limit=query.limit + 1,

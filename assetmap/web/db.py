@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from flask import Flask, current_app, g
 from sqlalchemy import orm
 
-from assetmap.storage.db import Database, connect
+from assetmap.storage.db import Database, ReadConnection, connect
 
 EXTENSION = "assetmap.db"
 
@@ -33,7 +32,7 @@ def session() -> orm.Session:
     return g.db_session
 
 
-def reader() -> sa.Connection:
+def reader() -> ReadConnection:
     """Return this request's read connection, opening it on first use: for views that only
     search, and need no session."""
     if "db_reader" not in g:

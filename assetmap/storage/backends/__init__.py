@@ -7,12 +7,10 @@ match some words. Everything else in assetmap asks through ``backend_for(session
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-
 from assetmap.storage.backends.common import SUMMARY_COLUMNS, Backend, published, summary
 from assetmap.storage.backends.postgis import PostGISBackend
 from assetmap.storage.backends.sqlite import SQLiteBackend
-from assetmap.storage.db import Reader
+from assetmap.storage.db import ReadConnection, Reader
 
 __all__ = ["SUMMARY_COLUMNS", "Backend", "backend_for", "published", "summary"]
 
@@ -22,8 +20,8 @@ _BACKENDS: dict[str, Backend] = {"sqlite": SQLiteBackend(), "postgresql": PostGI
 
 def backend_for(session: Reader) -> Backend:
     """Return the backend that answers for the database this session or connection is on."""
-    bind = session if isinstance(session, sa.Connection) else session.get_bind()
-    name = bind.dialect.name
+    dialect = session.dialect if isinstance(session, ReadConnection) else session.get_bind().dialect
+    name = dialect.name
     try:
         return _BACKENDS[name]
     except KeyError:

@@ -13,7 +13,7 @@ from sqlalchemy import orm
 from assetmap.domain.geo import BBox
 from assetmap.domain.query import AssetFilter, AssetSummary
 from assetmap.domain.vocab import Kind, Status, Theme
-from assetmap.storage.db import Reader
+from assetmap.storage.db import ReadConnection, Reader
 from assetmap.storage.models import Asset, AssetTheme
 
 SUMMARY_COLUMNS = (
@@ -116,8 +116,9 @@ def summary(row: Sequence[Any], distance_m: float | None = None) -> AssetSummary
 
 
 def driver(session: Reader) -> Any:
-    """Return the DB-API connection under the session or connection, inside its transaction."""
-    bound = session if isinstance(session, sa.Connection) else session.connection()
-    connection = bound.connection.driver_connection
+    """Return the DB-API connection under the session or read connection, in its transaction."""
+    if isinstance(session, ReadConnection):
+        return session.driver_connection
+    connection = session.connection().connection.driver_connection
     assert connection is not None, "an open session always has a driver connection"
     return connection
