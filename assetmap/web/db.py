@@ -33,8 +33,7 @@ def session() -> orm.Session:
 
 
 def reader() -> ReadConnection:
-    """Return this request's read connection, opening it on first use: for views that only
-    search, and need no session."""
+    """Return this request's read connection for a nearby search, opening it on first use."""
     if "db_reader" not in g:
         g.db_reader = database().reader()
     return g.db_reader
