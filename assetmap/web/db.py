@@ -17,7 +17,7 @@ def init_app(app: Flask) -> None:
         busy_timeout_ms=int(app.config["SQLITE_BUSY_TIMEOUT_MS"]),
         cache_mb=int(app.config["SQLITE_CACHE_MB"]),
     )
-    app.teardown_appcontext(_close_session)
+    app.teardown_appcontext(_close_connections)
 
 
 def database(app: Flask | None = None) -> Database:
@@ -39,7 +39,7 @@ def reader() -> ReadConnection:
     return g.db_reader
 
 
-def _close_session(_exc: BaseException | None) -> None:
+def _close_connections(_exc: BaseException | None) -> None:
     for name in ("db_session", "db_reader"):
         opened = g.pop(name, None)
         if opened is not None:

@@ -105,7 +105,7 @@ def summary_feature(
     return {
         "type": "Feature",
         "id": asset_id,
-        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        "geometry": point(lon, lat),
         "properties": properties,
     }
 
