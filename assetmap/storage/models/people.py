@@ -28,6 +28,10 @@ class User(Base):
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(UTCDateTime, default=utcnow)
     # A coach or admin who moderates reports (in their neighbourhoods, where they have some).
     moderates: orm.Mapped[bool] = orm.mapped_column(default=False, server_default=sa.false())
+    # Raised to end every session at once: sign-out, a new password, a change of role.
+    session_epoch: orm.Mapped[int] = orm.mapped_column(default=0, server_default="0")
+    # When the person followed the link mailed to their address; None until then.
+    confirmed_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime)
 
     assets: orm.Mapped[list[Asset]] = orm.relationship(back_populates="owner")
     scope_rows: orm.Mapped[list[UserScope]] = orm.relationship(
