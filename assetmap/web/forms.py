@@ -43,6 +43,8 @@ SHARE_MODE_LABELS = {
     ShareMode.TALK: "Talk about it and give advice",
 }
 COMMON_FIELDS = ("title", "description", "themes", "tags", "accessibility", "contact")
+# Fields any kind may have that the form asks of one kind only, after that kind's own fields.
+ASKED_OF = {Kind.SKILL: ("availability",)}
 # Names used in error messages, where a field's label is a question.
 NAMES = {
     "kind": "What you are adding",
@@ -156,7 +158,7 @@ class StrengthForm(StepForm):
 
     def names(self) -> tuple[str, ...]:
         """Return the domain fields this kind's form asks for, in the order it asks."""
-        own = tuple(sorted(KIND_FIELDS[self.kind]))
+        own = (*sorted(KIND_FIELDS[self.kind]), *ASKED_OF.get(self.kind, ()))
         return (*COMMON_FIELDS[:4], *own, *COMMON_FIELDS[4:], "contact_via_coach")
 
     def values(self) -> dict[str, Any]:
