@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 import sqlalchemy as sa
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
@@ -33,9 +36,32 @@ class RoleForm(FlaskForm):  # type: ignore[misc]
     moderates = BooleanField("Moderates reports (coaches; admins always do)")
 
 
-def _neighbourhoods() -> list[SelectChoice]:
+def _names() -> dict[int, str]:
     query = sa.select(Neighbourhood.id, Neighbourhood.name).order_by(Neighbourhood.name)
-    return [SelectChoice(row.id, row.name) for row in db.session().execute(query)]
+    return {row.id: row.name for row in db.session().execute(query)}
+
+
+def _neighbourhoods() -> list[SelectChoice]:
+    return [SelectChoice(n, name) for n, name in _names().items()]
+
+
+def area(ids: Iterable[int], names: dict[int, str]) -> str:
+    """Return where a user acts, in words: their neighbourhoods by name, or everywhere."""
+    return ", ".join(sorted(names.get(n, f"neighbourhood {n}") for n in ids)) or "All"
+
+
+def describe(changes: dict[str, Any], names: dict[int, str]) -> list[str]:
+    """Return a role change as sentences a person reads: each field, from what to what."""
+    shown = {
+        "role": lambda value: ROLE_LABELS[Role(value)],
+        "neighbourhoods": lambda ids: area(ids, names),
+        "moderates": lambda value: "Yes" if value else "No",
+    }
+    return [
+        f"{name.capitalize()}: {shown[name](before)} to {shown[name](after)}"
+        for name, (before, after) in changes.items()
+        if name in shown
+    ]
 
 
 def _user(user_id: int) -> User:
@@ -50,12 +76,16 @@ def _user(user_id: int) -> User:
 def index() -> str:
     """List users with their roles, and the latest role changes."""
     session = db.session()
-    names = dict(_neighbourhoods())
+    names = _names()
+    changes = [
+        (change, describe(change.changes, names)) for change in role_store.role_changes(session)
+    ]
+    users = role_store.list_users(session)
     return render_template(
         "roles/index.html",
-        users=role_store.list_users(session),
-        changes=role_store.role_changes(session),
-        names=names,
+        users=users,
+        areas={user.id: area(user.neighbourhoods, names) for user in users},
+        changes=changes,
         labels=ROLE_LABELS,
     )
 
