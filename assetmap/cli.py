@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,7 +23,12 @@ from assetmap.exchange.geojson import read_polygon
 from assetmap.exchange.importing import ImportOptions, estimate, run_import
 from assetmap.storage import db as storage_db
 from assetmap.storage import users as user_store
-from assetmap.storage.exports import EXPORT_CACHE_MB, ExportFilter, count_public
+from assetmap.storage.exports import (
+    EXPORT_CACHE_MB,
+    ExportFilter,
+    count_public,
+    neighbourhood_codes,
+)
 from assetmap.storage.models import Asset
 from assetmap.web import db
 
@@ -33,12 +39,24 @@ def _fail(exc: ValidationError) -> click.ClickException:
     )
 
 
+DATABASE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
+
+
 @click.command("init-db")
 @with_appcontext
 def init_db() -> None:
     """Create the database, or bring its schema up to date."""
-    storage_db.upgrade(db.database())
-    click.echo(f"The {db.database().engine.dialect.name} database is up to date.")
+    database = db.database()
+    name = DATABASE_NAMES.get(database.engine.dialect.name, database.engine.dialect.name)
+    if storage_db.is_current(database):
+        click.echo(f"The {name} database is already up to date.")
+        return
+    created = not sa.inspect(database.engine).get_table_names()
+    storage_db.upgrade(database)
+    if created:
+        click.echo(f"Created the {name} database.")
+    else:
+        click.echo(f"Brought the {name} database up to date.")
 
 
 @click.command("seed-demo")
@@ -96,7 +114,10 @@ def create_user(email: str, role: str, display_name: str) -> None:
 @click.option("--kind", "kinds", multiple=True, help="skill, group or space (repeatable)")
 @click.option("--theme", "themes", multiple=True, help="a theme, such as food (repeatable)")
 @click.option("--bbox", help="minlon,minlat,maxlon,maxlat (WGS84)")
-@click.option("--neighbourhood", help="a neighbourhood's code")
+@click.option(
+    "--neighbourhood",
+    help="a neighbourhood's name or code, in any case (`flask --app assetmap neighbourhoods`)",
+)
 @click.option(
     "--polygon",
     type=click.Path(exists=True, dir_okay=False, path_type=Path),
@@ -124,6 +145,9 @@ def export_command(
             changed_since=changed_since,
         )
         with _export_session() as session:
+            filters = dataclasses.replace(
+                filters, neighbourhood=neighbourhood_code(session, filters.neighbourhood)
+            )
             total = count_public(session, filters)
             with opened(output) as out, _progress(total, "Exporting") as bar:
                 written = write_export(session, fmt, filters, out, progress=bar.update)
@@ -132,6 +156,35 @@ def export_command(
     except OSError as exc:
         raise click.ClickException(f"can't write {output}: {exc.strerror}") from None
     click.echo(f"Exported {written} strengths as {fmt} to {output}.", err=True)
+
+
+def neighbourhood_code(session: orm.Session, given: str | None) -> str | None:
+    """Return the code of the neighbourhood ``given`` names by its name or code, in any case."""
+    if given is None:
+        return None
+    known = neighbourhood_codes(session)
+    wanted = given.strip().casefold()
+    for code, name in known:
+        if wanted in (code.casefold(), name.casefold()):
+            return code
+    listed = "; ".join(f"{name} ({code})" for code, name in known) or "none are stored"
+    raise ValueError(f"neighbourhood {given!r} is unknown; choose a name or code from: {listed}")
+
+
+@click.command("neighbourhoods")
+@with_appcontext
+def neighbourhoods_command() -> None:
+    """List the neighbourhoods: each one's code and name, either of which export takes."""
+    with db.database().session() as session:
+        known = neighbourhood_codes(session)
+    if not known:
+        click.echo(
+            "No neighbourhoods are stored: `flask --app assetmap seed-demo` loads the demo's."
+        )
+        return
+    width = max(len(code) for code, _ in known)
+    for code, name in known:
+        click.echo(f"{code:<{width}}  {name}")
 
 
 @contextlib.contextmanager
@@ -152,7 +205,11 @@ def _export_session() -> Iterator[orm.Session]:
 
 
 def _progress(length: int, label: str) -> Any:
-    return click.progressbar(length=max(length, 1), label=label, file=sys.stderr)
+    """Return a progress bar drawn on standard error when a person watches it, else hidden: a
+    bar cannot be drawn in a file or a pipe, where only its label would be left behind."""
+    return click.progressbar(
+        length=max(length, 1), label=label, file=sys.stderr, hidden=not sys.stderr.isatty()
+    )
 
 
 @click.command("import")
@@ -205,5 +262,6 @@ def init_app(app: Flask) -> None:
         seed_demo,
         create_user,
         freshness_command,
+        neighbourhoods_command,
     ):
         app.cli.add_command(command)

@@ -1,19 +1,104 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
 
+from assetmap import create_app
 from assetmap.domain.vocab import Kind, Role
 from assetmap.storage import stats
 from assetmap.storage import users as user_store
 from assetmap.web import db
+from tests.exchange.helpers import copy_of, demo_template
 
 
-def test_init_db_is_idempotent(runner: FlaskCliRunner) -> None:
+@pytest.fixture
+def new_app(tmp_path: Path) -> Iterator[Flask]:
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'new.db'}"})
+    yield app
+    db.database(app).dispose()
+
+
+@pytest.fixture
+def demo(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FlaskCliRunner]:
+    copy_of(demo_template(tmp_path_factory), tmp_path, "demo.db").dispose()
+    app = create_app({"TESTING": True, "DATABASE_URL": f"sqlite:///{tmp_path / 'demo.db'}"})
+    yield app.test_cli_runner()
+    db.database(app).dispose()
+
+
+def test_init_db_on_a_new_database_says_it_created_it(new_app: Flask) -> None:
+    result = new_app.test_cli_runner().invoke(args=["init-db"])
+    assert result.exit_code == 0
+    assert result.output == "Created the SQLite database.\n"
+
+
+def test_init_db_on_a_current_database_says_it_is_already_up_to_date(
+    runner: FlaskCliRunner,
+) -> None:
     for _ in range(2):
         result = runner.invoke(args=["init-db"])
         assert result.exit_code == 0
-        assert "The sqlite database is up to date." in result.output
+        assert result.output == "The SQLite database is already up to date.\n"
+
+
+def test_neighbourhoods_lists_each_code_and_name(demo: FlaskCliRunner) -> None:
+    result = demo.invoke(args=["neighbourhoods"])
+    assert result.exit_code == 0
+    listed = [line.split(maxsplit=1) for line in result.output.splitlines()]
+    assert len(listed) == 7
+    assert ["frome-berkley-down", "Berkley Down"] in listed
+    assert ["frome-keyford", "Keyford"] in listed
+
+
+def test_neighbourhoods_says_when_none_are_stored(runner: FlaskCliRunner) -> None:
+    result = runner.invoke(args=["neighbourhoods"])
+    assert result.output.startswith("No neighbourhoods are stored")
+
+
+@pytest.mark.parametrize(
+    "given", ["Keyford", "keyford", "  KEYFORD ", "frome-keyford", "FROME-Keyford"]
+)
+def test_export_takes_a_neighbourhood_by_name_or_code_in_any_case(
+    demo: FlaskCliRunner, given: str
+) -> None:
+    args = ["export", "--format", "csv", "--output", "-", "--neighbourhood", given]
+    result = demo.invoke(args=args)
+    assert result.exit_code == 0, result.output
+    rows = result.stdout.splitlines()[1:]
+    assert rows and all(",Keyford," in row for row in rows)
+
+
+def test_an_unknown_neighbourhood_is_refused_with_every_name_and_code(
+    demo: FlaskCliRunner,
+) -> None:
+    args = ["export", "--format", "csv", "--output", "-", "--neighbourhood", "Atlantis"]
+    result = demo.invoke(args=args)
+    assert result.exit_code == 1
+    assert "neighbourhood 'Atlantis' is unknown; choose a name or code from: " in result.stderr
+    assert "Keyford (frome-keyford); Market (frome-market);" in result.stderr
+
+
+def test_an_export_says_only_what_it_wrote_when_nobody_watches_a_terminal(
+    demo: FlaskCliRunner, tmp_path: Path
+) -> None:
+    out = tmp_path / "all.csv"
+    result = demo.invoke(args=["export", "--format", "csv", "--output", str(out)])
+    assert result.stderr == f"Exported 340 strengths as csv to {out}.\n"
+
+
+def test_an_import_says_only_its_report_when_nobody_watches_a_terminal(
+    demo: FlaskCliRunner, tmp_path: Path
+) -> None:
+    path = tmp_path / "groups.csv"
+    path.write_text("kind,title,themes,lon,lat\ngroup,Tuesday knitters,arts,-2.32,51.23\n")
+    result = demo.invoke(args=["import", str(path), "--dry-run"])
+    assert result.exit_code == 0
+    assert result.stderr == ""
+    assert result.stdout.startswith("groups.csv: 1 read; 1 added")
 
 
 def test_seed_demo_loads_the_neighbourhood_once(app: Flask, runner: FlaskCliRunner) -> None:
