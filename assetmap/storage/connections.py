@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from assetmap.domain.contacts import contact_details_in
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.vocab import Status
 from assetmap.storage.db import begin_write
@@ -36,6 +37,11 @@ def check_connection(on: dt.date, note: str, today: dt.date) -> tuple[dt.date, s
         errors["note"] = f"must be at most {NOTE_MAX} characters, got {len(note)}"
     elif _CONTROL.search(note):
         errors["note"] = "must not contain control characters"
+    elif found := contact_details_in(note):
+        errors["note"] = (
+            f"must not include {' or '.join(found)}. Say what the connection was for, "
+            "not who it was for or how to reach them"
+        )
     if errors:
         raise ValidationError(errors)
     return on, note

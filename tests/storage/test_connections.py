@@ -12,6 +12,7 @@ from assetmap.storage import assets as store
 from assetmap.storage import connections, users
 
 TODAY = dt.date(2026, 11, 30)
+NOT_WHO = "Say what the connection was for, not who it was for or how to reach them"
 
 
 @pytest.fixture
@@ -85,6 +86,8 @@ def test_connections_are_listed_newest_first(
         (dt.date(1999, 12, 31), "", "on", "must be after 2000-01-01"),
         (TODAY, "x" * 201, "note", "must be at most 200 characters, got 201"),
         (TODAY, "tab\x07bell", "note", "must not contain control characters"),
+        (TODAY, "Jo, 07700 900111", "note", f"must not include a phone number. {NOT_WHO}"),
+        (TODAY, "jo@example.org", "note", f"must not include an email address. {NOT_WHO}"),
     ],
 )
 def test_a_bad_connection_is_refused_naming_the_field(
