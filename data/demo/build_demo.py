@@ -636,7 +636,7 @@ SKILL_ACCESS = [
 # --------------------------------------------------------------------------------------------
 
 GROUPS = [
-    ("Fish & chips <b>quiz</b> night",
+    ("Fish & chips quiz night",
      "A friendly monthly quiz with a fish and chips supper in the pub's upstairs room. Teams "
      "of up to six, or come on your own and we will find you a team.",
      "food older-people", "quiz pub social", "First Friday of the month, 7.30pm", True,

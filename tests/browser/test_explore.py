@@ -5,8 +5,9 @@ from typing import Any
 
 from playwright.sync_api import Page, Response, expect
 
+from assetmap.domain.assets import validate_asset
 from assetmap.domain.query import AssetFilter
-from assetmap.storage.assets import read_layer
+from assetmap.storage.assets import add_asset, read_layer
 from assetmap.web import db
 from tests.browser.conftest import TILES
 from tests.browser.support import LiveServer, Problems, axe_violations
@@ -113,17 +114,25 @@ def test_skills_sharing_a_point_spread_out_when_selected(
     assert untroubled(problems)
 
 
+def hostile_group(live_server: LiveServer, title: str) -> dict[str, Any]:
+    raw = {"kind": "group", "title": title, "themes": ["food"], "lon": -2.3262, "lat": 51.2331}
+    with live_server.app.app_context(), db.database().session() as session:
+        add_asset(session, validate_asset(raw), owner_id=None, cell_m=400.0)
+        session.commit()
+    return a_group(live_server, title)
+
+
 def test_a_popup_opens_with_escaped_text_and_links_to_the_strengths_page(
     live_server: LiveServer, page: Page, problems: Problems
 ) -> None:
-    title = "Fish & chips <b>quiz</b> night"
-    group = a_group(live_server, title)
+    title = "Pie & mash <b>quiz</b> <img src=x onerror=alert(1)> night"
+    group = hostile_group(live_server, title)
     where = f"#18/{group['lat']:.6f}/{group['lon']:.6f}"
-    open_map(page, f"{live_server.url}/map?kind=group&q=fish+chips+quiz{where}")
+    open_map(page, f"{live_server.url}/map?kind=group&q=pie+mash+quiz{where}")
     page.locator(f'{MARKERS} [title="{title}"]').click()
     link = page.locator(".leaflet-popup-content a")
     expect(link).to_have_text(title)
-    expect(page.locator(".leaflet-popup-content b")).to_have_count(0)
+    expect(page.locator(".leaflet-popup-content b, .leaflet-popup-content img")).to_have_count(0)
     expect(page.locator(".leaflet-popup-content")).to_contain_text("Group · ")
     link.click()
     expect(page).to_have_url(f"{live_server.url}/assets/{group['id']}")
