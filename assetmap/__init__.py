@@ -19,7 +19,7 @@ def _templates() -> Path:
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the assetmap Flask app."""
-    from assetmap import cli, config, mail
+    from assetmap import cli, config, files, mail
     from assetmap.web import (
         accounts,
         adding,
@@ -28,6 +28,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         checks,
         checks_public,
         compression,
+        confirmation,
         connections,
         db,
         errors,
@@ -36,10 +37,13 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         freshness,
         geocoding,
         history,
+        ids,
         limits,
+        links,
         moderation,
         nav,
         pages,
+        proxies,
         roles,
         said_did,
         search,
@@ -55,6 +59,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(_templates()),
     )
     config.load(app, test_config)
+    files.private_folder(Path(app.instance_path))
+    files.private_sqlite(app.config["DATABASE_URL"])
+    ids.init_app(app)
+    links.init_app(app)
+    proxies.init_app(app)
     db.init_app(app)
     geocoding.init_app(app)
     nav.init_app(app)
@@ -66,6 +75,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     explore.init_app(app)
     mail.init_app(app)
     accounts.init_app(app)
+    confirmation.init_app(app)
     adding.init_app(app)
     strengths.init_app(app)
     search.init_app(app)

@@ -9,11 +9,13 @@ import os
 import secrets
 from pathlib import Path
 from typing import Any
+from urllib.parse import SplitResult, urlsplit
 
 from flask import Flask
 
 from assetmap.domain.freshness import Freshness
 from assetmap.domain.geo import BBox
+from assetmap.files import private_folder
 
 DEFAULTS: dict[str, Any] = {
     # Signs session cookies and links. Empty: a random key kept in instance/secret_key.
@@ -37,6 +39,8 @@ DEFAULTS: dict[str, Any] = {
     "MAP_TILES_ATTRIBUTION": "&copy; OpenStreetMap contributors",
     # The largest file an import (web or command line) reads, in megabytes.
     "IMPORT_MAX_MB": 100,
+    # The most rows or features an import (web or command line) reads, counted before reading.
+    "IMPORT_MAX_ROWS": 1_000_000,
     # How mail is sent: "outbox" writes .eml files a person can read; "smtp" uses SMTP_* below.
     "MAIL_BACKEND": "outbox",
     # The outbox folder; empty means instance/outbox.
@@ -49,8 +53,17 @@ DEFAULTS: dict[str, Any] = {
     "SMTP_USERNAME": "",
     "SMTP_PASSWORD": "",
     "SMTP_STARTTLS": True,
-    # Where people reach the app: the links in mail sent outside a request (reminders) use it.
+    # Where people reach the app, as scheme://host[:port][/path]. Every absolute link (in mail,
+    # the feed, the API description) starts with it, whatever Host a request arrives with.
     "PUBLIC_URL": "http://127.0.0.1:5000",
+    # The host names requests may arrive for; any other is refused with 400. Empty: the
+    # PUBLIC_URL's host, and the local names (localhost, 127.0.0.1, ::1) where it is one of them
+    # or in development and tests. A list, or names separated by commas.
+    "TRUSTED_HOSTS": "",
+    # How many reverse proxies stand in front of the app. With 1 or more, the scheme, host and
+    # client address come from the X-Forwarded-Proto, -Host and -For headers the nearest that
+    # many proxies set (so rate limits count real clients). 0: those headers are ignored.
+    "PROXY_HOPS": 0,
     # The largest request body, in bytes (an import's upload may be up to IMPORT_MAX_MB).
     "MAX_CONTENT_LENGTH": 1024 * 1024,
     # Mark the session cookie Secure always; otherwise it is Secure whenever the request is HTTPS.
@@ -72,6 +85,7 @@ DEFAULTS: dict[str, Any] = {
 }
 # The key older configurations shipped with: refused outside development and tests.
 KNOWN_KEYS = frozenset({"dev-only-change-me"})
+LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 
 
 def load(app: Flask, test_config: dict[str, Any] | None) -> None:
@@ -86,6 +100,7 @@ def load(app: Flask, test_config: dict[str, Any] | None) -> None:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret_key(Path(app.instance_path))
     check(app.config)
+    app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)
 
 
 def instance_secret_key(folder: Path) -> str:
@@ -93,7 +108,7 @@ def instance_secret_key(folder: Path) -> str:
     path = folder / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    folder.mkdir(parents=True, exist_ok=True)
+    private_folder(folder)
     key = secrets.token_hex(32)
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "w") as out:
@@ -115,6 +130,43 @@ def check(config: dict[str, Any]) -> None:
             "ASSETMAP_SECRET_KEY is the published development key; set your own, long and random"
         )
     Freshness.from_config(config)
+    public_url(config)
+    hops = config["PROXY_HOPS"]
+    if isinstance(hops, bool) or not isinstance(hops, int) or hops < 0:
+        raise ValueError(f"ASSETMAP_PROXY_HOPS must be a whole number, 0 or more, got {hops!r}")
+    rows = config["IMPORT_MAX_ROWS"]
+    if isinstance(rows, bool) or not isinstance(rows, int) or rows < 1:
+        raise ValueError(
+            f"ASSETMAP_IMPORT_MAX_ROWS must be a whole number, 1 or more, got {rows!r}"
+        )
+
+
+def public_url(config: dict[str, Any]) -> SplitResult:
+    """Return ``PUBLIC_URL`` split into its parts, or raise ValueError saying what is wrong."""
+    text = str(config.get("PUBLIC_URL") or "")
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(
+            f"ASSETMAP_PUBLIC_URL must be an http or https address like https://example.org, "
+            f"got {text!r}"
+        )
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise ValueError(
+            f"ASSETMAP_PUBLIC_URL must have no query, fragment or user name, got {text!r}"
+        )
+    return parts
+
+
+def trusted_hosts(config: dict[str, Any]) -> list[str]:
+    """Return the host names requests may arrive for (see ``TRUSTED_HOSTS``)."""
+    chosen = config.get("TRUSTED_HOSTS") or ""
+    names = chosen.split(",") if isinstance(chosen, str) else list(chosen)
+    hosts = [name.strip() for name in names if name.strip()]
+    if hosts:
+        return hosts
+    public = public_url(config).hostname or ""
+    local = public in LOCAL_HOSTS or config.get("DEBUG") or config.get("TESTING")
+    return [public, *(name for name in LOCAL_HOSTS if local and name != public)]
 
 
 def area_bbox(config: dict[str, Any]) -> BBox | None:

@@ -1,14 +1,22 @@
 """Sending mail through the backend the configuration names.
 
-``outbox`` (the default) writes each message as an ``.eml`` file a person can open, under
-``MAIL_OUTBOX_DIR`` (``instance/outbox`` unless set); ``smtp`` hands it to an SMTP server.
+``outbox`` (the default) writes each message as an ``.eml`` file only the app's user can open,
+under ``MAIL_OUTBOX_DIR`` (``instance/outbox`` unless set); ``smtp`` hands it to an SMTP server.
+
+A page sends mail with ``send_after_response``: the message goes once the answer has gone, from
+a thread of its own, and a failure is logged, never shown. So the answer is the same, and as
+quick, whether or not there was mail to send or the mail server was up: a page that mails only
+people with an account cannot tell anyone who has one. Tests wait for the thread, so the mail
+is there when the answer is.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import smtplib
 import ssl
+import threading
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,7 +24,9 @@ from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, Protocol
 
-from flask import Flask, current_app
+from flask import Flask, Response, after_this_request, current_app, g
+
+from assetmap.files import private_folder, write_private
 
 EXTENSION = "assetmap.mail"
 BACKENDS = ("outbox", "smtp")
@@ -37,9 +47,9 @@ class OutboxBackend:
 
     def send(self, message: EmailMessage) -> None:
         """Write the message to a new file in the outbox."""
-        self.folder.mkdir(parents=True, exist_ok=True)
+        private_folder(self.folder)
         name = f"{dt.datetime.now(dt.UTC):%Y%m%dT%H%M%S%f}-{uuid.uuid4().hex[:8]}.eml"
-        (self.folder / name).write_bytes(message.as_bytes())
+        write_private(self.folder / name, message.as_bytes())
 
 
 @dataclass(frozen=True)
@@ -96,6 +106,67 @@ def send(to: str, subject: str, body: str) -> None:
     backend.send(message(to, subject, body, current_app.config["MAIL_FROM"]))
 
 
+def send_after_response(to: str, subject: str, body: str) -> None:
+    """Send a plain-text message once this request's answer has gone; log a failure."""
+    pending: list[EmailMessage] | None = g.get("mail_pending")
+    if pending is None:
+        pending = g.mail_pending = []
+        after_this_request(_send_when_closed)
+    pending.append(message(to, subject, body, current_app.config["MAIL_FROM"]))
+
+
+def _send_when_closed(response: Response) -> Response:
+    pending: list[EmailMessage] = g.pop("mail_pending", [])
+    if response.status_code >= 500 or not pending:
+        return response  # the change the mail would tell of was rolled back
+    backend: MailBackend = current_app.extensions[EXTENSION]
+    g.mail_delivery = delivery = Delivery(backend, pending, current_app.logger)
+    response.call_on_close(delivery.start)
+    return response
+
+
+class Delivery:
+    """Messages sent from a thread of their own, started once."""
+
+    def __init__(
+        self, backend: MailBackend, messages: list[EmailMessage], logger: logging.Logger
+    ) -> None:
+        self._thread = threading.Thread(
+            target=deliver, args=(backend, messages, logger), daemon=True
+        )
+        self._lock = threading.Lock()
+        self._started = False
+
+    def start(self) -> None:
+        """Start sending, unless already started."""
+        with self._lock:
+            if not self._started:
+                self._started = True
+                self._thread.start()
+
+    def finish(self) -> None:
+        """Start sending if not yet started, and wait until every message is sent or logged."""
+        self.start()
+        self._thread.join()
+
+
+def _finish_in_tests(_exc: BaseException | None) -> None:
+    # A test reads the outbox as soon as it has the answer, which the test client never closes.
+    delivery: Delivery | None = g.pop("mail_delivery", None)
+    if delivery is not None and current_app.testing:
+        delivery.finish()
+
+
+def deliver(backend: MailBackend, messages: list[EmailMessage], logger: logging.Logger) -> None:
+    """Send each message, logging (never raising) any that cannot be sent."""
+    for mail in messages:
+        try:
+            backend.send(mail)
+        except Exception:  # noqa: BLE001 - a person has had their answer; tell the operator
+            logger.exception("Could not send the mail %r to %s", mail["Subject"], mail["To"])
+
+
 def init_app(app: Flask) -> None:
     """Choose the app's mail backend from its configuration."""
     app.extensions[EXTENSION] = backend_from_config(app.config, app.instance_path)
+    app.teardown_request(_finish_in_tests)

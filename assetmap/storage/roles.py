@@ -12,6 +12,7 @@ from assetmap.domain.errors import ValidationError
 from assetmap.domain.vocab import Role
 from assetmap.storage.db import begin_write
 from assetmap.storage.models import Neighbourhood, RoleChange, User, UserScope, utcnow
+from assetmap.storage.users import end_sessions
 
 
 def list_users(session: orm.Session) -> list[User]:
@@ -53,6 +54,8 @@ def change_role(
     if not changes:
         return None
     user.role, user.moderates = chosen, moderates
+    # Sessions begun under the old role end: the person signs in again as who they are now.
+    end_sessions(user)
     user.scope_rows = [UserScope(neighbourhood_id=n) for n in sorted(scope)]
     change = RoleChange(user_id=user.id, changed_by=by, at=utcnow(), changes=changes)
     session.add(change)

@@ -107,6 +107,17 @@ def list_tokens(session: orm.Session, user_id: int) -> list[ApiToken]:
     return list(session.scalars(query))
 
 
+def revoke_all(session: orm.Session, user_id: int) -> int:
+    """Revoke every live token a user holds; return how many there were."""
+    begin_write(session)
+    result = session.execute(
+        sa.update(ApiToken)
+        .where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
 def revoke_token(session: orm.Session, user_id: int, token_id: int) -> bool:
     """Revoke one of a user's own tokens; return False if they hold no such live token."""
     begin_write(session)

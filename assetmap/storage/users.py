@@ -9,7 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.users import check_email, check_user
 from assetmap.storage.db import begin_write
-from assetmap.storage.models import User
+from assetmap.storage.models import User, utcnow
 
 PASSWORD_MIN = 10
 PASSWORD_MAX = 200
@@ -31,9 +31,26 @@ def check_password(password: str) -> str:
     return password
 
 
+def hash_password(password: str) -> str:
+    """Return a salted scrypt hash of a password that meets the rule."""
+    return generate_password_hash(check_password(password))
+
+
 def set_password(user: User, password: str) -> None:
-    """Store a salted scrypt hash of a new password."""
-    user.password_hash = generate_password_hash(check_password(password))
+    """Store a salted scrypt hash of a new password, and end every session the person has."""
+    user.password_hash = hash_password(password)
+    end_sessions(user)
+
+
+def end_sessions(user: User) -> None:
+    """End every session the person has, on every device: each carries the epoch it began in."""
+    user.session_epoch = (user.session_epoch or 0) + 1
+
+
+def confirm_email(user: User) -> None:
+    """Record that the person has shown the address is theirs, unless already recorded."""
+    if user.confirmed_at is None:
+        user.confirmed_at = utcnow()
 
 
 def authenticate(session: orm.Session, email: str, password: str) -> User | None:
@@ -61,13 +78,24 @@ def create_user(
     role: str = "resident",
     display_name: str = "",
     password_hash: str | None = None,
+    confirmed: bool = True,
 ) -> User:
-    """Add a user, refusing an address that is already taken."""
+    """Add a user, refusing an address that is already taken.
+
+    Someone who signs up themselves is added with ``confirmed=False`` until they follow the link
+    mailed to them; a user an administrator adds is confirmed from the start.
+    """
     clean_email, clean_role, name = check_user(email, role, display_name)
     begin_write(session)
     if get_user_by_email(session, clean_email) is not None:
         raise ValidationError({"email": f"{clean_email} already has an account"})
-    user = User(email=clean_email, role=clean_role, display_name=name, password_hash=password_hash)
+    user = User(
+        email=clean_email,
+        role=clean_role,
+        display_name=name,
+        password_hash=password_hash,
+        confirmed_at=utcnow() if confirmed else None,
+    )
     session.add(user)
     session.flush()
     return user

@@ -1,5 +1,8 @@
 """A person's account: signing up, resetting a forgotten password, their data, and deleting it.
 
+Mail goes once the answer has gone, and the answers to sign-up and reset are the same whether
+or not an address has an account, so neither page tells anyone who has one.
+
 A reset link is signed with the app's secret, lasts an hour, and carries a digest of the
 password hash it was sent for: once the password changes, every link sent before dies.
 """
@@ -23,7 +26,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash
@@ -34,10 +37,12 @@ from wtforms.validators import DataRequired, EqualTo, ValidationError
 from assetmap import mail
 from assetmap.domain.errors import ValidationError as Refused
 from assetmap.storage import accounts as account_store
+from assetmap.storage import tokens as token_store
 from assetmap.storage import users as user_store
 from assetmap.storage.models import User
-from assetmap.web import db, nav
-from assetmap.web.auth import SessionUser, email_address
+from assetmap.web import confirmation, db, nav
+from assetmap.web.auth import email_address
+from assetmap.web.links import external_url
 
 bp = Blueprint("accounts", __name__)
 RESET_MAX_AGE_S = 3600
@@ -94,32 +99,52 @@ class DeleteForm(FlaskForm):  # type: ignore[misc]
 
 @bp.route("/sign-up", methods=["GET", "POST"])
 def sign_up() -> Page:
-    """Create an account and sign the person in, or say what is wrong beside the field."""
+    """Create an account and mail a link to confirm its address, or say what is wrong beside
+    the field. The answer is the same whether or not the address already has an account: its
+    holder is told by mail instead, so nobody learns from this page who has one."""
     form = SignUpForm()
     if request.method == "GET" or not form.validate():
         status = 200 if request.method == "GET" else 400
         return render_template("accounts/sign_up.html", form=form), status
     session = db.session()
+    password_hash = user_store.hash_password(form.password.data)
     try:
         user = user_store.create_user(
-            session, form.email.data, display_name=form.display_name.data or ""
+            session,
+            form.email.data,
+            display_name=form.display_name.data or "",
+            password_hash=password_hash,
+            confirmed=False,
         )
     except Refused as exc:
         session.rollback()
-        for name, reason in exc.errors.items():
-            form[name].errors = [_taken(reason) if name == "email" else f"Your name {reason}"]
-        return render_template("accounts/sign_up.html", form=form), 400
-    user_store.set_password(user, form.password.data)
-    session.commit()
-    login_user(SessionUser(user))
-    flash("Your account is ready, and you are signed in.")
-    return redirect(_local(request.args.get("next", "")) or url_for("strengths.mine"))
+        if set(exc.errors) != {"email"}:
+            for name, reason in exc.errors.items():
+                form[name].errors = [f"Your {_FIELD_NAMES.get(name, name)} {reason}"]
+            return render_template("accounts/sign_up.html", form=form), 400
+        _tell_the_holder(form.email.data)
+    else:
+        session.commit()
+        confirmation.send_link(user)
+    next_page = _local(request.args.get("next", "")) or url_for("strengths.mine")
+    return render_template("accounts/sign_up_sent.html", email=form.email.data, next=next_page)
 
 
-def _taken(reason: str) -> str:
-    if reason.endswith("already has an account"):
-        return "There is already an account for this address: sign in, or reset its password"
-    return f"Your email address {reason}"
+_FIELD_NAMES = {"email": "email address", "display_name": "name"}
+
+
+def _tell_the_holder(email: str) -> None:
+    """Mail the holder of an address that someone tried to sign up with, offering a reset."""
+    user = user_store.get_user_by_email(db.session(), email)
+    if user is None:
+        return
+    body = render_template(
+        "accounts/sign_up_taken_email.txt",
+        sign_in=external_url("auth.sign_in"),
+        reset=external_url("accounts.reset_password", token=reset_token(user)),
+        hours=RESET_MAX_AGE_S // 3600,
+    )
+    mail.send_after_response(user.email, "Your assetmap account", body)
 
 
 def _local(target: str) -> str | None:
@@ -162,15 +187,16 @@ def reset_request() -> Page:
         return render_template("accounts/reset_request.html", form=form), status
     user = user_store.get_user_by_email(db.session(), form.email.data)
     if user is not None:
-        link = url_for(".reset_password", token=reset_token(user), _external=True)
+        link = external_url("accounts.reset_password", token=reset_token(user))
         body = render_template("accounts/reset_email.txt", link=link, hours=RESET_MAX_AGE_S // 3600)
-        mail.send(user.email, "Reset your assetmap password", body)
+        mail.send_after_response(user.email, "Reset your assetmap password", body)
     return render_template("accounts/reset_sent.html", email=form.email.data)
 
 
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
 def reset_password(token: str) -> Page:
-    """Set a new password from a reset link that is still good."""
+    """Set a new password from a reset link that is still good, ending every session and
+    revoking every API token the person had: whoever knew the old password loses access."""
     user = user_for_token(token)
     if user is None:
         return render_template("accounts/reset_invalid.html"), 400
@@ -178,9 +204,14 @@ def reset_password(token: str) -> Page:
     if request.method == "GET" or not form.validate():
         status = 200 if request.method == "GET" else 400
         return render_template("accounts/reset_password.html", form=form), status
+    session = db.session()
     user_store.set_password(user, form.password.data)
-    db.session().commit()
+    user_store.confirm_email(user)  # the link came to the address, so it is theirs
+    revoked = token_store.revoke_all(session, user.id)
+    session.commit()
     flash("Your password is changed. Sign in with it now.")
+    if revoked:
+        flash("Your API tokens no longer work: make new ones on your account's API tokens page.")
     return redirect(url_for("auth.sign_in"))
 
 

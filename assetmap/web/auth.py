@@ -41,6 +41,21 @@ bp = Blueprint("auth", __name__)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 F = TypeVar("F", bound=Callable[..., Any])
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# Blueprints whose every page adds something: shown only to people with a confirmed address.
+ADDING_BLUEPRINTS = frozenset({"adding"})
+# What someone who has not yet confirmed their address may still do.
+BEFORE_CONFIRMING = frozenset(
+    {
+        "auth.sign_in_post",
+        "auth.sign_out",
+        "accounts.sign_up",
+        "confirmation.send_again",
+        "accounts.reset_request",
+        "accounts.reset_password",
+        "accounts.delete",
+    }
+)
 
 
 class SessionUser:
@@ -58,17 +73,19 @@ class SessionUser:
         self.display_name = user.display_name
         self.neighbourhoods = user.neighbourhoods
         self.moderates = bool(user.moderates)
+        self.confirmed = user.confirmed_at is not None
 
     def get_id(self) -> str:
-        # The id carries a fingerprint of the password hash, so changing the password (or
-        # deleting the account) signs the person out everywhere else.
+        # The id carries a fingerprint of the session epoch and password hash: signing out,
+        # a new password or a new role (each raises the epoch), or deleting the account, ends
+        # every session the person has, including a copy of the cookie taken before.
         return f"{self.id}:{fingerprint(self.user)}"
 
 
 def fingerprint(user: User) -> str:
-    """Return a short digest of the user's password hash and address."""
+    """Return a short digest of the user's session epoch, password hash and address."""
     secret = str(current_app.config["SECRET_KEY"]).encode()
-    material = f"{user.password_hash or ''}|{user.email}".encode()
+    material = f"{user.session_epoch or 0}|{user.password_hash or ''}|{user.email}".encode()
     return hmac.new(secret, material, hashlib.sha256).hexdigest()[:16]
 
 
@@ -153,7 +170,10 @@ def sign_in_post() -> str | Response:
 
 @bp.post("/sign-out")
 def sign_out() -> Response:
-    """Sign the person out."""
+    """Sign the person out, ending every session they have, here and on other devices."""
+    if current_user.is_authenticated:
+        user_store.end_sessions(current_user.user)
+        db.session().commit()
     logout_user()
     flash("You are signed out.")
     return redirect(url_for("pages.index"))
@@ -204,6 +224,18 @@ def _load_user(session_id: str) -> SessionUser | None:
     return SessionUser(user)
 
 
+def _confirmed_first() -> str | tuple[str, int] | None:
+    """Refuse writes (and the pages that add) until a person who signed up confirms their
+    address, saying so and offering to send the link again."""
+    if request.method not in WRITES and request.blueprint not in ADDING_BLUEPRINTS:
+        return None
+    if request.endpoint in BEFORE_CONFIRMING or not current_user.is_authenticated:
+        return None
+    if current_user.confirmed:
+        return None
+    return render_template("accounts/confirm_first.html"), 403
+
+
 def stateless(app: Flask, prefix: str) -> None:
     """Serve the paths under ``prefix`` without the cookie session."""
     interface = app.session_interface
@@ -220,5 +252,6 @@ def init_app(app: Flask) -> None:
     login_manager.login_message = "Sign in to see that page."
     login_manager.init_app(app)
     csrf.init_app(app)
+    app.before_request(_confirmed_first)
     app.register_blueprint(bp)
     nav.add_link(app, "auth.sign_in", "Sign in", order=90, show=lambda u: not u.is_authenticated)

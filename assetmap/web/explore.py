@@ -34,6 +34,7 @@ bp = Blueprint("explore", __name__)
 CACHE = "assetmap.aggregates"
 PER_PAGE = 50
 FILTER_ARGS = ("kind", "theme", "q")
+LIST_ARGS = frozenset({*FILTER_ARGS, "bbox", "sort", "order", "page"})
 KIND_LABELS = {Kind.SKILL: "Skills", Kind.GROUP: "Groups", Kind.SPACE: "Spaces"}
 # Where a list sort starts when first chosen: the newest confirmation first, else A to Z.
 FIRST_ORDER = {"title": "asc", "kind": "asc", "confirmed": "desc"}
@@ -183,8 +184,14 @@ def _page_numbers(page: int, pages: int) -> list[int | None]:
 
 
 def _here(endpoint: str | None = None, **changes: Any) -> str:
-    """Return this page's URL (or another page's) with some query parameters changed or dropped."""
-    args: dict[str, Any] = request.args.to_dict(flat=False)
+    """Return this page's URL (or another page's) with some query parameters changed or dropped.
+
+    Only the list's own parameters are carried over: any other name, such as url_for's
+    ``_external`` or ``_scheme``, is dropped rather than passed to url_for.
+    """
+    args: dict[str, Any] = {
+        name: values for name, values in request.args.lists() if name in LIST_ARGS
+    }
     for name, value in changes.items():
         if value is None:
             args.pop(name, None)

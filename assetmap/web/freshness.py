@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Flask, current_app, render_template, url_for
+from flask import Flask, current_app, render_template
 
 from assetmap import mail
 from assetmap.domain.freshness import Freshness
 from assetmap.storage.freshness import FreshnessRun, run_freshness
 from assetmap.storage.models import Asset, utcnow
 from assetmap.web import db
+from assetmap.web.links import external_url
 
 EXTENSION = "assetmap.freshness"
 
@@ -37,7 +38,7 @@ def init_app(app: Flask) -> None:
 
 
 def _compose(what: str, asset: Asset) -> tuple[str, str]:
-    link = url_for("strengths.mine", _external=True)
+    link = external_url("strengths.mine")
     body = render_template(f"strengths/{what}_email.txt", asset=asset, link=link)
     subject = {
         "remind": f"Is “{asset.title}” still current?",

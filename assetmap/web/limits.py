@@ -31,6 +31,7 @@ OWN_LIMITS = {
     "accounts.sign_up": "RATELIMIT_SIGN_UP",
     "accounts.reset_request": "RATELIMIT_PASSWORD_RESET",
     "accounts.reset_password": "RATELIMIT_PASSWORD_RESET",
+    "confirmation.send_again": "RATELIMIT_SIGN_UP",
     "moderation.report_post": "RATELIMIT_REPORT",
 }
 SHARED_SCOPE = "write"

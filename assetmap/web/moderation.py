@@ -24,6 +24,7 @@ from assetmap.storage.models import Asset
 from assetmap.storage.users import get_user
 from assetmap.web import db, nav
 from assetmap.web.auth import actor, requires
+from assetmap.web.links import external_url
 
 bp = Blueprint("moderation", __name__)
 Page = str | tuple[str, int] | Response
@@ -165,9 +166,9 @@ def _tell_owner(asset: Asset) -> None:
     body = render_template(
         "moderation/hidden_email.txt",
         asset=asset,
-        link=url_for("strengths.mine", _external=True),
+        link=external_url("strengths.mine"),
     )
-    mail.send(owner.email, f"“{asset.title}” has been hidden", body)
+    mail.send_after_response(owner.email, f"“{asset.title}” has been hidden", body)
 
 
 @bp.post("/moderation/assets/<int:asset_id>/restore")

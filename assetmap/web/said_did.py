@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from feedgen.feed import FeedGenerator
-from flask import Blueprint, Flask, Response, render_template, url_for
+from flask import Blueprint, Flask, Response, render_template
 
 from assetmap.storage import checks as store
 from assetmap.storage.models import utcnow
 from assetmap.web import db, nav
 from assetmap.web.checks_public import RevisionView, revision_view
+from assetmap.web.links import external_url
 
 bp = Blueprint("said_did", __name__)
 LOG_TITLE = "You said, we did"
@@ -27,12 +28,12 @@ def feed() -> Response:
     """Return the published checks as an Atom feed, the most recently published first."""
     checks = store.published_checks(db.session(), limit=FEED_SIZE)
     generator = FeedGenerator()
-    generator.id(url_for("said_did.log", _external=True))
+    generator.id(external_url("said_did.log"))
     generator.title(f"{LOG_TITLE}: strength checks")
     generator.subtitle("What was already there, what was decided and why.")
     generator.author({"name": "assetmap"})
-    generator.link(href=url_for("said_did.feed", _external=True), rel="self")
-    generator.link(href=url_for("said_did.log", _external=True), rel="alternate")
+    generator.link(href=external_url("said_did.feed"), rel="self")
+    generator.link(href=external_url("said_did.log"), rel="alternate")
     generator.language("en-GB")
     newest = [store.current(check).made_at for check in checks]
     generator.updated(max(newest, default=utcnow()))
@@ -42,7 +43,7 @@ def feed() -> Response:
 
 
 def _entry(generator: FeedGenerator, view: RevisionView) -> None:
-    url = url_for("check_pages.show", check_id=view.check.id, _external=True)
+    url = external_url("check_pages.show", check_id=view.check.id)
     entry = generator.add_entry(order="append")
     entry.id(url)
     entry.title(view.proposal.name)

@@ -61,21 +61,39 @@ def mails(outbox: Path) -> list[email.message.Message]:
     return [email.message_from_bytes(p.read_bytes()) for p in sorted(outbox.glob("*.eml"))]
 
 
-def reset_link(message: email.message.Message) -> str:
+def link_in(message: email.message.Message, path: str) -> str:
+    """Return the path of the link under ``path`` in a mail, checking it starts PUBLIC_URL."""
     body = message.get_payload(decode=True).decode()
-    match = re.search(r"http://localhost(/reset-password/\S+)", body)
+    match = re.search(rf"http://127\.0\.0\.1:5000({path}/\S+)", body)
     assert match, body
     return match.group(1)
 
 
-def test_sign_up_creates_an_account_and_signs_in(client: FlaskClient) -> None:
+def reset_link(message: email.message.Message) -> str:
+    return link_in(message, "/reset-password")
+
+
+def test_sign_up_creates_an_account_and_mails_a_link_to_confirm_it(
+    client: FlaskClient, outbox: Path
+) -> None:
     response = sign_up(client)
-    assert response.headers["Location"] == "/strengths/mine"
+    assert response.status_code == 200
+    assert "Check your email" in response.get_data(as_text=True)
+    [message] = mails(outbox)
+    assert (message["To"], message["Subject"]) == (
+        "new@example.org",
+        "Confirm your email address for assetmap",
+    )
+    confirmed = client.get(link_in(message, "/confirm-email"))
+    assert confirmed.headers["Location"] == "/sign-in?next=/strengths/mine"
+    sign_in_as(client, "new@example.org")
     page = client.get("/").get_data(as_text=True)
     assert "Sign out" in page and "New Person" in page
 
 
-def test_sign_up_goes_on_to_where_the_person_was_going(client: FlaskClient) -> None:
+def test_sign_up_offers_to_sign_in_and_go_on_to_where_the_person_was_going(
+    client: FlaskClient,
+) -> None:
     token = form_token(client, "/sign-up")
     response = client.post(
         "/sign-up?next=/strengths/new",
@@ -86,7 +104,7 @@ def test_sign_up_goes_on_to_where_the_person_was_going(client: FlaskClient) -> N
             "password_again": PASSWORD,
         },
     )
-    assert response.headers["Location"] == "/strengths/new"
+    assert 'href="/sign-in?next=/strengths/new"' in response.get_data(as_text=True)
 
 
 def test_sign_up_hashes_the_password(app: Flask, client: FlaskClient) -> None:
@@ -119,13 +137,19 @@ def test_sign_up_refuses_bad_input_beside_the_field_keeping_what_was_typed(
     assert 'value="New Person"' in page or "display_name" in fields
 
 
-def test_sign_up_with_an_address_that_has_an_account_is_refused(
-    app: Flask, client: FlaskClient
+def test_sign_up_with_an_address_that_has_an_account_mails_its_holder_a_reset_link(
+    app: Flask, client: FlaskClient, outbox: Path
 ) -> None:
     add_user(app, "new@example.org")
     response = sign_up(client, email="New@Example.org")
-    assert response.status_code == 400
-    assert "There is already an account for this address" in response.get_data(as_text=True)
+    assert response.status_code == 200
+    [message] = mails(outbox)
+    assert message["To"] == "new@example.org"
+    assert "you already have one" in message.get_payload(decode=True).decode()
+    new = "a brand new passphrase"
+    post(client, reset_link(message), password=new, password_again=new)
+    with app.app_context(), db.database().session() as session:
+        assert user_store.authenticate(session, "new@example.org", new) is not None
 
 
 def test_sign_up_without_csrf_token_is_refused(app: Flask, client: FlaskClient) -> None:

@@ -26,10 +26,12 @@ def openapi_path(rule: str) -> str:
     return _RULE_ARGUMENT.sub(r"{\1}", rule)
 
 
-def document(paths: set[str] | None = None) -> dict[str, Any]:
-    """Return the OpenAPI document, describing ``paths`` only where given."""
+def document(paths: set[str] | None = None, server: str | None = None) -> dict[str, Any]:
+    """Return the OpenAPI document, describing ``paths`` only where given, served at ``server``
+    (the app's ``PUBLIC_URL``) where given."""
     return {
         "openapi": "3.1.0",
+        **({"servers": [{"url": server}]} if server else {}),
         "info": {
             "title": "assetmap",
             "version": "1",
@@ -61,5 +63,6 @@ def for_app(app: Flask) -> dict[str, Any]:
             for rule in app.url_map.iter_rules()
             if rule.rule.startswith("/api/")
         }
-        app.extensions[EXTENSION] = document(served)
+        server = str(app.config["PUBLIC_URL"]).rstrip("/")
+        app.extensions[EXTENSION] = document(served, server)
     return app.extensions[EXTENSION]  # type: ignore[no-any-return]
