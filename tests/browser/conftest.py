@@ -52,6 +52,7 @@ def live_server(tmp_path: Path, demo_template: Path) -> Iterator[LiveServer]:
             "DATABASE_URL": f"sqlite:///{path}",
             "SECRET_KEY": "browser",
             "MAP_TILES_URL": f"{TILES}/{{z}}/{{x}}/{{y}}.png",
+            "MAIL_OUTBOX_DIR": str(tmp_path / "outbox"),
         }
     )
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import email
+import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +32,27 @@ class LiveServer:
         page.get_by_label("Password").fill(password)
         page.get_by_role("button", name="Sign in").click()
         page.wait_for_url(lambda url: "/sign-in" not in url)
+
+    def confirm_by_mail(self, page: Page, address: str, password: str) -> None:
+        """Follow the confirmation link mailed to ``address``, then sign in as asked."""
+        page.goto(self.url + self._mailed_path(address, "/confirm-email/"))
+        page.get_by_label("Email address").fill(address)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(lambda url: "/sign-in" not in url)
+
+    def _mailed_path(self, address: str, prefix: str) -> str:
+        outbox = Path(self.app.config["MAIL_OUTBOX_DIR"])
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            for path in sorted(outbox.glob("*.eml"), reverse=True):
+                message = email.message_from_bytes(path.read_bytes())
+                body = message.get_payload(decode=True).decode()
+                found = re.search(rf"https?://[^/\s]+({prefix}\S+)", body)
+                if message["To"] == address and found:
+                    return found.group(1)
+            time.sleep(0.05)
+        raise AssertionError(f"no mail to {address} with a {prefix} link")
 
     def add_user(self, email: str, role: str = "resident", password: str = PASSWORD) -> int:
         """Create a user who can sign in."""

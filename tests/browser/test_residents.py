@@ -23,6 +23,9 @@ def sign_up(page: Page, server: LiveServer, email: str) -> None:
     page.get_by_label("Create a password").fill(PASSWORD)
     page.get_by_label("Type the password again").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    assert axe_violations(page) == []
+    server.confirm_by_mail(page, email, PASSWORD)
     expect(page.get_by_role("heading", name="My strengths")).to_be_visible()
     page.wait_for_load_state()
 
@@ -115,6 +118,8 @@ def test_the_same_works_with_the_keyboard_alone_by_typing_a_place(
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    live_server.confirm_by_mail(page, "kit@example.org", PASSWORD)
     expect(page.get_by_role("heading", name="My strengths")).to_be_visible()
     page.wait_for_load_state()
 

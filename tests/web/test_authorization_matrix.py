@@ -118,6 +118,12 @@ RULES: dict[tuple[str, str], Rule] = {
     ("accounts.my_data", "GET"): Rule(at("/account/my-data"), SIGNED_IN),
     ("accounts.delete", "GET"): Rule(at("/account/delete"), SIGNED_IN),
     ("accounts.delete", "POST"): Rule(at("/account/delete"), SIGNED_IN, frozenset({400})),
+    ("confirmation.confirm", "GET"): Rule(
+        at("/confirm-email/not-a-token"), EVERYONE, frozenset({400})
+    ),
+    ("confirmation.send_again", "POST"): Rule(
+        at("/confirm-email/send-again"), SIGNED_IN, frozenset({302})
+    ),
     ("tokens.index", "GET"): Rule(at("/account/tokens"), SIGNED_IN),
     ("tokens.create", "POST"): Rule(at("/account/tokens"), SIGNED_IN, frozenset({400})),
     # Nobody revokes someone else's token: it is answered as not found.
