@@ -4,6 +4,8 @@ Deleting an account keeps its row (revisions still point at it) but nothing pers
 the address becomes ``deleted-<id>@invalid``, the name and password hash are cleared. Every
 strength is withdrawn, its contact cleared and a skill's exact point replaced by its public
 point; in the revisions of those strengths the personal fields are replaced by null.
+Every word the person wrote goes too, wherever it was kept (see ``erasure``), and with it from
+the text index.
 """
 
 from __future__ import annotations
@@ -17,7 +19,9 @@ from sqlalchemy import orm
 
 from assetmap.domain.privacy import PRIVATE_FIELDS
 from assetmap.domain.vocab import Kind, Status
+from assetmap.storage import erasure, written
 from assetmap.storage.assets import LAYER_COLUMNS, record_of, withdraw_asset
+from assetmap.storage.backends import backend_for
 from assetmap.storage.db import begin_write
 from assetmap.storage.models import ApiToken, Asset, Connection, Revision, User
 
@@ -68,12 +72,18 @@ def personal_data(session: orm.Session, user: User) -> dict[str, Any]:
             "email": user.email,
             "display_name": user.display_name,
             "role": user.role.value,
+            "moderates": user.moderates,
+            "neighbourhoods": sorted(user.neighbourhoods),
             "created_at": user.created_at.isoformat(),
         },
         "strengths": [record_of(asset) for asset in reversed(assets)],
         "revisions": _revisions(session, user.id),
         "api_tokens": _tokens(session, user.id),
         "connections": _connections(session, user.id),
+        "reports": written.reports_filed(session, user.id),
+        "answers_to_moderators": written.answers_given(session, user.id),
+        "check_responses": written.responses_given(session, user.id),
+        "role_changes": written.role_changes_of(session, user.id),
     }
 
 
@@ -135,17 +145,27 @@ def delete_account(session: orm.Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
         raise AccountNotFound(user_id)
-    for asset in owned_assets(session, user_id):
+    owned = owned_assets(session, user_id)
+    for asset in owned:
         withdraw_asset(session, asset.id, by=user_id, reason=DELETED_REASON)
         _scrub_asset(asset)
+        erasure.blank_strength(asset)
         for revision in asset.revisions:
             revision.changes = scrub_changes(asset.kind, revision.changes)
+            revision.reason = _kept_reason(revision.reason)
+    erasure.erase_writing(session, user_id, [asset.id for asset in owned])
     session.execute(sa.delete(ApiToken).where(ApiToken.user_id == user_id))
     user.email = f"deleted-{user_id}@invalid"
     user.display_name = ""
     user.password_hash = None
     session.flush()
+    backend_for(session).forget_words(session)
     return user
+
+
+def _kept_reason(reason: str) -> str:
+    """Return a revision's reason, or nothing where anyone but assetmap wrote it."""
+    return reason if reason == DELETED_REASON else ""
 
 
 def personal_fields(kind: Kind) -> frozenset[str]:
@@ -155,8 +175,8 @@ def personal_fields(kind: Kind) -> frozenset[str]:
 
 
 def scrub_changes(kind: Kind, changes: dict[str, Any]) -> dict[str, Any]:
-    """Return a revision's ``changes`` with each personal field's values replaced by null."""
-    personal = personal_fields(kind)
+    """Return a revision's ``changes`` with each personal or written field's values as null."""
+    personal = personal_fields(kind) | erasure.WRITTEN_FIELDS
     return {name: _nulled(value) if name in personal else value for name, value in changes.items()}
 
 

@@ -122,7 +122,8 @@ def test_deleting_an_account_keeps_only_what_is_not_personal_in_the_history(
     for personal in (CONTACT, "ann@example.org", "-2.321234", "-2.321334", "51.230987"):
         assert personal not in skill_history
     assert "07700 900999" not in group_history
-    assert "Bike repair" in skill_history
+    assert "Bike repair" not in skill_history
+    assert '"themes":[null,["sport"]]' in skill_history
     assert '"lon":[null,-2.3213]' in group_history
     creation = session.scalars(
         sa.select(Revision).where(Revision.asset_id == anns_skill.id).order_by(Revision.id)

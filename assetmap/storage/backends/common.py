@@ -49,6 +49,10 @@ class Backend(Protocol):
     def index_assets(self, session: orm.Session, first_id: int, last_id: int) -> None:
         """Bring the spatial and text indexes up to date with bulk-inserted asset ids."""
 
+    def forget_words(self, session: orm.Session) -> None:
+        """Make words taken out of assets in this transaction gone from the text index itself,
+        not only unfindable."""
+
     def words_match(self, words: Sequence[str]) -> sa.ColumnElement[bool]:
         """Return a condition true for assets whose text matches every word, stemmed."""
 

@@ -65,6 +65,9 @@ class PostGISBackend:
             session.scalars(sa.select(sequence).select_from(sa.func.generate_series(1, count)))
         )
 
+    def forget_words(self, session: orm.Session) -> None:
+        """Nothing to do: the generated tsvector and its GIN entries follow the row."""
+
     def words_match(self, words: Sequence[str]) -> sa.ColumnElement[bool]:
         query = sa.func.plainto_tsquery(sa.literal_column("'english'::regconfig"), " ".join(words))
         return self.search.op("@@")(query)

@@ -133,6 +133,11 @@ class SQLiteBackend:
         last = session.scalar(sa.select(sa.func.coalesce(sa.func.max(Asset.id), 0))) or 0
         return list(range(last + 1, last + 1 + count))
 
+    def forget_words(self, session: orm.Session) -> None:
+        """Merge the FTS5 index into one segment: a deleted row's words otherwise stay in the
+        older segments, marked deleted, until a merge happens to reach them."""
+        session.connection().exec_driver_sql("INSERT INTO asset_fts(asset_fts) VALUES ('optimize')")
+
     def words_match(self, words: Sequence[str]) -> sa.ColumnElement[bool]:
         matching = sa.select(self.fts.c.rowid).where(
             self.fts.c.asset_fts.op("MATCH")(_fts_query(words))
