@@ -13,6 +13,7 @@ from sqlalchemy import orm
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.moderation import Outcome, Problem, check_reason
 from assetmap.domain.vocab import Action, Status
+from assetmap.storage import assets as store
 from assetmap.storage.assets import AssetNotFound, _record
 from assetmap.storage.db import begin_write
 from assetmap.storage.models import Asset, OwnerAnswer, Report, Revision, utcnow
@@ -119,6 +120,15 @@ def restore_asset(
     _record(session, asset, by, Action.RESTORE, {"status": ["hidden", "published"]}, reason.strip())
     asset.status, asset.hidden_reason, asset.updated_at = Status.PUBLISHED, "", utcnow()
     session.flush()
+    return asset
+
+
+def confirm(session: orm.Session, asset_id: int, *, by: int | None) -> Asset:
+    """Mark a strength as still current today, and show it again if it was hidden only
+    because nobody had confirmed it."""
+    asset = store.confirm_asset(session, asset_id, by=by)
+    if hidden_for_freshness(session, asset):
+        restore_asset(session, asset_id, by=by, reason="confirmed as still current")
     return asset
 
 

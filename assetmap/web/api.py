@@ -19,6 +19,7 @@ from assetmap.domain.errors import ValidationError
 from assetmap.domain.permissions import Actor, can_add, can_edit
 from assetmap.domain.vocab import Status
 from assetmap.storage import assets as store
+from assetmap.storage import moderation as moderation_store
 from assetmap.storage import tokens
 from assetmap.storage import users as user_store
 from assetmap.storage.models import Asset, User
@@ -35,6 +36,8 @@ BODY_MAX = 64 * 1024
 ID_MAX = 2**31 - 1
 PLACES_MAX = 10
 GEOJSON = "application/geo+json"
+# Fields only the server writes: confirming dates a strength today (POST .../confirm).
+SERVER_SET = ("last_confirmed",)
 # What a query string may carry as it is (RFC 3986 query characters, and % for its escapes).
 _QUERY_SAFE = "!$&'()*+,-./:;=?@_~%"
 
@@ -158,6 +161,19 @@ def _body() -> dict[str, Any]:
     return body
 
 
+def _written(body: dict[str, Any]) -> dict[str, Any]:
+    """Return a write's body, refusing a field only the server sets."""
+    for name in SERVER_SET:
+        if name in body:
+            raise ApiError(
+                400,
+                f"{name} can't be written: it is set to today when the strength is confirmed "
+                "with POST /api/assets/<asset_id>/confirm",
+                name,
+            )
+    return body
+
+
 def _refused(exc: ValidationError) -> ApiError:
     first = next(iter(exc.errors), "body")
     return ApiError(400, str(exc), first)
@@ -169,7 +185,7 @@ def create_asset() -> Response:
     user = _writer()
     if not can_add(_actor(user)):
         raise ApiError(403, "your account may not add strengths", "Authorization")
-    body = _body()
+    body = _written(_body())
     config = current_app.config
     session = db.session()
     try:
@@ -199,7 +215,7 @@ def _editable(asset_id: int) -> tuple[User, Asset]:
 def update_asset(asset_id: int) -> Response:
     """Change some fields of a strength; its owner or an admin only."""
     user, asset = _editable(asset_id)
-    body = _body()
+    body = _written(_body())
     if asset.status is Status.WITHDRAWN:
         raise ApiError(409, "this strength was withdrawn and can't be edited", "asset_id")
     session = db.session()
@@ -215,6 +231,18 @@ def update_asset(asset_id: int) -> Response:
         )
     except ValidationError as exc:
         raise _refused(exc) from None
+    session.commit()
+    return _json(asset_feature(session, asset, _actor(user)))
+
+
+@bp.post("/api/assets/<int:asset_id>/confirm")
+def confirm_asset(asset_id: int) -> Response:
+    """Record that a strength is still current today; its owner or an admin only."""
+    user, asset = _editable(asset_id)
+    if asset.status is Status.WITHDRAWN:
+        raise ApiError(409, "this strength was withdrawn and can't be confirmed", "asset_id")
+    session = db.session()
+    moderation_store.confirm(session, asset.id, by=user.id)
     session.commit()
     return _json(asset_feature(session, asset, _actor(user)))
 

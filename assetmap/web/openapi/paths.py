@@ -193,6 +193,25 @@ ASSET_ITEM = {
     },
 }
 
+ASSET_CONFIRM = {
+    "parameters": [ASSET_ID],
+    "post": {
+        "operationId": "confirmAsset",
+        "summary": "Record that a strength is still current today (its owner or an admin)",
+        "description": "Sets `last_confirmed` to today's date on the server, the only way it "
+        "changes; a strength hidden because nobody confirmed it is shown again.",
+        "security": TOKEN,
+        "responses": {
+            "200": {**_geojson("The strength as confirmed.", "Asset"), "headers": RATE_HEADERS},
+            "401": BAD_TOKEN,
+            "403": _error("Only the strength's owner or an admin may confirm it."),
+            "404": NOT_FOUND,
+            "409": _error("The strength was withdrawn and can't be confirmed."),
+            "429": TOO_MANY,
+        },
+    },
+}
+
 PLACES = {
     "get": {
         "operationId": "findPlaces",
@@ -262,6 +281,7 @@ OPENAPI_DOCUMENT = {
 PATHS: dict[str, dict[str, Any]] = {
     "/api/assets": ASSET_LIST,
     "/api/assets/{asset_id}": ASSET_ITEM,
+    "/api/assets/{asset_id}/confirm": ASSET_CONFIRM,
     "/api/places": PLACES,
     "/api/map/features": MAP_FEATURES,
     "/api/openapi.json": OPENAPI_DOCUMENT,

@@ -199,7 +199,6 @@ SCHEMAS: dict[str, Any] = {
             "accessibility": text(ACCESSIBILITY_MAX),
             "contact": text(CONTACT_MAX),
             "contact_via_coach": {"type": "boolean"},
-            "last_confirmed": {"type": "string", "format": "date"},
             "share_modes": {
                 "type": "array",
                 "items": {"type": "string", "enum": [mode.value for mode in ShareMode]},
