@@ -118,3 +118,13 @@ def test_an_unconfirmed_person_can_still_sign_out_and_delete_their_account(
     response = post(client, "/account/delete", password=PASSWORD)
     assert response.status_code == 302
     assert post(client, "/sign-in", email="new@example.org", password=PASSWORD).status_code == 400
+
+
+def test_the_account_page_offers_to_send_the_link_again_until_confirmed(
+    client: FlaskClient, outbox: Path
+) -> None:
+    signed_up(client)
+    assert "Send the link again" in client.get("/account").get_data(as_text=True)
+    [link] = mailed_links(outbox, "/confirm-email")
+    client.get(link)
+    assert "Send the link again" not in client.get("/account").get_data(as_text=True)
