@@ -10,9 +10,11 @@ then with one; API writes carry the role's personal token and an empty JSON body
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
 import traceback
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +46,7 @@ from assetmap.storage.models import (
 )
 from assetmap.web import db
 from assetmap.web.accounts import reset_token
+from tests.conftest import POSTGRES_URL, REQUIRE_POSTGIS
 from tests.trust.world import config
 from tests.web.helpers import decide, form_token, post, publish, sign_in_by_cookie, start
 
@@ -59,7 +62,7 @@ LAST = ("tokens.revoke", "accounts.delete", "auth.sign_out")
 class Demo:
     """The seeded demo, built once, and the people and records the walk asks about."""
 
-    path: Path
+    url: str
     users: dict[str, int] = field(default_factory=dict)
     tokens: dict[str, str] = field(default_factory=dict)
     assets: list[int] = field(default_factory=list)
@@ -234,10 +237,11 @@ def _client(app: Flask, demo: Demo, who: str) -> FlaskClient:
     return client
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
-    built = Demo(tmp_path_factory.mktemp("demo") / "demo.db")
-    app = create_app(config(built.path))
+def build(url: str, folder: Path) -> Demo:
+    """Seed the demo into the empty database at ``url`` as `flask seed-demo` does, and add the
+    records the demo has none of."""
+    built = Demo(url)
+    app = create_app(config(folder / "demo.db", DATABASE_URL=url))
     for command in (["init-db"], ["seed-demo"]):
         result = app.test_cli_runner().invoke(args=command)
         assert result.exit_code == 0, result.output
@@ -249,13 +253,60 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     return built
 
 
+@contextlib.contextmanager
+def postgres_database(template: str | None = None) -> Iterator[str]:
+    """Create a PostgreSQL database, a copy of ``template`` if given; drop it afterwards."""
+    admin_url = sa.make_url(POSTGRES_URL)
+    name = f"assetmap_walk_{uuid.uuid4().hex[:8]}"
+    copied = f' TEMPLATE "{sa.make_url(template).database}"' if template else ""
+    try:
+        admin = sa.create_engine(admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE DATABASE "{name}"{copied}')
+    except sa.exc.OperationalError as exc:
+        message = f"no PostgreSQL server answers at {admin_url.render_as_string()}: {exc.orig}"
+        if REQUIRE_POSTGIS:
+            pytest.fail(message)
+        pytest.skip(message)
+    try:
+        yield admin_url.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(
+    scope="module", params=["sqlite", pytest.param("postgis", marks=pytest.mark.postgis)]
+)
+def demo(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Demo]:
+    folder = tmp_path_factory.mktemp("demo")
+    if request.param == "sqlite":
+        yield build(f"sqlite:///{folder / 'demo.db'}", folder)
+        return
+    with postgres_database() as url:
+        yield build(url, folder)
+
+
+@contextlib.contextmanager
+def copy_of(demo: Demo, folder: Path) -> Iterator[str]:
+    """Give a copy of the demo's database to one walk, so that no walk sees another's forms."""
+    if demo.url.startswith("sqlite"):
+        shutil.copy(sa.make_url(demo.url).database or "", folder / "walk.db")
+        yield f"sqlite:///{folder / 'walk.db'}"
+        return
+    with postgres_database(template=demo.url) as url:
+        yield url
+
+
 @pytest.fixture
 def served(demo: Demo, tmp_path: Path) -> Iterator[Flask]:
-    path = tmp_path / "walk.db"
-    shutil.copy(demo.path, path)
-    app = create_app(config(path))
-    yield app
-    db.database(app).dispose()
+    with copy_of(demo, tmp_path) as url:
+        app = create_app(config(tmp_path / "walk.db", DATABASE_URL=url))
+        yield app
+        db.database(app).dispose()
 
 
 def routes(app: Flask) -> list[tuple[Rule, str]]:
