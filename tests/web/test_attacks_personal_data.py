@@ -10,6 +10,7 @@ import datetime as dt
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -254,9 +255,7 @@ def test_a_check_page_shows_a_deleted_residents_response_without_their_words(
     assert "Removed: the person who wrote this deleted their account." in page
 
 
-def test_a_check_page_shows_none_of_a_deleted_persons_strengths_words(
-    app: Flask, ann: Ann
-) -> None:
+def test_a_check_page_shows_none_of_a_deleted_persons_strengths_words(app: Flask, ann: Ann) -> None:
     page = app.test_client().get(f"/checks/{ann.check_id}").get_data(as_text=True)
     assert ann.words.made["skill title"] in page
     _delete(ann)
@@ -354,3 +353,32 @@ def test_the_api_document_offers_no_way_to_write_last_confirmed(client: FlaskCli
     writable = document["components"]["schemas"]["AssetChanges"]["properties"]
     assert "last_confirmed" not in writable
     assert "post" in document["paths"]["/api/assets/{asset_id}/confirm"]
+
+
+def test_an_import_refuses_a_row_confirmed_on_a_day_still_to_come(
+    app: Flask, tmp_path: Path
+) -> None:
+    path = tmp_path / "groups.csv"
+    path.write_text(
+        "kind,title,themes,lon,lat,last_confirmed\n"
+        f"group,Knitters,arts,-2.32,51.23,2025-06-01\ngroup,Choir,arts,-2.32,51.23,{FAR_AHEAD}\n"
+    )
+    result = app.test_cli_runner().invoke(args=["import", str(path)])
+    assert result.exit_code == 1
+    reason = (
+        f"row 3 (Choir) rejected: last_confirmed: must be today or in the past, got {FAR_AHEAD}"
+    )
+    assert reason in result.stdout
+    assert count(app, Asset) == 0
+
+
+def test_an_import_keeps_a_past_confirmation_date_from_the_source(
+    app: Flask, tmp_path: Path
+) -> None:
+    path = tmp_path / "groups.csv"
+    path.write_text(
+        "kind,title,themes,lon,lat,last_confirmed\ngroup,Knitters,arts,-2.32,51.23,2025-06-01\n"
+    )
+    assert app.test_cli_runner().invoke(args=["import", str(path)]).exit_code == 0
+    [feature] = app.test_client().get("/api/assets").get_json()["features"]
+    assert feature["properties"]["last_confirmed"] == "2025-06-01"

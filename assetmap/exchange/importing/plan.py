@@ -35,7 +35,7 @@ from assetmap.exchange.report import (
 )
 from assetmap.storage import assets as store
 from assetmap.storage import imports
-from assetmap.storage.models import Asset
+from assetmap.storage.models import Asset, utcnow
 from assetmap.storage.neighbourhoods import locate
 
 Key = tuple[str, str]
@@ -157,6 +157,10 @@ class Planner:
             draft = validate_asset(values, area=area)
         except ValidationError as exc:
             self.report.reject(record.where, _with_hint(exc.errors, values), _title(record))
+            return None
+        if draft.last_confirmed is not None and draft.last_confirmed > utcnow().date():
+            reason = f"must be today or in the past, got {draft.last_confirmed.isoformat()}"
+            self.report.reject(record.where, {"last_confirmed": reason}, draft.title)
             return None
         outside = self.options.area and not self.options.area.contains(draft.lon, draft.lat)
         if self.options.skip_outside and outside:
