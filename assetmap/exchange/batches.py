@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 
+from assetmap.exchange.cells import QUOTED_STARTS, spreadsheet_safe
 from assetmap.exchange.collector import collector_paused
 from assetmap.storage.exports import flag, iso_time, items
 
@@ -85,45 +86,50 @@ def _features(rows: Rows) -> list[dict[str, Any]]:
 
 
 class _Joined(dict[str | None, str]):
-    """A list column's JSON text as a CSV cell holds it, remembered: most rows repeat a few."""
+    """A list column's JSON text as a spreadsheet-safe CSV cell holds it, remembered: most
+    rows repeat a few."""
 
     LIMIT = 10_000
 
     def __missing__(self, text: str | None) -> str:
         if len(self) >= self.LIMIT:
             self.clear()
-        joined = self[text] = ",".join(items(text))
+        joined = self[text] = spreadsheet_safe(",".join(items(text)))
         return joined
 
 
 def csv_cells(rows: Rows, joined: dict[str | None, str] | None = None) -> list[tuple[Any, ...]]:
-    """Return rows as CSV cells hold them: lists joined by commas, yes/no flags, ISO dates.
+    """Return rows as CSV cells hold them: lists joined by commas, yes/no flags, ISO dates,
+    and every text cell spreadsheet-safe (see ``exchange.cells``); numbers stay numbers.
 
     ``joined`` remembers list cells from one batch to the next (see ``joiner``). A date
     (PostgreSQL's last_confirmed) is written by the CSV writer as YYYY-MM-DD.
     """
     cell = joiner() if joined is None else joined
+    # A text cell's first character is tested here, and only a cell that needs it is passed
+    # to spreadsheet_safe: a call for every cell would add half again to the export's time.
+    safe, starts = spreadsheet_safe, QUOTED_STARTS
     return [
         (
             asset_id,
-            kind,
-            title,
-            description,
+            kind if kind[:1] not in starts else safe(kind),
+            title if title[:1] not in starts else safe(title),
+            description if description[:1] not in starts else safe(description),
             cell[themes],
             cell[tags],
-            availability,
-            accessibility,
+            availability if availability[:1] not in starts else safe(availability),
+            accessibility if accessibility[:1] not in starts else safe(accessibility),
             cell[share_modes],
-            meeting_pattern,
+            meeting_pattern if meeting_pattern[:1] not in starts else safe(meeting_pattern),
             "" if welcomes is None else ("yes" if welcomes else "no"),
-            opening_times,
+            opening_times if opening_times[:1] not in starts else safe(opening_times),
             capacity,
             cell[facilities],
             confirmed,
             iso_time(updated),
-            neighbourhood,
-            source,
-            source_id,
+            safe(neighbourhood) if neighbourhood and neighbourhood[:1] in starts else neighbourhood,
+            source if source[:1] not in starts else safe(source),
+            source_id if source_id[:1] not in starts else safe(source_id),
             lon,
             lat,
         )

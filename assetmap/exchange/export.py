@@ -141,7 +141,8 @@ def geojson_chunks(batches: Batches) -> Iterator[bytes]:
 
 
 def csv_chunks(batches: Batches) -> Iterator[bytes]:
-    """Yield UTF-8 CSV with a header; lists are comma-separated, points in lon and lat."""
+    """Yield UTF-8 CSV with a header; lists are comma-separated, points in lon and lat, and
+    text a spreadsheet would run as a formula starts with ``'`` (see ``exchange.cells``)."""
     text = io.StringIO()
     writer = csv.writer(text)
     writer.writerow(EXPORT_FIELDS)

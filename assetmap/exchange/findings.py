@@ -14,6 +14,7 @@ from typing import Any
 import orjson
 
 from assetmap.domain.findings import FINDING_FIELDS
+from assetmap.exchange.cells import csv_cell
 
 _LISTS = ("themes", "tags", "share_modes", "facilities", "matched")
 CSV_COLUMNS = tuple(name for name in FINDING_FIELDS if name not in ("lon", "lat")) + ("lon", "lat")
@@ -47,10 +48,5 @@ def findings_csv(findings: Iterable[Mapping[str, Any]]) -> str:
 
 def _cell(name: str, value: Any) -> Any:
     if name in _LISTS:
-        return "; ".join(str(part) for part in value)
-    if value is None:
-        return ""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and name not in ("lon", "lat"):
-        # A spreadsheet would run text starting like a formula.
-        return "'" + value
-    return value
+        value = "; ".join(str(part) for part in value)
+    return "" if value is None else csv_cell(name, value)

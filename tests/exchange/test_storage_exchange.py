@@ -112,3 +112,35 @@ def test_a_csv_import_is_all_or_nothing_on_every_backend(
     )
     assert import_path(session, path).counts[Outcome.ADDED] == 2
     assert import_path(session, path).counts[Outcome.SKIPPED] == 2
+
+
+def test_csv_text_like_formulas_comes_back_as_it_was_written_on_every_backend(
+    session: orm.Session, make_draft: Callable[..., AssetDraft], tmp_path: Path
+) -> None:
+    formulas = {
+        "title": '=HYPERLINK("http://evil.example","Open")',
+        "description": "'=already quoted",
+        "availability": "-2+3",
+        "accessibility": "@SUM(1)",
+        "tags": ["=1+2", "-soup"],
+    }
+    store.add_assets(session, [make_draft(**formulas)], owner_id=None, cell_m=CELL)
+    session.commit()
+    out = io.BytesIO()
+    write_export(session, "csv", ExportFilter(), out)
+    path = tmp_path / "renamed.csv"
+    path.write_bytes(out.getvalue().replace(b"Open", b"Opened"))
+    report = import_path(session, path)
+    assert report.counts[Outcome.ADDED] == 1
+    [entry] = report.entries[Outcome.ADDED]
+    assert entry.title == formulas["title"].replace("Open", "Opened")
+    rows = [
+        dict(zip(EXPORT_FIELDS, row, strict=True))
+        for batch in public_rows(session, ExportFilter())
+        for row in batch
+    ]
+    added = next(row for row in rows if "Opened" in row["title"])
+    assert {name: added[name] for name in ("description", "availability", "accessibility")} == {
+        name: formulas[name] for name in ("description", "availability", "accessibility")
+    }
+    assert orjson.loads(added["tags"]) == formulas["tags"]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assetmap.domain.assets import FIELD_NAMES
+from assetmap.exchange.cells import as_written, is_text_column
 
 # Columns an assetmap export writes that are not fields of an asset: read or ignored.
 ID_COLUMNS = frozenset({"id", "source", "source_id"})
@@ -86,14 +87,15 @@ class TextRows:
     """Records from rows of text cells (a CSV file's) under one header, read once per file.
 
     A row's cells are matched to fields by position; where the header names a column twice,
-    its last cell counts, as with a dictionary of the row.
+    its last cell counts, as with a dictionary of the row. A text cell that a spreadsheet-safe
+    export quoted (``'=…``) is read as it was written (see ``exchange.cells``).
     """
 
     def __init__(self, header: Sequence[str]) -> None:
         last = {name: i for i, name in enumerate(header)}
         self.width = len(header)
         self.fields = [
-            (last[name], column_name(name))
+            (last[name], column_name(name), is_text_column(column_name(name)))
             for name in dict.fromkeys(header)
             if column_name(name) not in IGNORED_COLUMNS
         ]
@@ -103,7 +105,11 @@ class TextRows:
         left out."""
         if len(cells) < self.width:
             cells = cells + [""] * (self.width - len(cells))
-        values = {key: cell for i, key in self.fields if (cell := cells[i]) and not cell.isspace()}
+        values = {
+            key: as_written(cell) if text and cell[0] == "'" else cell
+            for i, key, text in self.fields
+            if (cell := cells[i]) and not cell.isspace()
+        }
         return _identified(Record(where, values))
 
 
