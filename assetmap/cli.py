@@ -231,6 +231,7 @@ def import_command(path: Path, dry_run: bool, themes: tuple[str, ...]) -> None:
                 options,
                 dry_run=dry_run,
                 max_mb=float(config["IMPORT_MAX_MB"]),
+                max_rows=int(config["IMPORT_MAX_ROWS"]),
                 progress=bar.update,
             )
         if report.written:

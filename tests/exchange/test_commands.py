@@ -133,3 +133,16 @@ def test_import_a_theme_for_rows_that_name_none(app: Flask, tmp_path: Path) -> N
 def test_export_to_a_folder_that_does_not_exist_says_so(app: Flask, tmp_path: Path) -> None:
     result = flask(app, "export", "--format", "csv", "--output", str(tmp_path / "no" / "x.csv"))
     assert result.exit_code == 1 and "can't write" in result.output
+
+
+def test_import_refuses_a_file_with_more_rows_than_the_configured_limit(
+    app: Flask, tmp_path: Path
+) -> None:
+    app.config["IMPORT_MAX_ROWS"] = 1
+    path = tmp_path / "groups.csv"
+    path.write_text(
+        "kind,title,themes,lon,lat\ngroup,Knitters,arts,-2.32,51.23\ngroup,Choir,arts,-2.3,51.2\n"
+    )
+    result = flask(app, "import", str(path))
+    assert result.exit_code == 1
+    assert "holds more than the 1 rows or features an import may read" in result.stdout

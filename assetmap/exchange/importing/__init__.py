@@ -4,12 +4,17 @@
 row or feature would do, and returns the report. Unless it is a dry run it also writes, in the
 caller's transaction; if anything was rejected it rolls that transaction back, so an import is
 all or nothing. The caller commits when ``report.written``.
+
+A file is bounded before it is read: by its size, and by how many rows or features it holds
+(counted first where the format allows, as a GeoPackage does). What the report says of a file
+never shows where the server keeps it.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import itertools
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -18,7 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from assetmap.exchange.collector import collector_paused
 from assetmap.exchange.importing import hsds, osm, readers
-from assetmap.exchange.importing.detect import check_size, detect, sniff
+from assetmap.exchange.importing.detect import check_rows, check_size, detect, sniff
 from assetmap.exchange.importing.plan import ImportOptions, Planner
 from assetmap.exchange.importing.records import FileProblem, Record
 from assetmap.exchange.report import ODBL, ImportReport
@@ -26,6 +31,9 @@ from assetmap.exchange.report import ODBL, ImportReport
 __all__ = ["FileProblem", "ImportOptions", "ImportReport", "estimate", "run_import"]
 
 Progress = Callable[[int], None]
+MAX_ROWS = 1_000_000
+# An absolute path of two or more parts that is not part of a URL or a fraction.
+_SERVER_PATH = re.compile(r"(?<![\w.:/])(?:/[^\s'\"/:]+){2,}/?")
 CONTENT_ID_RULE = (
     "Rows without an id were given one from their kind, title and position (a content "
     "hash): importing the file again changes nothing, and a row changed in other fields "
@@ -41,14 +49,19 @@ def run_import(
     name: str | None = None,
     dry_run: bool = True,
     max_mb: float = 100.0,
+    max_rows: int = MAX_ROWS,
     progress: Progress | None = None,
 ) -> ImportReport:
-    """Import ``path`` (called ``name`` where it came from); return what was, or would be, done."""
+    """Import ``path`` (called ``name`` where it came from); return what was, or would be, done.
+
+    A file larger than ``max_mb`` megabytes, or holding more than ``max_rows`` rows or
+    features, is refused.
+    """
     name = Path(name or path.name).name
     report = ImportReport(file=name, source=name[:100], dry_run=dry_run)
     try:
         check_size(path, max_mb)
-        records = _records(path, name, report)
+        records = _bounded(_records(path, name, report, max_rows), max_rows)
         if report.format == "osm":
             options = dataclasses.replace(options, skip_outside=True)
         planner = Planner(session, report, options, report.source)
@@ -61,29 +74,46 @@ def run_import(
             if progress is not None:
                 progress(len(batch))
     except FileProblem as exc:
-        report.reject(exc.where, {exc.field: exc.reason})
+        report.reject(exc.where, {exc.field: scrubbed(exc.reason, path, name)})
     except SQLAlchemyError:
         raise
     except Exception as exc:
         # A file broken in a way no reader foresaw still gets a report, never a crash.
-        report.reject("file", {"file": f"could not be read ({type(exc).__name__}: {exc})"})
+        reason = scrubbed(f"could not be read ({type(exc).__name__}: {exc})", path, name)
+        report.reject("file", {"file": reason})
     report.written = not dry_run and report.ok
     if not report.written:
         session.rollback()
     return report
 
 
-def _records(path: Path, name: str, report: ImportReport) -> Iterator[Record]:
+def scrubbed(reason: str, path: Path, name: str) -> str:
+    """Return a reason with the server's paths taken out: the file's own becomes its name."""
+    for known in sorted({str(path.resolve()), str(path)}, key=len, reverse=True):
+        reason = reason.replace(known, name)
+    return _SERVER_PATH.sub("…", reason)
+
+
+def _bounded(records: Iterator[Record], max_rows: int) -> Iterator[Record]:
+    """Pass records on, refusing the file once more than ``max_rows`` have been read."""
+    for number, found in enumerate(records, start=1):
+        check_rows(number, max_rows, counted=False)
+        yield found
+
+
+def _records(path: Path, name: str, report: ImportReport, max_rows: int) -> Iterator[Record]:
     fmt = detect(path, name)
     if fmt in ("osm", "pbf"):
         report.format, report.source = "osm", osm.SOURCE
         report.id_rule = "Each strength keeps its OpenStreetMap id (node/…, way/…, relation/…)."
         report.attribution = ODBL
-        return osm.read_osm(path)
+        return osm.read_osm(path, fmt)
     if fmt == "gpkg":
         report.format = "gpkg"
         report.id_rule = CONTENT_ID_RULE
-        return readers.read_gpkg(path)
+        layer, rows = readers.gpkg_layer(path)
+        check_rows(rows, max_rows)
+        return readers.read_gpkg(path, layer)
     if fmt == "csv":
         report.format = "csv"
         report.id_rule = CONTENT_ID_RULE

@@ -39,6 +39,21 @@ def check_size(path: Path, max_mb: float) -> None:
         raise FileProblem("file", "is empty")
 
 
+def check_rows(rows: int, max_rows: int, *, counted: bool = True) -> None:
+    """Refuse a file holding more than ``max_rows`` rows or features: ``rows`` of them when
+    they were ``counted``, at least ``rows`` when reading stopped there."""
+    if rows <= max_rows:
+        return
+    held = f"{rows:,} rows or features, more than the {max_rows:,}"
+    if not counted:
+        held = f"more than the {max_rows:,} rows or features"
+    raise FileProblem(
+        "file",
+        f"holds {held} an import may read (ASSETMAP_IMPORT_MAX_ROWS); split it into smaller "
+        "files",
+    )
+
+
 def detect(path: Path, name: str) -> str:
     """Return ``csv``, ``json``, ``gpkg``, ``osm`` or ``pbf``; refuse a file that isn't what its
     name says."""

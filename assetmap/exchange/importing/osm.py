@@ -83,15 +83,18 @@ def match(tags: Mapping[str, str]) -> Match | None:
     return None
 
 
-def read_osm(path: Path) -> Iterator[Record]:
-    """Yield a record per node or area that is a strength; others are not read at all."""
+def read_osm(path: Path, fmt: str) -> Iterator[Record]:
+    """Yield a record per node or area that is a strength; others are not read at all.
+
+    ``fmt`` is ``osm`` (XML) or ``pbf``, as detected: the file's own name may say neither.
+    """
     import osmium
     import shapely
     from osmium.geom import WKBFactory
 
     wkb = WKBFactory()
     processor = (
-        osmium.FileProcessor(str(path))
+        osmium.FileProcessor(osmium.io.File(str(path), fmt))
         .with_locations()
         .with_areas()
         .with_filter(osmium.filter.KeyFilter(*KEYS))

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import io
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -117,12 +119,56 @@ def _feature(where: str, feature: Any) -> Record:
     return found
 
 
-def read_gpkg(path: Path) -> Iterator[Record]:
-    """Yield a record per feature of a GeoPackage's first layer with geometry, in WGS84."""
+def gpkg_layer(path: Path) -> tuple[str, int]:
+    """Return a GeoPackage's first feature table and how many rows it holds.
+
+    The file is read with SQLite alone, read-only, before GDAL opens it. A layer that is a view
+    (which a few bytes of SQL can make endless) or anything else but a table is refused.
+    """
+    try:
+        with contextlib.closing(_read_only(path)) as connection:
+            contents = connection.execute(
+                "SELECT c.table_name, c.data_type, m.type, m.sql FROM gpkg_contents AS c "
+                "LEFT JOIN sqlite_master AS m ON m.name = c.table_name ORDER BY c.rowid"
+            ).fetchall()
+            for name, _, kind, sql in contents:
+                _check_table(str(name), kind, sql)
+            features = [str(name) for name, data_type, *_ in contents if data_type == "features"]
+            if not features:
+                names = ", ".join(str(name) for name, *_ in contents) or "none"
+                raise FileProblem(
+                    "geometry", f"the GeoPackage has no layer with geometry (layers: {names})"
+                )
+            quoted = features[0].replace('"', '""')
+            rows = connection.execute(f'SELECT count(*) FROM "{quoted}"').fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        raise FileProblem("file", f"is not a GeoPackage SQLite can read: {exc}") from None
+    return features[0], int(rows)
+
+
+def _read_only(path: Path) -> sqlite3.Connection:
+    # immutable: no locks, no journal; the upload is never written to.
+    uri = f"{path.resolve().as_uri()}?mode=ro&immutable=1"
+    return sqlite3.connect(uri, uri=True)
+
+
+def _check_table(name: str, kind: str | None, sql: str | None) -> None:
+    virtual = (sql or "").lstrip().upper().startswith("CREATE VIRTUAL")
+    if kind == "table" and not virtual:
+        return
+    what = "a virtual table" if kind == "table" else (f"a {kind}" if kind else "missing")
+    raise FileProblem(
+        "layers",
+        f"layer {name!r} is {what}, not a table: assetmap imports a GeoPackage's feature "
+        "tables only; save the layer as a table and check the file again",
+    )
+
+
+def read_gpkg(path: Path, layer: str) -> Iterator[Record]:
+    """Yield a record per feature of a GeoPackage's ``layer`` (see ``gpkg_layer``), in WGS84."""
     import pyogrio
     import shapely
 
-    layer = _layer(path)
     info = pyogrio.read_info(path, layer=layer)
     frame = pyogrio.read_dataframe(path, layer=layer)
     check_columns([c for c in frame.columns if c != frame.geometry.name], has_geometry=True)
@@ -149,21 +195,6 @@ def read_gpkg(path: Path) -> Iterator[Record]:
             lon, lat = geojson.point_of(shapely.force_2d(shape))
             found.values.update(lon=lon, lat=lat)
         yield found
-
-
-def _layer(path: Path) -> str:
-    import pyogrio
-    from pyogrio.errors import DataSourceError
-
-    try:
-        layers = pyogrio.list_layers(path)
-    except DataSourceError as exc:
-        raise FileProblem("file", f"is not a GeoPackage GDAL can read: {exc}") from None
-    for name, geometry_type in layers:
-        if geometry_type is not None:
-            return str(name)
-    names = ", ".join(str(name) for name, _ in layers) or "none"
-    raise FileProblem("geometry", f"the GeoPackage has no layer with geometry (layers: {names})")
 
 
 def _check_degrees(frame: Any) -> None:
