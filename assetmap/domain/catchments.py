@@ -10,26 +10,24 @@ from __future__ import annotations
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any, NamedTuple
 
 import numpy as np
 import orjson
 import shapely
-from pyproj import Transformer
 from shapely.geometry import MultiPolygon, Polygon, box, mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
+from assetmap.domain.edges import distances_to_edges
 from assetmap.domain.geo import GEOD, BBox, bbox_around, check_lon_lat, distances_m
+from assetmap.domain.outlines import clipped, grown
 from assetmap.domain.query import check_radius
 
 # How far past a catchment's edge a check looks for related strengths, in geodesic metres.
 EDGE_M = 500.0
 GEOJSON_MAX = 200_000
 VERTICES_MAX = 5000
-# Edges are followed at this spacing (degrees) when measuring distances to them.
-_EDGE_STEP = 0.0005
 
 
 class How(enum.StrEnum):
@@ -62,6 +60,7 @@ class Catchment:
         lons, lats = np.asarray(lons, dtype=float), np.asarray(lats, dtype=float)
         if self.area is None:
             return self._from_centre(lons, lats) <= self._radius()
+        shapely.prepare(self.area)
         return np.asarray(shapely.covers(self.area, shapely.points(lons, lats)), dtype=bool)
 
     def edge_distances(self, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
@@ -71,25 +70,14 @@ class Catchment:
             return np.empty(0)
         if self.area is None:
             return np.abs(self._from_centre(lons, lats) - self._radius())
-        return _distances_to_edge(self.area, lons, lats)
+        return distances_to_edges(self.area, lons, lats)
 
     def search_box(self, margin_m: float = 0.0) -> BBox:
         """Return a box holding the catchment and every point within ``margin_m`` of it."""
         if self.area is None:
             lon, lat = self._centre()
             return bbox_around(lon, lat, self._radius() + margin_m)
-        min_lon, min_lat, max_lon, max_lat = self.area.bounds
-        boxes = [
-            bbox_around(lon, lat, margin_m)
-            for lon in (min_lon, max_lon)
-            for lat in (min_lat, max_lat)
-        ]
-        return BBox(
-            max(min(b.min_lon for b in boxes), -180.0),
-            max(min(b.min_lat for b in boxes), -90.0),
-            min(max(b.max_lon for b in boxes), 180.0),
-            min(max(b.max_lat for b in boxes), 90.0),
-        )
+        return grown(BBox(*self.area.bounds), margin_m)
 
     def outline(self) -> BaseGeometry:
         """Return the catchment as a shape: the area, or the circle as a 72-sided polygon."""
@@ -143,6 +131,8 @@ class Catchment:
 def polygon_catchment(text: Any, area: BBox | None = None) -> tuple[Catchment, list[str]]:
     """Read a drawn or pasted GeoJSON polygon; return it mended, with notes on what was mended.
 
+    What lies further than ``EDGE_M`` outside ``area`` is trimmed off: nothing there can be
+    found, and a check's work stays bounded by the area, however far the outline reaches.
     Raises ValueError saying what is wrong where the polygon is empty, crosses itself or lies
     outside ``area``.
     """
@@ -153,8 +143,7 @@ def polygon_catchment(text: Any, area: BBox | None = None) -> tuple[Catchment, l
         raise ValueError(f"is not a usable outline: {_reason(geometry)}")
     if shapely.get_num_coordinates(geometry) > VERTICES_MAX:
         raise ValueError(f"has more than {VERTICES_MAX} points; draw a simpler outline")
-    notes += _area_notes(geometry, area)
-    return Catchment(How.POLYGON, area=geometry), notes
+    return Catchment(How.POLYGON, area=_fit_to_area(geometry, area, notes)), notes
 
 
 def neighbourhood_catchment(
@@ -294,52 +283,33 @@ def _reason(geometry: BaseGeometry) -> str:
     return reason.split("[")[0].lower()
 
 
-def _area_notes(geometry: BaseGeometry, area: BBox | None) -> list[str]:
+def _fit_to_area(geometry: BaseGeometry, area: BBox | None, notes: list[str]) -> BaseGeometry:
     if area is None:
-        return []
+        return geometry
     frame = box(*area.as_tuple())
     if not geometry.intersects(frame):
         raise ValueError("is outside the area this assetmap covers")
-    if not frame.covers(geometry):
-        return [
-            "Part of the catchment lies outside the area this assetmap covers; "
-            "nothing is mapped there."
-        ]
-    return []
+    if frame.covers(geometry):
+        return geometry
+    _note(
+        notes,
+        "Part of the catchment lies outside the area this assetmap covers; "
+        "nothing is mapped there.",
+    )
+    reach = grown(area, EDGE_M)
+    if box(*reach.as_tuple()).covers(geometry):
+        return geometry
+    kept = clipped(geometry, reach)
+    if kept is None:
+        raise ValueError("is outside the area this assetmap covers")
+    _note(
+        notes,
+        f"The catchment was trimmed to the area and the {EDGE_M:,.0f} metres around it, "
+        "as far as a check looks past its edge.",
+    )
+    return kept
 
 
 def _oriented_parts(geometry: BaseGeometry) -> BaseGeometry:
     parts = [orient(part, 1.0) for part in getattr(geometry, "geoms", [])]
     return MultiPolygon(parts) if parts else geometry
-
-
-def _distances_to_edge(area: BaseGeometry, lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
-    """Find each point's nearest edge point in the local UTM zone, then measure geodesically."""
-    forward, inverse = _utm(*area.centroid.coords[0])
-    edge = shapely.transform(shapely.segmentize(area.boundary, _EDGE_STEP), _through(forward))
-    x, y = forward.transform(lons, lats)
-    lines = shapely.shortest_line(shapely.points(np.asarray(x), np.asarray(y)), edge)
-    ends = shapely.get_point(lines, 1)
-    edge_lons, edge_lats = inverse.transform(shapely.get_x(ends), shapely.get_y(ends))
-    _, _, dist = GEOD.inv(lons, lats, np.asarray(edge_lons), np.asarray(edge_lats))
-    return np.asarray(dist, dtype=float)
-
-
-def _through(transformer: Transformer) -> Any:
-    def apply(coords: np.ndarray) -> np.ndarray:
-        x, y = transformer.transform(coords[:, 0], coords[:, 1])
-        return np.column_stack([x, y])
-
-    return apply
-
-
-@lru_cache(maxsize=16)
-def _utm_by_zone(epsg: int) -> tuple[Transformer, Transformer]:
-    forward = Transformer.from_crs("EPSG:4326", f"EPSG:{epsg}", always_xy=True)
-    inverse = Transformer.from_crs(f"EPSG:{epsg}", "EPSG:4326", always_xy=True)
-    return forward, inverse
-
-
-def _utm(lon: float, lat: float) -> tuple[Transformer, Transformer]:
-    zone = min(max(int((lon + 180.0) // 6.0) + 1, 1), 60)
-    return _utm_by_zone((32600 if lat >= 0 else 32700) + zone)

@@ -3,6 +3,7 @@ from __future__ import annotations
 import numpy as np
 import orjson
 import pytest
+import shapely
 from pyproj import Geod
 from shapely.geometry import MultiPolygon, Point, Polygon, box
 
@@ -99,11 +100,27 @@ def test_a_polygon_outside_the_area_is_refused() -> None:
         polygon_catchment(polygon(far), AREA)
 
 
-def test_a_polygon_reaching_past_the_area_is_kept_with_a_note() -> None:
-    edge = [[-2.25, 51.22], [-2.20, 51.22], [-2.20, 51.24], [-2.25, 51.22]]
-    _, notes = polygon_catchment(polygon(edge), AREA)
+def test_a_polygon_reaching_just_past_the_area_is_kept_whole_with_a_note() -> None:
+    edge = [[-2.25, 51.22], [-2.237, 51.22], [-2.237, 51.24], [-2.25, 51.22]]
+    catchment, notes = polygon_catchment(polygon(edge), AREA)
+    assert catchment.area is not None and catchment.area.equals(Polygon(edge))
     assert notes == [
         "Part of the catchment lies outside the area this assetmap covers; nothing is mapped there."
+    ]
+
+
+def test_a_polygon_reaching_far_past_the_area_is_trimmed_to_it_and_its_edge_band() -> None:
+    edge = [[-2.25, 51.22], [-2.20, 51.22], [-2.20, 51.24], [-2.25, 51.22]]
+    catchment, notes = polygon_catchment(polygon(edge), AREA)
+    assert catchment.area is not None
+    east = catchment.area.bounds[2]
+    assert GEOD.inv(-2.24, 51.23, east, 51.23)[2] == pytest.approx(500, abs=10)
+    assert catchment.area.equals(Polygon(edge).intersection(box(-2.25, 51.0, east, 52.0)))
+    assert notes == [
+        "Part of the catchment lies outside the area this assetmap covers; "
+        "nothing is mapped there.",
+        "The catchment was trimmed to the area and the 500 metres around it, "
+        "as far as a check looks past its edge.",
     ]
 
 
@@ -202,3 +219,41 @@ def test_a_circle_outline_lies_on_its_radius() -> None:
     _, _, distances = GEOD.inv(np.full(len(ring), -2.32), np.full(len(ring), 51.23), *ring.T)
     assert distances == pytest.approx(np.full(len(ring), 800.0))
     assert catchment.outline().contains(Point(-2.32, 51.23))
+
+
+def comb(teeth: int, north: float) -> Polygon:
+    west, east, south = -2.40, -2.26, 51.20
+    step = (east - west) / teeth
+    ring: list[tuple[float, float]] = []
+    for i in range(teeth):
+        x = west + i * step
+        ring += [(x, south + 0.01), (x, north), (x + step / 2, north), (x + step / 2, south + 0.01)]
+    return Polygon([*ring, (east, south), (west, south)])
+
+
+@pytest.mark.parametrize(
+    "shape",
+    [
+        pytest.param(comb(12, 51.26), id="a comb"),
+        pytest.param(comb(3, 51.4), id="a comb with teeth tens of kilometres long"),
+        pytest.param(
+            Polygon(
+                Point(-2.32, 51.23).buffer(0.02, 64).exterior.coords,
+                [box(-2.33, 51.225, -2.31, 51.235).exterior.coords],
+            ),
+            id="a ring round a hole",
+        ),
+    ],
+)
+def test_distance_to_any_outline_is_the_geodesic_distance_to_its_nearest_edge_point(
+    shape: Polygon,
+) -> None:
+    rng = np.random.default_rng(3)
+    lons, lats = rng.uniform(-2.42, -2.24, 20), rng.uniform(51.19, 51.27, 20)
+    catchment = Catchment(How.POLYGON, area=shape)
+    walk = shapely.get_coordinates(shapely.segmentize(shape.boundary, 0.00003))
+    nearest = [
+        GEOD.inv(np.full(len(walk), lon), np.full(len(walk), lat), walk[:, 0], walk[:, 1])[2].min()
+        for lon, lat in zip(lons, lats, strict=True)
+    ]
+    assert catchment.edge_distances(lons, lats) == pytest.approx(nearest, abs=0.2)
