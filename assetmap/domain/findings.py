@@ -4,13 +4,17 @@ A finding is a plain JSON record of a strength's public fields, frozen when the 
 point is the public one (a skill's is generalised), and nothing private is ever in it. Each
 also says whether it lies ``inside`` the catchment or ``nearby`` (just outside its edge, with
 ``distance_m`` to the edge) and which of the proposal's themes and words it ``matched``.
+
+A finding is read back only while its strength is still published (not withdrawn, hidden, or
+of a deleted account); otherwise it shows as ``since_withdrawn``: where it lay, so the counts
+still add up, and nothing else of it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +30,9 @@ STALE_DAYS = 365
 # The public fields a finding keeps, besides where it lies and what it matched.
 PUBLIC_FIELDS = (*PRIVACY_PUBLIC_FIELDS, "lon", "lat")
 FINDING_FIELDS = (*PUBLIC_FIELDS, "where", "distance_m", "matched")
+# A finding as it is read back: its frozen fields, and whether its strength was since withdrawn.
+WITHDRAWN = "withdrawn"
+SHOWN_FIELDS = (*FINDING_FIELDS, WITHDRAWN)
 # ``lon`` and ``lat`` of a finding are the public point, so only these may never appear.
 NEVER = frozenset(PRIVATE_FIELDS - {"lon", "lat"}) | {"public_lon", "public_lat"}
 
@@ -44,6 +51,19 @@ def finding(
     record["distance_m"] = None if distance_m is None else round(float(distance_m), 1)
     record["matched"] = list(matched)
     return record
+
+
+def since_withdrawn(record: Mapping[str, Any]) -> dict[str, Any]:
+    """Return what is shown of a finding whose strength is no longer published: where it lay."""
+    return {**dict.fromkeys(SHOWN_FIELDS), "where": record["where"], WITHDRAWN: True}
+
+
+def shown(findings: Iterable[Mapping[str, Any]], live: Collection[int]) -> list[dict[str, Any]]:
+    """Return the findings as they may be read now: those of the ``live`` strengths (still
+    published) as frozen, in their order, then each other one ``since_withdrawn``."""
+    findings = list(findings)
+    kept = [{**f, WITHDRAWN: False} for f in findings if f["id"] in live]
+    return kept + [since_withdrawn(f) for f in findings if f["id"] not in live]
 
 
 def freshness(last_confirmed: str | dt.date, on: dt.date) -> str:

@@ -1,7 +1,8 @@
 """What a strength check found, as GeoJSON (RFC 7946) and CSV: public fields only.
 
 A finding already holds nothing private and its point is the public one; these functions only
-change its shape.
+change its shape. They take findings as they may be read now (``findings.shown``): one whose
+strength was since withdrawn has no id and no point, and says it was withdrawn.
 """
 
 from __future__ import annotations
@@ -13,27 +14,29 @@ from typing import Any
 
 import orjson
 
-from assetmap.domain.findings import FINDING_FIELDS
+from assetmap.domain.findings import SHOWN_FIELDS, WITHDRAWN
 from assetmap.exchange.cells import csv_cell
 
 _LISTS = ("themes", "tags", "share_modes", "facilities", "matched")
-CSV_COLUMNS = tuple(name for name in FINDING_FIELDS if name not in ("lon", "lat")) + ("lon", "lat")
+_PROPERTIES = tuple(name for name in SHOWN_FIELDS if name not in ("lon", "lat"))
+CSV_COLUMNS = (*_PROPERTIES, "lon", "lat")
 
 
 def findings_geojson(findings: Iterable[Mapping[str, Any]], about: Mapping[str, Any]) -> bytes:
-    """Return the findings as a FeatureCollection of points; ``about`` says which check."""
-    features = [
-        {
-            "type": "Feature",
-            "id": item["id"],
-            "geometry": {"type": "Point", "coordinates": [item["lon"], item["lat"]]},
-            "properties": {
-                name: item[name] for name in FINDING_FIELDS if name not in ("lon", "lat")
-            },
-        }
-        for item in findings
-    ]
+    """Return the findings as a FeatureCollection of points; ``about`` says which check.
+
+    One since withdrawn is a feature with no id and a null geometry.
+    """
+    features = [_feature(item) for item in findings]
     return orjson.dumps({"type": "FeatureCollection", "check": dict(about), "features": features})
+
+
+def _feature(item: Mapping[str, Any]) -> dict[str, Any]:
+    properties = {name: item[name] for name in _PROPERTIES}
+    if item[WITHDRAWN]:
+        return {"type": "Feature", "geometry": None, "properties": properties}
+    point = {"type": "Point", "coordinates": [item["lon"], item["lat"]]}
+    return {"type": "Feature", "id": item["id"], "geometry": point, "properties": properties}
 
 
 def findings_csv(findings: Iterable[Mapping[str, Any]]) -> str:
@@ -47,6 +50,6 @@ def findings_csv(findings: Iterable[Mapping[str, Any]]) -> str:
 
 
 def _cell(name: str, value: Any) -> Any:
-    if name in _LISTS:
+    if name in _LISTS and value is not None:
         value = "; ".join(str(part) for part in value)
     return "" if value is None else csv_cell(name, value)

@@ -21,6 +21,7 @@ from assetmap.domain.checks import Decision, Proposal, ResponseDraft
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.findings import INSIDE, NEARBY, PUBLIC_FIELDS, finding
 from assetmap.domain.geo import BBox
+from assetmap.domain.outlines import lies_within
 from assetmap.domain.query import AssetFilter, AssetSummary
 from assetmap.domain.vocab import Status
 from assetmap.storage.assets import assets_in_bbox
@@ -31,9 +32,10 @@ from assetmap.storage.models import (
     CheckRevision,
     Neighbourhood,
     StrengthCheck,
+    User,
     utcnow,
 )
-from assetmap.storage.neighbourhoods import neighbourhoods_reached
+from assetmap.storage.neighbourhoods import REACH_TOLERANCE_M, neighbourhoods_reached
 
 _CHUNK = 500
 _PUBLIC_COLUMNS = [
@@ -80,9 +82,32 @@ def catchment_neighbourhoods(session: orm.Session, catchment: Catchment) -> froz
     return frozenset(ids.get(code) for code, _ in catchment.neighbourhoods)
 
 
-def check_neighbourhoods(session: orm.Session, check: StrengthCheck) -> frozenset[int | None]:
-    """Return the neighbourhoods the catchment of the check's newest revision reaches."""
-    return catchment_neighbourhoods(session, Proposal.from_json(current(check).proposal).catchment)
+def catchment_reach(
+    session: orm.Session, catchment: Catchment, scope: Collection[int]
+) -> frozenset[int | None]:
+    """Return which of the ``scope`` neighbourhoods a catchment reaches; None among them where
+    it reaches anywhere else.
+
+    A catchment of neighbourhoods reaches those it names (None for one no longer stored). Any
+    other reaches beyond the scope unless its whole outline lies within the scope's
+    neighbourhoods grown by ``REACH_TOLERANCE_M``: drawn edges seldom follow theirs exactly.
+    """
+    if catchment.how is How.NEIGHBOURHOODS:
+        named = catchment_neighbourhoods(session, catchment)
+        return frozenset(n if n in scope else None for n in named)
+    rows = session.execute(
+        sa.select(Neighbourhood.id, Neighbourhood.boundary).where(
+            Neighbourhood.id.in_(sorted(scope))
+        )
+    ).all()
+    outline = catchment.outline()
+    areas = shapely.from_wkb([row[1] for row in rows])
+    reached: set[int | None] = {
+        row[0] for row, area in zip(rows, areas, strict=True) if area.intersects(outline)
+    }
+    if not lies_within(outline, list(areas), REACH_TOLERANCE_M):
+        reached.add(None)
+    return frozenset(reached)
 
 
 def find_strengths(
@@ -321,12 +346,24 @@ def mark_acted_upon(
 
 
 def still_published(session: orm.Session, ids: Iterable[int]) -> dict[int, dt.date]:
-    """Return which of these strengths are published now, with when each was last confirmed."""
+    """Return which of these strengths are published now, with when each was last confirmed.
+
+    Withdrawn and hidden strengths are not, nor is any whose owner's account was deleted.
+    """
     wanted = sorted(set(ids))
     found: dict[int, dt.date] = {}
     for start in range(0, len(wanted), _CHUNK):
-        query = sa.select(Asset.id, Asset.last_confirmed).where(
-            Asset.id.in_(wanted[start : start + _CHUNK]), Asset.status == Status.PUBLISHED
+        query = (
+            sa.select(Asset.id, Asset.last_confirmed, Asset.owner_id, User.email)
+            .outerjoin(User, User.id == Asset.owner_id)
+            .where(Asset.id.in_(wanted[start : start + _CHUNK]), Asset.status == Status.PUBLISHED)
         )
-        found.update(session.execute(query).all())
+        for asset_id, confirmed, owner_id, email in session.execute(query):
+            if owner_id is None or not _deleted_account(owner_id, email):
+                found[asset_id] = confirmed
     return found
+
+
+def _deleted_account(user_id: int, email: str | None) -> bool:
+    # Deleting an account keeps its row under this address (``accounts.delete_account``).
+    return email == f"deleted-{user_id}@invalid"

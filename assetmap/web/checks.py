@@ -33,7 +33,7 @@ from assetmap.domain.checks import (
     validate_proposal,
 )
 from assetmap.domain.errors import ValidationError
-from assetmap.domain.permissions import can_change_check, can_run_checks, can_use_neighbourhood
+from assetmap.domain.permissions import can_run_checks, can_use_neighbourhood
 from assetmap.domain.vocab import Kind, Role, Theme
 from assetmap.storage import checks as store
 from assetmap.storage.models import StrengthCheck, utcnow
@@ -42,6 +42,8 @@ from assetmap.web import db, nav
 from assetmap.web.auth import actor, requires
 from assetmap.web.checks_public import (
     catchment_text,
+    in_scope,
+    may_change,
     render_check,
     revision_view,
     sentences,
@@ -147,7 +149,7 @@ def decide(check_id: int) -> Page:
     check = _changeable(check_id)
     values: dict[str, Any] = {name: request.form.get(name, "") for name in _DECISION_TEXT}
     values["strengths"] = request.form.getlist("strengths")
-    found = {f["id"] for f in store.current(check).findings}
+    found = {f["id"] for f in revision_view(check).on_the_map}
     session = db.session()
     try:
         made = validate_decision(values, found=found, today=utcnow().date())
@@ -217,14 +219,14 @@ def _check(check_id: int) -> StrengthCheck:
 def _changeable(check_id: int) -> StrengthCheck:
     """Return the check if this user may change it; 403 where it reaches beyond their scope."""
     check = _check(check_id)
-    if not can_change_check(actor(), store.check_neighbourhoods(db.session(), check)):
+    if not may_change(check):
         abort(403, f"Strength check {check_id} reaches beyond your neighbourhoods.")
     return check
 
 
 def _within_scope(proposal: Proposal) -> None:
     """Refuse a catchment that reaches beyond the user's neighbourhoods."""
-    if can_change_check(actor(), store.catchment_neighbourhoods(db.session(), proposal.catchment)):
+    if in_scope(proposal.catchment):
         return
     names = ", ".join(name for _, name in _usable_neighbourhoods())
     raise ValidationError(

@@ -28,15 +28,17 @@ from shapely.geometry import Point
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from assetmap import maps
-from assetmap.domain.catchments import EDGE_M, How
+from assetmap.domain.catchments import EDGE_M, Catchment, How
 from assetmap.domain.checks import Decision, Proposal, TakePart, validate_response
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.findings import (
     FRESHNESS_LABELS,
     INSIDE,
     NEARBY,
+    WITHDRAWN,
     Summary,
     freshness,
+    shown,
     summarise,
 )
 from assetmap.domain.permissions import can_change_check, can_run_checks
@@ -49,6 +51,8 @@ from assetmap.web.auth import actor
 from assetmap.web.mapping import map_settings
 
 bp = Blueprint("check_pages", __name__)
+# Degrees of lon and lat the findings map shows around the catchment's outline.
+_FRAME = 0.002
 
 
 @dataclass(frozen=True)
@@ -59,8 +63,7 @@ class RevisionView:
     revision: CheckRevision
     proposal: Proposal
     decision: Decision | None
-    inside: list[dict]
-    nearby: list[dict]
+    findings: list[dict]  # as they may be read now: see ``findings.shown``
     summary: Summary
     run_on: dt.date
     live: dict[int, dt.date]  # published now: when each was last confirmed
@@ -70,9 +73,24 @@ class RevisionView:
         """Return whether this is the check's newest revision."""
         return self.revision.number == len(self.check.revisions)
 
+    @property
+    def inside(self) -> list[dict]:
+        """Return the findings inside the catchment, those since withdrawn last."""
+        return [f for f in self.findings if f["where"] == INSIDE]
+
+    @property
+    def nearby(self) -> list[dict]:
+        """Return the findings just outside the edge, those since withdrawn last."""
+        return [f for f in self.findings if f["where"] == NEARBY]
+
+    @property
+    def on_the_map(self) -> list[dict]:
+        """Return the findings whose strengths are still published."""
+        return [f for f in self.findings if not f[WITHDRAWN]]
+
     def finding(self, asset_id: int) -> dict | None:
-        """Return what this revision found of a strength, or None."""
-        return next((f for f in self.inside + self.nearby if f["id"] == asset_id), None)
+        """Return what this revision found of a strength still published, or None."""
+        return next((f for f in self.on_the_map if f["id"] == asset_id), None)
 
 
 # Who or what a field's message is about, where the message does not say.
@@ -129,17 +147,31 @@ def revision_view(check: StrengthCheck, number: int | None = None) -> RevisionVi
         abort(404, f"Strength check {check.id} has no revision {number}.")
     findings = revision.findings
     run_on = revision.run_at.date()
+    live = store.still_published(db.session(), (f["id"] for f in findings))
     return RevisionView(
         check=check,
         revision=revision,
         proposal=Proposal.from_json(revision.proposal),
         decision=Decision.from_json(revision.decision) if revision.decision else None,
-        inside=[f for f in findings if f["where"] == INSIDE],
-        nearby=[f for f in findings if f["where"] == NEARBY],
+        findings=shown(findings, live),
         summary=summarise(findings, run_on),
         run_on=run_on,
-        live=store.still_published(db.session(), (f["id"] for f in findings)),
+        live=live,
     )
+
+
+def in_scope(catchment: Catchment) -> bool:
+    """Return whether this user may run a check over the catchment: staff whose
+    neighbourhoods, where they are limited to some, hold all of it."""
+    user = actor()
+    scope = user.neighbourhoods if user is not None else frozenset()
+    reach = store.catchment_reach(db.session(), catchment, scope) if scope else frozenset()
+    return can_change_check(user, reach)
+
+
+def may_change(check: StrengthCheck) -> bool:
+    """Return whether this user may change the check: see ``in_scope``."""
+    return in_scope(Proposal.from_json(store.current(check).proposal).catchment)
 
 
 def findings_map(view: RevisionView) -> maps.MapParts:
@@ -147,11 +179,14 @@ def findings_map(view: RevisionView) -> maps.MapParts:
     settings = map_settings()
     catchment = view.proposal.catchment
     outline = catchment.outline()
-    fmap = maps.new_map(settings, bounds=outline.buffer(0.002).bounds)
+    min_lon, min_lat, max_lon, max_lat = outline.bounds
+    bounds = (min_lon - _FRAME, min_lat - _FRAME, max_lon + _FRAME, max_lat + _FRAME)
+    fmap = maps.new_map(settings, bounds=bounds)
     add_catchment(fmap, area=catchment.area, centre=catchment.centre, radius_m=catchment.radius_m)
     for findings, name in ((view.inside, "Inside the catchment"), (view.nearby, "Just outside")):
-        if findings:
-            maps.add_assets(fmap, _layer(findings), settings, name=name)
+        located = [f for f in findings if not f[WITHDRAWN]]
+        if located:
+            maps.add_assets(fmap, _layer(located), settings, name=name)
     return maps.render(fmap)
 
 
@@ -187,8 +222,7 @@ def render_check(check: StrengthCheck, number: int | None = None, **extra: Any) 
         view=view,
         map=findings_map(view),
         catchment=catchment_text(view.proposal),
-        manage=can_manage()
-        and can_change_check(actor(), store.check_neighbourhoods(db.session(), check)),
+        manage=can_manage() and may_change(check),
         add_strength_url=_add_strength_url(),
         freshness=lambda f: freshness(f["last_confirmed"], view.run_on),
         freshness_labels=FRESHNESS_LABELS,
@@ -229,7 +263,7 @@ def findings_as_geojson(check_id: int) -> Response:
         "name": view.proposal.name,
         "run_at": view.revision.run_at.isoformat(),
     }
-    body = findings_geojson(view.revision.findings, about)
+    body = findings_geojson(view.findings, about)
     response = Response(body, mimetype="application/geo+json")
     response.headers["Content-Disposition"] = _attachment(view, "geojson")
     return response
@@ -239,7 +273,7 @@ def findings_as_geojson(check_id: int) -> Response:
 def findings_as_csv(check_id: int) -> Response:
     """Download the strengths a revision found as CSV."""
     view = _export_view(check_id)
-    response = Response(findings_csv(view.revision.findings), mimetype="text/csv")
+    response = Response(findings_csv(view.findings), mimetype="text/csv")
     response.headers["Content-Disposition"] = _attachment(view, "csv")
     return response
 

@@ -25,8 +25,8 @@ from assetmap.domain.errors import ValidationError
 from assetmap.domain.findings import NEVER
 from assetmap.domain.geo import BBox
 from assetmap.storage import assets as store
-from assetmap.storage import checks
-from assetmap.storage.models import Asset
+from assetmap.storage import checks, moderation, users
+from assetmap.storage.models import Asset, Neighbourhood
 from assetmap.storage.neighbourhoods import Area, replace_neighbourhoods
 
 GEOD = Geod(ellps="WGS84")
@@ -337,3 +337,58 @@ def test_a_response_is_marked_acted_upon(session: orm.Session) -> None:
     [stored] = checks.require_check(session, check.id).responses
     assert (stored.take_part, stored.action_note) == ("yes", "Added to the map.")
     assert stored.acted_on_at is not None
+
+
+def test_a_strength_is_published_now_only_while_published_and_its_owner_stands(
+    session: orm.Session, make_draft: Callable[..., AssetDraft]
+) -> None:
+    owner = users.create_user(session, "owner@example.org")
+    gone_owner = users.create_user(session, "gone@example.org")
+    session.flush()
+    gone_owner.email = f"deleted-{gone_owner.id}@invalid"
+    ids = [
+        store.add_asset(session, make_draft(), owner_id=owner_id, cell_m=400).id
+        for owner_id in (owner.id, None, gone_owner.id, owner.id, owner.id)
+    ]
+    store.withdraw_asset(session, ids[3], by=None)
+    moderation.hide_asset(session, ids[4], by=None, reason="A home address")
+    session.commit()
+    assert set(checks.still_published(session, ids)) == {ids[0], ids[1]}
+
+
+WEST = Area("west", "West End", box(-2.34, 51.22, -2.32, 51.24))
+EAST = Area("east", "East Side", box(-2.32, 51.22, -2.30, 51.24))
+
+
+def scope_of(session: orm.Session, *codes: str) -> frozenset[int]:
+    replace_neighbourhoods(session, [WEST, EAST])
+    session.commit()
+    rows = session.execute(sa.select(Neighbourhood.code, Neighbourhood.id))
+    return frozenset(n for code, n in rows if code in codes)
+
+
+def drawn(shape: Any) -> Proposal:
+    return proposal(polygon=orjson.dumps(mapping(shape)).decode())
+
+
+def test_an_outline_straying_a_little_past_the_scope_reaches_only_it(
+    session: orm.Session,
+) -> None:
+    scope = scope_of(session, "west")
+    stray_lon = GEOD.fwd(-2.32, 51.23, 90, 10)[0]
+    catchment = drawn(box(-2.34, 51.22, stray_lon, 51.24)).catchment
+    assert checks.catchment_reach(session, catchment, scope) == scope
+
+
+def test_a_thin_corridor_out_of_the_scope_reaches_beyond_it(session: orm.Session) -> None:
+    scope = scope_of(session, "west")
+    corridor = shapely.LineString([(-2.33, 51.23), (-2.305, 51.23)]).buffer(0.0002)
+    catchment = drawn(WEST.boundary.union(corridor)).catchment
+    assert None in checks.catchment_reach(session, catchment, scope)
+
+
+def test_named_neighbourhoods_outside_the_scope_reach_beyond_it(session: orm.Session) -> None:
+    scope = scope_of(session, "west")
+    known = checks.neighbourhood_areas(session)
+    named = proposal(catchment="neighbourhoods", neighbourhoods=["west", "east"], known=known)
+    assert checks.catchment_reach(session, named.catchment, scope) == {*scope, None}

@@ -15,7 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from assetmap import create_app
-from assetmap.domain.findings import FINDING_FIELDS
+from assetmap.domain.findings import SHOWN_FIELDS
 from assetmap.storage import assets as store
 from assetmap.storage.models import Asset, StrengthCheck, User
 from assetmap.web import db
@@ -146,20 +146,17 @@ def test_a_radius_can_be_given_by_a_place_name(app: Flask, client: FlaskClient) 
     assert "1 inside the catchment" in page
 
 
-def test_the_check_page_keeps_its_findings_after_the_map_changes(
+def test_the_check_page_keeps_its_findings_after_a_strength_changes(
     app: Flask, client: FlaskClient
 ) -> None:
     soup = add_asset(app, title="Soup club", themes=["food"])
-    bread = add_asset(app, title="Bread makers", lon=-2.325, themes=["food"])
     sign_in(app, client, "planner")
     start(client)
     with app.app_context(), db.database().session() as session:
         store.update_asset(session, soup, {"title": "Soup and song"}, by=None, cell_m=400.0)
-        store.withdraw_asset(session, bread, by=None)
         session.commit()
     page = text(client.get("/checks/1").get_data(as_text=True))
-    assert "Soup club" in page and "Bread makers" in page and "Soup and song" not in page
-    assert "No longer on the map" in page
+    assert "Soup club" in page and "Soup and song" not in page
 
 
 def test_a_finding_no_longer_confirmed_is_marked_unconfirmed(
@@ -429,7 +426,7 @@ def test_the_geojson_export_holds_public_fields_at_public_points(demo_app: Flask
     assert response.mimetype == "application/geo+json"
     features = {f["id"]: f for f in orjson.loads(response.data)["features"]}
     for feature in features.values():
-        assert set(feature["properties"]) <= set(FINDING_FIELDS)
+        assert set(feature["properties"]) <= set(SHOWN_FIELDS)
     for skill in skills:
         assert features[skill["id"]]["geometry"]["coordinates"] == [
             skill["public_lon"],
@@ -443,7 +440,7 @@ def test_the_csv_export_holds_public_columns_at_public_points(demo_app: Flask) -
     response = demo_app.test_client().get(f"/checks/{check_id}/findings.csv")
     assert "attachment" in response.headers["Content-Disposition"]
     rows = {int(r["id"]): r for r in csv.DictReader(io.StringIO(response.get_data(as_text=True)))}
-    assert set(next(iter(rows.values()))) == set(FINDING_FIELDS)
+    assert set(next(iter(rows.values()))) == set(SHOWN_FIELDS)
     for skill in skills:
         row = rows[skill["id"]]
         assert (float(row["lon"]), float(row["lat"])) == (skill["public_lon"], skill["public_lat"])
