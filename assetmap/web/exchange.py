@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import secrets
-import time
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +17,6 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     stream_with_context,
     url_for,
 )
@@ -40,13 +37,10 @@ from assetmap.exchange.importing import ImportOptions, run_import
 from assetmap.exchange.report import ImportReport, Outcome
 from assetmap.storage.exports import ExportFilter, count_public
 from assetmap.storage.neighbourhoods import neighbourhood_choices
-from assetmap.web import db, nav
-from assetmap.web.auth import actor, requires
+from assetmap.web import db, nav, uploads
+from assetmap.web.auth import actor, login_manager, requires
 
 bp = Blueprint("exchange", __name__, url_prefix="/exchange")
-UPLOAD_KEY = "exchange_upload"
-# Uploads waiting for confirmation are kept this long.
-UPLOAD_TTL_S = 24 * 3600
 
 
 @bp.get("")
@@ -154,37 +148,59 @@ def _in_scope(filters: ExportFilter, errors: dict[str, str]) -> ExportFilter:
 @bp.post("/import")
 @requires(can_exchange_data)
 def upload() -> Any:
-    """Keep an uploaded file and show what importing it would do."""
+    """Check an uploaded file and show what importing it would do, keeping it to confirm."""
     chosen: dict[str, Any] = {"default_theme": request.form.get("default_theme", "")}
     file = request.files.get("file")
     if file is None or not file.filename:
         return _page({"file": "Choose a file to import"}, chosen, 400)
     if chosen["default_theme"] and chosen["default_theme"] not in {t.value for t in Theme}:
         return _page({"default_theme": "Choose a theme from the list"}, chosen, 400)
-    path = _keep(file)
+    user_id = _user_id()
     name = secure_filename(file.filename) or "upload"
-    session[UPLOAD_KEY] = {"path": path.name, "name": name, "theme": chosen["default_theme"]}
+    path = uploads.keep(file, name, user_id)
     report = _run(path, name, chosen["default_theme"], dry_run=True)
+    if report.ok and (report.counts[Outcome.ADDED] or report.counts[Outcome.UPDATED]):
+        uploads.remember(path, name, chosen["default_theme"])
+    else:
+        uploads.discard(user_id)
     return _report(report, status=200 if report.ok else 400)
 
 
 @bp.post("/import/confirm")
 @requires(can_exchange_data)
 def confirm() -> Any:
-    """Import the file checked last, all or nothing."""
-    kept: dict[str, str] = session.get(UPLOAD_KEY) or {}
-    path = _uploads() / kept["path"] if kept else None
-    if path is None or not path.exists():
+    """Import the file checked last, all or nothing, and delete it."""
+    user_id = _user_id()
+    found = uploads.pending(user_id)
+    if found is None:
+        uploads.discard(user_id)
         flash("That upload has expired: choose the file again.")
         return redirect(url_for("exchange.index"))
-    report = _run(path, kept["name"], kept["theme"], dry_run=False)
+    path, kept = found
+    try:
+        report = _run(path, kept["name"], kept["theme"], dry_run=False)
+    finally:
+        uploads.discard(user_id)
     if not report.written:
         return _report(report, status=400)
     db.session().commit()
-    path.unlink(missing_ok=True)
-    session.pop(UPLOAD_KEY, None)
     flash(report.summary())
     return redirect(url_for("exchange.index"))
+
+
+@bp.post("/import/cancel")
+@requires(can_exchange_data)
+def cancel() -> Any:
+    """Forget the file checked last, deleting it, without importing it."""
+    uploads.discard(_user_id())
+    flash("The file was not imported, and assetmap no longer keeps it.")
+    return redirect(url_for("exchange.index"))
+
+
+def _user_id() -> int:
+    user = actor()
+    assert user is not None, "the view requires someone signed in"
+    return int(user.id)
 
 
 def _run(path: Path, name: str, theme: str, *, dry_run: bool) -> ImportReport:
@@ -202,6 +218,7 @@ def _run(path: Path, name: str, theme: str, *, dry_run: bool) -> ImportReport:
         name=name,
         dry_run=dry_run,
         max_mb=float(config["IMPORT_MAX_MB"]),
+        max_rows=int(config["IMPORT_MAX_ROWS"]),
     )
 
 
@@ -210,39 +227,37 @@ def _report(report: ImportReport, status: int) -> Any:
     return page, status
 
 
-def _uploads() -> Path:
-    folder = Path(current_app.instance_path) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+# Views that take a file in the body: nothing may read it before the role check.
+UPLOAD_VIEWS = frozenset({"exchange.upload", "exchange.export"})
 
 
-def _keep(file: FileStorage) -> Path:
-    folder = _uploads()
-    for old in folder.iterdir():
-        if old.stat().st_mtime < time.time() - UPLOAD_TTL_S:
-            old.unlink(missing_ok=True)
-    path = folder / f"{secrets.token_urlsafe(16)}.upload"
-    file.save(path)
-    return path
+def _guard_upload() -> Any:
+    """Turn away whoever may not exchange data, and a file larger than ``IMPORT_MAX_MB``,
+    before anything reads the request's body.
 
-
-def _limit_upload() -> None:
-    """Let an import (or a polygon) be as large as ``IMPORT_MAX_MB``, and refuse one larger
-    before anything (CSRF checks included) reads it."""
-    if request.endpoint not in ("exchange.upload", "exchange.export"):
-        return
+    This runs before every other check (CSRF's reads the form, and so the whole upload), so a
+    visitor's large body is never parsed: they are sent to sign in, others refused with 403.
+    """
+    if request.endpoint not in UPLOAD_VIEWS:
+        return None
+    user = actor()
+    if not can_exchange_data(user):
+        if user is None:
+            return login_manager.unauthorized()
+        abort(403, "Your role does not allow this.")
     max_mb = float(current_app.config["IMPORT_MAX_MB"])
     # Room for the form's other fields around the file.
     limit = int(max_mb * 1024 * 1024) + 64 * 1024
     if request.content_length is not None and request.content_length > limit:
         abort(413, f"The file is larger than the {max_mb:g} MB an import may be.")
     request.max_content_length = limit
+    return None
 
 
 def init_app(app: Flask) -> None:
     """Register the exchange pages and their navigation link, for planners and admins."""
     app.register_blueprint(bp)
-    app.before_request_funcs.setdefault(None, []).insert(0, _limit_upload)
+    app.before_request_funcs.setdefault(None, []).insert(0, _guard_upload)
     nav.add_link(
         app,
         "exchange.index",
