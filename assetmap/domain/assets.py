@@ -67,6 +67,10 @@ class AssetDraft:
 
 
 FIELD_NAMES = tuple(field.name for field in dataclasses.fields(AssetDraft))
+# What a revision records when a skill moved but its public point did not: that it moved,
+# never where to.
+MOVED = "location"
+MOVED_NEARBY = "moved nearby"
 
 
 def validate_asset(raw: Mapping[str, Any], *, area: BBox | None = None) -> AssetDraft:
@@ -97,9 +101,16 @@ def validate_asset(raw: Mapping[str, Any], *, area: BBox | None = None) -> Asset
 def apply_changes(
     current: AssetDraft, changes: Mapping[str, Any], *, area: BBox | None = None
 ) -> AssetDraft:
-    """Return ``current`` with ``changes`` applied and checked; the kind cannot change."""
+    """Return ``current`` with ``changes`` applied and checked.
+
+    The kind cannot change, and a move gives both ``lon`` and ``lat``: a skill's draft is at its
+    public point, so half a move would mix a given coordinate with a generalised one.
+    """
     if "kind" in changes and str(changes["kind"]) != current.kind.value:
         raise ValidationError({"kind": "cannot be changed; withdraw this and add a new one"})
+    if ("lon" in changes) != ("lat" in changes):
+        missing = "lat" if "lon" in changes else "lon"
+        raise ValidationError({missing: "give lon and lat together to move a strength"})
     return validate_asset({**current.as_dict(), **changes}, area=area)
 
 

@@ -33,8 +33,9 @@ PUBLIC_FIELDS = (
     "facilities",
     "last_confirmed",
 )
-# Fields of an asset record that only its owner (and staff, where a rule allows) may see.
-PRIVATE_FIELDS = frozenset({"lon", "lat", "contact", "contact_via_coach", "owner_id", "owner"})
+# Fields of an asset record that only its owner (and staff, where a rule allows) may see. A
+# record's ``lon``/``lat`` are its public point: a skill's exact point is never in a record.
+PRIVATE_FIELDS = frozenset({"contact", "contact_via_coach", "owner_id", "owner"})
 
 
 def is_generalised(kind: Kind | str) -> bool:
@@ -88,10 +89,5 @@ def _utm_transformers(epsg: int) -> tuple[Transformer, Transformer]:
 
 
 def public_record(record: dict[str, object]) -> dict[str, object]:
-    """Return what the public may see of an asset record: no private fields, the public point.
-
-    ``record`` holds the exact ``lon``/``lat`` and the ``public_lon``/``public_lat`` beside them.
-    """
-    public = {key: value for key, value in record.items() if key not in PRIVATE_FIELDS}
-    public["lon"], public["lat"] = public.pop("public_lon"), public.pop("public_lat")
-    return public
+    """Return what the public may see of an asset record: no contact, no owner."""
+    return {key: value for key, value in record.items() if key not in PRIVATE_FIELDS}

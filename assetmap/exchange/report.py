@@ -8,7 +8,6 @@ is written.
 from __future__ import annotations
 
 import enum
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
@@ -132,12 +131,6 @@ def describe(entry: Entry) -> str:
 def title_key(title: str) -> str:
     """Return a title as compared for duplicates: case and spacing ignored."""
     return " ".join(title.casefold().split())
-
-
-def content_id(kind: str, title: str, lon: float, lat: float) -> str:
-    """Return a stable id for a row that has none: a hash of its kind, title and position."""
-    text = f"{kind}|{title_key(title)}|{lon:.5f}|{lat:.5f}"
-    return "sha1:" + hashlib.sha1(text.encode()).hexdigest()[:20]
 
 
 def nearest_within(

@@ -2,8 +2,8 @@
 
 Deleting an account keeps its row (revisions still point at it) but nothing personal in it:
 the address becomes ``deleted-<id>@invalid``, the name and password hash are cleared. Every
-strength is withdrawn, its contact cleared and a skill's exact point replaced by its public
-point; in the revisions of those strengths the personal fields are replaced by null.
+strength is withdrawn, its contact cleared and a skill's exact point forgotten (it stays at its
+public point); in the revisions of those strengths the personal fields are replaced by null.
 Every word the person wrote goes too, wherever it was kept (see ``erasure``), and with it from
 the text index.
 """
@@ -24,6 +24,7 @@ from assetmap.storage.assets import LAYER_COLUMNS, record_of, withdraw_asset
 from assetmap.storage.backends import backend_for
 from assetmap.storage.db import begin_write
 from assetmap.storage.models import ApiToken, Asset, Connection, Revision, User
+from assetmap.storage.private_points import forget_points, owner_point
 
 DELETED_REASON = "account deleted"
 # Where a group or space is, is public; where a skill is, is where a person is.
@@ -76,7 +77,7 @@ def personal_data(session: orm.Session, user: User) -> dict[str, Any]:
             "neighbourhoods": sorted(user.neighbourhoods),
             "created_at": user.created_at.isoformat(),
         },
-        "strengths": [record_of(asset) for asset in reversed(assets)],
+        "strengths": [_own_record(session, asset, user) for asset in reversed(assets)],
         "revisions": _revisions(session, user.id),
         "api_tokens": _tokens(session, user.id),
         "connections": _connections(session, user.id),
@@ -85,6 +86,15 @@ def personal_data(session: orm.Session, user: User) -> dict[str, Any]:
         "check_responses": written.responses_given(session, user.id),
         "role_changes": written.role_changes_of(session, user.id),
     }
+
+
+def _own_record(session: orm.Session, asset: Asset, owner: User) -> dict[str, Any]:
+    """Return one of the person's strengths as held, at the exact point they gave it."""
+    record = record_of(asset)
+    point = owner_point(session, asset, owner)
+    if point is not None:
+        record["lon"], record["lat"] = point
+    return record
 
 
 def _revisions(session: orm.Session, user_id: int) -> list[dict[str, Any]]:
@@ -148,7 +158,7 @@ def delete_account(session: orm.Session, user_id: int) -> User:
     owned = owned_assets(session, user_id)
     for asset in owned:
         withdraw_asset(session, asset.id, by=user_id, reason=DELETED_REASON)
-        _scrub_asset(asset)
+        _scrub_asset(session, asset)
         erasure.blank_strength(asset)
         for revision in asset.revisions:
             revision.changes = scrub_changes(asset.kind, revision.changes)
@@ -170,8 +180,7 @@ def _kept_reason(reason: str) -> str:
 
 def personal_fields(kind: Kind) -> frozenset[str]:
     """Return the fields of an asset of ``kind`` that are about a person, not a place."""
-    private = PRIVATE_FIELDS if kind is Kind.SKILL else PRIVATE_FIELDS - _LOCATION
-    return frozenset(private)
+    return PRIVATE_FIELDS | _LOCATION if kind is Kind.SKILL else PRIVATE_FIELDS
 
 
 def scrub_changes(kind: Kind, changes: dict[str, Any]) -> dict[str, Any]:
@@ -185,8 +194,7 @@ def _nulled(value: Any) -> Any:
     return [None] * len(value) if isinstance(value, list) else None
 
 
-def _scrub_asset(asset: Asset) -> None:
+def _scrub_asset(session: orm.Session, asset: Asset) -> None:
     asset.contact = ""
     asset.contact_via_coach = False
-    if asset.kind is Kind.SKILL:
-        asset.lon, asset.lat = asset.public_lon, asset.public_lat
+    forget_points(session, [asset.id])

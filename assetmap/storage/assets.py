@@ -19,6 +19,8 @@ from sqlalchemy import orm
 
 from assetmap.domain.assets import (
     FIELD_NAMES,
+    MOVED,
+    MOVED_NEARBY,
     AssetDraft,
     apply_changes,
     diff,
@@ -26,7 +28,7 @@ from assetmap.domain.assets import (
 )
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.geo import BBox, check_lon_lat
-from assetmap.domain.privacy import PUBLIC_FIELDS, public_point
+from assetmap.domain.privacy import PUBLIC_FIELDS, is_generalised, public_point
 from assetmap.domain.query import AssetFilter, AssetSummary, check_limit, check_radius
 from assetmap.domain.vocab import Action, Status
 from assetmap.storage.backends import SUMMARY_COLUMNS, backend_for, published, summary
@@ -34,6 +36,7 @@ from assetmap.storage.bulk import insert_batch
 from assetmap.storage.db import Reader, begin_write
 from assetmap.storage.models import Asset, AssetTheme, Revision, utcnow
 from assetmap.storage.neighbourhoods import locate
+from assetmap.storage.private_points import keep_point
 
 # Public fields of a layer, in the order a GeoDataFrame shows them.
 LAYER_COLUMNS = tuple(
@@ -42,6 +45,7 @@ LAYER_COLUMNS = tuple(
 
 
 EVERYTHING = AssetFilter()
+_PLACE = ("kind", "lon", "lat")
 
 
 class AssetNotFound(LookupError):
@@ -67,11 +71,9 @@ def _require(session: orm.Session, asset_id: int) -> Asset:
 
 
 def record_of(asset: Asset) -> dict[str, Any]:
-    """Return everything stored of an asset as plain values, private fields included."""
+    """Return an asset as plain values, contact and owner included, at its public point."""
     record: dict[str, Any] = {"id": asset.id, **draft_of(asset).as_dict()}
     record.update(
-        public_lon=asset.public_lon,
-        public_lat=asset.public_lat,
         owner_id=asset.owner_id,
         status=asset.status.value,
         hidden_reason=asset.hidden_reason,
@@ -82,9 +84,13 @@ def record_of(asset: Asset) -> dict[str, Any]:
 
 
 def draft_of(asset: Asset) -> AssetDraft:
-    """Return what the owner said of a stored asset, as a draft."""
-    values = {name: getattr(asset, name) for name in FIELD_NAMES if name != "kind"}
-    return validate_asset({"kind": asset.kind.value, **values})
+    """Return what the owner said of a stored asset, as a draft at its public point.
+
+    A skill's draft is at its grid cell's centre: its exact point is not part of it.
+    """
+    values = {name: getattr(asset, name) for name in FIELD_NAMES if name not in _PLACE}
+    place = {"lon": asset.public_lon, "lat": asset.public_lat}
+    return validate_asset({"kind": asset.kind.value, **values, **place})
 
 
 def add_asset(
@@ -100,10 +106,12 @@ def add_asset(
     now = utcnow()
     draft = _confirmed(draft, today or now.date())
     asset = Asset(owner_id=owner_id, status=Status.PUBLISHED, created_at=now, updated_at=now)
-    _fill(session, asset, draft, cell_m)
+    shown = at_public_point(draft, cell_m)
+    _fill(session, asset, shown)
     session.add(asset)
     session.flush()
-    _record(session, asset, owner_id, Action.CREATE, diff(None, draft))
+    keep_point(session, asset, draft.lon, draft.lat)
+    _record(session, asset, owner_id, Action.CREATE, diff(None, shown))
     return asset
 
 
@@ -117,16 +125,26 @@ def update_asset(
     area: BBox | None = None,
     reason: str = "",
 ) -> Asset:
-    """Apply ``changes`` to an asset after checking them, and record what changed (and why)."""
+    """Apply ``changes`` to an asset after checking them, and record what changed (and why).
+
+    A change that gives ``lon`` and ``lat`` moves the asset there. A skill's exact point is
+    written, never read: what is compared and recorded is its public point, and a move within
+    the same grid cell is recorded as such, without saying where.
+    """
     begin_write(session)
     asset = _require(session, asset_id)
     if asset.status is Status.WITHDRAWN:
         raise ValidationError({"status": "this strength was withdrawn and can't be edited"})
     before = draft_of(asset)
     after = apply_changes(before, changes, area=area)
-    changed = diff(before, after)
+    shown = at_public_point(after, cell_m)
+    changed = diff(before, shown)
+    if ("lon" in changes or "lat" in changes) and is_generalised(asset.kind):
+        keep_point(session, asset, after.lon, after.lat)
+        if "lon" not in changed and "lat" not in changed:
+            changed[MOVED] = [None, MOVED_NEARBY]
     if changed:
-        _fill(session, asset, after, cell_m)
+        _fill(session, asset, shown)
         asset.updated_at = utcnow()
         _record(session, asset, by, Action.UPDATE, changed, reason)
         session.flush()
@@ -208,17 +226,23 @@ def _confirmed(draft: AssetDraft, today: dt.date) -> AssetDraft:
     return replace(draft, last_confirmed=today)
 
 
-def _fill(session: orm.Session, asset: Asset, draft: AssetDraft, cell_m: float) -> None:
-    values = draft.as_dict()
-    for name, value in values.items():
-        if name not in ("kind", "last_confirmed"):
+def at_public_point(draft: AssetDraft, cell_m: float) -> AssetDraft:
+    """Return the draft as the register keeps and shows it: at its public point."""
+    lon, lat = public_point(draft.kind, draft.lon, draft.lat, cell_m)
+    return replace(draft, lon=lon, lat=lat)
+
+
+def _fill(session: orm.Session, asset: Asset, shown: AssetDraft) -> None:
+    """Set the asset's fields from a draft at its public point (``at_public_point``)."""
+    for name, value in shown.as_dict().items():
+        if name not in ("kind", "last_confirmed", "lon", "lat"):
             setattr(asset, name, value)
-    asset.kind = draft.kind
-    if draft.last_confirmed is not None:
-        asset.last_confirmed = draft.last_confirmed
-    asset.public_lon, asset.public_lat = public_point(draft.kind, draft.lon, draft.lat, cell_m)
+    asset.kind = shown.kind
+    if shown.last_confirmed is not None:
+        asset.last_confirmed = shown.last_confirmed
+    asset.public_lon, asset.public_lat = shown.lon, shown.lat
     asset.neighbourhood_id = locate(session, [asset.public_lon], [asset.public_lat])[0]
-    asset.theme_rows = [AssetTheme(theme=theme.value) for theme in dict.fromkeys(draft.themes)]
+    asset.theme_rows = [AssetTheme(theme=theme.value) for theme in dict.fromkeys(shown.themes)]
 
 
 def _record(

@@ -1,8 +1,8 @@
 """The rows a bulk insert of new assets writes, built straight from their drafts.
 
 ``assets.add_assets`` hands over a batch at a time: the asset rows (with each public point and
-neighbourhood), their themes and their creation revisions, in the shapes the backend's
-``bulk_insert`` takes, without an ORM object per asset.
+neighbourhood), a skill's exact point apart, their themes and their creation revisions, in the
+shapes the backend's ``bulk_insert`` takes, without an ORM object per asset.
 """
 
 from __future__ import annotations
@@ -31,8 +31,6 @@ BULK_ASSET_COLUMNS = (
     "description",
     "themes",
     "tags",
-    "lon",
-    "lat",
     "public_lon",
     "public_lat",
     "availability",
@@ -81,6 +79,13 @@ def insert_batch(
     ]
     backend.bulk_insert(session, "asset", BULK_ASSET_COLUMNS, rows)
     backend.index_assets(session, ids[0], ids[-1])
+    private = [
+        (asset_id, draft.lon, draft.lat)
+        for asset_id, draft in zip(ids, drafts, strict=True)
+        if is_generalised(draft.kind)
+    ]
+    if private:
+        backend.bulk_insert(session, "private_point", ("asset_id", "lon", "lat"), private)
     themes = [
         (asset_id, theme.value)
         for asset_id, draft in zip(ids, drafts, strict=True)
@@ -88,8 +93,8 @@ def insert_batch(
     ]
     backend.bulk_insert(session, "asset_theme", ("asset_id", "theme"), themes)
     revisions = [
-        (asset_id, owner_id, Action.CREATE.value, stamp, _created(draft, day), "")
-        for asset_id, draft, day in zip(ids, drafts, confirmed, strict=True)
+        (asset_id, owner_id, Action.CREATE.value, stamp, _created(draft, point, day), "")
+        for asset_id, draft, point, day in zip(ids, drafts, public, confirmed, strict=True)
     ]
     backend.bulk_insert(
         session, "revision", ("asset_id", "user_id", "action", "at", "changes", "reason"), revisions
@@ -123,8 +128,6 @@ def _asset_row(
         draft.description,
         _json_list(draft.themes),
         _json_list(draft.tags),
-        draft.lon,
-        draft.lat,
         point[0],
         point[1],
         draft.availability,
@@ -153,8 +156,12 @@ def _json_list(values: tuple[Any, ...]) -> str:
 _DRAFT_VALUES = operator.attrgetter(*FIELD_NAMES)
 
 
-def _created(draft: AssetDraft, confirmed: dt.date) -> str:
-    """Return a creation revision's changes as JSON, the same as ``creation(draft.as_dict())``."""
+def _created(draft: AssetDraft, point: tuple[float, float], confirmed: dt.date) -> str:
+    """Return a creation revision's changes as JSON: what ``assets.add_asset`` records.
+
+    The revision holds the public point, never a skill's exact one.
+    """
     values = dict(zip(FIELD_NAMES, _DRAFT_VALUES(draft), strict=True))
+    values["lon"], values["lat"] = point
     values["last_confirmed"] = confirmed
     return orjson.dumps(creation(values)).decode()

@@ -10,6 +10,7 @@ from sqlalchemy import orm
 from assetmap.domain.assets import FIELD_NAMES
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.geo import BBox
+from assetmap.domain.privacy import is_generalised
 from assetmap.storage.assets import AssetNotFound, draft_of, update_asset
 from assetmap.storage.models import Asset, Revision
 
@@ -55,11 +56,17 @@ def restore_version(
     cell_m: float,
     area: BBox | None = None,
 ) -> Asset:
-    """Put back the strength as it was after ``revision_id``, as a new revision."""
+    """Put back the strength as it was after ``revision_id``, as a new revision.
+
+    A skill stays where its owner put it: only what it says is put back.
+    """
     asset = session.get(Asset, asset_id)
     if asset is None:
         raise AssetNotFound(asset_id)
     values = version_after(session, asset, revision_id)
+    if is_generalised(asset.kind):
+        # Only its owner places a skill; its history holds public points alone.
+        values.pop("lon"), values.pop("lat")
     return update_asset(
         session,
         asset_id,

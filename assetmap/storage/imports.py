@@ -1,4 +1,8 @@
-"""What an import compares against: assets by their source id, and assets near by title."""
+"""What an import compares against: assets by their source id, and assets near by title.
+
+An import sees every asset at its public point: nothing it reports can be worked out from
+where a skill really is.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from assetmap.domain.geo import BBox
-from assetmap.domain.vocab import Status
+from assetmap.domain.vocab import Kind, Status
 from assetmap.storage.backends import backend_for
 from assetmap.storage.models import Asset
 
@@ -38,15 +42,14 @@ def last_asset_id(session: orm.Session) -> int:
 
 def assets_in_area(
     session: orm.Session, bbox: BBox, up_to_id: int | None = None
-) -> list[tuple[int, str, float, float]]:
-    """Return ``(id, title, lon, lat)`` of assets not withdrawn whose public point is in ``bbox``.
+) -> list[tuple[int, str, float, float, Kind]]:
+    """Return ``(id, title, lon, lat, kind)`` of assets not withdrawn, at their public point.
 
-    ``up_to_id`` leaves out assets added after it. ``lon, lat`` are the exact point, for
-    comparing with what a file says; they never leave the import.
+    Only assets whose public point is in ``bbox``; ``up_to_id`` leaves out assets added after it.
     """
-    query = sa.select(Asset.id, Asset.title, Asset.lon, Asset.lat).where(
-        Asset.status != Status.WITHDRAWN, backend_for(session).in_bbox(bbox)
-    )
+    query = sa.select(
+        Asset.id, Asset.title, Asset.public_lon, Asset.public_lat, Asset.kind
+    ).where(Asset.status != Status.WITHDRAWN, backend_for(session).in_bbox(bbox))
     if up_to_id is not None:
         query = query.where(Asset.id <= up_to_id)
-    return [(row[0], row[1], row[2], row[3]) for row in session.execute(query)]
+    return [(row[0], row[1], row[2], row[3], row[4]) for row in session.execute(query)]

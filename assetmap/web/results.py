@@ -15,12 +15,13 @@ import orjson
 from flask import current_app, request, url_for
 from sqlalchemy import orm
 
-from assetmap.domain.permissions import Actor, can_edit, can_see_contact, can_see_exact_location
-from assetmap.domain.privacy import PUBLIC_FIELDS, public_record
+from assetmap.domain.permissions import Actor, can_edit, can_see_contact
+from assetmap.domain.privacy import PUBLIC_FIELDS, is_generalised, public_record
 from assetmap.domain.query import AssetSummary
 from assetmap.storage import assets as store
 from assetmap.storage.connections import connection_count, connection_counts
 from assetmap.storage.models import Asset
+from assetmap.storage.private_points import owner_point
 from assetmap.web.freshness import is_unconfirmed, unconfirmed_before
 
 # What a strength's own answer carries beyond its id, in this order.
@@ -123,23 +124,23 @@ def result_features(results: Sequence[Result]) -> dict[str, Any]:
 def asset_feature(session: orm.Session, asset: Asset, viewer: Actor | None) -> dict[str, Any]:
     """Return one strength as a GeoJSON feature holding what ``viewer`` may see of it.
 
-    The point is exact only where ``can_see_exact_location`` allows (a skill's, to its owner).
+    The point is exact only where ``owner_point`` gives it (a skill's, to its owner).
     """
     record = store.record_of(asset)
     shown: dict[str, Any] = public_record(record)
-    exact = can_see_exact_location(viewer, asset)
+    exact = owner_point(session, asset, viewer) if is_generalised(asset.kind) else None
     properties: dict[str, Any] = {"id": asset.id, **{name: shown[name] for name in DETAIL_FIELDS}}
     properties.update(
         url=asset_url()(asset.id),
         connections=connection_count(session, asset.id),
-        location_generalised=not exact,
+        location_generalised=is_generalised(asset.kind) and exact is None,
         unconfirmed=is_unconfirmed(asset.last_confirmed),
     )
     if can_see_contact(viewer, asset):
         properties["contact"] = record["contact"]
     if can_edit(viewer, asset):
         properties["contact_via_coach"] = record["contact_via_coach"]
-    lon, lat = (record["lon"], record["lat"]) if exact else (shown["lon"], shown["lat"])
+    lon, lat = exact or (shown["lon"], shown["lat"])
     return {
         "type": "Feature",
         "id": asset.id,

@@ -11,12 +11,13 @@ from werkzeug.wrappers import Response
 
 from assetmap import maps
 from assetmap.domain.errors import ValidationError
-from assetmap.domain.permissions import can_edit, can_see_exact_location
+from assetmap.domain.permissions import can_edit
 from assetmap.domain.vocab import Status
 from assetmap.storage import accounts as account_store
 from assetmap.storage import assets as store
 from assetmap.storage import moderation as moderation_store
 from assetmap.storage.models import Asset
+from assetmap.storage.private_points import owner_point
 from assetmap.web import db, nav
 from assetmap.web.auth import actor
 from assetmap.web.forms import PlaceForm, StrengthForm
@@ -90,8 +91,8 @@ def location(asset_id: int) -> Page:
     """Move a strength with the pin or a typed place."""
     asset = _editable(asset_id)
     if request.method == "GET":
-        shown = can_see_exact_location(actor(), asset)
-        data = {"lon": str(asset.lon), "lat": str(asset.lat)} if shown else {}
+        point = owner_point(db.session(), asset, actor())
+        data = {"lon": str(point[0]), "lat": str(point[1])} if point else {}
         return _location_page(asset, PlaceForm(formdata=None, data=data))
     form = PlaceForm()
     point, _name, status = resolve(form, asset.kind)

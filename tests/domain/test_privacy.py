@@ -52,15 +52,13 @@ def test_vectorised_matches_single() -> None:
         assert (glons[i], glats[i]) == generalise_point(lons[i], lats[i], 400)
 
 
-def test_public_record_drops_contact_owner_and_exact_point() -> None:
+def test_public_record_drops_contact_and_owner() -> None:
     record = {
         "id": 1,
         "kind": "skill",
         "title": "Guitar",
-        "lon": -2.321234,
-        "lat": 51.230987,
-        "public_lon": -2.3211,
-        "public_lat": 51.2316,
+        "lon": -2.3211,
+        "lat": 51.2316,
         "contact": "07700 900123",
         "contact_via_coach": True,
         "owner_id": 7,

@@ -108,7 +108,7 @@ def test_import_dry_run_then_import(app: Flask, tmp_path: Path) -> None:
     again = flask(app, "import", str(path))
     assert "0 added, 0 updated, 1 skipped" in again.stdout
     assert (
-        "row 2 (Tuesday knitters) skipped: id: already imported as asset 341, unchanged"
+        "row 2 (Tuesday knitters) skipped: title: same title as strength 341, 0 m away"
         in again.stdout
     )
 

@@ -74,18 +74,20 @@ def test_importing_the_same_file_again_changes_nothing(target: orm.Session, tmp_
     again = import_path(target, path)
     assert again.counts[Outcome.SKIPPED] == 2 and again.counts[Outcome.ADDED] == 0
     reasons = [entry.reason for entry in again.entries[Outcome.SKIPPED]]
-    assert all(reason.endswith("unchanged") for reason in reasons)
+    assert all(reason.startswith("same title as strength") for reason in reasons)
     assert count(target) == 2
 
 
-def test_rows_without_ids_get_a_content_hash_and_the_report_says_so(
+def test_rows_without_ids_get_a_random_id_and_the_report_says_so(
     target: orm.Session, tmp_path: Path
 ) -> None:
-    path = write(tmp_path, "groups.csv", HEADER + "group,Tuesday knitters,arts,-2.32,51.23,\n")
-    report = import_path(target, path)
-    stored = target.scalars(sa.select(Asset)).one()
-    assert stored.source == "groups.csv" and stored.source_id.startswith("sha1:")
-    assert "content hash" in report.id_rule
+    row = "group,Tuesday knitters,arts,-2.32,51.23,\n"
+    report = import_path(target, write(tmp_path, "groups.csv", HEADER + row))
+    import_path(target, write(tmp_path, "more.csv", HEADER + row.replace("Tues", "Thurs")))
+    first, second = target.scalars(sa.select(Asset).order_by(Asset.id)).all()
+    assert first.source == "groups.csv" and first.source_id.startswith("id:")
+    assert len({first.source_id, second.source_id}) == 2
+    assert "random" in report.id_rule
 
 
 def test_a_row_changed_in_the_file_updates_the_strength(
@@ -106,12 +108,13 @@ def test_a_row_changed_in_the_file_updates_the_strength(
 
 def test_same_title_within_50_metres_is_a_duplicate(demo: orm.Session, tmp_path: Path) -> None:
     club = demo.scalars(sa.select(Asset).where(Asset.title == "Selwood Spokes cycling club")).one()
-    near = f"group,selwood spokes  Cycling Club,sport,{club.lon + 0.0003},{club.lat},\n"
-    far = f"group,Selwood Spokes cycling club,sport,{club.lon + 0.003},{club.lat},\n"
+    lon, lat = club.public_lon, club.public_lat
+    near = f"group,selwood spokes  Cycling Club,sport,{lon + 0.0003},{lat},\n"
+    far = f"group,Selwood Spokes cycling club,sport,{lon + 0.003},{lat},\n"
     report = import_path(demo, write(tmp_path, "clubs.csv", HEADER + near + far), dry_run=True)
     [skipped] = report.entries[Outcome.SKIPPED]
     assert (skipped.where, skipped.field, skipped.asset_id) == ("row 2", "title", club.id)
-    assert skipped.reason.startswith("same title as asset") and "21 m away" in skipped.reason
+    assert skipped.reason.startswith("same title as strength") and "21 m away" in skipped.reason
     assert [entry.where for entry in report.entries[Outcome.ADDED]] == ["row 3"]
 
 

@@ -100,7 +100,7 @@ def test_community_places_become_spaces_and_groups_with_their_osm_ids(
         "Mo-Sa 09:00-17:00",
     )
     assert (club.kind.value, club.themes) == ("group", ["sport"])
-    assert -2.310 < park.lon < -2.309 and 51.220 < park.lat < 51.221
+    assert -2.310 < park.public_lon < -2.309 and 51.220 < park.public_lat < 51.221
     assert found["node/7"].accessibility.startswith("Wheelchair access: yes")
 
 

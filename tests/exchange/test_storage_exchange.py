@@ -7,6 +7,7 @@ from pathlib import Path
 
 import orjson
 import shapely
+import sqlalchemy as sa
 from sqlalchemy import orm
 
 from assetmap.domain.assets import AssetDraft
@@ -15,6 +16,7 @@ from assetmap.exchange.report import Outcome
 from assetmap.storage import assets as store
 from assetmap.storage import imports
 from assetmap.storage.exports import EXPORT_FIELDS, ExportFilter, public_rows
+from assetmap.storage.models import Asset
 from assetmap.storage.neighbourhoods import Area, replace_neighbourhoods
 from tests.exchange.helpers import import_path
 
@@ -94,8 +96,11 @@ def test_assets_by_source_and_in_area(
     found = imports.assets_by_source(session, [("osm", "node/1"), ("osm", "node/2")])
     assert [a.title for a in found.values()] == ["Wheelers"]
     near = imports.assets_in_area(session, ExportFilter.parse(bbox="-2.34,51.22,-2.32,51.24").bbox)
-    assert sorted(title for _, title, _, _ in near) == ["Sewing", "Wheelers"]
-    assert (-2.3312, 51.2311) in [(lon, lat) for _, _, lon, lat in near]
+    assert sorted(title for _, title, _, _, _ in near) == ["Sewing", "Wheelers"]
+    sewing = session.scalars(sa.select(Asset).where(Asset.title == "Sewing")).one()
+    points = [(lon, lat) for _, _, lon, lat, _ in near]
+    assert (sewing.public_lon, sewing.public_lat) in points
+    assert (-2.3312, 51.2311) not in points
 
 
 def test_a_csv_import_is_all_or_nothing_on_every_backend(

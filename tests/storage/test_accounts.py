@@ -12,6 +12,7 @@ from assetmap.domain.vocab import Kind, Status
 from assetmap.storage import accounts, users
 from assetmap.storage import assets as store
 from assetmap.storage.models import ApiToken, Asset, Revision, User
+from assetmap.storage.models.private import PrivatePoint
 
 CELL = 400.0
 SKILL_AT = (-2.321234, 51.230987)
@@ -33,7 +34,7 @@ def anns_skill(session: orm.Session, ann: User, make_draft: Callable[..., AssetD
     store.update_asset(
         session,
         asset.id,
-        {"contact": "ann@example.org", "lon": lon + 0.0001, "contact_via_coach": True},
+        {"contact": "ann@example.org", "lon": lon + 0.0001, "lat": lat, "contact_via_coach": True},
         by=ann.id,
         cell_m=CELL,
     )
@@ -100,15 +101,16 @@ def test_a_deleted_account_cannot_sign_in(session: orm.Session, ann: User) -> No
 def test_deleting_an_account_clears_contacts_and_a_skills_exact_point(
     session: orm.Session, ann: User, anns_skill: Asset, anns_group: Asset
 ) -> None:
-    group_point = (anns_group.lon, anns_group.lat)
+    group_point = (anns_group.public_lon, anns_group.public_lat)
     accounts.delete_account(session, ann.id)
     session.commit()
     session.expire_all()
     skill, group = session.get(Asset, anns_skill.id), session.get(Asset, anns_group.id)
     assert skill is not None and group is not None
     assert (skill.contact, skill.contact_via_coach, group.contact) == ("", False, "")
-    assert (skill.lon, skill.lat) == (skill.public_lon, skill.public_lat)
-    assert (group.lon, group.lat) == group_point
+    kept = sa.select(sa.func.count()).select_from(PrivatePoint)
+    assert session.scalar(kept.where(PrivatePoint.asset_id == skill.id)) == 0
+    assert (group.public_lon, group.public_lat) == group_point
 
 
 def test_deleting_an_account_keeps_only_what_is_not_personal_in_the_history(

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
@@ -15,6 +16,8 @@ from assetmap.domain.vocab import Action, Kind, Status
 from assetmap.storage import assets as store
 from assetmap.storage import users
 from assetmap.storage.models import Asset, AssetTheme, Revision
+from assetmap.storage.models.private import PrivatePoint
+from assetmap.storage.private_points import owner_point
 
 CELL = 400.0
 AROUND = BBox(-2.35, 51.21, -2.29, 51.25)
@@ -49,8 +52,10 @@ def test_skill_is_stored_exactly_and_indexed_at_its_generalised_point(
         session, make_draft(kind="skill", lon=-2.321234, lat=51.230987), owner_id=None, cell_m=CELL
     )
     session.commit()
-    assert (asset.lon, asset.lat) == (-2.321234, 51.230987)
-    assert (asset.public_lon, asset.public_lat) != (asset.lon, asset.lat)
+    assert owner_point(session, asset, SimpleNamespace(id=7)) is None
+    kept = session.execute(sa.select(PrivatePoint.lon, PrivatePoint.lat)).one()
+    assert tuple(kept) == (-2.321234, 51.230987)
+    assert (asset.public_lon, asset.public_lat) != tuple(kept)
     [found] = store.assets_near(session, -2.321234, 51.230987, 1000)
     assert (found.lon, found.lat) == (asset.public_lon, asset.public_lat)
     assert found.distance_m > 0
@@ -106,7 +111,7 @@ def test_bad_update_changes_nothing(
     session.commit()
     with pytest.raises(ValidationError) as caught:
         store.update_asset(
-            session, asset.id, {"title": "New name", "lat": 123}, by=None, cell_m=CELL
+            session, asset.id, {"title": "New name", "lon": -2.3, "lat": 123}, by=None, cell_m=CELL
         )
     session.rollback()
     assert caught.value.errors == {"lat": "must be between -90 and 90, got 123.0"}
@@ -278,3 +283,13 @@ def test_bbox_is_exact_at_its_edges(
     store.add_asset(session, make_draft(lon=-2.2999999, lat=51.22), owner_id=None, cell_m=CELL)
     session.commit()
     assert ids(store.assets_in_bbox(session, BBox(-2.31, 51.21, -2.30, 51.23))) == [inside.id]
+
+
+def test_half_a_move_is_refused_and_names_the_missing_coordinate(
+    session: orm.Session, make_draft: Callable[..., AssetDraft]
+) -> None:
+    asset = store.add_asset(session, make_draft(kind="skill"), owner_id=None, cell_m=CELL)
+    session.commit()
+    with pytest.raises(ValidationError) as caught:
+        store.update_asset(session, asset.id, {"lon": -2.3}, by=None, cell_m=CELL)
+    assert caught.value.errors == {"lat": "give lon and lat together to move a strength"}

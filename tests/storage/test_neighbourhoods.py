@@ -38,7 +38,7 @@ def test_moving_an_asset_moves_its_neighbourhood(
 ) -> None:
     replace_neighbourhoods(session, [WEST, EAST])
     asset = store.add_asset(session, make_draft(lon=-2.33, lat=51.23), owner_id=None, cell_m=400)
-    store.update_asset(session, asset.id, {"lon": -2.31}, by=None, cell_m=400)
+    store.update_asset(session, asset.id, {"lon": -2.31, "lat": 51.23}, by=None, cell_m=400)
     session.commit()
     assert asset.neighbourhood.code == "east"
 

@@ -18,6 +18,7 @@ from assetmap import create_app
 from assetmap.domain.findings import SHOWN_FIELDS
 from assetmap.storage import assets as store
 from assetmap.storage.models import Asset, StrengthCheck, User
+from assetmap.storage.models.private import PrivatePoint
 from assetmap.web import db
 from tests.web.helpers import (
     SQUARE,
@@ -351,8 +352,9 @@ def demo_app(tmp_path: Path, demo_template: Path) -> Iterator[Flask]:
 def demo_skills(app: Flask) -> list[dict[str, Any]]:
     with app.app_context(), db.database().session() as session:
         rows = session.execute(
-            sa.select(Asset, User)
+            sa.select(Asset, User, PrivatePoint.lon, PrivatePoint.lat)
             .join(User, Asset.owner_id == User.id)
+            .join(PrivatePoint, PrivatePoint.asset_id == Asset.id)
             .where(Asset.kind == "skill")
         ).all()
         return [
@@ -361,14 +363,14 @@ def demo_skills(app: Flask) -> list[dict[str, Any]]:
                 "title": a.title,
                 "themes": a.themes,
                 "contact": a.contact,
-                "lon": a.lon,
-                "lat": a.lat,
+                "lon": lon,
+                "lat": lat,
                 "public_lon": a.public_lon,
                 "public_lat": a.public_lat,
                 "owner": u.display_name,
                 "email": u.email,
             }
-            for a, u in rows
+            for a, u, lon, lat in rows
         ]
 
 

@@ -14,6 +14,7 @@ from assetmap import create_app
 from assetmap.domain.privacy import public_point
 from assetmap.storage import users as user_store
 from assetmap.storage.models import Asset
+from assetmap.storage.models.private import PrivatePoint
 from assetmap.web import db
 from tests.web.helpers import add_asset, add_user, count, csrf, form_token, signed_in, stored
 
@@ -77,7 +78,9 @@ def test_adding_a_skill_in_steps_publishes_it_owned_by_the_person(
         owner = user_store.get_user_by_email(session, "ann@example.org")
         assert owner is not None
         assert (asset.title, asset.owner_id, asset.contact) == ("Bike repair", owner.id, CONTACT)
-        assert (asset.lon, asset.lat) == EXACT
+        kept = session.get(PrivatePoint, asset.id)
+        assert kept is not None and (kept.lon, kept.lat) == EXACT
+        assert (asset.public_lon, asset.public_lat) != EXACT
     mine = client.get("/strengths/mine").get_data(as_text=True)
     assert "“Bike repair” is published" in mine and f"/assets/{asset.id}" in mine
 
@@ -403,7 +406,7 @@ def test_the_owner_moves_a_strength_to_a_typed_place(app: Flask, client: FlaskCl
     )
     assert response.headers["Location"] == "/strengths/mine"
     asset = stored(app, asset_id)
-    assert (asset.lon, asset.lat) == (-2.3213, 51.2296)
+    assert (asset.public_lon, asset.public_lat) == (-2.3213, 51.2296)
 
 
 def test_moving_a_strength_outside_the_area_is_refused(app: Flask, client: FlaskClient) -> None:
@@ -415,7 +418,7 @@ def test_moving_a_strength_outside_the_area_is_refused(app: Flask, client: Flask
     )
     assert response.status_code == 400
     assert "The place is outside the area" in response.get_data(as_text=True)
-    assert stored(app, asset_id).lon == -2.32
+    assert stored(app, asset_id).public_lon == -2.32
 
 
 def test_the_owner_marks_a_strength_still_current(app: Flask, client: FlaskClient) -> None:
@@ -466,7 +469,7 @@ def test_another_resident_is_refused_and_nothing_changes(
     response = other.post(f"/strengths/{asset_id}/{path}", data={"csrf_token": token, **data})
     assert response.status_code == 403
     asset = stored(app, asset_id)
-    assert (asset.title, asset.lon, asset.status.value, asset.last_confirmed) == (
+    assert (asset.title, asset.public_lon, asset.status.value, asset.last_confirmed) == (
         "Chess club",
         -2.32,
         "published",

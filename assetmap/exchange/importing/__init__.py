@@ -35,9 +35,9 @@ MAX_ROWS = 1_000_000
 # An absolute path of two or more parts that is not part of a URL or a fraction.
 _SERVER_PATH = re.compile(r"(?<![\w.:/])(?:/[^\s'\"/:]+){2,}/?")
 CONTENT_ID_RULE = (
-    "Rows without an id were given one from their kind, title and position (a content "
-    "hash): importing the file again changes nothing, and a row changed in other fields "
-    "updates the strength imported from it."
+    "Rows without an id were given a new random one. Importing the file again adds nothing "
+    "(each row is then the same title in the same place), but only a row with an id of its "
+    "own can change the strength imported from it."
 )
 
 

@@ -5,14 +5,18 @@ source and source id, unchanged, or the same title within ``TITLE_RADIUS_M``); u
 source id is there with other values; otherwise added. A dry run decides and writes nothing; a
 real run writes as it goes in the caller's transaction, and stops writing at the first
 rejection so the caller can roll everything back.
+
+Rows are compared with stored strengths at both sides' public points, so that nothing a
+report says can be worked out from where a skill really is.
 """
 
 from __future__ import annotations
 
 import math
+import secrets
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -29,7 +33,6 @@ from assetmap.exchange.report import (
     TITLE_RADIUS_M,
     ImportReport,
     Outcome,
-    content_id,
     nearest_within,
     title_key,
 )
@@ -68,6 +71,15 @@ class _Candidate:
     record: Record
     draft: AssetDraft
     key: Key
+    # The draft at its public point: where it would be filed, shown and compared.
+    shown: AssetDraft | None = None
+
+    @property
+    def public(self) -> AssetDraft:
+        """Return the draft at its public point (set for every candidate a batch keeps)."""
+        if self.shown is None:
+            raise ValueError(f"{self.record.where} has no public point yet")
+        return self.shown
 
 
 class Planner:
@@ -84,7 +96,8 @@ class Planner:
 
     def batch(self, records: Sequence[Record]) -> None:
         """Decide each record of a batch, then write the batch's additions."""
-        candidates = self._in_scope([c for c in map(self._check, records) if c is not None])
+        checked = [c for c in map(self._check, records) if c is not None]
+        candidates = self._in_scope(_at_public_points(checked, self.options.cell_m))
         existing = imports.assets_by_source(self.session, [c.key for c in candidates])
         fresh = [c for c in candidates if not self._known(c, existing.get(c.key))]
         added = self._not_duplicates(fresh)
@@ -110,7 +123,7 @@ class Planner:
             return None
         key = (
             record.source or self.source,
-            record.source_id or content_id(draft.kind.value, draft.title, draft.lon, draft.lat),
+            record.source_id or new_source_id(),
         )
         too_long = {
             name: f"must be at most {limit} characters, got {len(value)}"
@@ -132,7 +145,8 @@ class Planner:
         allowed = self.options.neighbourhoods
         if allowed is None or not candidates:
             return candidates
-        lons, lats = _public_points([c.draft for c in candidates], self.options.cell_m)
+        lons = [c.public.lon for c in candidates]
+        lats = [c.public.lat for c in candidates]
         kept = []
         for candidate, area in zip(candidates, locate(self.session, lons, lats), strict=True):
             if area is not None and area in allowed:
@@ -162,6 +176,14 @@ class Planner:
             reason = f"must be today or in the past, got {draft.last_confirmed.isoformat()}"
             self.report.reject(record.where, {"last_confirmed": reason}, draft.title)
             return None
+        if draft.last_confirmed is not None and draft.last_confirmed > utcnow().date():
+            reason = f"must be today or in the past, got {draft.last_confirmed.isoformat()}"
+            self.report.reject(record.where, {"last_confirmed": reason}, draft.title)
+            return None
+        if draft.last_confirmed is not None and draft.last_confirmed > utcnow().date():
+            reason = f"must be today or in the past, got {draft.last_confirmed.isoformat()}"
+            self.report.reject(record.where, {"last_confirmed": reason}, draft.title)
+            return None
         outside = self.options.area and not self.options.area.contains(draft.lon, draft.lat)
         if self.options.skip_outside and outside:
             reason = "lies outside the area this assetmap covers"
@@ -184,12 +206,13 @@ class Planner:
         changes = {k: v for k, v in candidate.record.values.items() if k in FIELD_NAMES}
         before = store.draft_of(asset)
         try:
-            changed = diff(before, apply_changes(before, changes, area=self.options.area))
+            after = apply_changes(before, changes, area=self.options.area)
+            changed = diff(before, store.at_public_point(after, self.options.cell_m))
         except ValidationError as exc:
             self.report.reject(where, exc.errors, title)
             return True
         if not changed:
-            reason = f"already imported as asset {asset.id}, unchanged"
+            reason = f"already imported as strength {asset.id}, unchanged"
             self.report.add(where, Outcome.SKIPPED, title, "id", reason, asset.id)
             return True
         fields = ", ".join(sorted(changed))
@@ -209,20 +232,28 @@ class Planner:
         added = []
         for candidate in fresh:
             draft, where = candidate.draft, candidate.record.where
-            key = title_key(draft.title)
-            stored = self.stored.titled(draft.lon, draft.lat, key)
-            near = nearest_within(draft.lon, draft.lat, stored + self.titles[key])
+            key, point = title_key(draft.title), candidate.public
+            stored = self.stored.titled(point.lon, point.lat, key)
+            near = nearest_within(point.lon, point.lat, stored + self.titles[key])
             if near is not None:
                 what, metres = near
-                other = f"asset {what}" if isinstance(what, int) else str(what)
-                reason = f"same title as {other}, {metres:.0f} m away"
+                reason = self._duplicate(what, metres)
                 asset_id = what if isinstance(what, int) else None
                 self.report.add(where, Outcome.SKIPPED, draft.title, "title", reason, asset_id)
                 continue
-            self.titles[key].append((draft.lon, draft.lat, where))
+            self.titles[key].append((point.lon, point.lat, where))
             self.report.add(where, Outcome.ADDED, draft.title)
             added.append(candidate)
         return added
+
+
+    def _duplicate(self, what: object, metres: float) -> str:
+        """Say why a row is taken for a duplicate; never how far it is from a person's skill."""
+        if not isinstance(what, int):
+            return f"same title as {what}, {metres:.0f} m away"
+        if what in self.stored.skills:
+            return f"same title as strength {what}, in the same area"
+        return f"same title as strength {what}, {metres:.0f} m away"
 
 
 class StoredTitles:
@@ -240,6 +271,7 @@ class StoredTitles:
         self.margin_m = TITLE_RADIUS_M + cell_m
         self.last_id = imports.last_asset_id(session)
         self.cells: dict[tuple[int, int], dict[str, list[Near]]] = {}
+        self.skills: set[int] = set()
 
     def titled(self, lon: float, lat: float, key: str) -> list[Near]:
         """Return stored strengths near ``(lon, lat)`` whose title has this key."""
@@ -256,19 +288,31 @@ class StoredTitles:
         high = bbox_around(west + self.CELL_DEG, south + self.CELL_DEG, self.margin_m)
         box = BBox(low.min_lon, low.min_lat, high.max_lon, high.max_lat)
         found: dict[str, list[Near]] = defaultdict(list)
-        for asset_id, title, lon, lat in imports.assets_in_area(self.session, box, self.last_id):
+        for asset_id, title, lon, lat, kind in imports.assets_in_area(
+            self.session, box, self.last_id
+        ):
             found[title_key(title)].append((lon, lat, asset_id))
+            if is_generalised(kind):
+                self.skills.add(asset_id)
         return found
 
 
-def _public_points(drafts: Sequence[AssetDraft], cell_m: float) -> tuple[list[float], list[float]]:
-    """Return where each strength would be filed: its point, or a skill's generalised one."""
+def new_source_id() -> str:
+    """Return an id for a row that has none: random, so it tells nothing of the row."""
+    return "id:" + secrets.token_hex(10)
+
+
+def _at_public_points(candidates: list[_Candidate], cell_m: float) -> list[_Candidate]:
+    """Give each candidate its draft at its public point, a skill's generalised at once."""
+    drafts = [c.draft for c in candidates]
     lons = np.array([d.lon for d in drafts], dtype=float)
     lats = np.array([d.lat for d in drafts], dtype=float)
     index = np.array([i for i, d in enumerate(drafts) if is_generalised(d.kind)], dtype=int)
     if index.size:
         lons[index], lats[index] = generalise_points(lons[index], lats[index], cell_m)
-    return lons.tolist(), lats.tolist()
+    for candidate, lon, lat in zip(candidates, lons.tolist(), lats.tolist(), strict=True):
+        candidate.shown = replace(candidate.draft, lon=lon, lat=lat)
+    return candidates
 
 
 def _title(record: Record) -> str:

@@ -12,6 +12,9 @@ from assetmap.storage.models.moderation import OwnerAnswer, Report
 from assetmap.storage.models.people import ApiToken, RoleChange, User, UserScope
 from assetmap.storage.models.register import Asset, AssetTheme, Connection, Neighbourhood, Revision
 
+# Registered with the metadata, but not exported: only ``storage.private_points`` reads it.
+from assetmap.storage.models import private as _private  # noqa: E402, F401  isort: skip
+
 __all__ = [
     "ApiToken",
     "Asset",

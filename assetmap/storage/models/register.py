@@ -20,7 +20,6 @@ class Asset(Base):
 
     __tablename__ = "asset"
     __table_args__ = (
-        sa.CheckConstraint("lon BETWEEN -180 AND 180 AND lat BETWEEN -90 AND 90", name="location"),
         sa.CheckConstraint(
             "public_lon BETWEEN -180 AND 180 AND public_lat BETWEEN -90 AND 90",
             name="public_location",
@@ -45,10 +44,8 @@ class Asset(Base):
     description: orm.Mapped[str] = orm.mapped_column(sa.Text, default="")
     themes: orm.Mapped[list[str]] = orm.mapped_column(JSONList, default=list)
     tags: orm.Mapped[list[str]] = orm.mapped_column(JSONList, default=list)
-    # The exact point, private to the owner (and to staff for groups and spaces).
-    lon: orm.Mapped[float] = orm.mapped_column(sa.Double)
-    lat: orm.Mapped[float] = orm.mapped_column(sa.Double)
-    # The point the public sees and every spatial index is built on.
+    # Where the strength is shown, indexed and searched: a group's or a space's own point, a
+    # skill's grid-cell centre. A skill's exact point is kept apart (``models.private``).
     public_lon: orm.Mapped[float] = orm.mapped_column(sa.Double)
     public_lat: orm.Mapped[float] = orm.mapped_column(sa.Double)
     availability: orm.Mapped[str] = orm.mapped_column(sa.String(300), default="")
