@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import re
 import shutil
 import traceback
 import uuid
@@ -33,6 +34,7 @@ from assetmap.storage import checks as check_store
 from assetmap.storage import moderation
 from assetmap.storage import roles as role_store
 from assetmap.storage import tokens as token_store
+from assetmap.storage import users as user_store
 from assetmap.storage.connections import add_connection
 from assetmap.storage.models import (
     ApiToken,
@@ -51,7 +53,12 @@ from tests.trust.world import config
 from tests.web.helpers import decide, form_token, post, publish, sign_in_by_cookie, start
 
 VISITOR = "visitor"
-ROLES = (VISITOR, "resident", "coach", "planner", "limited planner", "admin")
+# "resident" owns strengths of every kind and status; "neighbour" is a resident who owns none.
+ROLES = (VISITOR, "resident", "neighbour", "coach", "planner", "limited planner", "admin")
+# A statement that reads a skill's exact point: anything naming its table but a plain write.
+READS_EXACT_POINT = re.compile(
+    r"^(?!\s*(INSERT INTO|DELETE FROM) private_point\b).*\bprivate_point\b", re.I | re.S
+)
 # Methods a route answers that are not requests of their own.
 IMPLIED = frozenset({"HEAD", "OPTIONS"})
 # Sent last: they end the session, or take away the token, the other requests use.
@@ -186,6 +193,9 @@ def _demo_users(app: Flask, demo: Demo) -> None:
         demo.users["planner"] = by_role[Role.PLANNER][0]
         demo.users["limited planner"] = by_role[Role.PLANNER][1]
         demo.users["admin"] = by_role[Role.ADMIN][0]
+        neighbour = user_store.create_user(session, "neighbour@example.org", role="resident")
+        session.flush()
+        demo.users["neighbour"] = neighbour.id
         first_two = session.scalars(sa.select(Neighbourhood.id).order_by(Neighbourhood.id).limit(2))
         role_store.change_role(
             session,
@@ -405,3 +415,46 @@ def test_no_route_answers_a_server_error(served: Flask, demo: Demo, who: str) ->
         done.errors
     )
     assert done.answers[("GET", "/account")] == (302 if who == VISITOR else 200)
+
+
+@contextlib.contextmanager
+def statements(app: Flask) -> Iterator[list[str]]:
+    """Record every SQL statement the app runs meanwhile: through SQLAlchemy, and on SQLite
+    also what the driver runs directly (a nearby search's read connection)."""
+    seen: list[str] = []
+    engine = db.database(app).engine
+
+    def executed(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement)
+
+    def connected(driver: Any, _record: Any) -> None:
+        driver.set_trace_callback(seen.append)
+
+    sa.event.listen(engine, "before_cursor_execute", executed)
+    if engine.dialect.name == "sqlite":
+        sa.event.listen(engine, "connect", connected)
+        engine.dispose()
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", executed)
+        if engine.dialect.name == "sqlite":
+            sa.event.remove(engine, "connect", connected)
+            engine.dispose()
+
+
+@pytest.mark.parametrize("who", [who for who in ROLES if who != "resident"])
+def test_no_route_reads_a_skills_exact_point_for_anyone_but_its_owner(
+    served: Flask, demo: Demo, who: str
+) -> None:
+    with statements(served) as seen:
+        walk(served, demo, who)
+    assert seen, "the walk ran no SQL: the recording is broken"
+    reads = sorted({" ".join(s.split())[:160] for s in seen if READS_EXACT_POINT.search(s)})
+    assert reads == [], f"{who} read the exact point:\n" + "\n".join(reads)
+
+
+def test_the_owners_own_pages_do_read_their_skills_exact_point(served: Flask, demo: Demo) -> None:
+    with statements(served) as seen:
+        walk(served, demo, "resident")
+    assert any(READS_EXACT_POINT.search(statement) for statement in seen)
