@@ -13,6 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -27,7 +28,7 @@ from assetmap.domain.assets import (
     validate_asset,
 )
 from assetmap.domain.errors import ValidationError
-from assetmap.domain.geo import BBox, check_lon_lat
+from assetmap.domain.geo import BBox, bbox_around, check_lon_lat, distances_m
 from assetmap.domain.privacy import PUBLIC_FIELDS, is_generalised, public_point
 from assetmap.domain.query import AssetFilter, AssetSummary, check_limit, check_radius
 from assetmap.domain.vocab import Action, Status
@@ -280,6 +281,25 @@ def assets_near(
     return backend_for(session).nearby(
         session, lon, lat, check_radius(radius_m), filters, check_limit(limit)
     )
+
+
+def count_near(
+    session: orm.Session,
+    lon: float,
+    lat: float,
+    radius_m: float,
+    filters: AssetFilter = EVERYTHING,
+) -> int:
+    """Return how many published assets lie within ``radius_m`` of ``(lon, lat)``: all of them.
+
+    ``assets_near`` lists a page; this counts every one, in the same geodesic metres.
+    """
+    lon, lat = check_lon_lat(lon, lat)
+    radius_m = check_radius(radius_m)
+    box = bbox_around(lon, lat, radius_m)
+    query = sa.select(Asset.public_lon, Asset.public_lat).where(*_conditions(session, filters, box))
+    points = np.asarray(session.execute(query).all(), dtype=float).reshape(-1, 2)
+    return int(np.count_nonzero(distances_m(lon, lat, points[:, 0], points[:, 1]) <= radius_m))
 
 
 def assets_in_bbox(
