@@ -179,6 +179,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("api.places", "GET"): Rule(at("/api/places?q=Market+Place"), EVERYONE, api=True),
     ("api.create_asset", "POST"): Rule(at("/api/assets"), SIGNED_IN, frozenset({400}), api=True),
     ("api.update_asset", "PATCH"): Rule(at("/api/assets/{group}"), ADMINS, api=True),
+    ("api.confirm_asset", "POST"): Rule(at("/api/assets/{group}/confirm"), ADMINS, api=True),
     ("api.withdraw_asset", "DELETE"): Rule(
         at("/api/assets/{victim_api}"), ADMINS, frozenset({204}), api=True
     ),
