@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app assetmap
 
-.PHONY: install run demo-db test postgis browser bench-tools lint bench clean
+.PHONY: install run demo-db notebook test postgis browser bench-tools lint bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,18 @@ demo-db: install
 
 run: demo-db
 	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# The planner's notebook, opened in JupyterLab on an export of the demo register made just now.
+NOTEBOOK_EXPORT := instance/notebook/assetmap.geojson
+
+$(VENV)/.notebook: pyproject.toml | $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet -e '.[dev,notebook]'
+	touch $@
+
+notebook: demo-db $(VENV)/.notebook
+	mkdir -p $(dir $(NOTEBOOK_EXPORT))
+	$(FLASK) export --format geojson --output $(NOTEBOOK_EXPORT)
+	ASSETMAP_EXPORT="$(abspath $(NOTEBOOK_EXPORT))" $(BIN)/jupyter lab --ServerApp.root_dir=notebooks
 
 postgis:
 	bash scripts/setup-postgis.sh
