@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from types import SimpleNamespace
 
@@ -136,4 +137,23 @@ def test_the_migration_moves_exact_points_out_and_generalises_the_history(
     public = generalise_point(*HOME, CELL)
     assert (kept["lon"][1], kept["lat"][1]) == public and kept["title"] == [None, "Darning"]
     assert source_id.startswith("id:") and "0123456789" not in source_id
+    database.dispose()
+
+
+def test_a_confirmation_dated_in_the_future_is_brought_back_to_today(sqlite_url: str) -> None:
+    database = db.connect(sqlite_url)
+    with database.engine.begin() as connection:
+        command.downgrade(db._alembic_config(connection), "0009")
+        connection.exec_driver_sql(
+            "INSERT INTO asset (kind, title, description, themes, tags, public_lon, public_lat, "
+            "availability, accessibility, contact, contact_via_coach, status, hidden_reason, "
+            "created_at, updated_at, last_confirmed, share_modes, meeting_pattern, "
+            "opening_times, facilities, source, source_id) VALUES ('group', 'Choir', '', '[]', "
+            "'[]', -2.32, 51.23, '', '', '', 0, 'published', '', '2026-01-01', '2026-01-01', "
+            "'9999-12-31', '[]', '', '', '[]', '', '')"
+        )
+    db.upgrade(database)
+    with database.engine.connect() as connection:
+        day = connection.exec_driver_sql("SELECT last_confirmed FROM asset").scalar_one()
+    assert str(day) == dt.datetime.now(dt.UTC).date().isoformat()
     database.dispose()
