@@ -217,6 +217,35 @@ def add_point(
     return marker
 
 
+ORIGIN_COLOUR = "#0b0c0c"
+
+
+def add_origin(
+    fmap: folium.Map, lon: float, lat: float, *, label: str, radius_m: float | None = None
+) -> folium.CircleMarker:
+    """Mark where a search measures from: a small ring, drawn beneath the results' markers.
+
+    Leaflet draws circle markers in its overlay pane, under the marker pane, so the origin
+    never covers a strength found at the same spot.
+    """
+    if radius_m:
+        folium.Circle(
+            location=[lat, lon], radius=radius_m, color="#1d70b8", fill=False, interactive=False
+        ).add_to(fmap)
+    marker = folium.CircleMarker(
+        location=[lat, lon],
+        radius=7,
+        color=ORIGIN_COLOUR,
+        weight=3,
+        fill=True,
+        fill_color="#ffffff",
+        fill_opacity=1.0,
+        class_name="search-origin",
+    )
+    marker.add_child(Bound("Tooltip", escape(label))).add_to(fmap)
+    return marker
+
+
 def place_map(
     settings: MapSettings,
     lon: float,

@@ -111,12 +111,13 @@ def summary_feature(
     }
 
 
-def result_features(results: Sequence[Result]) -> dict[str, Any]:
-    """Return search results as a FeatureCollection numbered in order, as plain JSON values."""
+def result_features(results: Sequence[Result], start: int = 1) -> dict[str, Any]:
+    """Return search results as a FeatureCollection numbered in order from ``start``, as plain
+    JSON values."""
     url, before = asset_url(), unconfirmed_before()
     features = [
         summary_feature(result.item, url(result.item.id), before, rank=rank)
-        for rank, result in enumerate(results, start=1)
+        for rank, result in enumerate(results, start=start)
     ]
     return orjson.loads(orjson.dumps({"type": "FeatureCollection", "features": features}))  # type: ignore[no-any-return]
 

@@ -1,0 +1,174 @@
+"""The coaches' search form: from where, how far, and which strengths, as typed and checked.
+
+The search lives in the URL (a GET form), so a coach can bookmark it, share it and print it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+from sqlalchemy import orm
+from werkzeug.datastructures import MultiDict
+
+from assetmap.domain.geo import check_lon_lat
+from assetmap.domain.places import Place
+from assetmap.domain.query import AssetFilter, check_radius, split_words
+from assetmap.storage.neighbourhoods import neighbourhood_layer
+from assetmap.web.geocoding import geocoder
+
+RADIUS_CHOICES = (
+    ("400", "400 m", "About a 5 minute walk"),
+    ("800", "800 m", "About a 10 minute walk"),
+    ("1600", "1.6 km", "About a 20 minute walk"),
+)
+FIELDS = ("where", "place", "neighbourhood", "at", "radius", "other_radius", "kind", "theme", "q")
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a search measures from (EPSG:4326)."""
+
+    label: str
+    lon: float
+    lat: float
+
+
+@dataclass(frozen=True)
+class Search:
+    """A search ready to run: from where, how far, and which strengths."""
+
+    origin: Origin
+    radius_m: float
+    filters: AssetFilter
+    also: tuple[Place, ...] = ()
+
+
+@dataclass
+class SearchForm:
+    """What the person asked for, as typed, and what was wrong with it."""
+
+    where: str = "place"
+    place: str = ""
+    neighbourhood: str = ""
+    at: str = ""
+    radius: str = "800"
+    other_radius: str = ""
+    kinds: list[str] = field(default_factory=list)
+    themes: list[str] = field(default_factory=list)
+    q: str = ""
+    submitted: bool = False
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_args(cls, args: MultiDict[str, str]) -> SearchForm:
+        """Read the form from a query string."""
+        return cls(
+            where=args.get("where", "place"),
+            place=args.get("place", "")[:200],
+            neighbourhood=args.get("neighbourhood", ""),
+            at=args.get("at", ""),
+            radius=args.get("radius", "800"),
+            other_radius=args.get("other_radius", "")[:40],
+            kinds=args.getlist("kind"),
+            themes=args.getlist("theme"),
+            q=args.get("q", "")[:400],
+            submitted=any(name in args for name in FIELDS),
+        )
+
+    def __contains__(self, name: object) -> bool:
+        # The error summary links each message to the field of that name.
+        return False
+
+    def refuse(self, name: str, message: str) -> None:
+        """Record what is wrong with a field, to be shown beside it."""
+        self.errors.setdefault(name, []).append(message)
+
+    def resolve(self, areas: dict[int, Origin]) -> Search | None:
+        """Return the search asked for, or None after recording each field's problem."""
+        origin, also = self._origin(areas)
+        radius = self._radius()
+        filters = self._filters()
+        if self.errors or origin is None or radius is None or filters is None:
+            return None
+        return Search(origin, radius, filters, also)
+
+    def _origin(self, areas: dict[int, Origin]) -> tuple[Origin | None, tuple[Place, ...]]:
+        if self.where == "neighbourhood":
+            chosen = self.neighbourhood
+            area = areas.get(int(chosen)) if chosen.isdigit() and len(chosen) < 10 else None
+            if area is None:
+                self.refuse("neighbourhood", "Choose a neighbourhood")
+            return area, ()
+        if self.where == "point":
+            return self._point(), ()
+        return self._place()
+
+    def _point(self) -> Origin | None:
+        try:
+            lon_text, lat_text = self.at.split(",")
+            lon, lat = check_lon_lat(lon_text, lat_text)
+        except ValueError:
+            self.refuse("at", "Click the map where the search should start")
+            return None
+        return Origin(f"the point {lat:.5f}, {lon:.5f}", lon, lat)
+
+    def _place(self) -> tuple[Origin | None, tuple[Place, ...]]:
+        try:
+            found = geocoder().lookup(self.place, limit=6)
+        except ValueError as exc:
+            self.refuse("place", f"{str(exc)[:1].upper()}{str(exc)[1:]}")
+            return None, ()
+        if not found:
+            self.refuse(
+                "place",
+                f"No postcode, street or place called ‘{self.place.strip()}’ was found; "
+                "check the spelling or try a postcode",
+            )
+            return None, ()
+        best = found[0]
+        return Origin(best.name, best.lon, best.lat), tuple(found[1:])
+
+    def _radius(self) -> float | None:
+        text = self.other_radius if self.radius == "other" else self.radius
+        if self.radius != "other" and text not in {value for value, _, _ in RADIUS_CHOICES}:
+            self.refuse("radius", "Choose how far to look")
+            return None
+        try:
+            return check_radius(float(text.strip().removesuffix("m").strip()))
+        except ValueError:
+            self.refuse(
+                "other_radius", "Enter a distance in metres, more than 0 and at most 100000"
+            )
+            return None
+
+    def _filters(self) -> AssetFilter | None:
+        try:
+            kinds = AssetFilter.parse(kinds=self.kinds).kinds
+        except ValueError:
+            self.refuse("kind", "Choose skills, groups or spaces")
+            return None
+        try:
+            themes = AssetFilter.parse(themes=self.themes).themes
+        except ValueError:
+            self.refuse("theme", "Choose themes from the list")
+            return None
+        try:
+            words = split_words(self.q)
+        except ValueError as exc:
+            self.refuse("q", f"Words {str(exc).removeprefix('q ')}")
+            return None
+        return AssetFilter(kinds=kinds, themes=themes, words=words)
+
+
+def neighbourhood_centres(session: orm.Session) -> dict[int, Origin]:
+    """Return each neighbourhood's name and the centre of its polygon, by id."""
+    layer = neighbourhood_layer(session)
+    if layer.empty:
+        return {}
+    # Centres are computed in metres (the local UTM zone), then returned in EPSG:4326.
+    centres = gpd.GeoSeries(layer.to_crs(layer.estimate_utm_crs()).centroid).to_crs(4326)
+    return {
+        int(area_id): Origin(str(name), float(centre.x), float(centre.y))
+        for area_id, name, centre in zip(layer["id"], layer["name"], centres, strict=True)
+    }
