@@ -17,10 +17,11 @@ from sqlalchemy import orm
 
 from assetmap.config import area_bbox
 from assetmap.domain.errors import ValidationError
+from assetmap.domain.vocab import Kind
 from assetmap.exchange.demo import default_folder, load_demo
 from assetmap.exchange.export import FORMATS, opened, write_export
 from assetmap.exchange.geojson import read_polygon
-from assetmap.exchange.importing import ImportOptions, estimate, run_import
+from assetmap.exchange.importing import Columns, ImportOptions, estimate, run_import
 from assetmap.storage import db as storage_db
 from assetmap.storage import users as user_store
 from assetmap.storage.exports import (
@@ -217,8 +218,28 @@ def _progress(length: int, label: str) -> Any:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="report what would happen; write nothing")
 @click.option("--theme", "themes", multiple=True, help="a theme for rows that name none")
-def import_command(path: Path, dry_run: bool, themes: tuple[str, ...]) -> None:
-    """Import strengths from CSV, GeoJSON, GeoPackage, OpenStreetMap or HSDS, all or nothing."""
+@click.option(
+    "--map",
+    "maps",
+    multiple=True,
+    metavar="SOURCE=FIELD",
+    help="read the file's column SOURCE as FIELD, or SOURCE=ignore to leave it out (repeatable)",
+)
+@click.option(
+    "--kind", type=click.Choice([k.value for k in Kind]), help="the kind of rows that name none"
+)
+def import_command(
+    path: Path, dry_run: bool, themes: tuple[str, ...], maps: tuple[str, ...], kind: str | None
+) -> None:
+    """Import strengths from CSV, GeoJSON, GeoPackage, OpenStreetMap or HSDS, all or nothing.
+
+    A table's columns are read by their usual names (name, x, y, website...); --map reads
+    the others, and --kind gives the kind of a file of one kind of place.
+    """
+    try:
+        columns = Columns.parse(maps, kind or "")
+    except ValueError as exc:
+        raise click.BadParameter(str(exc).removeprefix("map: "), param_hint="--map") from None
     config = current_app.config
     options = ImportOptions(
         cell_m=config["PRIVACY_CELL_M"], area=area_bbox(config), default_themes=themes
@@ -233,6 +254,7 @@ def import_command(path: Path, dry_run: bool, themes: tuple[str, ...]) -> None:
                 max_mb=float(config["IMPORT_MAX_MB"]),
                 max_rows=int(config["IMPORT_MAX_ROWS"]),
                 progress=bar.update,
+                columns=columns,
             )
         if report.written:
             session.commit()

@@ -54,6 +54,8 @@ class ImportReport:
     source: str = ""
     id_rule: str = ""
     attribution: str = ""
+    # What was made of a table's columns: read as which field, or ignored.
+    columns: list[str] = field(default_factory=list)
     dry_run: bool = True
     written: bool = False
     counts: dict[Outcome, int] = field(default_factory=lambda: dict.fromkeys(Outcome, 0))
@@ -111,7 +113,7 @@ class ImportReport:
     def lines(self) -> Iterator[str]:
         """Yield the report as text lines, for the command line."""
         yield self.summary()
-        for note in (self.id_rule, self.attribution):
+        for note in (self.id_rule, *self.columns, self.attribution):
             if note:
                 yield note
         for outcome in (Outcome.REJECTED, Outcome.UPDATED, Outcome.SKIPPED):

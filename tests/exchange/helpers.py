@@ -15,7 +15,7 @@ from sqlalchemy import orm
 from assetmap.domain.geo import BBox
 from assetmap.exchange.demo import default_folder, load_demo
 from assetmap.exchange.export import write_export
-from assetmap.exchange.importing import ImportOptions, run_import
+from assetmap.exchange.importing import Columns, ImportOptions, run_import
 from assetmap.exchange.report import ImportReport
 from assetmap.storage import db
 from assetmap.storage.exports import ExportFilter
@@ -70,11 +70,20 @@ def export_bytes(session: orm.Session, fmt: str, filters: ExportFilter | None = 
 
 
 def import_path(
-    session: orm.Session, path: Path, *, dry_run: bool = False, **options: Any
+    session: orm.Session,
+    path: Path,
+    *,
+    dry_run: bool = False,
+    columns: Columns | None = None,
+    **options: Any,
 ) -> ImportReport:
     """Import a file with the demo area's options; commit when it was written."""
     report = run_import(
-        session, path, ImportOptions(**{**OPTIONS.__dict__, **options}), dry_run=dry_run
+        session,
+        path,
+        ImportOptions(**{**OPTIONS.__dict__, **options}),
+        dry_run=dry_run,
+        columns=columns,
     )
     if report.written:
         session.commit()

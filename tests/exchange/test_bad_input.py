@@ -191,18 +191,24 @@ def test_a_geopackage_in_british_national_grid_is_reprojected(
     assert report.ok and report.counts[Outcome.ADDED] == 1
 
 
-def test_csv_with_missing_columns(session: orm.Session, tmp_path: Path) -> None:
+def test_csv_without_a_column_for_the_title_is_refused_naming_its_columns(
+    session: orm.Session, tmp_path: Path
+) -> None:
     path = tmp_path / "list.csv"
-    path.write_text("kind,title,x,y\ngroup,Knitters,-2.32,51.23\n")
+    path.write_text("kind,label,x,y\ngroup,Knitters,-2.32,51.23\n")
     [(_, field, reason)] = problems(run(session, path))
-    assert field == "columns" and reason == "missing lon, lat; the file has kind, title, x, y"
+    assert field == "columns"
+    assert reason.startswith("missing title: no column gives it (the file has kind, label, x, y)")
 
 
-def test_csv_with_an_unknown_column(session: orm.Session, tmp_path: Path) -> None:
+def test_csv_with_an_unknown_column_is_read_and_the_column_listed_as_ignored(
+    session: orm.Session, tmp_path: Path
+) -> None:
     path = tmp_path / "list.csv"
-    path.write_text("kind,title,theme,lon,lat\ngroup,Knitters,arts,-2.32,51.23\n")
-    [(_, field, reason)] = problems(run(session, path))
-    assert field == "columns" and reason.startswith("theme is not a field of a strength")
+    path.write_text("kind,title,themes,lon,lat,colour\ngroup,Knitters,arts,-2.32,51.23,red\n")
+    report = run_import(session, path, OPTIONS, dry_run=True)
+    assert report.ok and report.counts[Outcome.ADDED] == 1
+    assert "Columns ignored: colour." in report.lines()
 
 
 def test_csv_in_a_windows_encoding(session: orm.Session, tmp_path: Path) -> None:

@@ -23,12 +23,21 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from assetmap.exchange.collector import collector_paused
 from assetmap.exchange.importing import hsds, osm, readers
+from assetmap.exchange.importing.columns import ColumnMap, Columns
 from assetmap.exchange.importing.detect import check_rows, check_size, detect, sniff
 from assetmap.exchange.importing.plan import ImportOptions, Planner
 from assetmap.exchange.importing.records import FileProblem, Record
 from assetmap.exchange.report import ODBL, ImportReport
 
-__all__ = ["FileProblem", "ImportOptions", "ImportReport", "estimate", "run_import"]
+__all__ = [
+    "ColumnMap",
+    "Columns",
+    "FileProblem",
+    "ImportOptions",
+    "ImportReport",
+    "estimate",
+    "run_import",
+]
 
 Progress = Callable[[int], None]
 MAX_ROWS = 1_000_000
@@ -51,17 +60,19 @@ def run_import(
     max_mb: float = 100.0,
     max_rows: int = MAX_ROWS,
     progress: Progress | None = None,
+    columns: Columns | None = None,
 ) -> ImportReport:
     """Import ``path`` (called ``name`` where it came from); return what was, or would be, done.
 
     A file larger than ``max_mb`` megabytes, or holding more than ``max_rows`` rows or
-    features, is refused.
+    features, is refused. A table's columns are read as ``columns`` says (see
+    ``importing.columns``).
     """
     name = Path(name or path.name).name
     report = ImportReport(file=name, source=name[:100], dry_run=dry_run)
     try:
         check_size(path, max_mb)
-        records = _bounded(_records(path, name, report, max_rows), max_rows)
+        records = _bounded(_records(path, name, report, max_rows, columns), max_rows)
         if report.format == "osm":
             options = dataclasses.replace(options, skip_outside=True)
         planner = Planner(session, report, options, report.source)
@@ -101,8 +112,14 @@ def _bounded(records: Iterator[Record], max_rows: int) -> Iterator[Record]:
         yield found
 
 
-def _records(path: Path, name: str, report: ImportReport, max_rows: int) -> Iterator[Record]:
+def _records(
+    path: Path, name: str, report: ImportReport, max_rows: int, columns: Columns | None
+) -> Iterator[Record]:
     fmt = detect(path, name)
+
+    def noted(found: ColumnMap) -> None:
+        report.columns = found.lines()
+
     if fmt in ("osm", "pbf"):
         report.format, report.source = "osm", osm.SOURCE
         report.id_rule = "Each strength keeps its OpenStreetMap id (node/…, way/…, relation/…)."
@@ -113,16 +130,16 @@ def _records(path: Path, name: str, report: ImportReport, max_rows: int) -> Iter
         report.id_rule = CONTENT_ID_RULE
         layer, rows = readers.gpkg_layer(path)
         check_rows(rows, max_rows)
-        return readers.read_gpkg(path, layer)
+        return readers.read_gpkg(path, layer, columns, noted)
     if fmt == "csv":
         report.format = "csv"
         report.id_rule = CONTENT_ID_RULE
-        return readers.read_csv(path)
+        return readers.read_csv(path, columns, noted)
     document = readers.load_json(path)
     if readers.is_geojson(document):
         report.format = "geojson"
         report.id_rule = CONTENT_ID_RULE.replace("Rows", "Features").replace("a row", "a feature")
-        return readers.read_geojson(document)
+        return readers.read_geojson(document, columns, noted)
     if hsds.is_hsds(document):
         report.format = "hsds"
         report.id_rule = "Each strength keeps the HSDS id of its organization or location."

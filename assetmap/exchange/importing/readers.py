@@ -14,19 +14,24 @@ from typing import Any
 import orjson
 
 from assetmap.exchange import geojson
+from assetmap.exchange.importing.columns import ColumnMap, Columns
 from assetmap.exchange.importing.records import (
     FileProblem,
+    Noted,
     Record,
     TextRows,
-    check_columns,
+    read_columns,
     record,
 )
 
 csv.field_size_limit(1 << 20)
 
 
-def read_csv(path: Path) -> Iterator[Record]:
-    """Yield a record per data row; row 1 is the header, as a spreadsheet numbers them.
+def read_csv(
+    path: Path, columns: Columns | None = None, noted: Noted | None = None
+) -> Iterator[Record]:
+    """Yield a record per data row, its columns read as ``columns`` says (and ``noted``);
+    row 1 is the header, as a spreadsheet numbers them.
 
     Blank lines are passed over without a number, as ``csv.DictReader`` does.
     """
@@ -38,8 +43,7 @@ def read_csv(path: Path) -> Iterator[Record]:
         try:
             reader = csv.reader(text)
             header = next(reader, [])
-            check_columns(header)
-            rows = TextRows(header)
+            rows = TextRows(header, _noted(read_columns(header, columns), noted))
             for number, cells in enumerate(filter(None, reader), start=2):
                 if len(cells) > rows.width:
                     yield _extra_cells(number, len(cells) - rows.width)
@@ -55,6 +59,12 @@ def read_csv(path: Path) -> Iterator[Record]:
             raise FileProblem(
                 "file", f"is not CSV a reader can follow: {exc}", where=f"row {number + 1}"
             ) from None
+
+
+def _noted(found: ColumnMap, noted: Noted | None) -> ColumnMap:
+    if noted is not None:
+        noted(found)
+    return found
 
 
 def _encoding(head: bytes) -> str:
@@ -83,8 +93,11 @@ def is_geojson(document: Any) -> bool:
     return isinstance(document, dict) and document.get("type") in ("FeatureCollection", "Feature")
 
 
-def read_geojson(document: Any) -> Iterator[Record]:
-    """Yield a record per feature of a GeoJSON document, checked against RFC 7946."""
+def read_geojson(
+    document: Any, columns: Columns | None = None, noted: Noted | None = None
+) -> Iterator[Record]:
+    """Yield a record per feature of a GeoJSON document, checked against RFC 7946, its
+    properties read as ``columns`` says (and ``noted``)."""
     try:
         geojson.check_crs(document)
     except geojson.GeometryError as exc:
@@ -95,11 +108,23 @@ def read_geojson(document: Any) -> Iterator[Record]:
         features = document.get("features")
         if not isinstance(features, list):
             raise FileProblem("features", "a FeatureCollection's features must be a list")
+    found = read_columns(property_names(features), columns, has_geometry=True)
+    _noted(found, noted)
     for number, feature in enumerate(features, start=1):
-        yield _feature(f"feature {number}", feature)
+        yield _feature(f"feature {number}", feature, found)
 
 
-def _feature(where: str, feature: Any) -> Record:
+def property_names(features: list[Any]) -> list[str]:
+    """Return the names of the features' properties, in the order they first appear."""
+    names: dict[str, None] = {}
+    for feature in features:
+        properties = feature.get("properties") if isinstance(feature, dict) else None
+        if isinstance(properties, dict):
+            names.update(dict.fromkeys(properties))
+    return list(names)
+
+
+def _feature(where: str, feature: Any, columns: ColumnMap) -> Record:
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
         found = Record(where, {})
         found.errors["type"] = "must be a GeoJSON Feature object"
@@ -107,7 +132,7 @@ def _feature(where: str, feature: Any) -> Record:
     properties = feature.get("properties") or {}
     if not isinstance(properties, dict):
         properties = {}
-    found = record(where, {k: v for k, v in properties.items() if k not in ("lon", "lat")})
+    found = record(where, properties, columns)
     if not found.source_id and feature.get("id") not in (None, ""):
         found.source_id = str(feature["id"])
     try:
@@ -164,19 +189,22 @@ def _check_table(name: str, kind: str | None, sql: str | None) -> None:
     )
 
 
-def read_gpkg(path: Path, layer: str) -> Iterator[Record]:
-    """Yield a record per feature of a GeoPackage's ``layer`` (see ``gpkg_layer``), in WGS84."""
+def read_gpkg(
+    path: Path, layer: str, columns: Columns | None = None, noted: Noted | None = None
+) -> Iterator[Record]:
+    """Yield a record per feature of a GeoPackage's ``layer`` (see ``gpkg_layer``), in WGS84,
+    its columns read as ``columns`` says (and ``noted``)."""
     import pyogrio
     import shapely
 
     info = pyogrio.read_info(path, layer=layer)
     frame = pyogrio.read_dataframe(path, layer=layer)
-    check_columns([c for c in frame.columns if c != frame.geometry.name], has_geometry=True)
+    names = [c for c in frame.columns if c != frame.geometry.name]
+    found_columns = _noted(read_columns(names, columns, has_geometry=True), noted)
     if info["crs"] is None:
         _check_degrees(frame)
     elif frame.crs.to_epsg() != 4326:
         frame = frame.to_crs(4326)
-    names = [c for c in frame.columns if c != frame.geometry.name]
     flags = {
         name
         for name, subtype in zip(info["fields"], info["ogr_subtypes"], strict=True)
@@ -186,7 +214,7 @@ def read_gpkg(path: Path, layer: str) -> Iterator[Record]:
         zip(frame[names].itertuples(index=False, name=None), frame.geometry, strict=True), start=1
     ):
         row = {n: _plain(v, n in flags) for n, v in zip(names, values, strict=True)}
-        found = record(f"feature {number}", row)
+        found = record(f"feature {number}", row, found_columns)
         if shape is None or shape.is_empty:
             found.errors["geometry"] = "is empty: a strength needs a point or an area"
         elif shape.geom_type not in ("Point", "Polygon", "MultiPolygon"):

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import functools
-import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from assetmap.domain.assets import FIELD_NAMES
 from assetmap.exchange.cells import as_written, is_text_column
-
-# Columns an assetmap export writes that are not fields of an asset: read or ignored.
-ID_COLUMNS = frozenset({"id", "source", "source_id"})
-IGNORED_COLUMNS = frozenset({"neighbourhood", "updated_at"})
-ALIASES = {"longitude": "lon", "lng": "lon", "long": "lon", "latitude": "lat"}
-REQUIRED_COLUMNS = ("kind", "title", "lon", "lat")
-KNOWN_COLUMNS = frozenset(FIELD_NAMES) | ID_COLUMNS | IGNORED_COLUMNS
+from assetmap.exchange.importing.columns import SOURCE_ID, ColumnMap, Columns, check, resolve
 
 
 class FileProblem(ValueError):
@@ -44,43 +35,29 @@ class Record:
     skip: str = ""
 
 
-@functools.lru_cache(maxsize=512)
-def column_name(name: str) -> str:
-    """Return a column name as assetmap reads it: trimmed, lower case, aliases resolved."""
-    key = name.strip().lower()
-    return ALIASES.get(key, key)
+def read_columns(
+    names: Sequence[str], columns: Columns | None, *, has_geometry: bool = False
+) -> ColumnMap:
+    """Return how a file with these columns is read (see ``columns.resolve``); raise
+    FileProblem for a choice naming no column, or when no column gives a field rows need."""
+    try:
+        found = resolve(names, columns, has_geometry=has_geometry)
+        check(found, names, has_geometry=has_geometry)
+    except ValueError as exc:
+        name, _, reason = str(exc).partition(": ")
+        if name != "map":
+            name, reason = "columns", str(exc)
+        raise FileProblem(name, reason) from None
+    return found
 
 
-def check_columns(names: Iterable[str], *, has_geometry: bool = False) -> None:
-    """Refuse a table whose columns miss a required field or name an unknown one."""
-    present = [column_name(name) for name in names]
-    required = [n for n in REQUIRED_COLUMNS if not (has_geometry and n in ("lon", "lat"))]
-    missing = [n for n in required if n not in present]
-    unknown = [
-        n for n in present if n not in KNOWN_COLUMNS and not (has_geometry and n == "geometry")
-    ]
-    if missing:
-        raise FileProblem(
-            "columns", f"missing {', '.join(missing)}; the file has {', '.join(present) or 'none'}"
-        )
-    if unknown:
-        raise FileProblem(
-            "columns",
-            f"{', '.join(unknown)} {'is not a field' if len(unknown) == 1 else 'are not fields'} "
-            f"of a strength; columns are {', '.join(sorted(FIELD_NAMES))} (and id, source, "
-            "source_id)",
-        )
+# Told how a file's columns are read, once its header is known.
+Noted = Callable[[ColumnMap], None]
 
 
-def record(where: str, raw: Mapping[str, Any]) -> Record:
-    """Return a record from a row of named values, empty values left out."""
-    values: dict[str, Any] = {}
-    for name, value in raw.items():
-        key = column_name(str(name))
-        if _is_empty(value) or key in IGNORED_COLUMNS:
-            continue
-        values[key] = value
-    return _identified(Record(where, values))
+def record(where: str, raw: Mapping[str, Any], columns: ColumnMap) -> Record:
+    """Return a record from a row of values named by the file's columns, empty ones left out."""
+    return _identified(Record(where, columns.values(raw)))
 
 
 class TextRows:
@@ -91,13 +68,13 @@ class TextRows:
     export quoted (``'=…``) is read as it was written (see ``exchange.cells``).
     """
 
-    def __init__(self, header: Sequence[str]) -> None:
+    def __init__(self, header: Sequence[str], columns: ColumnMap) -> None:
         last = {name: i for i, name in enumerate(header)}
         self.width = len(header)
+        self.columns = columns
         self.fields = [
-            (last[name], column_name(name), is_text_column(column_name(name)))
-            for name in dict.fromkeys(header)
-            if column_name(name) not in IGNORED_COLUMNS
+            (last[name], target, is_text_column(target))
+            for name, target in columns.targets.items()
         ]
 
     def record(self, where: str, cells: list[str]) -> Record:
@@ -105,19 +82,22 @@ class TextRows:
         left out."""
         if len(cells) < self.width:
             cells = cells + [""] * (self.width - len(cells))
-        values = {
-            key: as_written(cell) if text and cell[0] == "'" else cell
-            for i, key, text in self.fields
-            if (cell := cells[i]) and not cell.isspace()
-        }
-        return _identified(Record(where, values))
+        values: dict[str, Any] = {}
+        for i, key, text in self.fields:
+            cell = cells[i]
+            if not cell or cell.isspace():
+                continue
+            if text and cell[0] == "'":
+                cell = as_written(cell)
+            # Only a joined field (contact) is given by more than one column.
+            values[key] = f"{values[key]}; {cell}" if key in values else cell
+        return _identified(Record(where, self.columns.finish(values)))
 
 
 def _identified(found: Record) -> Record:
     values = found.values
     found.source = str(values.pop("source", "") or "")
-    found.source_id = _text_id(values.pop("source_id", "")) or _text_id(values.pop("id", ""))
-    values.pop("id", None)
+    found.source_id = _text_id(values.pop(SOURCE_ID, ""))
     return found
 
 
@@ -125,11 +105,3 @@ def _text_id(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return str(value).strip() if value not in (None, "") else ""
-
-
-def _is_empty(value: Any) -> bool:
-    if value is None or value == "":
-        return True
-    if isinstance(value, str):
-        return value.isspace()
-    return isinstance(value, float) and math.isnan(value)
