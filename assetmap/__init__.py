@@ -50,6 +50,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         security,
         strengths,
         tokens,
+        wording,
     )
 
     app = Flask(
@@ -67,6 +68,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     geocoding.init_app(app)
     nav.init_app(app)
+    wording.init_app(app)
     security.init_app(app)
     compression.init_app(app)
     auth.init_app(app)

@@ -1,12 +1,13 @@
 """Keeping strengths current: remind owners once per interval, hide long-unconfirmed ones.
 
 Never deletes: a stale strength is hidden with the reason, and its owner can bring it back.
+Each owner gets one message listing their strengths, not one message per strength.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -20,7 +21,7 @@ from assetmap.storage.moderation import hide_asset
 
 # (to, subject, body) -> None: how the caller sends mail.
 Send = Callable[[str, str, str], None]
-Compose = Callable[[str, Asset], tuple[str, str]]
+Compose = Callable[[str, list[Asset]], tuple[str, str]]
 
 
 @dataclass(frozen=True)
@@ -69,31 +70,42 @@ def run_freshness(
 ) -> FreshnessRun:
     """Hide stale strengths (telling owners why), then remind owners of the rest that are due.
 
-    ``compose(what, asset)`` returns the subject and body of a "remind" or "hidden" message.
+    ``compose(what, assets)`` returns the subject and body of a "remind" or "hidden" message
+    about one owner's strengths; each owner gets at most one of each.
     """
     begin_write(session)
-    hidden = 0
-    for asset in stale(session, freshness, today):
+    hidden = stale(session, freshness, today)
+    for asset in hidden:
         hide_asset(
             session,
             asset.id,
             by=None,
             reason=stale_reason(asset.last_confirmed, freshness.hide_days),
         )
-        _tell(session, asset, "hidden", send, compose)
-        hidden += 1
-    reminded = 0
+    _tell(session, hidden, "hidden", send, compose)
+    due = due_reminders(session, freshness, today)
     now = utcnow()
-    for asset in due_reminders(session, freshness, today):
-        _tell(session, asset, "remind", send, compose)
+    for asset in due:
         asset.reminded_at = now
-        reminded += 1
+    _tell(session, due, "remind", send, compose)
     session.flush()
-    return FreshnessRun(reminded=reminded, hidden=hidden)
+    return FreshnessRun(reminded=len(due), hidden=len(hidden))
 
 
-def _tell(session: orm.Session, asset: Asset, what: str, send: Send, compose: Compose) -> None:
-    owner = session.get(User, asset.owner_id) if asset.owner_id is not None else None
-    if owner is not None:
-        subject, body = compose(what, asset)
-        send(owner.email, subject, body)
+def by_owner(assets: Iterable[Asset]) -> dict[int, list[Asset]]:
+    """Return owned strengths grouped by owner, in the order given."""
+    grouped: dict[int, list[Asset]] = {}
+    for asset in assets:
+        if asset.owner_id is not None:
+            grouped.setdefault(asset.owner_id, []).append(asset)
+    return grouped
+
+
+def _tell(
+    session: orm.Session, assets: list[Asset], what: str, send: Send, compose: Compose
+) -> None:
+    for owner_id, owned in by_owner(assets).items():
+        owner = session.get(User, owner_id)
+        if owner is not None:
+            subject, body = compose(what, owned)
+            send(owner.email, subject, body)

@@ -1,4 +1,5 @@
-"""A strength's history: its revisions, and putting an earlier version back."""
+"""A strength's history: its revisions, putting an earlier version back, and bringing back
+a withdrawn strength."""
 
 from __future__ import annotations
 
@@ -11,8 +12,11 @@ from assetmap.domain.assets import FIELD_NAMES
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.geo import BBox
 from assetmap.domain.privacy import is_generalised
-from assetmap.storage.assets import AssetNotFound, draft_of, update_asset
-from assetmap.storage.models import Asset, Revision
+from assetmap.domain.vocab import Action, Status
+from assetmap.storage.accounts import DELETED_REASON
+from assetmap.storage.assets import AssetNotFound, _record, _require, draft_of, update_asset
+from assetmap.storage.db import begin_write
+from assetmap.storage.models import Asset, Revision, User, utcnow
 
 # What a restore puts back: what the owner said, not when it was confirmed.
 RESTORABLE = tuple(name for name in FIELD_NAMES if name not in ("kind", "last_confirmed"))
@@ -74,5 +78,48 @@ def restore_version(
         by=by,
         cell_m=cell_m,
         area=area,
-        reason=f"restored the version of revision {revision_id}",
+        reason=f"Put back as it was on {_when(session, revision_id)}",
     )
+
+
+def _when(session: orm.Session, revision_id: int) -> str:
+    revision = session.get(Revision, revision_id)
+    return f"{revision.at:%-d %B %Y at %H:%M} UTC" if revision else "an earlier date"
+
+
+def bring_back(session: orm.Session, asset_id: int, *, by: int | None) -> Asset:
+    """Undo a strength's withdrawal, as a new revision: it returns to the state it was
+    withdrawn from, so a hidden strength comes back hidden.
+
+    A strength withdrawn because its owner deleted their account stays withdrawn: what it
+    said is gone.
+    """
+    begin_write(session)
+    asset = _require(session, asset_id)
+    withdrawal = last_withdrawal(session, asset)
+    if asset.status is not Status.WITHDRAWN or withdrawal is None:
+        raise ValidationError({"status": "only a withdrawn strength can be brought back"})
+    if withdrawal.reason == DELETED_REASON or _owner_deleted(session, asset):
+        raise ValidationError({"status": "its owner's account was deleted; it can't come back"})
+    before = Status(withdrawal.changes["status"][0])
+    _record(session, asset, by, Action.RESTORE, {"status": ["withdrawn", before.value]})
+    asset.status, asset.updated_at = before, utcnow()
+    session.flush()
+    return asset
+
+
+def _owner_deleted(session: orm.Session, asset: Asset) -> bool:
+    # Deleting an account keeps its row under this address (``accounts.delete_account``).
+    owner = session.get(User, asset.owner_id) if asset.owner_id is not None else None
+    return owner is None or owner.email == f"deleted-{owner.id}@invalid"
+
+
+def last_withdrawal(session: orm.Session, asset: Asset) -> Revision | None:
+    """Return the revision that last withdrew the strength, or None."""
+    query = (
+        sa.select(Revision)
+        .where(Revision.asset_id == asset.id, Revision.action == Action.WITHDRAW)
+        .order_by(Revision.id.desc())
+        .limit(1)
+    )
+    return session.scalars(query).first()

@@ -5,7 +5,9 @@ Hiding and restoring write a revision with the reason, in the caller's transacti
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -154,13 +156,49 @@ def add_answer(session: orm.Session, asset_id: int, text: str, *, by: int) -> Ow
 
 
 def answers_for(session: orm.Session, asset_ids: Iterable[int]) -> dict[int, list[OwnerAnswer]]:
-    """Return owners' answers by strength, oldest first."""
-    ids = list(asset_ids)
-    found: dict[int, list[OwnerAnswer]] = {asset_id: [] for asset_id in ids}
-    if ids:
-        query = sa.select(OwnerAnswer).where(OwnerAnswer.asset_id.in_(ids)).order_by(OwnerAnswer.id)
+    """Return owners' answers by strength, oldest first: only those given since it was last
+    hidden, so an answer about an earlier hiding does not stand for one about this."""
+    hides = last_hides(session, asset_ids)
+    found: dict[int, list[OwnerAnswer]] = {asset_id: [] for asset_id in hides}
+    if hides:
+        query = (
+            sa.select(OwnerAnswer)
+            .where(OwnerAnswer.asset_id.in_(list(hides)))
+            .order_by(OwnerAnswer.id)
+        )
         for answer in session.scalars(query):
-            found[answer.asset_id].append(answer)
+            since = hides[answer.asset_id]
+            if since is None or answer.at >= since.at:
+                found[answer.asset_id].append(answer)
+    return found
+
+
+@dataclass(frozen=True)
+class Hiding:
+    """The latest hiding of a strength: when, by whom (None: by assetmap), and whether it was
+    hidden only because nobody confirmed it."""
+
+    at: dt.datetime
+    by: int | None
+
+    @property
+    def unconfirmed(self) -> bool:
+        """Return whether assetmap hid it because nobody confirmed it, not a moderator."""
+        return self.by is None
+
+
+def last_hides(session: orm.Session, asset_ids: Iterable[int]) -> dict[int, Hiding | None]:
+    """Return the latest hiding of each strength, None for one never hidden."""
+    ids = list(asset_ids)
+    found: dict[int, Hiding | None] = dict.fromkeys(ids)
+    if ids:
+        query = (
+            sa.select(Revision.asset_id, Revision.at, Revision.user_id)
+            .where(Revision.asset_id.in_(ids), Revision.action == Action.HIDE)
+            .order_by(Revision.id)
+        )
+        for asset_id, at, user_id in session.execute(query):
+            found[asset_id] = Hiding(at=at, by=user_id)
     return found
 
 
@@ -174,11 +212,5 @@ def hidden_for_freshness(session: orm.Session, asset: Asset) -> bool:
     """Return whether the asset is hidden because nobody confirmed it, not by a moderator."""
     if asset.status is not Status.HIDDEN:
         return False
-    query = (
-        sa.select(Revision.user_id)
-        .where(Revision.asset_id == asset.id, Revision.action == Action.HIDE)
-        .order_by(Revision.id.desc())
-        .limit(1)
-    )
-    last = session.execute(query).first()
-    return last is not None and last.user_id is None
+    last = last_hides(session, [asset.id])[asset.id]
+    return last is not None and last.unconfirmed

@@ -249,7 +249,8 @@ def init_app(app: Flask) -> None:
     app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
     app.session_interface = _SessionInterface()
     login_manager.login_view = "auth.sign_in"
-    login_manager.login_message = "Sign in to see that page."
+    login_manager.login_message = "You need to sign in to see that page."
+    login_manager.login_message_category = "info"
     login_manager.init_app(app)
     csrf.init_app(app)
     app.before_request(_confirmed_first)

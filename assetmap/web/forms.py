@@ -24,6 +24,7 @@ from assetmap.domain.errors import ValidationError
 from assetmap.domain.geo import BBox, check_lon_lat
 from assetmap.domain.places import Geocoder, Place
 from assetmap.domain.vocab import Kind, ShareMode, Theme
+from assetmap.web.wording import plain
 
 KIND_CHOICES = (
     (Kind.SKILL.value, "A skill", "Something you can teach, lend, do for others or talk about"),
@@ -71,6 +72,7 @@ _VERBS = ("must", "is ", "does", "cannot", "can't")
 
 def message(field: str, reason: str) -> str:
     """Return the domain's ``reason`` a field was refused as a sentence a person reads."""
+    reason = plain(reason)
     if reason.startswith(_VERBS):
         return f"{NAMES.get(field, field.replace('_', ' ').capitalize())} {reason}"
     return reason[:1].upper() + reason[1:]

@@ -37,13 +37,20 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals["unconfirmed"] = is_unconfirmed
 
 
-def _compose(what: str, asset: Asset) -> tuple[str, str]:
+def _compose(what: str, assets: list[Asset]) -> tuple[str, str]:
     link = external_url("strengths.mine")
-    body = render_template(f"strengths/{what}_email.txt", asset=asset, link=link)
-    subject = {
-        "remind": f"Is “{asset.title}” still current?",
-        "hidden": f"“{asset.title}” has been hidden until you confirm it",
-    }[what]
+    body = render_template(f"strengths/{what}_email.txt", assets=assets, link=link)
+    if len(assets) == 1:
+        title = assets[0].title
+        subject = {
+            "remind": f"Is “{title}” still current?",
+            "hidden": f"“{title}” has been hidden until you confirm it",
+        }[what]
+    else:
+        subject = {
+            "remind": f"Are your {len(assets)} strengths still current?",
+            "hidden": f"{len(assets)} of your strengths have been hidden until you confirm them",
+        }[what]
     return subject, body
 
 

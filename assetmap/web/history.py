@@ -15,7 +15,7 @@ from assetmap.config import area_bbox
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.permissions import can_restore_version, can_see_full_history, signed_in
 from assetmap.domain.privacy import PRIVATE_FIELDS
-from assetmap.domain.vocab import Status
+from assetmap.domain.vocab import Action, Status
 from assetmap.storage import assets as store
 from assetmap.storage import history as history_store
 from assetmap.storage.models import Asset, Revision
@@ -38,10 +38,27 @@ def _shown(value: Any) -> str:
 
 def _who(revision: Revision, asset: Asset, full: bool) -> str:
     if revision.user_id is None:
-        return "assetmap, automatically" if revision.action.value == "hide" else "an import"
+        return "assetmap, automatically" if revision.action is Action.HIDE else "an import"
     if full and revision.user is not None:
         return revision.user.display_name or revision.user.email
     return "its owner" if revision.user_id == asset.owner_id else "a moderator or admin"
+
+
+def action_label(revision: Revision, asset: Asset) -> str:
+    """Return what a revision did, in words that tell a moderator's act from assetmap's and
+    from the owner's."""
+    status = (revision.changes or {}).get("status")
+    before = status[0] if isinstance(status, list) and status else None
+    if revision.action is Action.HIDE:
+        by_assetmap = revision.user_id is None
+        return "Hidden until its owner confirms it" if by_assetmap else "Hidden by a moderator"
+    if revision.action is Action.RESTORE:
+        if before == "withdrawn":
+            return "Brought back by its owner"
+        if revision.user_id is not None and revision.user_id == asset.owner_id:
+            return "Shown again: its owner confirmed it"
+        return "Shown again by a moderator"
+    return HISTORY_LABELS[revision.action]
 
 
 def history_rows(asset: Asset, revisions: list[Revision], full: bool) -> list[dict[str, Any]]:
@@ -57,7 +74,7 @@ def history_rows(asset: Asset, revisions: list[Revision], full: bool) -> list[di
         rows.append(
             {
                 "id": revision.id,
-                "action": HISTORY_LABELS[revision.action],
+                "action": action_label(revision, asset),
                 "at": revision.at,
                 "who": _who(revision, asset, full),
                 "changes": changes,

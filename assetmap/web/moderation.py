@@ -160,15 +160,19 @@ def hide_post(asset_id: int) -> Page:
 
 
 def _tell_owner(asset: Asset) -> None:
-    owner = get_user(db.session(), asset.owner_id) if asset.owner_id else None
-    if owner is None:
-        return
     body = render_template(
         "moderation/hidden_email.txt",
         asset=asset,
         link=external_url("strengths.mine"),
     )
-    mail.send_after_response(owner.email, f"“{asset.title}” has been hidden", body)
+    _tell(asset.owner_id, f"“{asset.title}” has been hidden", body)
+
+
+def _tell(user_id: int | None, subject: str, body: str) -> None:
+    """Mail a person once this answer has gone, unless they have no account (any more)."""
+    user = get_user(db.session(), user_id) if user_id else None
+    if user is not None and not user.email.endswith("@invalid"):
+        mail.send_after_response(user.email, subject, body)
 
 
 @bp.post("/moderation/assets/<int:asset_id>/restore")
@@ -177,14 +181,23 @@ def restore(asset_id: int) -> Response:
     """Show a hidden strength again."""
     asset = _moderated(asset_id)
     session = db.session()
+    reason = request.form.get("reason", "")[:REASON_MAX].strip()
     try:
-        moderation_store.restore_asset(
-            session, asset.id, by=_me(), reason=request.form.get("reason", "")[:REASON_MAX]
-        )
+        moderation_store.restore_asset(session, asset.id, by=_me(), reason=reason)
     except ValidationError as exc:
         abort(409, "; ".join(exc.errors.values()))
     session.commit()
-    flash(f"“{asset.title}” is public again.")
+    _tell(
+        asset.owner_id,
+        f"“{asset.title}” is on the map again",
+        render_template(
+            "moderation/shown_email.txt",
+            asset=asset,
+            reason=reason,
+            link=external_url("strengths.mine"),
+        ),
+    )
+    flash(f"“{asset.title}” is public again. Its owner has been told.")
     return redirect(url_for(".queue"))
 
 
@@ -218,8 +231,17 @@ def answer(asset_id: int) -> Page:
         flash("Write your answer before sending it.")
         return redirect(url_for("strengths.mine"))
     session = db.session()
-    moderation_store.add_answer(session, asset.id, form.answer.data, by=_me())
+    hiding = moderation_store.last_hides(session, [asset.id])[asset.id]
+    answer = moderation_store.add_answer(session, asset.id, form.answer.data, by=_me())
     session.commit()
+    if hiding is not None and hiding.by is not None:
+        body = render_template(
+            "moderation/answer_email.txt",
+            asset=asset,
+            answer=answer.text,
+            link=external_url("moderation.queue") + "#hidden",
+        )
+        _tell(hiding.by, f"The owner of “{asset.title}” has answered", body)
     flash("Your answer is sent to the moderators.")
     return redirect(url_for("strengths.mine"))
 

@@ -13,6 +13,7 @@ from assetmap.storage import assets as store
 from assetmap.storage import listing, stats
 from assetmap.storage.db import is_current
 from assetmap.web import db, nav
+from assetmap.web.geocoding import whereabouts
 from assetmap.web.mapping import map_settings
 
 bp = Blueprint("pages", __name__)
@@ -48,6 +49,7 @@ def asset(asset_id: int) -> str:
         "asset.html",
         asset=record,
         place=render(place),
+        where=whereabouts(session, found.public_lon, found.public_lat),
         history=history_rows(listing.history_summary(session, asset_id)),
     )
 
@@ -56,8 +58,8 @@ HISTORY_LABELS = {
     Action.CREATE: "Added",
     Action.UPDATE: "Changed",
     Action.CONFIRM: "Confirmed as current",
-    Action.HIDE: "Hidden by a moderator",
-    Action.RESTORE: "Shown again by a moderator",
+    Action.HIDE: "Hidden",
+    Action.RESTORE: "Shown again",
     Action.WITHDRAW: "Withdrawn",
 }
 

@@ -116,10 +116,15 @@ def result_features(results: Sequence[Result], start: int = 1) -> dict[str, Any]
     JSON values."""
     url, before = asset_url(), unconfirmed_before()
     features = [
-        summary_feature(result.item, url(result.item.id), before, rank=rank)
+        summary_feature(result.item, url(result.item.id), before, rank=rank, **_contact(result))
         for rank, result in enumerate(results, start=start)
     ]
     return orjson.loads(orjson.dumps({"type": "FeatureCollection", "features": features}))  # type: ignore[no-any-return]
+
+
+def _contact(result: Result) -> dict[str, str]:
+    # Carried only where the list shows it: the viewer may see it (``annotate``).
+    return {"contact": result.contact} if result.contact else {}
 
 
 def asset_feature(session: orm.Session, asset: Asset, viewer: Actor | None) -> dict[str, Any]:

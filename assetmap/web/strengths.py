@@ -1,4 +1,5 @@
-"""Residents keep their strengths current: list them, change them, move them, take them back."""
+"""Residents keep their strengths current: list them, change them, move them, withdraw them
+and bring them back. A strength's own page shows its contact to those allowed to see it."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from werkzeug.wrappers import Response
 
 from assetmap import maps
 from assetmap.domain.errors import ValidationError
-from assetmap.domain.permissions import can_edit
+from assetmap.domain.permissions import can_edit, can_see_contact, is_owner
 from assetmap.domain.vocab import Status
 from assetmap.storage import accounts as account_store
 from assetmap.storage import assets as store
+from assetmap.storage import history as history_store
 from assetmap.storage import moderation as moderation_store
 from assetmap.storage.models import Asset
 from assetmap.storage.private_points import owner_point
@@ -47,9 +49,13 @@ def mine() -> str:
         maps.add_assets(fmap, layer, map_settings(), name="My strengths", link=_public_url)
         parts, map_name = maps.render(fmap), fmap.get_name()
     hidden = [asset.id for asset in owned if asset.status is Status.HIDDEN]
-    answers = moderation_store.answers_for(session, hidden)
     return render_template(
-        "strengths/mine.html", owned=owned, parts=parts, map_name=map_name, answers=answers
+        "strengths/mine.html",
+        owned=owned,
+        parts=parts,
+        map_name=map_name,
+        answers=moderation_store.answers_for(session, hidden),
+        hidings=moderation_store.last_hides(session, hidden),
     )
 
 
@@ -150,13 +156,11 @@ def confirm(asset_id: int) -> Response:
     """Record that a strength is still current today."""
     asset = _editable(asset_id)
     session = db.session()
-    store.confirm_asset(session, asset.id, by=current_user.id)
-    if moderation_store.hidden_for_freshness(session, asset):
-        moderation_store.restore_asset(
-            session, asset.id, by=current_user.id, reason="confirmed as still current"
-        )
+    shown_again = moderation_store.hidden_for_freshness(session, asset)
+    moderation_store.confirm(session, asset.id, by=current_user.id)
     session.commit()
-    flash(f"“{asset.title}” is marked as still current.")
+    again = " It is public again." if shown_again else ""
+    flash(f"“{asset.title}” is marked as still current.{again}")
     return redirect(url(".mine"))
 
 
@@ -174,9 +178,47 @@ def withdraw(asset_id: int) -> Page:
     return redirect(url(".mine"))
 
 
+@bp.post("/strengths/<int:asset_id>/bring-back")
+@login_required
+def bring_back(asset_id: int) -> Response:
+    """Undo the owner's withdrawal of a strength; it returns as it was when withdrawn."""
+    session = db.session()
+    asset = store.get_asset(session, asset_id)
+    if asset is None:
+        abort(404, f"Strength {asset_id} doesn't exist.")
+    if not is_owner(actor(), asset):
+        abort(403, "Only its owner can bring back a strength.")
+    try:
+        history_store.bring_back(session, asset.id, by=current_user.id)
+    except ValidationError:
+        session.rollback()
+        abort(409, f"“{asset.title}” is not withdrawn, or can't come back.")
+    session.commit()
+    flash(f"“{asset.title}” is back. {_BACK_AS[asset.status]}")
+    return redirect(url(".mine"))
+
+
+_BACK_AS = {
+    Status.PUBLISHED: "Everyone can see it again.",
+    Status.HIDDEN: "It is still hidden, as it was when you withdrew it.",
+    Status.WITHDRAWN: "",
+}
+
+
+def _asset_page_contact() -> dict[str, Any]:
+    # A strength's page shows how to get in touch to whoever may see it: never the public.
+    if request.endpoint != "pages.asset" or not request.view_args:
+        return {}
+    asset = store.get_asset(db.session(), int(request.view_args.get("asset_id", 0)))
+    if asset is None or not asset.contact or not can_see_contact(actor(), asset):
+        return {}
+    return {"contact": asset.contact}
+
+
 def init_app(app: Flask) -> None:
-    """Register the pages and their navigation links."""
+    """Register the pages, their navigation links, and the contact on a strength's page."""
     app.register_blueprint(bp)
+    app.context_processor(_asset_page_contact)
     nav.add_link(app, "strengths.mine", "My strengths", order=45, show=_signed_in)
 
 

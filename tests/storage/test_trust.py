@@ -95,7 +95,7 @@ def test_freshness_reminds_once_and_hides_the_stale(
     due_id = store.add_asset(session, due, owner_id=owner.id, cell_m=400.0).id
     stale_id = store.add_asset(session, stale, owner_id=owner.id, cell_m=400.0).id
     sent: list[tuple[str, str]] = []
-    compose = lambda what, asset: (what, asset.title)  # noqa: E731
+    compose = lambda what, assets: (what, ", ".join(a.title for a in assets))  # noqa: E731
     send = lambda to, subject, body: sent.append((subject, body))  # noqa: E731
     first = freshness.run_freshness(session, FRESHNESS, TODAY, send, compose)
     second = freshness.run_freshness(session, FRESHNESS, TODAY, send, compose)

@@ -38,6 +38,14 @@
     meta.textContent = properties.kind + " · " +
       Math.round(properties.distance_m).toLocaleString("en-GB") + " m away";
     box.append(link, meta);
+    if (properties.contact) {
+      var contact = document.createElement("div");
+      contact.className = "map-popup__contact";
+      var label = document.createElement("strong");
+      label.textContent = "Contact through you as coach: ";
+      contact.append(label, properties.contact);
+      box.append(contact);
+    }
     return box;
   }
 
