@@ -38,7 +38,7 @@ from assetmap.domain.vocab import Kind, Role, Theme
 from assetmap.storage import checks as store
 from assetmap.storage.models import StrengthCheck, utcnow
 from assetmap.storage.neighbourhoods import neighbourhood_choices, neighbourhood_layer
-from assetmap.web import db, nav
+from assetmap.web import check_mail, db, nav
 from assetmap.web.auth import actor, requires
 from assetmap.web.checks_public import (
     catchment_text,
@@ -186,7 +186,7 @@ def acted_upon(check_id: int, response_id: int) -> Page:
     note = request.form.get("note", "")
     session = db.session()
     try:
-        store.mark_acted_upon(
+        response = store.mark_acted_upon(
             session, check.id, response_id, check_action_note(note), by=current_user.id
         )
     except LookupError as exc:
@@ -203,6 +203,7 @@ def acted_upon(check_id: int, response_id: int) -> Page:
         )
         return page, 400
     session.commit()
+    check_mail.tell_of_action(check, response)
     flash("The response is marked as acted upon.")
     return redirect(
         url_for("check_pages.show", check_id=check.id, _anchor=f"response-{response_id}")

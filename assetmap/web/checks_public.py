@@ -46,7 +46,7 @@ from assetmap.exchange.findings import findings_csv, findings_geojson
 from assetmap.maps.catchment import add_catchment
 from assetmap.storage import checks as store
 from assetmap.storage.models import CheckRevision, StrengthCheck
-from assetmap.web import db
+from assetmap.web import check_mail, db
 from assetmap.web.auth import actor
 from assetmap.web.mapping import map_settings
 
@@ -315,11 +315,14 @@ def respond_post(check_id: int) -> WerkzeugResponse | tuple[str, int]:
     values = {name: request.form.get(name, "") for name in ("missed", "take_part", "comment")}
     session = db.session()
     try:
-        store.add_response(session, check.id, validate_response(values), by=current_user.id)
+        response = store.add_response(
+            session, check.id, validate_response(values), by=current_user.id
+        )
     except ValidationError as exc:
         session.rollback()
         return _respond_page(check, values, exc.errors), 400
     session.commit()
+    check_mail.tell_of_response(check, response)
     flash("Thank you: your response is on the check's page.")
     return redirect(url_for("check_pages.show", check_id=check.id, _anchor="responses"))
 
