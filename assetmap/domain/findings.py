@@ -108,3 +108,60 @@ def summarise(findings: Sequence[Mapping[str, Any]], on: dt.date) -> Summary:
         by_theme={theme: themes[theme] for theme in Theme if themes[theme]},
         by_freshness={name: fresh[name] for name in FRESHNESS_LABELS},
     )
+
+
+@dataclass(frozen=True)
+class Changes:
+    """What running a check again would change in what it found.
+
+    ``added`` and ``moved`` hold new findings; ``dropped`` holds earlier ones, as shown now;
+    ``gone`` counts earlier ones whose strengths have since left the map.
+    """
+
+    added: list[dict[str, Any]]
+    dropped: list[dict[str, Any]]
+    moved: list[dict[str, Any]]
+    gone: int
+    before: tuple[int, int]  # inside, nearby
+    after: tuple[int, int]
+
+    @property
+    def any(self) -> bool:
+        """Return whether the new run would find anything other than the earlier one did."""
+        return bool(self.added or self.dropped or self.moved or self.gone)
+
+
+def compare(before: Sequence[Mapping[str, Any]], after: Sequence[Mapping[str, Any]]) -> Changes:
+    """Return what changes from ``before`` (findings as ``shown``) to ``after`` (a new run)."""
+    earlier = {f["id"]: f for f in before if not f.get(WITHDRAWN)}
+    later = {f["id"]: f for f in after}
+    return Changes(
+        added=[dict(f) for i, f in later.items() if i not in earlier],
+        dropped=[dict(f) for i, f in earlier.items() if i not in later],
+        moved=[
+            dict(f) for i, f in later.items() if i in earlier and earlier[i]["where"] != f["where"]
+        ],
+        gone=sum(1 for f in before if f.get(WITHDRAWN)),
+        before=_where_counts(before),
+        after=_where_counts(after),
+    )
+
+
+def _where_counts(findings: Sequence[Mapping[str, Any]]) -> tuple[int, int]:
+    inside = sum(1 for f in findings if f["where"] == INSIDE)
+    return inside, len(findings) - inside
+
+
+def matches(record: Mapping[str, Any], words: Sequence[str], kind: Kind | None) -> bool:
+    """Return whether a finding is of ``kind`` (any, if None) and holds every one of ``words``
+    in its title, kind or themes' labels, ignoring case."""
+    if kind is not None and record["kind"] != kind.value:
+        return False
+    text = filter_text(record)
+    return all(word.casefold() in text for word in words)
+
+
+def filter_text(record: Mapping[str, Any]) -> str:
+    """Return the words a finding is filtered on: its title, kind and themes' labels."""
+    labels = [Theme(theme).label for theme in record["themes"]]
+    return " ".join([record["title"], record["kind"], *labels]).casefold()

@@ -202,10 +202,21 @@ def revise_check(
 
 
 def rerun_check(session: orm.Session, check_id: int, *, by: int | None) -> CheckRevision:
-    """Run the current proposal again on today's map, as a new revision."""
+    """Run the current proposal again on today's map, as a new revision awaiting a decision;
+    the decision in force stays with the revision it was made on."""
     check = require_check(session, check_id)
     proposal = Proposal.from_json(current(check).proposal)
-    return revise_check(session, check_id, proposal, by=by, change="Run again on today's map")
+    decided = in_force(check)
+    change = "Run again on today's map; awaits a decision"
+    if decided is not None:
+        change += f" (the decision on revision {decided.number} stands until one is recorded)"
+    return revise_check(session, check_id, proposal, by=by, change=change)
+
+
+def preview_rerun(session: orm.Session, check: StrengthCheck) -> list[dict]:
+    """Return what running the check's current proposal again would find now; nothing is
+    stored."""
+    return find_strengths(session, Proposal.from_json(current(check).proposal))
 
 
 def record_decision(
@@ -285,6 +296,15 @@ def require_check(session: orm.Session, check_id: int) -> StrengthCheck:
 def current(check: StrengthCheck) -> CheckRevision:
     """Return the check's newest revision."""
     return check.revisions[-1]
+
+
+def in_force(check: StrengthCheck) -> CheckRevision | None:
+    """Return the check's newest revision holding a decision, or None.
+
+    A published check shows this revision, with the findings its decision was made on, until
+    a decision is recorded on a newer one.
+    """
+    return next((r for r in reversed(check.revisions) if r.decision is not None), None)
 
 
 def revision_of(check: StrengthCheck, number: int) -> CheckRevision | None:

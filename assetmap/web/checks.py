@@ -33,6 +33,7 @@ from assetmap.domain.checks import (
     validate_proposal,
 )
 from assetmap.domain.errors import ValidationError
+from assetmap.domain.findings import compare
 from assetmap.domain.permissions import can_run_checks, can_use_neighbourhood
 from assetmap.domain.vocab import Kind, Role, Theme
 from assetmap.storage import checks as store
@@ -119,14 +120,25 @@ def update(check_id: int) -> Page:
     return redirect(url_for("check_pages.show", check_id=check_id))
 
 
+@bp.get("/checks/<int:check_id>/run-again")
+@requires(can_run_checks)
+def run_again_preview(check_id: int) -> str:
+    """Show what running the check again would change, and what happens to its decision."""
+    return _rerun_page(_changeable(check_id))
+
+
 @bp.post("/checks/<int:check_id>/run-again")
 @requires(can_run_checks)
-def run_again(check_id: int) -> Response:
-    """Run the proposal again on today's map, as a new revision."""
+def run_again(check_id: int) -> Page:
+    """Run the proposal again on today's map, as a new revision awaiting a decision; show what
+    it would change again where the check changed since the planner looked."""
     check = _changeable(check_id)
-    store.rerun_check(db.session(), check.id, by=current_user.id)
+    seen = request.form.get("revision", "").strip()
+    if seen and seen != str(store.current(check).number):
+        return _rerun_page(check, changed_since=True), 409
+    revision = store.rerun_check(db.session(), check.id, by=current_user.id)
     db.session().commit()
-    flash("The check has run again on today's map, as a new revision.")
+    flash(_rerun_done(check, revision.number))
     return redirect(url_for("check_pages.show", check_id=check_id))
 
 
@@ -335,6 +347,30 @@ def _decision_form(check: StrengthCheck, values: dict[str, Any], errors: dict[st
         catchment=catchment_text(view.proposal),
         chosen={str(item) for item in values.get("strengths", [])},
     )
+
+
+def _rerun_page(check: StrengthCheck, *, changed_since: bool = False) -> str:
+    view = revision_view(check)
+    fresh = store.preview_rerun(db.session(), check)
+    return render_template(
+        "checks/run_again.html",
+        view=view,
+        changes=compare(view.findings, fresh),
+        changed_since=changed_since,
+    )
+
+
+def _rerun_done(check: StrengthCheck, number: int) -> str:
+    decided = store.in_force(check)
+    done = f"The check has run again on today's map as revision {number}, awaiting a decision."
+    if decided is None:
+        return done
+    if check.published_at is not None:
+        return (
+            f"{done} Until you record one, the published decision on revision "
+            f"{decided.number} stays on the “You said, we did” log with its findings."
+        )
+    return f"{done} The decision recorded on revision {decided.number} stays with it."
 
 
 def init_app(app: Flask) -> None:

@@ -43,16 +43,15 @@ from assetmap.domain.findings import (
 )
 from assetmap.domain.permissions import can_change_check, can_run_checks
 from assetmap.exchange.findings import findings_csv, findings_geojson
-from assetmap.maps.catchment import add_catchment
+from assetmap.maps.catchment import add_catchment, catchment_bounds
 from assetmap.storage import checks as store
 from assetmap.storage.models import CheckRevision, StrengthCheck
 from assetmap.web import check_mail, db
 from assetmap.web.auth import actor
+from assetmap.web.geocoding import whereabouts
 from assetmap.web.mapping import map_settings
 
 bp = Blueprint("check_pages", __name__)
-# Degrees of lon and lat the findings map shows around the catchment's outline.
-_FRAME = 0.002
 
 
 @dataclass(frozen=True)
@@ -91,6 +90,40 @@ class RevisionView:
     def finding(self, asset_id: int) -> dict | None:
         """Return what this revision found of a strength still published, or None."""
         return next((f for f in self.on_the_map if f["id"] == asset_id), None)
+
+    @property
+    def decided(self) -> CheckRevision | None:
+        """Return the check's revision holding the decision in force, if any."""
+        return store.in_force(self.check)
+
+    @property
+    def decision_in_force(self) -> Decision | None:
+        """Return the decision in force: the one on the check's ``decided`` revision."""
+        decided = self.decided
+        return Decision.from_json(decided.decision) if decided and decided.decision else None
+
+    @property
+    def in_force(self) -> bool:
+        """Return whether this revision holds the check's decision in force."""
+        decided = self.decided
+        return decided is not None and decided.number == self.revision.number
+
+    @property
+    def standing(self) -> CheckRevision | None:
+        """Return the earlier revision whose decision stands while this one awaits one."""
+        decided = self.decided
+        if self.decision is None and decided is not None:
+            return decided if decided.number < self.revision.number else None
+        return None
+
+    @property
+    def awaiting(self) -> CheckRevision | None:
+        """Return the check's newest revision where it is newer than this one and awaits a
+        decision."""
+        newest = store.current(self.check)
+        if newest.number > self.revision.number and newest.decision is None:
+            return newest
+        return None
 
 
 # Who or what a field's message is about, where the message does not say.
@@ -160,6 +193,14 @@ def revision_view(check: StrengthCheck, number: int | None = None) -> RevisionVi
     )
 
 
+def page_view(check: StrengthCheck) -> RevisionView:
+    """Return the revision a check's page shows first: for a published check, the one holding
+    the decision in force (a newer run awaiting a decision does not take it off); otherwise
+    the newest."""
+    decided = store.in_force(check) if check.published_at is not None else None
+    return revision_view(check, decided.number if decided is not None else None)
+
+
 def in_scope(catchment: Catchment) -> bool:
     """Return whether this user may run a check over the catchment: staff whose
     neighbourhoods, where they are limited to some, hold all of it."""
@@ -178,10 +219,8 @@ def findings_map(view: RevisionView) -> maps.MapParts:
     """Return a map of the catchment and the strengths the revision found."""
     settings = map_settings()
     catchment = view.proposal.catchment
-    outline = catchment.outline()
-    min_lon, min_lat, max_lon, max_lat = outline.bounds
-    bounds = (min_lon - _FRAME, min_lat - _FRAME, max_lon + _FRAME, max_lat + _FRAME)
-    fmap = maps.new_map(settings, bounds=bounds)
+    shown = [(f["lon"], f["lat"]) for f in (*view.inside, *view.nearby) if not f[WITHDRAWN]]
+    fmap = maps.new_map(settings, bounds=catchment_bounds(catchment.outline(), shown))
     add_catchment(fmap, area=catchment.area, centre=catchment.centre, radius_m=catchment.radius_m)
     for findings, name in ((view.inside, "Inside the catchment"), (view.nearby, "Just outside")):
         located = [f for f in findings if not f[WITHDRAWN]]
@@ -211,12 +250,16 @@ def catchment_text(proposal: Proposal) -> str:
     if catchment.how is How.POLYGON:
         return "An area drawn on the map"
     lon, lat = catchment.centre or (0.0, 0.0)
-    return f"Within {catchment.radius_m:,.0f} metres of {lat:.5f}, {lon:.5f} (latitude, longitude)"
+    metres = f"{catchment.radius_m:,.0f} metres"
+    within = f"Within {metres} of {lat:.5f}, {lon:.5f} (latitude, longitude)"
+    words = whereabouts(db.session(), lon, lat)
+    return f"{within}: {words[:1].lower()}{words[1:]}" if words else within
 
 
 def render_check(check: StrengthCheck, number: int | None = None, **extra: Any) -> str:
-    """Render a check's page at a revision, with the controls this user may use."""
-    view = revision_view(check, number)
+    """Render a check's page at a revision (by default the one ``page_view`` picks), with the
+    controls this user may use."""
+    view = page_view(check) if number is None else revision_view(check, number)
     return render_template(
         "checks/check.html",
         view=view,
@@ -245,7 +288,8 @@ def revision(check_id: int, number: int) -> str:
 
 def _export_view(check_id: int) -> RevisionView:
     number = request.args.get("revision", type=int)
-    return revision_view(visible_check(check_id), number)
+    check = visible_check(check_id)
+    return page_view(check) if number is None else revision_view(check, number)
 
 
 def _attachment(view: RevisionView, extension: str) -> str:

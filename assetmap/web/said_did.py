@@ -8,7 +8,7 @@ from flask import Blueprint, Flask, Response, render_template
 from assetmap.storage import checks as store
 from assetmap.storage.models import utcnow
 from assetmap.web import db, nav
-from assetmap.web.checks_public import RevisionView, revision_view
+from assetmap.web.checks_public import RevisionView, page_view
 from assetmap.web.links import external_url
 
 bp = Blueprint("said_did", __name__)
@@ -19,7 +19,7 @@ FEED_SIZE = 50
 @bp.get("/you-said-we-did")
 def log() -> str:
     """List every published check, the most recently published first."""
-    entries = [revision_view(check) for check in store.published_checks(db.session())]
+    entries = [page_view(check) for check in store.published_checks(db.session())]
     return render_template("checks/log.html", entries=entries, title=LOG_TITLE)
 
 
@@ -38,7 +38,7 @@ def feed() -> Response:
     newest = [store.current(check).made_at for check in checks]
     generator.updated(max(newest, default=utcnow()))
     for check in checks:
-        _entry(generator, revision_view(check))
+        _entry(generator, page_view(check))
     return Response(generator.atom_str(pretty=True), mimetype="application/atom+xml")
 
 

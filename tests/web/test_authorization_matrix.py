@@ -160,6 +160,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("checks.decision", "GET"): Rule(at("/checks/{check}/decision"), STAFF),
     ("checks.decide", "POST"): Rule(at("/checks/{check}/decision"), STAFF, frozenset({400})),
     ("checks.publish", "POST"): Rule(at("/checks/{check}/publish"), STAFF, frozenset({302})),
+    ("checks.run_again_preview", "GET"): Rule(at("/checks/{check}/run-again"), STAFF),
     ("checks.run_again", "POST"): Rule(at("/checks/{check}/run-again"), STAFF, frozenset({302})),
     ("checks.acted_upon", "POST"): Rule(
         at("/checks/{check}/responses/{response}/acted-upon"), STAFF, frozenset({400})
