@@ -19,7 +19,7 @@ from assetmap.config import area_bbox
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.vocab import Kind
 from assetmap.exchange.demo import default_folder, load_demo
-from assetmap.exchange.export import FORMATS, opened, write_export
+from assetmap.exchange.export import FORMATS, opened, register_name, write_export
 from assetmap.exchange.geojson import read_polygon
 from assetmap.exchange.importing import Columns, ImportOptions, estimate, run_import
 from assetmap.storage import db as storage_db
@@ -151,7 +151,9 @@ def export_command(
             )
             total = count_public(session, filters)
             with opened(output) as out, _progress(total, "Exporting") as bar:
-                written = write_export(session, fmt, filters, out, progress=bar.update)
+                written = write_export(
+                    session, fmt, filters, out, progress=bar.update, register=_register()
+                )
     except ValueError as exc:
         raise click.ClickException(str(exc)) from None
     except OSError as exc:
@@ -242,9 +244,12 @@ def import_command(
         raise click.BadParameter(str(exc).removeprefix("map: "), param_hint="--map") from None
     config = current_app.config
     options = ImportOptions(
-        cell_m=config["PRIVACY_CELL_M"], area=area_bbox(config), default_themes=themes
+        cell_m=config["PRIVACY_CELL_M"],
+        area=area_bbox(config),
+        default_themes=themes,
+        register=_register(),
     )
-    with db.database().session() as session:
+    with _said_plainly(), db.database().session() as session:
         with _progress(estimate(path), "Reading") as bar:
             report = run_import(
                 session,
@@ -264,6 +269,33 @@ def import_command(
         raise click.ClickException(
             "Nothing was imported: put the rejected rows right and try again."
         )
+
+
+def _register() -> str:
+    """Return this register's name, which its exports give its own strengths' ids."""
+    return register_name(str(current_app.config["PUBLIC_URL"]))
+
+
+@contextlib.contextmanager
+def _said_plainly() -> Iterator[None]:
+    """Say in plain words why an import's writes failed (nothing of it was written)."""
+    try:
+        yield
+    except sa.exc.OperationalError as exc:
+        if "locked" not in str(exc.orig):
+            raise click.ClickException(_refused(exc)) from None
+        seconds = int(current_app.config["SQLITE_BUSY_TIMEOUT_MS"]) // 1000
+        raise click.ClickException(
+            f"Nothing was imported: other changes kept the database busy for more than "
+            f"{seconds} seconds. Try again when they have finished."
+        ) from None
+    except sa.exc.SQLAlchemyError as exc:
+        raise click.ClickException(_refused(exc)) from None
+
+
+def _refused(exc: sa.exc.SQLAlchemyError) -> str:
+    cause = exc.orig if isinstance(exc, sa.exc.DBAPIError) else type(exc).__name__
+    return f"Nothing was imported: the database refused the changes ({cause})."
 
 
 @click.command("freshness")

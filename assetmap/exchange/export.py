@@ -4,6 +4,12 @@ Each format is a generator that takes batches of public rows (``storage.exports.
 and yields bytes as each batch is made, so memory holds one batch whatever the size of the
 register: ``write_export`` writes them to a binary file, ``stream_export`` hands them to a web
 response. Coordinates are WGS84 longitude and latitude; a skill is at its generalised point.
+
+Every strength carries a stable public id in ``source`` and ``source_id``: where it came from
+and its id there, or, for a strength first added here, this register's name (``register_name``)
+and its id here. An import into this register recognises its own strengths by it, so exporting
+and importing again changes nothing; an import into another register keeps it as the
+strength's origin.
 """
 
 from __future__ import annotations
@@ -68,15 +74,24 @@ FORMATS = {
 }
 
 
+def register_name(public_url: str) -> str:
+    """Return the name this register gives its own strengths in an export: its public address."""
+    return public_url.strip().rstrip("/")
+
+
 def write_export(
     session: orm.Session,
     fmt: str,
     filters: ExportFilter,
     out: IO[bytes],
     progress: Progress | None = None,
+    register: str = "",
 ) -> int:
-    """Write the published assets ``filters`` keeps to ``out`` in ``fmt``; return how many."""
-    counted = _Counted(_rows(session, fmt, filters), progress)
+    """Write the published assets ``filters`` keeps to ``out`` in ``fmt``; return how many.
+
+    ``register`` is this register's name (``register_name``), given to its own strengths' ids.
+    """
+    counted = _Counted(_rows(session, fmt, filters, register), progress)
     for chunk in chunks(fmt, counted):
         out.write(chunk)
     return counted.total
@@ -99,13 +114,17 @@ def opened(name: str) -> Iterator[IO[bytes]]:
         partial.unlink(missing_ok=True)
 
 
-def stream_export(session: orm.Session, fmt: str, filters: ExportFilter) -> Iterator[bytes]:
-    """Yield an export's bytes as they are made, for a web response."""
-    return chunks(fmt, _rows(session, fmt, filters))
+def stream_export(
+    session: orm.Session, fmt: str, filters: ExportFilter, register: str = ""
+) -> Iterator[bytes]:
+    """Yield an export's bytes as they are made, for a web response (``register`` as in
+    ``write_export``)."""
+    return chunks(fmt, _rows(session, fmt, filters, register))
 
 
-def _rows(session: orm.Session, fmt: str, filters: ExportFilter) -> Batches:
-    return public_rows(session, filters, batch_size=BATCH_SIZES.get(fmt, BATCH_SIZE))
+def _rows(session: orm.Session, fmt: str, filters: ExportFilter, register: str) -> Batches:
+    size = BATCH_SIZES.get(fmt, BATCH_SIZE)
+    return public_rows(session, filters, batch_size=size, register=register)
 
 
 def chunks(fmt: str, batches: Batches) -> Iterator[bytes]:

@@ -87,6 +87,12 @@ class ImportReport:
         if len(self.entries[outcome]) < ENTRIES_KEPT:
             self.entries[outcome].append(Entry(where, outcome, title, field, reason, asset_id))
 
+    def retract(self, where: str, outcome: Outcome) -> None:
+        """Take back what was counted of a row under ``outcome``, and its entry."""
+        self.counts[outcome] -= 1
+        kept = self.entries[outcome]
+        self.entries[outcome] = [entry for entry in kept if entry.where != where]
+
     def reject(self, where: str, errors: dict[str, str], title: str = "") -> None:
         """Count one rejected row or feature, keeping an entry for each bad field."""
         self.counts[Outcome.REJECTED] += 1

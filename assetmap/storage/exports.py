@@ -77,6 +77,7 @@ _COLUMNS: tuple[sa.ColumnElement[Any], ...] = tuple(
     )
 )
 LON, LAT = EXPORT_FIELDS.index("lon"), EXPORT_FIELDS.index("lat")
+_SOURCE, _SOURCE_ID = EXPORT_FIELDS.index("source"), EXPORT_FIELDS.index("source_id")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -139,8 +140,15 @@ def neighbourhood_codes(session: orm.Session) -> list[tuple[str, str]]:
     return [(code, name) for code, name in session.execute(query)]
 
 
-def export_query(session: orm.Session, filters: ExportFilter) -> sa.Select[Any]:
-    """Return the query of the public rows ``filters`` keeps (before any polygon test), by id."""
+def export_query(
+    session: orm.Session, filters: ExportFilter, register: str = ""
+) -> sa.Select[Any]:
+    """Return the query of the public rows ``filters`` keeps (before any polygon test), by id.
+
+    With a ``register`` name, a strength that came from no other source is given that name as
+    its source and its id here as its source id: the stable public id an import of the export
+    recognises.
+    """
     conditions = published(AssetFilter(kinds=filters.kinds, themes=filters.themes))
     backend = backend_for(session)
     if filters.bbox is not None:
@@ -155,11 +163,25 @@ def export_query(session: orm.Session, filters: ExportFilter) -> sa.Select[Any]:
         since = dt.datetime.combine(filters.changed_since, dt.time(), tzinfo=dt.UTC)
         conditions.append(Asset.updated_at >= since)
     return (
-        sa.select(*_COLUMNS)
+        sa.select(*_columns(register))
         .outerjoin(Neighbourhood, Neighbourhood.id == Asset.neighbourhood_id)
         .where(*conditions)
         .order_by(Asset.id)
     )
+
+
+def _columns(register: str) -> tuple[sa.ColumnElement[Any], ...]:
+    """Return the export's columns, with ``source`` and ``source_id`` naming this register and
+    the strength's id here wherever the strength came from no other source."""
+    if not register:
+        return _COLUMNS
+    own = Asset.source_id == ""
+    columns = list(_COLUMNS)
+    columns[_SOURCE] = sa.case((own, sa.literal(register)), else_=Asset.source).label("source")
+    columns[_SOURCE_ID] = sa.case(
+        (own, sa.cast(Asset.id, sa.String)), else_=Asset.source_id
+    ).label("source_id")
+    return tuple(columns)
 
 
 def _neighbourhood_id(session: orm.Session, filters: ExportFilter) -> int:
@@ -179,15 +201,16 @@ def count_public(session: orm.Session, filters: ExportFilter) -> int:
 
 
 def public_rows(
-    session: orm.Session, filters: ExportFilter, batch_size: int = 5000
+    session: orm.Session, filters: ExportFilter, batch_size: int = 5000, register: str = ""
 ) -> Iterator[Sequence[Sequence[Any]]]:
-    """Yield batches of public rows (``EXPORT_FIELDS`` in order), by id, streamed.
+    """Yield batches of public rows (``EXPORT_FIELDS`` in order), by id, streamed; ``register``
+    names this register's own strengths (see ``export_query``).
 
     Values are as the database holds them (see ``_RAW``); ``iso_date``, ``iso_time``, ``flag``
     and ``items`` read them the same way on every backend.
     """
     inside = _polygon_test(filters.polygon)
-    query = export_query(session, filters)
+    query = export_query(session, filters, register)
     for batch in _batches(session.connection(), query, batch_size):
         rows = inside(batch) if inside is not None else batch
         if rows:

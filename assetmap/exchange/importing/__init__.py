@@ -1,9 +1,10 @@
 """Imports of CSV, GeoJSON, GeoPackage, OpenStreetMap and HSDS files, dry run first.
 
 ``run_import`` reads a file (its format known from its name and first bytes), decides what each
-row or feature would do, and returns the report. Unless it is a dry run it also writes, in the
-caller's transaction; if anything was rejected it rolls that transaction back, so an import is
-all or nothing. The caller commits when ``report.written``.
+row or feature would do, and returns the report. Reading and deciding only read the register,
+and take no lock. Unless it is a dry run, or anything was rejected (an import is all or
+nothing), it then writes what it decided in one transaction, which waits for the write lock
+(``importing.write``); the caller commits it when ``report.written``.
 
 A file is bounded before it is read: by its size, and by how many rows or features it holds
 (counted first where the format allows, as a GeoPackage does). What the report says of a file
@@ -27,6 +28,7 @@ from assetmap.exchange.importing.columns import ColumnMap, Columns
 from assetmap.exchange.importing.detect import check_rows, check_size, detect, sniff
 from assetmap.exchange.importing.plan import ImportOptions, Planner
 from assetmap.exchange.importing.records import FileProblem, Record
+from assetmap.exchange.importing.write import write_plan
 from assetmap.exchange.report import ODBL, ImportReport
 
 __all__ = [
@@ -70,20 +72,14 @@ def run_import(
     """
     name = Path(name or path.name).name
     report = ImportReport(file=name, source=name[:100], dry_run=dry_run)
+    planner: Planner | None = None
     try:
         check_size(path, max_mb)
         records = _bounded(_records(path, name, report, max_rows, columns), max_rows)
         if report.format == "osm":
             options = dataclasses.replace(options, skip_outside=True)
         planner = Planner(session, report, options, report.source)
-        while True:
-            with collector_paused():
-                batch = list(itertools.islice(records, options.batch_size))
-                if not batch:
-                    break
-                planner.batch(batch)
-            if progress is not None:
-                progress(len(batch))
+        _plan(planner, records, options.batch_size, progress)
     except FileProblem as exc:
         report.reject(exc.where, {exc.field: scrubbed(exc.reason, path, name)})
     except SQLAlchemyError:
@@ -92,10 +88,33 @@ def run_import(
         # A file broken in a way no reader foresaw still gets a report, never a crash.
         reason = scrubbed(f"could not be read ({type(exc).__name__}: {exc})", path, name)
         report.reject("file", {"file": reason})
-    report.written = not dry_run and report.ok
-    if not report.written:
-        session.rollback()
+    # The plan's reads end here, so that writing waits for the lock rather than failing to
+    # turn a read of an older snapshot into a write.
+    session.rollback()
+    try:
+        if planner is not None and not dry_run and report.ok:
+            write_plan(session, planner.plan, report, cell_m=options.cell_m, area=options.area)
+            report.written = True
+    finally:
+        if planner is not None:
+            planner.plan.close()
+        if not report.written:
+            session.rollback()
     return report
+
+
+def _plan(
+    planner: Planner, records: Iterator[Record], batch_size: int, progress: Progress | None
+) -> None:
+    """Decide every record, a batch at a time, telling ``progress`` after each batch."""
+    while True:
+        with collector_paused():
+            batch = list(itertools.islice(records, batch_size))
+            if not batch:
+                return
+            planner.batch(batch)
+        if progress is not None:
+            progress(len(batch))
 
 
 def scrubbed(reason: str, path: Path, name: str) -> str:

@@ -1,10 +1,12 @@
-"""Deciding, row by row, what an import does; and doing it, all or nothing.
+"""Deciding, row by row, what an import does.
 
 A row is rejected if it breaks a rule of assetmap's; skipped if it is already there (the same
 source and source id, unchanged, or the same title within ``TITLE_RADIUS_M``); updated if its
-source id is there with other values; otherwise added. A dry run decides and writes nothing; a
-real run writes as it goes in the caller's transaction, and stops writing at the first
-rejection so the caller can roll everything back.
+source id is there with other values; otherwise added. A row whose source is this register's
+own name (``ImportOptions.register``, as its exports write) is the strength with that id here.
+
+Deciding only reads: the planner fills the report and keeps the plan, which
+``importing.write`` carries out afterwards in one short transaction.
 
 Rows are compared with stored strengths at both sides' public points, so that nothing a
 report says can be worked out from where a skill really is.
@@ -13,6 +15,7 @@ report says can be worked out from where a skill really is.
 from __future__ import annotations
 
 import math
+import re
 import secrets
 from collections import defaultdict
 from collections.abc import Sequence
@@ -29,6 +32,7 @@ from assetmap.domain.privacy import generalise_points, is_generalised
 from assetmap.domain.vocab import Status
 from assetmap.exchange.geojson import projected_hint
 from assetmap.exchange.importing.records import Record
+from assetmap.exchange.importing.write import Addition, Plan, Update
 from assetmap.exchange.report import (
     TITLE_RADIUS_M,
     ImportReport,
@@ -45,6 +49,7 @@ Key = tuple[str, str]
 # A strength a new one may duplicate: its point, and its asset id or row.
 Near = tuple[float, float, object]
 OUTSIDE_SCOPE = "is outside your neighbourhoods"
+_OWN_ID = re.compile(r"[0-9]{1,18}")
 
 
 @dataclass(frozen=True)
@@ -55,7 +60,8 @@ class ImportOptions:
     rejects) strengths outside ``area``: an OpenStreetMap extract is often larger than the town.
     ``neighbourhoods``, where given, are the ids of the only neighbourhoods a strength may be
     filed under (by its public point) or already lie in; others are rejected (or skipped, with
-    ``skip_outside``). None means anywhere.
+    ``skip_outside``). None means anywhere. ``register`` is this register's own name, as its
+    exports give it (``export.register_name``); empty: no row is taken for one of its own.
     """
 
     cell_m: float
@@ -64,6 +70,7 @@ class ImportOptions:
     batch_size: int = 5000
     skip_outside: bool = False
     neighbourhoods: frozenset[int] | None = None
+    register: str = ""
 
 
 @dataclass
@@ -83,32 +90,27 @@ class _Candidate:
 
 
 class Planner:
-    """Takes records a batch at a time, fills the report and (unless a dry run) writes."""
+    """Takes records a batch at a time, fills the report and keeps the plan; writes nothing."""
 
     def __init__(
         self, session: orm.Session, report: ImportReport, options: ImportOptions, source: str
     ) -> None:
         self.session, self.report, self.options, self.source = session, report, options, source
-        self.writing = not report.dry_run
+        self.plan = Plan(imports.last_revision_id(session))
         self.seen: dict[Key, str] = {}
         self.titles: dict[str, list[Near]] = defaultdict(list)
         self.stored = StoredTitles(session, options.cell_m)
 
     def batch(self, records: Sequence[Record]) -> None:
-        """Decide each record of a batch, then write the batch's additions."""
+        """Decide each record of a batch, keeping its additions and updates in the plan."""
         checked = [c for c in map(self._check, records) if c is not None]
         candidates = self._in_scope(_at_public_points(checked, self.options.cell_m))
-        existing = imports.assets_by_source(self.session, [c.key for c in candidates])
+        keys = [c.key for c in candidates]
+        existing = imports.assets_by_source(self.session, keys, self.options.register)
         fresh = [c for c in candidates if not self._known(c, existing.get(c.key))]
         added = self._not_duplicates(fresh)
-        if self.writing and self.report.ok and added:
-            store.add_assets(
-                self.session,
-                [c.draft for c in added],
-                owner_id=None,
-                cell_m=self.options.cell_m,
-                sources=[c.key for c in added],
-            )
+        if added and not self.report.dry_run:
+            self.plan.add([_addition(c) for c in added])
 
     def _check(self, record: Record) -> _Candidate | None:
         report = self.report
@@ -125,6 +127,12 @@ class Planner:
             record.source or self.source,
             record.source_id or new_source_id(),
         )
+        if self._is_own(key[0]):
+            if not _OWN_ID.fullmatch(key[1]):
+                reason = f"must be a strength's id in {key[0]} (a whole number), got {key[1]!r}"
+                report.reject(record.where, {"source_id": reason}, draft.title)
+                return None
+            key = (key[0], str(int(key[1])))
         too_long = {
             name: f"must be at most {limit} characters, got {len(value)}"
             for name, value, limit in (("source", key[0], 100), ("id", key[1], 200))
@@ -176,14 +184,6 @@ class Planner:
             reason = f"must be today or in the past, got {draft.last_confirmed.isoformat()}"
             self.report.reject(record.where, {"last_confirmed": reason}, draft.title)
             return None
-        if draft.last_confirmed is not None and draft.last_confirmed > utcnow().date():
-            reason = f"must be today or in the past, got {draft.last_confirmed.isoformat()}"
-            self.report.reject(record.where, {"last_confirmed": reason}, draft.title)
-            return None
-        if draft.last_confirmed is not None and draft.last_confirmed > utcnow().date():
-            reason = f"must be today or in the past, got {draft.last_confirmed.isoformat()}"
-            self.report.reject(record.where, {"last_confirmed": reason}, draft.title)
-            return None
         outside = self.options.area and not self.options.area.contains(draft.lon, draft.lat)
         if self.options.skip_outside and outside:
             reason = "lies outside the area this assetmap covers"
@@ -191,10 +191,17 @@ class Planner:
             return None
         return draft
 
+    def _is_own(self, source: str) -> bool:
+        return bool(self.options.register) and source == self.options.register
+
     def _known(self, candidate: _Candidate, asset: Asset | None) -> bool:
-        if asset is None:
-            return False
         where, title = candidate.record.where, candidate.draft.title
+        if asset is None:
+            if not self._is_own(candidate.key[0]):
+                return False
+            reason = f"names strength {candidate.key[1]}, which is no longer here"
+            self.report.add(where, Outcome.SKIPPED, title, "source_id", reason)
+            return True
         if asset.status is Status.WITHDRAWN:
             reason = f"asset {asset.id} with this id was withdrawn; it is not brought back"
             self.report.add(where, Outcome.SKIPPED, title, "id", reason, asset.id)
@@ -204,29 +211,32 @@ class Planner:
             self._outside(where, title, "id", f"is asset {asset.id}, which {OUTSIDE_SCOPE}")
             return True
         changes = {k: v for k, v in candidate.record.values.items() if k in FIELD_NAMES}
-        before = store.draft_of(asset)
         try:
-            after = apply_changes(before, changes, area=self.options.area)
-            changed = diff(before, store.at_public_point(after, self.options.cell_m))
+            changed = changed_fields(asset, changes, self.options)
         except ValidationError as exc:
             self.report.reject(where, exc.errors, title)
             return True
-        if not changed:
-            reason = f"already imported as strength {asset.id}, unchanged"
-            self.report.add(where, Outcome.SKIPPED, title, "id", reason, asset.id)
-            return True
-        fields = ", ".join(sorted(changed))
-        self.report.add(where, Outcome.UPDATED, title, "", f"changes {fields}", asset.id)
-        if self.writing and self.report.ok:
-            store.update_asset(
-                self.session,
-                asset.id,
-                changes,
-                by=None,
-                cell_m=self.options.cell_m,
-                area=self.options.area,
-            )
+        self._decide(candidate, asset, {k: v for k, v in changes.items() if k in changed})
         return True
+
+    def _decide(self, candidate: _Candidate, asset: Asset, changes: dict[str, Any]) -> None:
+        where, title = candidate.record.where, candidate.draft.title
+        here = "already here" if self._is_own(candidate.key[0]) else "already imported"
+        if not changes:
+            reason = f"{here} as strength {asset.id}, unchanged"
+            self.report.add(where, Outcome.SKIPPED, title, "id", reason, asset.id)
+            return
+        fields = ", ".join(sorted(changes))
+        if asset.owner_id is not None:
+            reason = (
+                f"is strength {asset.id}, which its owner looks after: an import doesn't "
+                f"change it (the file changes {fields})"
+            )
+            self.report.add(where, Outcome.SKIPPED, title, "id", reason, asset.id)
+            return
+        self.report.add(where, Outcome.UPDATED, title, "", f"changes {fields}", asset.id)
+        if not self.report.dry_run:
+            self.plan.updates.append(Update(where, title, asset.id, changes))
 
     def _not_duplicates(self, fresh: list[_Candidate]) -> list[_Candidate]:
         added = []
@@ -245,7 +255,6 @@ class Planner:
             self.report.add(where, Outcome.ADDED, draft.title)
             added.append(candidate)
         return added
-
 
     def _duplicate(self, what: object, metres: float) -> str:
         """Say why a row is taken for a duplicate; never how far it is from a person's skill."""
@@ -297,6 +306,15 @@ class StoredTitles:
         return found
 
 
+def changed_fields(asset: Asset, changes: dict[str, Any], options: ImportOptions) -> set[str]:
+    """Return which fields ``changes`` would change of a stored strength, compared at its
+    public point; a move changes both ``lon`` and ``lat``. Raises ValidationError."""
+    before = store.draft_of(asset)
+    after = apply_changes(before, changes, area=options.area)
+    changed = set(diff(before, store.at_public_point(after, options.cell_m)))
+    return changed | {"lon", "lat"} if changed & {"lon", "lat"} else changed
+
+
 def new_source_id() -> str:
     """Return an id for a row that has none: random, so it tells nothing of the row."""
     return "id:" + secrets.token_hex(10)
@@ -313,6 +331,11 @@ def _at_public_points(candidates: list[_Candidate], cell_m: float) -> list[_Cand
     for candidate, lon, lat in zip(candidates, lons.tolist(), lats.tolist(), strict=True):
         candidate.shown = replace(candidate.draft, lon=lon, lat=lat)
     return candidates
+
+
+def _addition(candidate: _Candidate) -> Addition:
+    point = candidate.public
+    return Addition(candidate.record.where, candidate.key, candidate.draft, point.lon, point.lat)
 
 
 def _title(record: Record) -> str:

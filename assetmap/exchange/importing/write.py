@@ -1,0 +1,163 @@
+"""Carrying out an import's plan: in one short transaction, after the plan is made.
+
+An import reads, checks and decides first, holding no lock (``importing.plan``). Only then
+does it take the write lock, waiting its turn behind other writers, and write what it planned.
+Whatever another writer added or changed since the plan was made is checked again first: a
+row it now duplicates is skipped, and a strength it changed is left as it is, each saying why.
+"""
+
+from __future__ import annotations
+
+import pickle
+import tempfile
+from collections import defaultdict
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import orm
+
+from assetmap.domain.assets import AssetDraft
+from assetmap.domain.vocab import Status
+from assetmap.exchange.report import ImportReport, Outcome, nearest_within, title_key
+from assetmap.storage import assets as store
+from assetmap.storage import imports
+
+Key = tuple[str, str]
+MEANWHILE = "while this file was being checked"
+
+
+@dataclass(frozen=True)
+class Addition:
+    """A row the plan adds: where it is in the file, its key, its draft and public point."""
+
+    where: str
+    key: Key
+    draft: AssetDraft
+    lon: float
+    lat: float
+
+
+@dataclass(frozen=True)
+class Update:
+    """A stored strength the plan changes, and how."""
+
+    where: str
+    title: str
+    asset_id: int
+    changes: dict[str, Any]
+
+
+@dataclass
+class Plan:
+    """What an import will write, decided against the register as of ``revision_id``.
+
+    Additions are spooled to a temporary file a batch at a time, so a long file's drafts are
+    not all held in memory.
+    """
+
+    revision_id: int
+    updates: list[Update] = field(default_factory=list)
+    added: int = 0
+
+    def __post_init__(self) -> None:
+        # Kept open across batches; ``close`` (run by whoever runs the import) removes it.
+        self._spool = tempfile.TemporaryFile(prefix="assetmap-import-")  # noqa: SIM115
+
+    def add(self, batch: list[Addition]) -> None:
+        """Keep a batch of additions."""
+        pickle.dump(batch, self._spool, protocol=pickle.HIGHEST_PROTOCOL)
+        self.added += len(batch)
+
+    def additions(self) -> Iterator[list[Addition]]:
+        """Yield the additions, a batch at a time, in the order they were kept."""
+        self._spool.seek(0)
+        while True:
+            try:
+                yield pickle.load(self._spool)
+            except EOFError:
+                return
+
+    def close(self) -> None:
+        """Remove the spooled additions."""
+        self._spool.close()
+
+
+def write_plan(
+    session: orm.Session, plan: Plan, report: ImportReport, *, cell_m: float, area: Any = None
+) -> None:
+    """Write a plan in a transaction of its own, begun here and left for the caller to commit.
+
+    The session must have no transaction open: this one begins by waiting for the lock.
+    """
+    imports.begin_import(session)
+    recent = Recent(imports.changed_since(session, plan.revision_id))
+    for batch in plan.additions():
+        kept = [addition for addition in batch if recent.allows(addition, report)]
+        if kept:
+            store.add_assets(
+                session,
+                [a.draft for a in kept],
+                owner_id=None,
+                cell_m=cell_m,
+                sources=[a.key for a in kept],
+            )
+    for update in plan.updates:
+        if not recent.allows_update(update, report):
+            continue
+        try:
+            store.update_asset(
+                session, update.asset_id, update.changes, by=None, cell_m=cell_m, area=area
+            )
+        except store.AssetNotFound:
+            reason = f"strength {update.asset_id} was removed {MEANWHILE}"
+            _skip(report, update, "id", reason, update.asset_id)
+
+
+class Recent:
+    """The strengths added or changed since a plan was made, as a plan's rows meet them."""
+
+    def __init__(self, changed: list[imports.Changed]) -> None:
+        self.ids = {row[0] for row in changed}
+        self.keys = {(row[5], row[6]): row[0] for row in changed if row[6]}
+        self.titles: dict[str, list[tuple[float, float, object]]] = defaultdict(list)
+        for asset_id, title, lon, lat, _, _, _, status in changed:
+            if status is not Status.WITHDRAWN:
+                self.titles[title_key(title)].append((lon, lat, asset_id))
+
+    def allows(self, addition: Addition, report: ImportReport) -> bool:
+        """Return whether an addition still adds something; if not, report it skipped."""
+        found = self.keys.get(addition.key)
+        if found is not None:
+            reason = f"was added as strength {found} {MEANWHILE}"
+            _skip(report, addition, "id", reason, found)
+            return False
+        same = self.titles.get(title_key(addition.draft.title))
+        near = nearest_within(addition.lon, addition.lat, same) if same else None
+        if near is not None:
+            asset_id = int(str(near[0]))
+            reason = f"same title as strength {asset_id}, added {MEANWHILE}"
+            _skip(report, addition, "title", reason, asset_id)
+            return False
+        return True
+
+    def allows_update(self, update: Update, report: ImportReport) -> bool:
+        """Return whether a strength is still as the plan saw it; if not, report it skipped."""
+        if update.asset_id not in self.ids:
+            return True
+        reason = f"strength {update.asset_id} changed {MEANWHILE}; check the file again"
+        _skip(report, update, "id", reason, update.asset_id)
+        return False
+
+
+def _skip(
+    report: ImportReport, row: Addition | Update, field: str, reason: str, asset_id: int
+) -> None:
+    """Report a planned row skipped after all, in place of what the plan said of it."""
+    if isinstance(row, Addition):
+        report.retract(row.where, Outcome.ADDED)
+        title = row.draft.title
+    else:
+        report.retract(row.where, Outcome.UPDATED)
+        title = row.title
+    report.add(row.where, Outcome.SKIPPED, title, field, reason, asset_id)
