@@ -150,6 +150,8 @@ RULES: dict[tuple[str, str], Rule] = {
     ("strengths.withdraw", "POST"): Rule(
         at("/strengths/{victim}/withdraw"), ADMINS, frozenset({302})
     ),
+    # Only a strength's owner brings it back; none of these roles owns it.
+    ("strengths.bring_back", "POST"): Rule(at("/strengths/{victim}/bring-back"), NOBODY),
     ("connections.new", "GET"): Rule(at("/connections/new?asset={group}"), CONNECTORS),
     ("connections.create", "POST"): Rule(at("/connections/new"), CONNECTORS, frozenset({404})),
     ("checks.index", "GET"): Rule(at("/checks"), STAFF),
@@ -172,6 +174,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ),
     ("exchange.export", "POST"): Rule(at("/exchange/export"), STAFF, frozenset({200, 400})),
     ("exchange.cancel", "POST"): Rule(at("/exchange/import/cancel"), STAFF, frozenset({302})),
+    ("exchange.columns", "POST"): Rule(at("/exchange/import/columns"), STAFF, frozenset({302})),
     ("api.list_assets", "GET"): Rule(
         at("/api/assets?bbox=-2.34,51.21,-2.30,51.25"), EVERYONE, api=True
     ),
