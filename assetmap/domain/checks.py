@@ -193,8 +193,12 @@ def validate_decision(
     clean: dict[str, Any] = {}
     kind = _check(errors, clean, "kind", lambda: _decision_kind(raw.get("kind")))
     checks: dict[str, Any] = {
-        "rationale": lambda v: clean_text(v, RATIONALE_MAX, required=True, multiline=True),
-        "decided_by": lambda v: clean_text(v, DECIDED_BY_MAX, required=True),
+        "rationale": lambda v: clean_text(
+            v, RATIONALE_MAX, required=True, multiline=True, empty="say why this was decided"
+        ),
+        "decided_by": lambda v: clean_text(
+            v, DECIDED_BY_MAX, required=True, empty="say who decided"
+        ),
         "decided_on": lambda v: _decided_on(v, today),
         "strengths": lambda v: _linked(v, found, required=kind is DecisionKind.SUPPORT),
         "groups": _groups,

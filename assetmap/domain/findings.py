@@ -18,6 +18,7 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from assetmap.domain.errors import ValidationError
 from assetmap.domain.privacy import PRIVATE_FIELDS
 from assetmap.domain.privacy import PUBLIC_FIELDS as PRIVACY_PUBLIC_FIELDS
 from assetmap.domain.vocab import Kind, Theme
@@ -152,13 +153,38 @@ def _where_counts(findings: Sequence[Mapping[str, Any]]) -> tuple[int, int]:
     return inside, len(findings) - inside
 
 
-def matches(record: Mapping[str, Any], words: Sequence[str], kind: Kind | None) -> bool:
-    """Return whether a finding is of ``kind`` (any, if None) and holds every one of ``words``
-    in its title, kind or themes' labels, ignoring case."""
-    if kind is not None and record["kind"] != kind.value:
-        return False
-    text = filter_text(record)
-    return all(word.casefold() in text for word in words)
+FILTER_WORDS_MAX = 200
+
+
+@dataclass(frozen=True)
+class FindingFilter:
+    """Which findings a person wants to see: those holding every word, of one kind or any."""
+
+    words: tuple[str, ...] = ()
+    kind: Kind | None = None
+
+    @classmethod
+    def parse(cls, words: Any, kind: Any) -> FindingFilter:
+        """Return the filter from loose input, or raise ``ValidationError`` naming the field
+        (``words`` or ``kind``) and why."""
+        text = "" if words is None else str(words)
+        if len(text) > FILTER_WORDS_MAX:
+            raise ValidationError({"words": f"must be at most {FILTER_WORDS_MAX} characters"})
+        if kind in (None, ""):
+            return cls(tuple(text.split()), None)
+        try:
+            return cls(tuple(text.split()), Kind(kind))
+        except ValueError:
+            known = ", ".join(k.value for k in Kind)
+            raise ValidationError({"kind": f"must be one of {known}, or any"}) from None
+
+    def matches(self, record: Mapping[str, Any]) -> bool:
+        """Return whether a finding is of the kind (any, if none) and holds every word in its
+        title, kind or themes' labels, ignoring case."""
+        if self.kind is not None and record["kind"] != self.kind.value:
+            return False
+        text = filter_text(record)
+        return all(word.casefold() in text for word in self.words)
 
 
 def filter_text(record: Mapping[str, Any]) -> str:

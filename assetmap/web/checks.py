@@ -26,23 +26,21 @@ from assetmap import maps
 from assetmap.config import area_bbox
 from assetmap.domain.catchments import How
 from assetmap.domain.checks import (
-    DecisionKind,
     Proposal,
     check_action_note,
     validate_decision,
     validate_proposal,
 )
 from assetmap.domain.errors import ValidationError
-from assetmap.domain.findings import compare
 from assetmap.domain.permissions import can_run_checks, can_use_neighbourhood
 from assetmap.domain.vocab import Kind, Role, Theme
 from assetmap.storage import checks as store
 from assetmap.storage.models import StrengthCheck, utcnow
 from assetmap.storage.neighbourhoods import neighbourhood_choices, neighbourhood_layer
+from assetmap.web import check_forms as forms
 from assetmap.web import check_mail, db, nav
 from assetmap.web.auth import actor, requires
 from assetmap.web.checks_public import (
-    catchment_text,
     in_scope,
     may_change,
     render_check,
@@ -124,7 +122,7 @@ def update(check_id: int) -> Page:
 @requires(can_run_checks)
 def run_again_preview(check_id: int) -> str:
     """Show what running the check again would change, and what happens to its decision."""
-    return _rerun_page(_changeable(check_id))
+    return forms.rerun_page(_changeable(check_id))
 
 
 @bp.post("/checks/<int:check_id>/run-again")
@@ -135,23 +133,25 @@ def run_again(check_id: int) -> Page:
     check = _changeable(check_id)
     seen = request.form.get("revision", "").strip()
     if seen and seen != str(store.current(check).number):
-        return _rerun_page(check, changed_since=True), 409
+        return forms.rerun_page(check, changed_since=True), 409
     revision = store.rerun_check(db.session(), check.id, by=current_user.id)
     db.session().commit()
-    flash(_rerun_done(check, revision.number))
+    flash(forms.rerun_done(check, revision.number))
     return redirect(url_for("check_pages.show", check_id=check_id))
 
 
 @bp.get("/checks/<int:check_id>/decision")
 @requires(can_run_checks)
-def decision(check_id: int) -> str:
-    """Show the form that records the decision."""
+def decision(check_id: int) -> Page:
+    """Show the form that records the decision, its strengths filtered by ``q`` (words) and
+    ``kind`` where asked."""
     check = _changeable(check_id)
     made = revision_view(check).decision
     values: dict[str, Any] = {"decided_on": utcnow().date().isoformat()}
     if made is not None:
         values = {**made.as_json(), "groups": "\n".join(made.groups)}
-    return _decision_form(check, values, {})
+    page = forms.decision_form(check, values, {})
+    return (page, 400) if forms.finding_filter()[1] else page
 
 
 @bp.post("/checks/<int:check_id>/decision")
@@ -168,7 +168,7 @@ def decide(check_id: int) -> Page:
         store.record_decision(session, check.id, made, by=current_user.id)
     except ValidationError as exc:
         session.rollback()
-        return _decision_form(check, values, exc.errors), 400
+        return forms.decision_form(check, values, exc.errors), 400
     session.commit()
     flash("The decision is recorded.")
     return redirect(url_for("check_pages.show", check_id=check.id, _anchor="decision"))
@@ -334,43 +334,6 @@ def _form(
         neighbourhoods=_usable_neighbourhoods(),
         map=maps.render(fmap),
     )
-
-
-def _decision_form(check: StrengthCheck, values: dict[str, Any], errors: dict[str, str]) -> str:
-    view = revision_view(check)
-    return render_template(
-        "checks/decision.html",
-        view=view,
-        values=values,
-        errors=sentences(errors),
-        kinds=list(DecisionKind),
-        catchment=catchment_text(view.proposal),
-        chosen={str(item) for item in values.get("strengths", [])},
-    )
-
-
-def _rerun_page(check: StrengthCheck, *, changed_since: bool = False) -> str:
-    view = revision_view(check)
-    fresh = store.preview_rerun(db.session(), check)
-    return render_template(
-        "checks/run_again.html",
-        view=view,
-        changes=compare(view.findings, fresh),
-        changed_since=changed_since,
-    )
-
-
-def _rerun_done(check: StrengthCheck, number: int) -> str:
-    decided = store.in_force(check)
-    done = f"The check has run again on today's map as revision {number}, awaiting a decision."
-    if decided is None:
-        return done
-    if check.published_at is not None:
-        return (
-            f"{done} Until you record one, the published decision on revision "
-            f"{decided.number} stays on the “You said, we did” log with its findings."
-        )
-    return f"{done} The decision recorded on revision {decided.number} stays with it."
 
 
 def init_app(app: Flask) -> None:
