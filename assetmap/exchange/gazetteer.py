@@ -6,10 +6,14 @@ import csv
 from collections.abc import Iterable
 from pathlib import Path
 
-from assetmap.domain.geo import check_lon_lat
+import numpy as np
+
+from assetmap.domain.geo import check_lon_lat, distances_m
 from assetmap.domain.places import Place, check_query, normalise, normalise_postcode
 
 _KIND_ORDER = {"postcode": 0, "place": 1, "street": 2}
+# The kinds a point is described by: a street or a place reads better than a postcode.
+NAMED = ("street", "place")
 
 
 class OfflineGazetteer:
@@ -18,6 +22,9 @@ class OfflineGazetteer:
     def __init__(self, places: Iterable[Place]) -> None:
         self.places = sorted(places, key=lambda p: (_KIND_ORDER.get(p.kind, 9), p.name))
         self._names = [normalise(place.name) for place in self.places]
+        self._kinds = np.array([place.kind for place in self.places], dtype=object)
+        self._lons = np.array([place.lon for place in self.places], dtype=float)
+        self._lats = np.array([place.lat for place in self.places], dtype=float)
 
     @classmethod
     def from_csv(cls, path: Path) -> OfflineGazetteer:
@@ -47,6 +54,19 @@ class OfflineGazetteer:
             if (rank := _rank(name, wanted)) is not None
         )
         return _unique([self.places[i] for _, i in ranked])[:limit]
+
+    def nearest(
+        self, lon: float, lat: float, kinds: Iterable[str] = NAMED
+    ) -> tuple[Place, float] | None:
+        """Return the place of these kinds nearest ``(lon, lat)`` (EPSG:4326), with its geodesic
+        distance in metres; None if the gazetteer holds none of them."""
+        lon, lat = check_lon_lat(lon, lat)
+        index = np.flatnonzero(np.isin(self._kinds, list(kinds)))
+        if not index.size:
+            return None
+        metres = distances_m(lon, lat, self._lons[index], self._lats[index])
+        best = int(np.argmin(metres))
+        return self.places[int(index[best])], float(metres[best])
 
 
 def _rank(name: str, wanted: str) -> int | None:

@@ -217,6 +217,29 @@ def add_point(
     return marker
 
 
+AREA_COLOUR = "#1d3d2f"
+
+
+def add_area_outline(
+    fmap: folium.Map, bounds: tuple[float, float, float, float]
+) -> folium.Rectangle:
+    """Outline the area the register covers: ``(minlon, minlat, maxlon, maxlat)``, EPSG:4326.
+
+    Only its line is drawn, and a click on it reaches the map too (Leaflet bubbles it).
+    """
+    min_lon, min_lat, max_lon, max_lat = bounds
+    outline = folium.Rectangle(
+        bounds=[[min_lat, min_lon], [max_lat, max_lon]],
+        color=AREA_COLOUR,
+        weight=3,
+        dash_array="8 6",
+        fill=False,
+        class_name="map-area",
+    )
+    outline.add_to(fmap)
+    return outline
+
+
 ORIGIN_COLOUR = "#0b0c0c"
 
 
@@ -229,9 +252,9 @@ def add_origin(
     never covers a strength found at the same spot.
     """
     if radius_m:
-        folium.Circle(
-            location=[lat, lon], radius=radius_m, color="#1d70b8", fill=False, interactive=False
-        ).add_to(fmap)
+        folium.Circle(location=[lat, lon], radius=radius_m, color="#1d70b8", fill=False).add_to(
+            fmap
+        )
     marker = folium.CircleMarker(
         location=[lat, lon],
         radius=7,
@@ -240,7 +263,7 @@ def add_origin(
         fill=True,
         fill_color="#ffffff",
         fill_opacity=1.0,
-        class_name="search-origin",
+        class_name="map-origin",
     )
     marker.add_child(Bound("Tooltip", escape(label))).add_to(fmap)
     return marker

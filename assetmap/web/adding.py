@@ -24,6 +24,7 @@ from assetmap.domain.vocab import Kind
 from assetmap.storage import assets as store
 from assetmap.web import db, nav
 from assetmap.web.forms import KIND_HINTS, KindForm, PlaceForm, StrengthForm
+from assetmap.web.geocoding import whereabouts
 from assetmap.web.mapping import map_settings
 from assetmap.web.placing import area, cell_m, picker, resolve
 
@@ -199,6 +200,7 @@ def _preview_page(kind: Kind, values: dict[str, Any], place: str) -> Page:
         "strengths/preview.html",
         kind=kind,
         public={**public, "lon": lon, "lat": lat},
+        where=whereabouts(db.session(), lon, lat),
         private={"contact": bool(draft.contact), "via_coach": draft.contact_via_coach},
         place=place,
         draft=_seal(kind, values, place),

@@ -46,13 +46,17 @@ def resolve(form: PlaceForm, kind: Kind) -> tuple[tuple[float, float] | None, st
 
 
 def picker(form: PlaceForm) -> dict[str, Any]:
-    """Return the map a pin is put on: around the pin there is, else the configured area."""
+    """Return the map a pin is put on: around the pin there is, else the configured area.
+
+    The area, where one is configured, is outlined: a pin must go inside it.
+    """
     covered, pin = area(), form.shown_point()
     if pin is not None:
         fmap = maps.new_map(map_settings(), center=pin, zoom=16)
     elif covered is not None:
-        bounds = covered.as_tuple()
-        fmap = maps.new_map(map_settings(), bounds=bounds)
+        fmap = maps.new_map(map_settings(), bounds=covered.as_tuple())
     else:
         fmap = maps.new_map(map_settings(), zoom=2)
+    if covered is not None:
+        maps.add_area_outline(fmap, covered.as_tuple())
     return {"parts": maps.render(fmap), "map_name": fmap.get_name()}

@@ -86,7 +86,7 @@ def test_the_origin_is_marked_apart_and_covers_no_result(
     live_server: LiveServer, page: Page, problems: Problems
 ) -> None:
     page.goto(f"{live_server.url}/search?where=place&place=Market+Place&radius=400")
-    origin = page.locator(".search-map path.search-origin")
+    origin = page.locator(".search-map path.map-origin")
     expect(origin).to_have_count(1)
     expect(page.locator(".search-map .leaflet-marker-icon:not(.search-marker)")).to_have_count(0)
     assert page.locator(".search-marker").evaluate_all(COVERED) == []
