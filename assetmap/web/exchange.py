@@ -31,9 +31,18 @@ from assetmap.domain.permissions import (
     import_scope,
 )
 from assetmap.domain.vocab import Kind, Theme
-from assetmap.exchange.export import FORMATS, stream_export
+from assetmap.exchange.export import FORMATS, register_name, stream_export
 from assetmap.exchange.geojson import read_polygon
-from assetmap.exchange.importing import ImportOptions, run_import
+from assetmap.exchange.importing import Columns, ImportOptions, run_import
+from assetmap.exchange.importing.columns import (
+    IGNORE,
+    JOINED,
+    TARGETS,
+    kind_of,
+    label,
+    target_of,
+)
+from assetmap.exchange.importing.preview import Preview, preview
 from assetmap.exchange.report import ImportReport, Outcome
 from assetmap.storage.exports import ExportFilter, count_public
 from assetmap.storage.neighbourhoods import neighbourhood_choices
@@ -100,7 +109,7 @@ def export() -> Any:
         return _page(errors, chosen, 400)
     fmt = FORMATS[chosen["format"]]
     name = f"assetmap-{dt.date.today().isoformat()}{fmt.suffix}"
-    body = stream_with_context(stream_export(db.session(), fmt.name, filters))
+    body = stream_with_context(stream_export(db.session(), fmt.name, filters, _register()))
     return Response(
         body,
         mimetype=fmt.media_type,
@@ -148,7 +157,8 @@ def _in_scope(filters: ExportFilter, errors: dict[str, str]) -> ExportFilter:
 @bp.post("/import")
 @requires(can_exchange_data)
 def upload() -> Any:
-    """Check an uploaded file and show what importing it would do, keeping it to confirm."""
+    """Check an uploaded file and show what importing it would do, keeping it to confirm, or
+    to choose how its columns are read where that may help."""
     chosen: dict[str, Any] = {"default_theme": request.form.get("default_theme", "")}
     file = request.files.get("file")
     if file is None or not file.filename:
@@ -159,11 +169,103 @@ def upload() -> Any:
     name = secure_filename(file.filename) or "upload"
     path = uploads.keep(file, name, user_id)
     report = _run(path, name, chosen["default_theme"], dry_run=True)
-    if report.ok and (report.counts[Outcome.ADDED] or report.counts[Outcome.UPDATED]):
+    shown = preview(path, name) if _columns_may_help(report) else None
+    if shown is not None or _confirmable(report):
         uploads.remember(path, name, chosen["default_theme"])
     else:
         uploads.discard(user_id)
-    return _report(report, status=200 if report.ok else 400)
+    return _report(report, 200 if report.ok else 400, shown)
+
+
+@bp.post("/import/columns")
+@requires(can_exchange_data)
+def columns() -> Any:
+    """Check the file uploaded last again, its columns read as the person chose."""
+    found = uploads.pending(_user_id())
+    if found is None:
+        return _expired()
+    path, kept = found
+    guess = preview(path, kept["name"])
+    if guess is None:
+        abort(400, "This file has no columns to choose: it is not a CSV, GeoJSON or GeoPackage.")
+    errors: dict[str, str] = {}
+    chosen, kind = _chosen_columns(guess, errors)
+    theme = request.form.get("default_theme", "")
+    if theme and theme not in {t.value for t in Theme}:
+        errors["default_theme"], theme = "Choose a theme from the list", ""
+    reading = _reading(guess, chosen, kind)
+    report = _run(path, kept["name"], theme, dry_run=True, columns=reading)
+    if not errors:
+        uploads.remember(path, kept["name"], theme, chosen, kind)
+    status = 200 if report.ok and not errors else 400
+    return _report(report, status, preview(path, kept["name"], reading), errors)
+
+
+def _chosen_columns(guess: Preview, errors: dict[str, str]) -> tuple[dict[int, str], str]:
+    """Return the targets the form chose otherwise than assetmap guessed, by column number,
+    and the kind of rows that name none; note in ``errors`` a choice not offered, or a field
+    chosen for two columns."""
+    form = request.form
+    given: dict[int, str] = {}
+    for number, name in enumerate(guess.names):
+        field = f"column-{number}"
+        try:
+            given[number] = target_of(form.get(field, guess.columns.targets.get(name, IGNORE)))
+        except ValueError:
+            errors[field] = f"Choose a field from the list for the column {name}"
+    first: dict[str, int] = {}
+    for number, target in given.items():
+        if target and target not in JOINED and first.setdefault(target, number) != number:
+            earlier = guess.names[first[target]]
+            errors[f"column-{number}"] = (
+                f"Choose one column for {label(target)}: {earlier} and "
+                f"{guess.names[number]} both give it"
+            )
+    try:
+        kind = kind_of(form.get("kind", ""))
+    except ValueError:
+        errors["kind"], kind = "Choose a kind from the list", ""
+    changed = {
+        number: target
+        for number, target in given.items()
+        if target != guess.columns.targets.get(guess.names[number], IGNORE)
+    }
+    return changed, kind
+
+
+def _reading(guess: Preview, chosen: dict[int, str], kind: str) -> Columns:
+    """Return how to read a file whose columns are ``guess.names``, from choices by number."""
+    names = guess.names
+    return Columns({names[n]: t for n, t in chosen.items() if 0 <= n < len(names)}, kind)
+
+
+def _kept_reading(path: Path, kept: dict[str, Any]) -> Columns:
+    """Return how the person chose to read the pending file's columns."""
+    guess = preview(path, kept["name"])
+    kind = str(kept.get("kind") or "")
+    if guess is None:
+        return Columns(kind=kind)
+    chosen = {int(n): str(t) for n, t in (kept.get("columns") or {}).items() if n.isdigit()}
+    return _reading(guess, chosen, kind)
+
+
+def _confirmable(report: ImportReport) -> bool:
+    return report.ok and bool(report.counts[Outcome.ADDED] or report.counts[Outcome.UPDATED])
+
+
+# What a row or file may be rejected for that choosing columns, a kind or a theme can put right.
+_FIXABLE = frozenset({"columns", "map", "kind", "themes"})
+
+
+def _columns_may_help(report: ImportReport) -> bool:
+    """Return whether choosing how a table's columns are read may let more of it in: it was
+    read, or refused only for its columns, and a row was rejected or none would be added."""
+    if report.format not in ("csv", "geojson", "gpkg"):
+        return False
+    rejected = report.entries[Outcome.REJECTED]
+    if any(e.where == "file" and e.field not in ("columns", "map") for e in rejected):
+        return False
+    return _confirmable(report) or any(e.field in _FIXABLE for e in rejected)
 
 
 @bp.post("/import/confirm")
@@ -173,18 +275,23 @@ def confirm() -> Any:
     user_id = _user_id()
     found = uploads.pending(user_id)
     if found is None:
-        uploads.discard(user_id)
-        flash("That upload has expired: choose the file again.")
-        return redirect(url_for("exchange.index"))
+        return _expired()
     path, kept = found
     try:
-        report = _run(path, kept["name"], kept["theme"], dry_run=False)
+        reading = _kept_reading(path, kept)
+        report = _run(path, kept["name"], kept["theme"], dry_run=False, columns=reading)
     finally:
         uploads.discard(user_id)
     if not report.written:
         return _report(report, status=400)
     db.session().commit()
     flash(report.summary())
+    return redirect(url_for("exchange.index"))
+
+
+def _expired() -> Any:
+    uploads.discard(_user_id())
+    flash("That upload has expired: choose the file again.")
     return redirect(url_for("exchange.index"))
 
 
@@ -203,13 +310,21 @@ def _user_id() -> int:
     return int(user.id)
 
 
-def _run(path: Path, name: str, theme: str, *, dry_run: bool) -> ImportReport:
+def _register() -> str:
+    """Return this register's name, which its exports give its own strengths' ids."""
+    return register_name(str(current_app.config["PUBLIC_URL"]))
+
+
+def _run(
+    path: Path, name: str, theme: str, *, dry_run: bool, columns: Columns | None = None
+) -> ImportReport:
     config = current_app.config
     options = ImportOptions(
         cell_m=config["PRIVACY_CELL_M"],
         area=area_bbox(config),
         default_themes=(theme,) if theme else (),
         neighbourhoods=import_scope(actor()),
+        register=_register(),
     )
     return run_import(
         db.session(),
@@ -219,12 +334,33 @@ def _run(path: Path, name: str, theme: str, *, dry_run: bool) -> ImportReport:
         dry_run=dry_run,
         max_mb=float(config["IMPORT_MAX_MB"]),
         max_rows=int(config["IMPORT_MAX_ROWS"]),
+        columns=columns,
     )
 
 
-def _report(report: ImportReport, status: int) -> Any:
-    page = render_template("exchange/report.html", report=report, Outcome=Outcome)
+def _report(
+    report: ImportReport,
+    status: int,
+    shown: Preview | None = None,
+    errors: dict[str, str] | None = None,
+) -> Any:
+    page = render_template(
+        "exchange/report.html",
+        report=report,
+        Outcome=Outcome,
+        preview=shown,
+        targets=[(IGNORE, "Ignore this column"), *((t, label(t)) for t in TARGETS)],
+        kinds=list(Kind),
+        themes=list(Theme),
+        theme=_kept_theme(),
+        errors=errors or {},
+    )
     return page, status
+
+
+def _kept_theme() -> str:
+    kept = request.form.get("default_theme")
+    return kept if kept is not None else ""
 
 
 # Views that take a file in the body: nothing may read it before the role check.

@@ -4,7 +4,9 @@ The file is kept in the instance folder under ``imports/<user id>/``, named at r
 suffix of its format (GDAL and pyosmium read a format from a file's name). A new upload
 replaces it; confirming or cancelling deletes it; one left behind (a closed tab) is deleted by
 the next upload anyone makes once it is a day old. The session says which file and what it was
-called, never a server path.
+called, never a server path; and which of its columns the person chose to read otherwise than
+assetmap would (by their place in the file, so that a wide file's long names never fill the
+session cookie).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import secrets
 import shutil
 import time
 from pathlib import Path
+from typing import Any
 
 from flask import current_app, session
 from werkzeug.datastructures import FileStorage
@@ -38,14 +41,24 @@ def keep(file: FileStorage, name: str, user_id: int) -> Path:
     return path
 
 
-def remember(path: Path, name: str, theme: str) -> None:
-    """Note in the session which kept file the user may confirm, and how to import it."""
-    session[UPLOAD_KEY] = {"file": path.name, "name": name, "theme": theme}
+def remember(
+    path: Path, name: str, theme: str, chosen: dict[int, str] | None = None, kind: str = ""
+) -> None:
+    """Note in the session which kept file the user may confirm, and how to import it:
+    ``chosen`` targets by column number, and the ``kind`` of rows that name none."""
+    choices = {str(number): target for number, target in (chosen or {}).items()}
+    session[UPLOAD_KEY] = {
+        "file": path.name,
+        "name": name,
+        "theme": theme,
+        "columns": choices,
+        "kind": kind,
+    }
 
 
-def pending(user_id: int) -> tuple[Path, dict[str, str]] | None:
+def pending(user_id: int) -> tuple[Path, dict[str, Any]] | None:
     """Return the user's pending file and what the session noted of it, if it is still kept."""
-    kept: dict[str, str] = session.get(UPLOAD_KEY) or {}
+    kept: dict[str, Any] = session.get(UPLOAD_KEY) or {}
     if not kept.get("file"):
         return None
     path = _folder(user_id) / Path(kept["file"]).name

@@ -174,6 +174,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ),
     ("exchange.export", "POST"): Rule(at("/exchange/export"), STAFF, frozenset({200, 400})),
     ("exchange.cancel", "POST"): Rule(at("/exchange/import/cancel"), STAFF, frozenset({302})),
+    ("exchange.columns", "POST"): Rule(at("/exchange/import/columns"), STAFF, frozenset({302})),
     ("api.list_assets", "GET"): Rule(
         at("/api/assets?bbox=-2.34,51.21,-2.30,51.25"), EVERYONE, api=True
     ),

@@ -1,14 +1,21 @@
 from __future__ import annotations
 
+import html
 import io
+import re
+from pathlib import Path
 
 import orjson
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from assetmap.storage.models import Asset
-from tests.web.helpers import confirm, count, csrf, export, signed_in, upload
+from assetmap.web import db
+from tests.exchange.lists import council_centres, sites_in_british_national_grid, spreadsheet_groups
+from tests.web.helpers import confirm, count, csrf, export, form_token, signed_in, upload
 
 CSV = (
     b"kind,title,themes,lon,lat\n"
@@ -164,3 +171,150 @@ def test_an_import_larger_than_other_requests_may_be_is_checked(
     response = upload(planner, data, "many.csv")
     assert response.status_code == 200
     assert "Import: add 60000" in response.get_data(as_text=True)
+
+
+def choose_columns(client: FlaskClient, page: str, **fields: str) -> TestResponse:
+    """Send the columns step of a report page as shown, changed by ``fields``."""
+    form: dict[str, str] = {}
+    for select in re.finditer(
+        r'<select class="govuk-select" id="([^"]+)" name="\1"[^>]*>(.*?)</select>', page, re.S
+    ):
+        picked = re.search(r'<option value="([^"]*)" selected>', select.group(2))
+        form[select.group(1)] = html.unescape(picked.group(1)) if picked else ""
+    form.update(fields, csrf_token=csrf(page))
+    return client.post("/exchange/import/columns", data=form)
+
+
+def stored_titled(app: Flask, title: str) -> Asset:
+    with app.app_context(), db.database().session() as session:
+        found = session.scalars(sa.select(Asset).where(Asset.title == title)).one()
+        session.expunge(found)
+        return found
+
+
+def council_geojson(tmp_path: Path) -> bytes:
+    return council_centres(tmp_path).read_bytes()
+
+
+def test_a_council_geojson_shows_its_columns_beside_assetmaps_fields_and_its_first_rows(
+    planner: FlaskClient, tmp_path: Path
+) -> None:
+    response = upload(planner, council_geojson(tmp_path), "community-centres.geojson")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "missing kind: no column gives it" in page
+    assert "The file's columns" in page and "Welshmill Community Centre" in page
+    assert re.search(
+        r'id="column-1" name="column-1">.*?<option value="title" selected>', page, re.S
+    )
+    assert re.search(
+        r'id="column-2" name="column-2">.*?<option value="ignore" selected>', page, re.S
+    )
+    assert 'id="kind" name="kind"' in page
+
+
+def test_choosing_a_kind_checks_the_file_again_and_then_imports_it(
+    app: Flask, planner: FlaskClient, tmp_path: Path
+) -> None:
+    page = upload(planner, council_geojson(tmp_path), "centres.geojson").get_data(as_text=True)
+    checked = choose_columns(planner, page, kind="space", default_theme="care")
+    again = checked.get_data(as_text=True)
+    assert checked.status_code == 200, again
+    assert "Import: add 2, update 0" in again and "Columns ignored: WARD_NAME." in again
+    assert (
+        planner.post("/exchange/import/confirm", data={"csrf_token": csrf(again)}).status_code
+        == 302
+    )
+    centre = stored_titled(app, "Welshmill Community Centre")
+    assert (centre.kind.value, centre.source_id, centre.themes) == ("space", "101", ["care"])
+
+
+def test_a_column_chosen_as_a_field_is_read_as_that_field(
+    app: Flask, planner: FlaskClient, tmp_path: Path
+) -> None:
+    page = upload(planner, council_geojson(tmp_path), "centres.geojson").get_data(as_text=True)
+    checked = choose_columns(
+        planner, page, kind="space", default_theme="care", **{"column-2": "description"}
+    ).get_data(as_text=True)
+    assert "WARD_NAME as description" in checked
+    planner.post("/exchange/import/confirm", data={"csrf_token": csrf(checked)})
+    assert stored_titled(app, "Packsaddle Hall").description == "Frome College"
+
+
+def test_a_spreadsheet_of_groups_keeps_its_website_and_phone_as_contact(
+    app: Flask, planner: FlaskClient, tmp_path: Path
+) -> None:
+    data = spreadsheet_groups(tmp_path).read_bytes()
+    page = upload(planner, data, "groups.csv", default_theme="sport").get_data(as_text=True)
+    checked = choose_columns(planner, page, kind="group").get_data(as_text=True)
+    assert "Website and Telephone as contact" in checked
+    planner.post("/exchange/import/confirm", data={"csrf_token": csrf(checked)})
+    ride = stored_titled(app, "Frome Wheelers Tuesday ride")
+    assert ride.contact == "https://wheelers.example.org; 01373 000001"
+
+
+def test_a_geopackage_in_british_national_grid_offers_its_columns(
+    planner: FlaskClient, tmp_path: Path
+) -> None:
+    data = sites_in_british_national_grid(tmp_path).read_bytes()
+    page = upload(planner, data, "sites.gpkg").get_data(as_text=True)
+    assert "SITE_NAME" in page and "Rodden wildflower meadow" in page
+    checked = choose_columns(
+        planner, page, kind="space", default_theme="environment", **{"column-0": "id"}
+    )
+    assert checked.status_code == 200 and "Import: add 2" in checked.get_data(as_text=True)
+
+
+def test_a_choice_not_offered_is_refused_and_named(planner: FlaskClient, tmp_path: Path) -> None:
+    page = upload(planner, council_geojson(tmp_path), "centres.geojson").get_data(as_text=True)
+    response = choose_columns(planner, page, kind="space", **{"column-2": "owner_id"})
+    assert response.status_code == 400
+    assert "Choose a field from the list for the column WARD_NAME" in response.get_data(
+        as_text=True
+    )
+
+
+def test_a_hostile_column_name_is_shown_as_text(planner: FlaskClient) -> None:
+    data = b"name,lon,lat,<img src=x onerror=alert(1)>\nHall,-2.32,51.23,x\n"
+    page = upload(planner, data, "list.csv").get_data(as_text=True)
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+
+
+def test_choosing_columns_without_an_upload_asks_for_the_file_again(planner: FlaskClient) -> None:
+    token = form_token(planner, "/exchange")
+    response = planner.post("/exchange/import/columns", data={"csrf_token": token, "kind": "space"})
+    assert response.status_code == 302
+    assert "That upload has expired" in planner.get("/exchange").get_data(as_text=True)
+
+
+def test_another_planner_cannot_import_someone_elses_upload_with_their_choices(
+    app: Flask, planner: FlaskClient, tmp_path: Path
+) -> None:
+    upload(planner, council_geojson(tmp_path), "centres.geojson")
+    other = signed_in(app, "planner", "other-planner@example.org")
+    token = form_token(other, "/exchange")
+    chosen = other.post("/exchange/import/columns", data={"csrf_token": token, "kind": "space"})
+    assert chosen.status_code == 302
+    assert confirm(other).status_code == 302
+    assert count(app, Asset) == 340
+
+
+def test_one_field_chosen_for_two_columns_is_refused_naming_both(
+    planner: FlaskClient, tmp_path: Path
+) -> None:
+    page = upload(planner, council_geojson(tmp_path), "centres.geojson").get_data(as_text=True)
+    response = choose_columns(planner, page, kind="space", **{"column-2": "title"})
+    assert response.status_code == 400
+    assert "Choose one column for title: name and WARD_NAME both give it" in response.get_data(
+        as_text=True
+    )
+
+
+def test_a_file_refused_for_its_columns_is_kept_to_choose_them_and_no_other(
+    app: Flask, planner: FlaskClient, tmp_path: Path
+) -> None:
+    page = upload(planner, council_geojson(tmp_path), "centres.geojson").get_data(as_text=True)
+    assert "Check the file again" in page
+    broken = upload(planner, b"kind,title\n\xff\xfe\x00garbage", "x.csv").get_data(as_text=True)
+    assert "Check the file again" not in broken
+    assert not list((Path(app.instance_path) / "imports").rglob("*.*"))

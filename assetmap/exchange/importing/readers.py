@@ -36,7 +36,7 @@ def read_csv(
     Blank lines are passed over without a number, as ``csv.DictReader`` does.
     """
     with path.open("rb") as raw:
-        encoding = _encoding(raw.read(4))
+        encoding = encoding_of(raw.read(4))
         raw.seek(0)
         text = io.TextIOWrapper(raw, encoding=encoding, newline="")
         number = 1
@@ -67,7 +67,8 @@ def _noted(found: ColumnMap, noted: Noted | None) -> ColumnMap:
     return found
 
 
-def _encoding(head: bytes) -> str:
+def encoding_of(head: bytes) -> str:
+    """Return the text encoding a CSV file starting with ``head`` is read in."""
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     return "utf-8-sig"
