@@ -9,7 +9,17 @@ import datetime as dt
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -17,7 +27,7 @@ from wtforms import DateField, HiddenField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from assetmap.domain.errors import ValidationError
-from assetmap.domain.permissions import can_record_connection
+from assetmap.domain.permissions import can_record_connection, can_see_contact, signed_in
 from assetmap.domain.vocab import Role, Status
 from assetmap.storage import assets as store
 from assetmap.storage.connections import NOTE_MAX, add_connection, connection_count
@@ -108,6 +118,27 @@ def create() -> Response | tuple[str, int]:
         form.on.errors = ["Enter a real date, like 2026-05-31"]
     page = render_template("search/connect.html", form=form, asset=asset, note_max=NOTE_MAX)
     return page, 400
+
+
+@bp.get("/assets/<int:asset_id>/contact.json")
+@requires(signed_in)
+def contact(asset_id: int) -> Response:
+    """Return a published strength's contact to someone its owner agreed may pass it on.
+
+    The map's popups ask for it when they open, so that the map's own features stay the same
+    for everyone and never carry a contact. Everyone else gets ``null``, the same answer as
+    for a strength with no contact or none at all, so the answer tells them nothing.
+    """
+    asset = store.get_asset(db.session(), asset_id)
+    shown = (
+        asset is not None
+        and asset.status is Status.PUBLISHED
+        and can_see_contact(actor(), asset)
+        and asset.contact
+    )
+    response = jsonify(contact=asset.contact if shown and asset is not None else None)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _asset_page_connections() -> dict[str, Any]:

@@ -153,6 +153,7 @@ RULES: dict[tuple[str, str], Rule] = {
     # Only a strength's owner brings it back; none of these roles owns it.
     ("strengths.bring_back", "POST"): Rule(at("/strengths/{victim}/bring-back"), NOBODY),
     ("connections.new", "GET"): Rule(at("/connections/new?asset={group}"), CONNECTORS),
+    ("connections.contact", "GET"): Rule(at("/assets/{group}/contact.json"), SIGNED_IN),
     ("connections.create", "POST"): Rule(at("/connections/new"), CONNECTORS, frozenset({404})),
     ("checks.index", "GET"): Rule(at("/checks"), STAFF),
     ("checks.new", "GET"): Rule(at("/checks/new"), STAFF),

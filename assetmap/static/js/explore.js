@@ -17,6 +17,8 @@
   var kindLabels = JSON.parse(box.dataset.kindLabels);
   var themeLabels = JSON.parse(box.dataset.themeLabels);
   var filter = box.dataset.filter || "";
+  // Signed in: a popup asks whether its strength has a contact this person may be given.
+  var contactUrl = box.dataset.contactUrl || "";
   var status = document.getElementById("explore-status");
   var listLink = document.getElementById("explore-list-link");
   var form = document.querySelector("[data-explore-filters]");
@@ -99,7 +101,24 @@
     }
     root.appendChild(element("p", "govuk-body-s map-popup__meta",
       themes.length ? kind + " · " + themes.join(", ") : kind));
+    if (contactUrl) {
+      addContact(root, properties.id);
+    }
     return root;
+  }
+
+  function addContact(root, id) {
+    var url = contactUrl.replace("/0/", "/" + encodeURIComponent(id) + "/");
+    fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (found) {
+        if (found && found.contact) {
+          var line = element("p", "govuk-body-s map-popup__contact", "Contact: " + found.contact);
+          line.setAttribute("data-contact", "");
+          root.appendChild(line);
+        }
+      })
+      .catch(function () {});
   }
 
   function marker(feature) {
