@@ -4,10 +4,16 @@ Community centres and halls, clubs, parks, community gardens, allotments, librar
 worship and similar become spaces or groups. Each keeps its OpenStreetMap id (``node/123``,
 ``way/45``, ``relation/6``) as its source id, and its description carries the ODbL attribution.
 Areas (closed ways and multipolygons) are placed at a point inside them.
+
+A file need not be sorted: Overpass, for one, saves ways before the nodes they use. Such a file
+is first copied in the order pyosmium reads in one pass (nodes, ways, relations, each by id).
+A way that still cannot be placed, because some of its nodes are not in the file or it does
+not close, is skipped and the report says why.
 """
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,6 +94,69 @@ def read_osm(path: Path, fmt: str) -> Iterator[Record]:
 
     ``fmt`` is ``osm`` (XML) or ``pbf``, as detected: the file's own name may say neither.
     """
+    try:
+        if in_order(path, fmt):
+            yield from _strengths(path, fmt)
+            return
+        with tempfile.TemporaryDirectory(prefix="assetmap-osm-") as folder:
+            yield from _strengths(sorted_copy(path, fmt, Path(folder)), "pbf")
+    except RuntimeError as exc:
+        raise FileProblem(
+            "file", f"is not an OpenStreetMap file pyosmium can read: {exc}"
+        ) from None
+
+
+def in_order(path: Path, fmt: str) -> bool:
+    """Return whether a file holds its nodes, then its ways, then its relations, each by id."""
+    import osmium
+
+    last = (0, -(1 << 63))
+    for item in osmium.FileProcessor(osmium.io.File(str(path), fmt)):
+        key = (_RANK[item.type_str()], item.id)
+        if key < last:
+            return False
+        last = key
+    return True
+
+
+def sorted_copy(path: Path, fmt: str, folder: Path) -> Path:
+    """Write the file's nodes, ways and relations, each by id, to a PBF file in ``folder``."""
+    import osmium
+    from osmium.osm import NODE, RELATION, WAY
+
+    copy = folder / "sorted.osm.pbf"
+    writer = osmium.SimpleWriter(str(copy))
+    try:
+        for entities in (NODE, WAY, RELATION):
+            objects = osmium.FileProcessor(osmium.io.File(str(path), fmt), entities)
+            for found in sorted((_mutable(item) for item in objects), key=lambda o: o.id):
+                writer.add(found)
+    finally:
+        writer.close()
+    return copy
+
+
+_RANK = {"n": 0, "w": 1, "r": 2}
+
+
+def _mutable(item: Any) -> Any:
+    """Return a copy of a node, way or relation that outlives pyosmium's buffer."""
+    from osmium.osm import mutable
+
+    tags = dict(item.tags)
+    kind = item.type_str()
+    if kind == "n":
+        where = item.location
+        point = (where.lon, where.lat) if where.valid() else None
+        return mutable.Node(id=item.id, location=point, tags=tags)
+    if kind == "w":
+        return mutable.Way(id=item.id, nodes=[n.ref for n in item.nodes], tags=tags)
+    members = [(m.type, m.ref, m.role) for m in item.members]
+    return mutable.Relation(id=item.id, members=members, tags=tags)
+
+
+def _strengths(path: Path, fmt: str) -> Iterator[Record]:
+    """Yield the records of a file in order, located and with its areas built in one pass."""
     import osmium
     import shapely
     from osmium.geom import WKBFactory
@@ -99,28 +168,65 @@ def read_osm(path: Path, fmt: str) -> Iterator[Record]:
         .with_areas()
         .with_filter(osmium.filter.KeyFilter(*KEYS))
     )
-    try:
-        for item in processor:
-            if isinstance(item, osmium.osm.Node):
-                where = f"node/{item.id}"
-                point = (item.location.lon, item.location.lat)
-            elif isinstance(item, osmium.osm.Area):
-                where = f"{'way' if item.from_way() else 'relation'}/{item.orig_id()}"
-                try:
-                    shape = shapely.from_wkb(wkb.create_multipolygon(item))
-                except RuntimeError:
-                    continue
-                inside = shape.representative_point()
-                point = (inside.x, inside.y)
-            else:
-                continue
-            found = _record(where, dict(item.tags), point)
+    unplaced: set[str] = set()
+    for item in processor:
+        if isinstance(item, osmium.osm.Node):
+            where = f"node/{item.id}"
+            point = (item.location.lon, item.location.lat)
+        elif isinstance(item, osmium.osm.Way):
+            found = _unplaced(item, unplaced)
             if found is not None:
                 yield found
-    except RuntimeError as exc:
-        raise FileProblem(
-            "file", f"is not an OpenStreetMap file pyosmium can read: {exc}"
-        ) from None
+            continue
+        elif isinstance(item, osmium.osm.Area):
+            where = f"{'way' if item.from_way() else 'relation'}/{item.orig_id()}"
+            try:
+                shape = shapely.from_wkb(wkb.create_multipolygon(item))
+            except RuntimeError:
+                broken = _skipped(where, dict(item.tags), "can't be placed: its outline is broken")
+                if broken is not None and where not in unplaced:
+                    yield broken
+                continue
+            inside = shape.representative_point()
+            point = (inside.x, inside.y)
+        else:
+            continue
+        found = _record(where, dict(item.tags), point)
+        if found is not None:
+            yield found
+
+
+def _unplaced(way: Any, unplaced: set[str]) -> Record | None:
+    """Return a skipped record for a strength's way that can't be placed, else None: a way
+    that can is placed as the area built from it."""
+    missing = [n.ref for n in way.nodes if not n.location.valid()]
+    if missing:
+        nodes = ", ".join(str(ref) for ref in missing[:5]) + (", …" if len(missing) > 5 else "")
+        points = "1 of its points is" if len(missing) == 1 else f"{len(missing)} of its points are"
+        node_word = "node" if len(missing) == 1 else "nodes"
+        reason = (
+            f"can't be placed: {points} not in the file ({node_word} {nodes}); "
+            "download the extract with its ways' nodes"
+        )
+    elif not way.is_closed():
+        reason = "can't be placed: it is a line, not a closed outline"
+    else:
+        return None
+    where = f"way/{way.id}"
+    found = _skipped(where, dict(way.tags), reason)
+    if found is not None:
+        unplaced.add(where)
+    return found
+
+
+def _skipped(where: str, tags: dict[str, str], reason: str) -> Record | None:
+    """Return a record skipped for ``reason``, if the feature would be a strength at all."""
+    found = _record(where, tags, (0.0, 0.0))
+    if found is None or found.skip:
+        return found
+    skipped = Record(where, {"title": found.values["title"]}, source=SOURCE, source_id=where)
+    skipped.skip = reason
+    return skipped
 
 
 def _record(where: str, tags: dict[str, str], point: tuple[float, float]) -> Record | None:

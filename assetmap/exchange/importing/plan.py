@@ -118,7 +118,7 @@ class Planner:
             report.reject(record.where, record.errors, _title(record))
             return None
         if record.skip:
-            report.add(record.where, Outcome.SKIPPED, reason=record.skip)
+            report.add(record.where, Outcome.SKIPPED, _title(record), reason=record.skip)
             return None
         draft = self._validate(record)
         if draft is None:
