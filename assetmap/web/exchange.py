@@ -34,19 +34,12 @@ from assetmap.domain.vocab import Kind, Theme
 from assetmap.exchange.export import FORMATS, register_name, stream_export
 from assetmap.exchange.geojson import read_polygon
 from assetmap.exchange.importing import Columns, ImportOptions, run_import
-from assetmap.exchange.importing.columns import (
-    IGNORE,
-    JOINED,
-    TARGETS,
-    kind_of,
-    label,
-    target_of,
-)
+from assetmap.exchange.importing.columns import IGNORE, TARGETS, label
 from assetmap.exchange.importing.preview import Preview, preview
 from assetmap.exchange.report import ImportReport, Outcome
 from assetmap.storage.exports import ExportFilter, count_public
 from assetmap.storage.neighbourhoods import neighbourhood_choices
-from assetmap.web import db, nav, uploads
+from assetmap.web import columns_step, db, nav, uploads
 from assetmap.web.auth import actor, login_manager, requires
 
 bp = Blueprint("exchange", __name__, url_prefix="/exchange")
@@ -169,8 +162,8 @@ def upload() -> Any:
     name = secure_filename(file.filename) or "upload"
     path = uploads.keep(file, name, user_id)
     report = _run(path, name, chosen["default_theme"], dry_run=True)
-    shown = preview(path, name) if _columns_may_help(report) else None
-    if shown is not None or _confirmable(report):
+    shown = preview(path, name) if columns_step.may_help(report) else None
+    if shown is not None or columns_step.confirmable(report):
         uploads.remember(path, name, chosen["default_theme"])
     else:
         uploads.discard(user_id)
@@ -189,83 +182,16 @@ def columns() -> Any:
     if guess is None:
         abort(400, "This file has no columns to choose: it is not a CSV, GeoJSON or GeoPackage.")
     errors: dict[str, str] = {}
-    chosen, kind = _chosen_columns(guess, errors)
+    chosen, kind = columns_step.chosen_columns(request.form, guess, errors)
     theme = request.form.get("default_theme", "")
     if theme and theme not in {t.value for t in Theme}:
         errors["default_theme"], theme = "Choose a theme from the list", ""
-    reading = _reading(guess, chosen, kind)
+    reading = columns_step.reading(guess, chosen, kind)
     report = _run(path, kept["name"], theme, dry_run=True, columns=reading)
     if not errors:
         uploads.remember(path, kept["name"], theme, chosen, kind)
     status = 200 if report.ok and not errors else 400
     return _report(report, status, preview(path, kept["name"], reading), errors)
-
-
-def _chosen_columns(guess: Preview, errors: dict[str, str]) -> tuple[dict[int, str], str]:
-    """Return the targets the form chose otherwise than assetmap guessed, by column number,
-    and the kind of rows that name none; note in ``errors`` a choice not offered, or a field
-    chosen for two columns."""
-    form = request.form
-    given: dict[int, str] = {}
-    for number, name in enumerate(guess.names):
-        field = f"column-{number}"
-        try:
-            given[number] = target_of(form.get(field, guess.columns.targets.get(name, IGNORE)))
-        except ValueError:
-            errors[field] = f"Choose a field from the list for the column {name}"
-    first: dict[str, int] = {}
-    for number, target in given.items():
-        if target and target not in JOINED and first.setdefault(target, number) != number:
-            earlier = guess.names[first[target]]
-            errors[f"column-{number}"] = (
-                f"Choose one column for {label(target)}: {earlier} and "
-                f"{guess.names[number]} both give it"
-            )
-    try:
-        kind = kind_of(form.get("kind", ""))
-    except ValueError:
-        errors["kind"], kind = "Choose a kind from the list", ""
-    changed = {
-        number: target
-        for number, target in given.items()
-        if target != guess.columns.targets.get(guess.names[number], IGNORE)
-    }
-    return changed, kind
-
-
-def _reading(guess: Preview, chosen: dict[int, str], kind: str) -> Columns:
-    """Return how to read a file whose columns are ``guess.names``, from choices by number."""
-    names = guess.names
-    return Columns({names[n]: t for n, t in chosen.items() if 0 <= n < len(names)}, kind)
-
-
-def _kept_reading(path: Path, kept: dict[str, Any]) -> Columns:
-    """Return how the person chose to read the pending file's columns."""
-    guess = preview(path, kept["name"])
-    kind = str(kept.get("kind") or "")
-    if guess is None:
-        return Columns(kind=kind)
-    chosen = {int(n): str(t) for n, t in (kept.get("columns") or {}).items() if n.isdigit()}
-    return _reading(guess, chosen, kind)
-
-
-def _confirmable(report: ImportReport) -> bool:
-    return report.ok and bool(report.counts[Outcome.ADDED] or report.counts[Outcome.UPDATED])
-
-
-# What a row or file may be rejected for that choosing columns, a kind or a theme can put right.
-_FIXABLE = frozenset({"columns", "map", "kind", "themes"})
-
-
-def _columns_may_help(report: ImportReport) -> bool:
-    """Return whether choosing how a table's columns are read may let more of it in: it was
-    read, or refused only for its columns, and a row was rejected or none would be added."""
-    if report.format not in ("csv", "geojson", "gpkg"):
-        return False
-    rejected = report.entries[Outcome.REJECTED]
-    if any(e.where == "file" and e.field not in ("columns", "map") for e in rejected):
-        return False
-    return _confirmable(report) or any(e.field in _FIXABLE for e in rejected)
 
 
 @bp.post("/import/confirm")
@@ -278,7 +204,7 @@ def confirm() -> Any:
         return _expired()
     path, kept = found
     try:
-        reading = _kept_reading(path, kept)
+        reading = columns_step.kept_reading(path, kept)
         report = _run(path, kept["name"], kept["theme"], dry_run=False, columns=reading)
     finally:
         uploads.discard(user_id)
