@@ -34,11 +34,26 @@ def add_link(
     links.sort(key=lambda link: link.order)
 
 
-def init_app(app: Flask) -> None:
-    """Offer ``nav_links()`` to templates: the links the current user may see."""
+# The links about the visitor's own account: the header holds them, beside signing out, so
+# the main navigation fits on one line.
+ACCOUNT_ENDPOINTS = frozenset(
+    {"auth.sign_in", "accounts.sign_up", "accounts.account", "tokens.index"}
+)
 
-    def nav_links() -> list[tuple[str, str]]:
+
+def init_app(app: Flask) -> None:
+    """Offer ``nav_links(area)`` to templates: the links of the ``main`` navigation, or of the
+    ``account`` one, that the current user may see."""
+
+    def nav_links(area: str = "main") -> list[tuple[str, str]]:
+        if area not in ("main", "account"):
+            raise ValueError(f"area must be main or account, got {area!r}")
         links: list[Link] = app.extensions.get("assetmap.nav", [])
-        return [(link.endpoint, link.label) for link in links if link.show(current_user)]
+        return [
+            (link.endpoint, link.label)
+            for link in links
+            if (link.endpoint in ACCOUNT_ENDPOINTS) == (area == "account")
+            and link.show(current_user)
+        ]
 
     app.jinja_env.globals["nav_links"] = nav_links
