@@ -21,6 +21,7 @@ from tests.web.helpers import (
     count,
     decide,
     post,
+    proposal,
     published_check,
     sign_in,
     start,
@@ -176,3 +177,16 @@ def test_the_check_page_offers_the_preview_rather_than_running_at_once(
     page = client.get("/checks/1").get_data(as_text=True)
     assert 'href="/checks/1/run-again"' in page
     assert 'action="/checks/1/run-again"' not in page
+
+
+def test_changing_a_published_proposal_keeps_its_decision_on_the_log(
+    app: Flask, client: FlaskClient
+) -> None:
+    check_id = published_then_grown(app, client)
+    form = text(client.get(f"/checks/{check_id}/edit").get_data(as_text=True))
+    assert "The published decision stays on the “You said, we did” log" in form
+    changed = post(client, f"/checks/{check_id}/edit", **proposal(name="Bakery and kitchen"))
+    assert changed.status_code == 302
+    log = text(client.get("/you-said-we-did").get_data(as_text=True))
+    assert "Community kitchen" in log and f"Not proceed. {RATIONALE}" in log
+    assert "Awaiting a decision" in log and "Bakery and kitchen" not in log
