@@ -23,6 +23,7 @@ from assetmap.exchange.export import FORMATS, opened, register_name, write_expor
 from assetmap.exchange.geojson import read_polygon
 from assetmap.exchange.importing import Columns, ImportOptions, estimate, run_import
 from assetmap.storage import db as storage_db
+from assetmap.storage import imports as import_store
 from assetmap.storage import users as user_store
 from assetmap.storage.exports import (
     EXPORT_CACHE_MB,
@@ -281,13 +282,11 @@ def _said_plainly() -> Iterator[None]:
     """Say in plain words why an import's writes failed (nothing of it was written)."""
     try:
         yield
-    except sa.exc.OperationalError as exc:
-        if "locked" not in str(exc.orig):
-            raise click.ClickException(_refused(exc)) from None
-        seconds = int(current_app.config["SQLITE_BUSY_TIMEOUT_MS"]) // 1000
+    except import_store.Busy:
+        seconds = int(current_app.config["SQLITE_BUSY_TIMEOUT_MS"]) / 1000
         raise click.ClickException(
             f"Nothing was imported: other changes kept the database busy for more than "
-            f"{seconds} seconds. Try again when they have finished."
+            f"{seconds:g} seconds. Try again when they have finished."
         ) from None
     except sa.exc.SQLAlchemyError as exc:
         raise click.ClickException(_refused(exc)) from None

@@ -8,6 +8,7 @@ transaction of its own (``begin_import``), checking first what changed since tha
 
 from __future__ import annotations
 
+import sqlite3
 from collections import defaultdict
 from collections.abc import Iterable
 
@@ -94,9 +95,18 @@ def changed_since(session: orm.Session, revision_id: int) -> list[Changed]:
     return [(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7]) for r in session.execute(query)]
 
 
+class Busy(Exception):
+    """Other writers kept the write lock for longer than an import waits for it."""
+
+
 def begin_import(session: orm.Session) -> None:
     """Start an import's write transaction, waiting for other writers (on PostgreSQL, for
-    other imports) to finish first."""
-    begin_write(session)
+    other imports) to finish first; raise Busy if they take longer than the busy timeout."""
+    try:
+        begin_write(session)
+    except (sqlite3.OperationalError, sa.exc.OperationalError) as exc:
+        if "locked" not in str(exc):
+            raise
+        raise Busy(str(exc)) from exc
     if session.get_bind().dialect.name == "postgresql":
         session.execute(sa.select(sa.func.pg_advisory_xact_lock(IMPORT_LOCK)))

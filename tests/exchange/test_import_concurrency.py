@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -8,8 +9,10 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from assetmap import create_app
 from assetmap.storage import db
 from assetmap.storage.models import Asset
+from assetmap.web import db as web_db
 from tests.exchange.helpers import copy_of, empty_template
 
 RUNS = 8
@@ -59,3 +62,29 @@ def test_eight_imports_at_once_each_wait_their_turn_and_all_land(
         titles = session.scalars(sa.select(Asset.title)).all()
     database.dispose()
     assert len(titles) == len(set(titles)) == RUNS * ROWS
+
+
+def test_an_import_that_cannot_get_its_turn_says_so_in_plain_words(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    copy_of(empty_template(tmp_path_factory), tmp_path, "busy.db").dispose()
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'busy.db'}",
+            "SQLITE_BUSY_TIMEOUT_MS": 200,
+        }
+    )
+    other = sqlite3.connect(tmp_path / "busy.db", isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        result = app.test_cli_runner().invoke(args=["import", str(rows_file(tmp_path, 0))])
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+        web_db.database(app).dispose()
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: Nothing was imported: other changes kept the database busy for more than "
+        "0.2 seconds. Try again when they have finished.\n"
+    )
