@@ -37,6 +37,7 @@ from assetmap.exchange.importing import Columns, ImportOptions, run_import
 from assetmap.exchange.importing.columns import IGNORE, TARGETS, label
 from assetmap.exchange.importing.preview import Preview, preview
 from assetmap.exchange.report import ImportReport, Outcome
+from assetmap.storage import imports as import_store
 from assetmap.storage.exports import ExportFilter, count_public
 from assetmap.storage.neighbourhoods import neighbourhood_choices
 from assetmap.web import columns_step, db, nav, uploads
@@ -206,13 +207,26 @@ def confirm() -> Any:
     try:
         reading = columns_step.kept_reading(path, kept)
         report = _run(path, kept["name"], kept["theme"], dry_run=False, columns=reading)
-    finally:
+    except import_store.Busy:
+        db.session().rollback()
+        flash(BUSY, "info")
+        return redirect(url_for("exchange.index"))
+    except Exception:
         uploads.discard(user_id)
+        raise
+    uploads.discard(user_id)
     if not report.written:
         return _report(report, status=400)
     db.session().commit()
     flash(report.summary())
     return redirect(url_for("exchange.index"))
+
+
+# Said when other changes held the register for longer than an import waits; the file is kept.
+BUSY = (
+    "Nothing was imported: other changes were being saved for longer than an import waits. "
+    "Your file is still here: try again in a minute."
+)
 
 
 def _expired() -> Any:

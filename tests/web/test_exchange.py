@@ -3,6 +3,7 @@ from __future__ import annotations
 import html
 import io
 import re
+import sqlite3
 from pathlib import Path
 
 import orjson
@@ -12,8 +13,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from assetmap import create_app
 from assetmap.storage.models import Asset
 from assetmap.web import db
+from tests.exchange.helpers import copy_of, demo_template
 from tests.exchange.lists import council_centres, sites_in_british_national_grid, spreadsheet_groups
 from tests.web.helpers import confirm, count, csrf, export, form_token, signed_in, upload
 
@@ -108,7 +111,7 @@ def test_import_shows_a_dry_run_then_imports_on_confirmation(
     done = planner.post("/exchange/import/confirm", data={"csrf_token": csrf(page)})
     assert done.status_code == 302
     assert count(app, Asset) == before + 2
-    assert "2 added" in planner.get("/exchange").get_data(as_text=True)
+    assert "Of its 2 rows, 2 new" in planner.get("/exchange").get_data(as_text=True)
 
 
 def test_a_file_with_a_rejected_row_cannot_be_confirmed(app: Flask, planner: FlaskClient) -> None:
@@ -318,3 +321,35 @@ def test_a_file_refused_for_its_columns_is_kept_to_choose_them_and_no_other(
     broken = upload(planner, b"kind,title\n\xff\xfe\x00garbage", "x.csv").get_data(as_text=True)
     assert "Check the file again" not in broken
     assert not list((Path(app.instance_path) / "imports").rglob("*.*"))
+
+
+def test_an_import_that_waits_too_long_for_other_writers_says_so_and_keeps_the_file(
+    tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    copy_of(demo_template(tmp_path_factory), tmp_path, "register.db").dispose()
+    monkeypatch.setenv("ASSETMAP_INSTANCE_PATH", str(tmp_path / "instance"))
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'register.db'}",
+            "SECRET_KEY": "test",
+            "SQLITE_BUSY_TIMEOUT_MS": 200,
+        }
+    )
+    planner = signed_in(app, "planner", "busy-planner@example.org")
+    before = count(app, Asset)
+    assert upload(planner, CSV, "groups.csv").status_code == 200
+    other = sqlite3.connect(tmp_path / "register.db")
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        response = confirm(planner)
+    finally:
+        other.rollback()
+        other.close()
+    assert response.status_code == 302
+    page = planner.get("/exchange").get_data(as_text=True)
+    assert "Nothing was imported" in page and "sqlalchemy" not in page.lower()
+    assert count(app, Asset) == before
+    assert confirm(planner).status_code == 302
+    assert count(app, Asset) == before + 2
+    db.database(app).dispose()
