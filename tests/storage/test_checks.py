@@ -266,7 +266,7 @@ def test_running_again_adds_a_revision_and_keeps_the_first(
     assert (second.number, len(second.findings), second.change) == (
         2,
         0,
-        "Run again on today's map",
+        "Run again on today's map; awaits a decision",
     )
 
 
