@@ -90,6 +90,15 @@ def connect(
     return Database(engine, orm.sessionmaker(engine, expire_on_commit=False))
 
 
+# The largest value an id (an Integer column) holds: PostgreSQL's is 32-bit, SQLite's 64-bit.
+_LARGEST_ID = {"postgresql": 2**31 - 1, "sqlite": 2**63 - 1}
+
+
+def largest_id(url: str) -> int:
+    """Return the largest id the database at ``url`` can store."""
+    return _LARGEST_ID.get(sa.make_url(url).get_backend_name(), 2**31 - 1)
+
+
 def _dumps(value: object) -> str:
     return orjson.dumps(value).decode()
 

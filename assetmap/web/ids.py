@@ -9,17 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Flask
 from werkzeug.routing import IntegerConverter, Map
 
-# The largest value of an Integer column: PostgreSQL's is 32-bit, SQLite's 64-bit.
-LARGEST = {"postgresql": 2**31 - 1, "sqlite": 2**63 - 1}
-
-
-def largest_id(database_url: str) -> int:
-    """Return the largest id the database at ``database_url`` can store."""
-    return LARGEST.get(sa.make_url(database_url).get_backend_name(), 2**31 - 1)
+from assetmap.storage.db import largest_id
 
 
 def at_most(largest: int) -> str:
