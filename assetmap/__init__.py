@@ -20,6 +20,7 @@ def _templates() -> Path:
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the assetmap Flask app."""
     from assetmap import cli, config, files, mail
+    from assetmap.storage import db as storage_db
     from assetmap.web import (
         accounts,
         adding,
@@ -61,7 +62,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     )
     config.load(app, test_config)
     files.private_folder(Path(app.instance_path))
-    files.private_sqlite(app.config["DATABASE_URL"])
+    storage_db.keep_private(app.config["DATABASE_URL"])
     ids.init_app(app)
     links.init_app(app)
     proxies.init_app(app)

@@ -10,10 +10,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import sqlalchemy as sa
-
-SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
-
 
 def private_folder(folder: Path) -> Path:
     """Make ``folder`` (and its parents) if missing, and let only this user read or enter it."""
@@ -43,16 +39,3 @@ def write_private(path: Path, data: bytes) -> None:
     descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(descriptor, "wb") as out:
         out.write(data)
-
-
-def private_sqlite(url: str) -> None:
-    """Create the SQLite database file at ``url`` private if missing, and make it private."""
-    parsed = sa.make_url(url)
-    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
-        return
-    path = Path(str(parsed.database))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if not path.exists():
-        create_private(path)
-    for candidate in (path, *(Path(f"{path}{end}") for end in SQLITE_COMPANIONS)):
-        private(candidate)

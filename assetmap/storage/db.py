@@ -15,6 +15,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import event, orm
 
+from assetmap.files import create_private, private
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 SUPPORTED = ("sqlite", "postgresql")
 
@@ -92,6 +94,27 @@ def connect(
 
 # The largest value an id (an Integer column) holds: PostgreSQL's is 32-bit, SQLite's 64-bit.
 _LARGEST_ID = {"postgresql": 2**31 - 1, "sqlite": 2**63 - 1}
+
+
+# The files SQLite keeps beside a database while it writes.
+_SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+def keep_private(url: str) -> None:
+    """Make the database's files readable by this user only, creating a SQLite file so.
+
+    A server (PostgreSQL) keeps its own files; a SQLite database's write-ahead log and shared
+    memory take the mode of the database file, so it is set before SQLite first opens it.
+    """
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return
+    path = Path(str(parsed.database))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        create_private(path)
+    for candidate in (path, *(Path(f"{path}{end}") for end in _SQLITE_COMPANIONS)):
+        private(candidate)
 
 
 def largest_id(url: str) -> int:
