@@ -95,3 +95,15 @@ class AssetSummary(NamedTuple):
     lat: float
     last_confirmed: dt.date
     distance_m: float | None = None
+
+
+def page_window(page: int, pages: int) -> list[int | None]:
+    """Return the page numbers a pager links to: the first, the last and those either side of
+    ``page``, in order, with None where some are skipped."""
+    shown = sorted({1, pages, page - 1, page, page + 1} & set(range(1, pages + 1)))
+    numbers: list[int | None] = []
+    for number in shown:
+        if numbers and number - (numbers[-1] or 0) > 1:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers

@@ -17,7 +17,7 @@ from werkzeug.datastructures import MultiDict
 
 from assetmap.config import area_bbox
 from assetmap.domain.geo import BBox
-from assetmap.domain.query import AssetFilter, split_words
+from assetmap.domain.query import AssetFilter, page_window, split_words
 from assetmap.domain.vocab import Kind, Theme
 from assetmap.maps import render
 from assetmap.maps.builder import shading_top
@@ -157,7 +157,7 @@ def list_page() -> str:
         sort=sort,
         order=order,
         area=area,
-        pages=_page_numbers(found.page, found.pages),
+        pages=page_window(found.page, found.pages),
         map_url=_here("explore.map_page", sort=None, order=None, page=None),
         everywhere_url=_here(bbox=None, page=None),
         sort_url=lambda column: _here(sort=column, order=_next_order(column, sort, order), page=1),
@@ -170,17 +170,6 @@ def _next_order(column: str, sort: str, order: str) -> str:
     if column != sort:
         return FIRST_ORDER[column]
     return "desc" if order == "asc" else "asc"
-
-
-def _page_numbers(page: int, pages: int) -> list[int | None]:
-    """Return the page numbers a pager shows: first, last, and either side of this; None a gap."""
-    shown = sorted({1, pages, page - 1, page, page + 1} & set(range(1, pages + 1)))
-    numbers: list[int | None] = []
-    for number in shown:
-        if numbers and number - (numbers[-1] or 0) > 1:
-            numbers.append(None)
-        numbers.append(number)
-    return numbers
 
 
 def _here(endpoint: str | None = None, **changes: Any) -> str:

@@ -20,7 +20,7 @@ from assetmap.domain.geo import bbox_around
 from assetmap.domain.permissions import Actor, can_record_connection
 from assetmap.domain.places import Place
 from assetmap.domain.privacy import public_record
-from assetmap.domain.query import LIMIT_MAX
+from assetmap.domain.query import LIMIT_MAX, page_window
 from assetmap.domain.vocab import Kind, Theme
 from assetmap.maps.builder import MapParts, add_origin, new_map, render
 from assetmap.storage import assets as store
@@ -131,22 +131,6 @@ def _bounds(
     return bbox_around(origin.lon, origin.lat, min(reach, radius_m)).as_tuple()
 
 
-def page_links(found: Found) -> list[tuple[int, str] | None]:
-    """Return the pages to link to, as (number, address), with None where some are skipped.
-
-    The first, the last, and those either side of the current page are always linked.
-    """
-    shown = sorted(
-        {1, found.pages, *range(found.page - 1, found.page + 2)} & set(range(1, found.pages + 1))
-    )
-    links: list[tuple[int, str] | None] = []
-    for number in shown:
-        if links and links[-1] is not None and number > links[-1][0] + 1:
-            links.append(None)
-        links.append((number, _with_page(number)))
-    return links
-
-
 def _with_page(number: int) -> str:
     kept = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
     query = urlencode([*kept, *([("page", str(number))] if number > 1 else [])])
@@ -201,9 +185,8 @@ def search_page() -> tuple[str, int]:
         map=search_map(asked.search, found),
         api_url=api_url(asked.search),
         also=[(place.name, _with_place(place.name)) for place in _also(asked.search)],
-        pages=page_links(found),
-        previous_page=_with_page(found.page - 1) if found.page > 1 else None,
-        next_page=_with_page(found.page + 1) if found.page < found.pages else None,
+        pages=page_window(found.page, found.pages),
+        page_url=_with_page,
         print_url=_printed(),
     )
 

@@ -2,7 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from assetmap.domain.query import AssetFilter, check_limit, check_radius, split_words
+from assetmap.domain.query import (
+    AssetFilter,
+    check_limit,
+    check_radius,
+    page_window,
+    split_words,
+)
 from assetmap.domain.vocab import Kind, Theme
 
 
@@ -36,3 +42,19 @@ def test_radius_out_of_range_is_refused(radius: float) -> None:
 def test_limit_out_of_range_is_refused(limit: object) -> None:
     with pytest.raises(ValueError, match="limit must be a whole number"):
         check_limit(limit)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("page", "pages", "window"),
+    [
+        (1, 1, [1]),
+        (1, 3, [1, 2, 3]),
+        (5, 9, [1, None, 4, 5, 6, None, 9]),
+        (2, 9, [1, 2, 3, None, 9]),
+        (9, 9, [1, None, 8, 9]),
+    ],
+)
+def test_a_pager_links_the_ends_and_either_side_of_the_page(
+    page: int, pages: int, window: list[int | None]
+) -> None:
+    assert page_window(page, pages) == window
