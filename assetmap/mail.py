@@ -150,11 +150,21 @@ class Delivery:
         self._thread.join()
 
 
-def _finish_in_tests(_exc: BaseException | None) -> None:
-    # A test reads the outbox as soon as it has the answer, which the test client never closes.
+def _deliver_at_teardown(_exc: BaseException | None) -> None:
+    """Make sure the request's mail goes, once its answer is final.
+
+    Closing the answer starts the delivery; but an answer replaced by a later hook, or one a
+    server never closes, would leave it unsent, so the request's teardown starts it too (it
+    starts once). In tests, which read the outbox as soon as they have the answer, the request
+    waits until it is sent.
+    """
     delivery: Delivery | None = g.pop("mail_delivery", None)
-    if delivery is not None and current_app.testing:
+    if delivery is None:
+        return
+    if current_app.testing:
         delivery.finish()
+    else:
+        delivery.start()
 
 
 def deliver(backend: MailBackend, messages: list[EmailMessage], logger: logging.Logger) -> None:
@@ -169,4 +179,4 @@ def deliver(backend: MailBackend, messages: list[EmailMessage], logger: logging.
 def init_app(app: Flask) -> None:
     """Choose the app's mail backend from its configuration."""
     app.extensions[EXTENSION] = backend_from_config(app.config, app.instance_path)
-    app.teardown_request(_finish_in_tests)
+    app.teardown_request(_deliver_at_teardown)
