@@ -55,11 +55,16 @@ def lies_within(outline: BaseGeometry, areas: Sequence[BaseGeometry], tolerance_
     ``tolerance_m`` metres (measured in the union's UTM zone)."""
     if not areas or outline.is_empty:
         return False
+    return bool(grown_union(areas, tolerance_m).covers(outline))
+
+
+def grown_union(areas: Sequence[BaseGeometry], margin_m: float) -> BaseGeometry:
+    """Return the union of ``areas`` (EPSG:4326) grown by ``margin_m`` metres, measured in the
+    union's UTM zone; its edges are split finely enough to keep their shape in degrees."""
     union = shapely.union_all(list(areas))
     forward, inverse = _utm(*union.centroid.coords[0])
-    metric = shapely.transform(union, _through(forward)).buffer(tolerance_m)
-    allowed = shapely.transform(shapely.segmentize(metric, _GROWN_STEP_M), _through(inverse))
-    return bool(allowed.covers(outline))
+    metric = shapely.transform(union, _through(forward)).buffer(margin_m)
+    return shapely.transform(shapely.segmentize(metric, _GROWN_STEP_M), _through(inverse))
 
 
 def _through(transformer: Transformer) -> Any:

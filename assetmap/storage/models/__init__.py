@@ -6,6 +6,7 @@ Spatial and text indexes are not mapped here: each backend builds its own in the
 
 from __future__ import annotations
 
+from assetmap.storage.models.area import Place, ServiceArea
 from assetmap.storage.models.base import Base, JSONList, UTCDateTime, utcnow
 from assetmap.storage.models.checks import CheckResponse, CheckRevision, StrengthCheck
 from assetmap.storage.models.moderation import OwnerAnswer, Report
@@ -26,9 +27,11 @@ __all__ = [
     "JSONList",
     "Neighbourhood",
     "OwnerAnswer",
+    "Place",
     "Report",
     "Revision",
     "RoleChange",
+    "ServiceArea",
     "StrengthCheck",
     "UTCDateTime",
     "User",

@@ -1,45 +1,33 @@
-"""Flask commands: thin wrappers over storage and exchange functions."""
+"""The register's commands: make the database, import and export strengths, keep them fresh."""
 
 from __future__ import annotations
 
 import contextlib
 import dataclasses
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import click
 import sqlalchemy as sa
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import orm
 
+from assetmap.cli.common import progress
 from assetmap.config import area_bbox
-from assetmap.domain.errors import ValidationError
 from assetmap.domain.vocab import Kind
-from assetmap.exchange.demo import default_folder, load_demo
 from assetmap.exchange.export import FORMATS, opened, register_name, write_export
 from assetmap.exchange.geojson import read_polygon
 from assetmap.exchange.importing import Columns, ImportOptions, estimate, run_import
 from assetmap.storage import db as storage_db
 from assetmap.storage import imports as import_store
-from assetmap.storage import users as user_store
 from assetmap.storage.exports import (
     EXPORT_CACHE_MB,
     ExportFilter,
     count_public,
     neighbourhood_codes,
 )
-from assetmap.storage.models import Asset
 from assetmap.web import db
-
-
-def _fail(exc: ValidationError) -> click.ClickException:
-    return click.ClickException(
-        "; ".join(f"{field}: {reason}" for field, reason in exc.errors.items())
-    )
-
 
 DATABASE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
@@ -59,54 +47,6 @@ def init_db() -> None:
         click.echo(f"Created the {name} database.")
     else:
         click.echo(f"Brought the {name} database up to date.")
-
-
-@click.command("seed-demo")
-@with_appcontext
-@click.option("--folder", type=click.Path(exists=True, file_okay=False, path_type=Path))
-def seed_demo(folder: Path | None) -> None:
-    """Load the demo neighbourhood's users and strengths (once)."""
-    database = db.database()
-    if not storage_db.is_current(database):
-        raise click.ClickException("The schema is not current: run `flask --app assetmap init-db`.")
-    config = current_app.config
-    folder = folder or Path(config["DEMO_DATA_DIR"] or default_folder())
-    with database.session() as session:
-        present = session.scalar(sa.select(sa.func.count()).select_from(Asset))
-        if present:
-            click.echo(
-                f"The register already holds {present} assets; the demo was not loaded again."
-            )
-            return
-        try:
-            loaded = load_demo(
-                session, folder, cell_m=config["PRIVACY_CELL_M"], area=area_bbox(config)
-            )
-        except ValidationError as exc:
-            raise _fail(exc) from None
-        session.commit()
-    click.echo(
-        f"Loaded {loaded.assets} demo strengths, {loaded.users} demo users "
-        f"and {loaded.neighbourhoods} neighbourhoods."
-    )
-
-
-@click.command("create-user")
-@with_appcontext
-@click.argument("email")
-@click.option(
-    "--role", default="resident", show_default=True, help="resident, coach, planner or admin"
-)
-@click.option("--name", "display_name", default="", help="the name shown to the person")
-def create_user(email: str, role: str, display_name: str) -> None:
-    """Add a user with a role."""
-    with db.database().session() as session:
-        try:
-            user = user_store.create_user(session, email, role=role, display_name=display_name)
-        except ValidationError as exc:
-            raise _fail(exc) from None
-        session.commit()
-        click.echo(f"Created {user.role.value} {user.email} (id {user.id}).")
 
 
 @click.command("export")
@@ -151,7 +91,7 @@ def export_command(
                 filters, neighbourhood=neighbourhood_code(session, filters.neighbourhood)
             )
             total = count_public(session, filters)
-            with opened(output) as out, _progress(total, "Exporting") as bar:
+            with opened(output) as out, progress(total, "Exporting") as bar:
                 written = write_export(
                     session, fmt, filters, out, progress=bar.update, register=_register()
                 )
@@ -208,14 +148,6 @@ def _export_session() -> Iterator[orm.Session]:
         database.dispose()
 
 
-def _progress(length: int, label: str) -> Any:
-    """Return a progress bar drawn on standard error when a person watches it, else hidden: a
-    bar cannot be drawn in a file or a pipe, where only its label would be left behind."""
-    return click.progressbar(
-        length=max(length, 1), label=label, file=sys.stderr, hidden=not sys.stderr.isatty()
-    )
-
-
 @click.command("import")
 @with_appcontext
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -251,7 +183,7 @@ def import_command(
         register=_register(),
     )
     with _said_plainly(), db.database().session() as session:
-        with _progress(estimate(path), "Reading") as bar:
+        with progress(estimate(path), "Reading") as bar:
             report = run_import(
                 session,
                 path,
@@ -307,15 +239,10 @@ def freshness_command() -> None:
     click.echo(f"Reminded the owners of {done.reminded} strengths; hid {done.hidden}.")
 
 
-def init_app(app: Flask) -> None:
-    """Register the commands."""
-    for command in (
-        export_command,
-        import_command,
-        init_db,
-        seed_demo,
-        create_user,
-        freshness_command,
-        neighbourhoods_command,
-    ):
-        app.cli.add_command(command)
+COMMANDS = (
+    export_command,
+    import_command,
+    init_db,
+    freshness_command,
+    neighbourhoods_command,
+)

@@ -1,0 +1,1 @@
+"""`flask area import-neighbourhoods`."""
