@@ -13,8 +13,9 @@ from typing import Any
 
 import orjson
 
+from assetmap.domain.area import OUTSIDE, Area
 from assetmap.domain.errors import ValidationError
-from assetmap.domain.geo import BBox, check_lon_lat
+from assetmap.domain.geo import check_lon_lat
 from assetmap.domain.text import clean_text, split_items
 from assetmap.domain.vocab import Kind, ShareMode, Theme
 
@@ -73,10 +74,10 @@ MOVED = "location"
 MOVED_NEARBY = "moved nearby"
 
 
-def validate_asset(raw: Mapping[str, Any], *, area: BBox | None = None) -> AssetDraft:
+def validate_asset(raw: Mapping[str, Any], *, area: Area | None = None) -> AssetDraft:
     """Return a clean ``AssetDraft`` from loose input, or raise ``ValidationError``.
 
-    ``area``, when given, is the configured area every asset must lie in.
+    ``area``, when given, is the area every asset must lie in (a box or an outline).
     """
     errors: dict[str, str] = {}
     clean: dict[str, Any] = {}
@@ -99,7 +100,7 @@ def validate_asset(raw: Mapping[str, Any], *, area: BBox | None = None) -> Asset
 
 
 def apply_changes(
-    current: AssetDraft, changes: Mapping[str, Any], *, area: BBox | None = None
+    current: AssetDraft, changes: Mapping[str, Any], *, area: Area | None = None
 ) -> AssetDraft:
     """Return ``current`` with ``changes`` applied and checked.
 
@@ -147,7 +148,7 @@ def _reason(name: str, exc: Exception) -> str:
     return message
 
 
-def _check_location(errors: dict[str, str], clean: dict[str, Any], area: BBox | None) -> None:
+def _check_location(errors: dict[str, str], clean: dict[str, Any], area: Area | None) -> None:
     try:
         check_lon_lat(clean["lon"], clean["lat"])
     except ValueError as exc:
@@ -155,7 +156,7 @@ def _check_location(errors: dict[str, str], clean: dict[str, Any], area: BBox | 
         errors[name] = str(exc).removeprefix(f"{name} ")
         return
     if area is not None and not area.contains(clean["lon"], clean["lat"]):
-        errors["location"] = "is outside the area this assetmap covers"
+        errors["location"] = OUTSIDE
 
 
 def _check_kind_fields(errors: dict[str, str], kind: Kind, raw: Mapping[str, Any]) -> None:

@@ -67,6 +67,11 @@ class BBox:
         ]
         return cls(*numbers)
 
+    @property
+    def bbox(self) -> BBox:
+        """Return the box itself: as an area (``domain.area.Area``), a box is its own bounds."""
+        return self
+
     def contains(self, lon: float, lat: float) -> bool:
         """Return whether the point lies inside the box or on its edge."""
         return self.min_lon <= lon <= self.max_lon and self.min_lat <= lat <= self.max_lat

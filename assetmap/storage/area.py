@@ -11,7 +11,7 @@ import shapely
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from assetmap.domain.geo import BBox
+from assetmap.domain.area import OutlinedArea
 from assetmap.domain.outlines import grown_union
 from assetmap.storage.models import Neighbourhood, ServiceArea
 
@@ -45,10 +45,7 @@ def refresh_area(session: orm.Session, margin_m: float = AREA_MARGIN_M) -> None:
     session.flush()
 
 
-def stored_area(session: orm.Session) -> tuple[BBox, bytes] | None:
-    """Return the stored area's bounding box and boundary (WKB, EPSG:4326), or None."""
-    row = session.get(ServiceArea, 1)
-    if row is None:
-        return None
-    box = BBox(row.min_lon, row.min_lat, row.max_lon, row.max_lat)
-    return box, row.boundary
+def stored_area(session: orm.Session) -> OutlinedArea | None:
+    """Return the area derived from the neighbourhoods, or None where none are held."""
+    boundary = session.scalar(sa.select(ServiceArea.boundary).where(ServiceArea.id == 1))
+    return OutlinedArea(shapely.from_wkb(boundary)) if boundary is not None else None

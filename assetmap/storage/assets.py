@@ -18,6 +18,7 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from assetmap.domain.area import Area
 from assetmap.domain.assets import (
     FIELD_NAMES,
     MOVED,
@@ -123,7 +124,7 @@ def update_asset(
     *,
     by: int | None,
     cell_m: float,
-    area: BBox | None = None,
+    area: Area | None = None,
     reason: str = "",
 ) -> Asset:
     """Apply ``changes`` to an asset after checking them, and record what changed (and why).

@@ -8,9 +8,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from assetmap.domain.area import Area
 from assetmap.domain.assets import FIELD_NAMES
 from assetmap.domain.errors import ValidationError
-from assetmap.domain.geo import BBox
 from assetmap.domain.privacy import is_generalised
 from assetmap.domain.vocab import Action, Status
 from assetmap.storage.accounts import DELETED_REASON
@@ -58,7 +58,7 @@ def restore_version(
     *,
     by: int | None,
     cell_m: float,
-    area: BBox | None = None,
+    area: Area | None = None,
 ) -> Asset:
     """Put back the strength as it was after ``revision_id``, as a new revision.
 

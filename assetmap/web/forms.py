@@ -19,9 +19,10 @@ from wtforms import (
     TextAreaField,
 )
 
+from assetmap.domain.area import Area
 from assetmap.domain.assets import KIND_FIELDS, validate_asset
 from assetmap.domain.errors import ValidationError
-from assetmap.domain.geo import BBox, check_lon_lat
+from assetmap.domain.geo import check_lon_lat
 from assetmap.domain.places import Geocoder, Place
 from assetmap.domain.vocab import Kind, ShareMode, Theme
 from assetmap.web.wording import plain
@@ -79,7 +80,7 @@ def message(field: str, reason: str) -> str:
 
 
 def domain_errors(
-    raw: Mapping[str, Any], fields: Iterable[str], area: BBox | None = None
+    raw: Mapping[str, Any], fields: Iterable[str], area: Area | None = None
 ) -> dict[str, str]:
     """Return what the domain refuses in ``raw``, for ``fields`` only (other steps ask the rest)."""
     try:
@@ -212,7 +213,7 @@ class PlaceForm(StepForm):
         except ValueError:
             return None
 
-    def pin(self, kind: Kind, area: BBox | None) -> tuple[float, float] | None:
+    def pin(self, kind: Kind, area: Area | None) -> tuple[float, float] | None:
         """Return the pin's point if the domain accepts it, else put its reasons on the form."""
         if not (self.lon.data or "").strip() and not (self.lat.data or "").strip():
             self.lon.errors = [
@@ -223,7 +224,7 @@ class PlaceForm(StepForm):
         return self._accepted(raw, area, onto={"location": "lon"})
 
     def find(
-        self, kind: Kind, area: BBox | None, geocoder: Geocoder
+        self, kind: Kind, area: Area | None, geocoder: Geocoder
     ) -> tuple[Place | None, list[Place]]:
         """Look the typed place up: the one place found, or the places to choose between."""
         text = self.place.data or ""
@@ -245,7 +246,7 @@ class PlaceForm(StepForm):
         return self._place(kind, area, places[0]), []
 
     def choose(
-        self, kind: Kind, area: BBox | None, geocoder: Geocoder
+        self, kind: Kind, area: Area | None, geocoder: Geocoder
     ) -> tuple[Place | None, list[Place]]:
         """Return the place chosen among those the earlier look-up found."""
         try:
@@ -260,7 +261,7 @@ class PlaceForm(StepForm):
         return self._place(kind, area, places[int(index)], "choice"), places
 
     def _place(
-        self, kind: Kind, area: BBox | None, place: Place, field: str = "place"
+        self, kind: Kind, area: Area | None, place: Place, field: str = "place"
     ) -> Place | None:
         raw = {"kind": kind.value, "lon": place.lon, "lat": place.lat}
         if self._accepted(raw, area, onto=dict.fromkeys(("lon", "lat", "location"), field)):
@@ -268,7 +269,7 @@ class PlaceForm(StepForm):
         return None
 
     def _accepted(
-        self, raw: Mapping[str, Any], area: BBox | None, *, onto: Mapping[str, str]
+        self, raw: Mapping[str, Any], area: Area | None, *, onto: Mapping[str, str]
     ) -> tuple[float, float] | None:
         errors = domain_errors(raw, ("lon", "lat", "location"), area)
         self.reject(errors, onto=onto)

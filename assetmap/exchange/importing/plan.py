@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 from sqlalchemy import orm
 
+from assetmap.domain.area import Area
 from assetmap.domain.assets import FIELD_NAMES, AssetDraft, apply_changes, diff, validate_asset
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.geo import BBox, bbox_around
@@ -65,7 +66,7 @@ class ImportOptions:
     """
 
     cell_m: float
-    area: BBox | None = None
+    area: Area | None = None
     default_themes: tuple[str, ...] = ()
     batch_size: int = 5000
     skip_outside: bool = False
@@ -184,7 +185,8 @@ class Planner:
             reason = f"must be today or in the past, got {draft.last_confirmed.isoformat()}"
             self.report.reject(record.where, {"last_confirmed": reason}, draft.title)
             return None
-        outside = self.options.area and not self.options.area.contains(draft.lon, draft.lat)
+        area = self.options.area
+        outside = area is not None and not area.contains(draft.lon, draft.lat)
         if self.options.skip_outside and outside:
             reason = "lies outside the area this assetmap covers"
             self.report.add(record.where, Outcome.SKIPPED, draft.title, "location", reason)

@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import orm
 
+from assetmap.domain.area import Area
 from assetmap.domain.assets import AssetDraft
 from assetmap.domain.vocab import Status
 from assetmap.exchange.report import ImportReport, Outcome, nearest_within, title_key
@@ -84,7 +85,12 @@ class Plan:
 
 
 def write_plan(
-    session: orm.Session, plan: Plan, report: ImportReport, *, cell_m: float, area: Any = None
+    session: orm.Session,
+    plan: Plan,
+    report: ImportReport,
+    *,
+    cell_m: float,
+    area: Area | None = None,
 ) -> None:
     """Write a plan in a transaction of its own, begun here and left for the caller to commit.
 
