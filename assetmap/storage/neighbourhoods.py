@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -12,16 +13,20 @@ import sqlalchemy as sa
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import orm
 
+from assetmap.domain.boundaries import as_boundary
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.vocab import Status
+from assetmap.storage.area import refresh_area
 from assetmap.storage.db import begin_write
-from assetmap.storage.models import Asset, Neighbourhood
+from assetmap.storage.models import Asset, Neighbourhood, User, UserScope
 
 # How far (geodesic metres) an outline may stray past the neighbourhoods it lies in: drawn edges
 # seldom follow theirs exactly.
 REACH_TOLERANCE_M = 25.0
 # Neighbouring boundaries may not meet exactly; this closes the seams between them (metres).
 _SEAM_M = 1.0
+# A boundary whose every vertex stays within this many degrees (about a centimetre) is unchanged.
+_SAME_DEG = 1e-7
 
 
 @dataclass(frozen=True)
@@ -33,22 +38,144 @@ class Area:
     boundary: BaseGeometry
 
 
+@dataclass(frozen=True)
+class Named:
+    """A neighbourhood as a person knows it: its code and name."""
+
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Changed:
+    """A neighbourhood kept by its code whose name or boundary is new."""
+
+    code: str
+    name: str
+    old_name: str
+    boundary: bool
+
+
+@dataclass(frozen=True)
+class NeighbourhoodPlan:
+    """What storing a set of neighbourhoods adds, changes and removes, matched by code, and the
+    staff accounts limited to removed ones: how many lose one, and who loses all of theirs
+    (and so is limited no longer)."""
+
+    added: list[Named]
+    changed: list[Changed]
+    removed: list[Named]
+    kept: int
+    scopes_lost: int
+    unlimited: list[str]
+
+
+@dataclass(frozen=True)
+class Refiled:
+    """Strengths filed under another neighbourhood (or under none) after a change, and how many
+    lie in none now."""
+
+    moved: int
+    outside: int
+
+
 def replace_neighbourhoods(session: orm.Session, areas: Iterable[Area]) -> int:
-    """Store these neighbourhoods in place of any held, and file every asset under one."""
+    """Store these neighbourhoods in place of any held, keeping the ids of those whose code is
+    kept; file every asset under one and work the area out again."""
+    stored = list(areas)
+    store_neighbourhoods(session, stored)
+    return len(stored)
+
+
+def store_neighbourhoods(
+    session: orm.Session, areas: Sequence[Area]
+) -> tuple[NeighbourhoodPlan, Refiled]:
+    """Add, change and remove neighbourhoods by code so the ones held are ``areas``, in the
+    session's transaction; then file every asset under the one its public point lies in and
+    work the service area out again. Nothing is committed."""
     begin_write(session)
-    rows = [_row(area) for area in areas]
-    session.execute(sa.update(Asset).values(neighbourhood_id=None))
-    session.execute(sa.delete(Neighbourhood))
-    session.add_all(rows)
+    plan = plan_neighbourhoods(session, areas)
+    rows = {area.code: _row(area) for area in areas}
+    held = _held(session)
+    removed = [held[named.code].id for named in plan.removed]
+    if removed:
+        session.execute(sa.delete(Neighbourhood).where(Neighbourhood.id.in_(removed)))
+    for changed in plan.changed:
+        session.execute(
+            sa.update(Neighbourhood)
+            .where(Neighbourhood.id == held[changed.code].id)
+            .values(**_values(rows[changed.code]))
+        )
+    session.add_all(rows[named.code] for named in plan.added)
     session.flush()
-    assign_all(session)
-    return len(rows)
+    refiled = assign_all(session)
+    refresh_area(session)
+    return plan, refiled
+
+
+def plan_neighbourhoods(session: orm.Session, areas: Sequence[Area]) -> NeighbourhoodPlan:
+    """Return what storing ``areas`` would add, change and remove; write nothing."""
+    _check_codes(areas)
+    held = _held(session)
+    wanted = {area.code: area for area in areas}
+    changed = [_changed(held[a.code], a) for a in areas if a.code in held]
+    gone = [row for code, row in held.items() if code not in wanted]
+    lost, unlimited = _scopes_lost(session, [row.id for row in gone])
+    return NeighbourhoodPlan(
+        added=[Named(a.code, a.name) for a in areas if a.code not in held],
+        changed=[c for c in changed if c is not None],
+        removed=[Named(row.code, row.name) for row in gone],
+        kept=sum(c is None for c in changed),
+        scopes_lost=lost,
+        unlimited=unlimited,
+    )
+
+
+def _check_codes(areas: Sequence[Area]) -> None:
+    counts = Counter(area.code for area in areas)
+    twice = sorted(code for code, count in counts.items() if count > 1)
+    if twice:
+        raise ValidationError({"code": f"must be unique; given more than once: {', '.join(twice)}"})
+
+
+def _held(session: orm.Session) -> dict[str, Neighbourhood]:
+    return {row.code: row for row in session.scalars(sa.select(Neighbourhood))}
+
+
+def _changed(row: Neighbourhood, area: Area) -> Changed | None:
+    new = as_boundary(area.boundary)[0]
+    old = shapely.from_wkb(row.boundary)
+    moved = not shapely.equals_exact(
+        shapely.normalize(old), shapely.normalize(new), tolerance=_SAME_DEG
+    )
+    if not moved and row.name == area.name:
+        return None
+    return Changed(area.code, area.name, row.name, moved)
+
+
+def _scopes_lost(session: orm.Session, removed: Sequence[int]) -> tuple[int, list[str]]:
+    """Return how many accounts are limited to any of the ``removed`` neighbourhoods, and the
+    addresses of those limited to none but them."""
+    if not removed:
+        return 0, []
+    losing = sa.select(UserScope.user_id).where(UserScope.neighbourhood_id.in_(removed))
+    lost = session.scalar(
+        sa.select(sa.func.count(sa.distinct(UserScope.user_id))).where(
+            UserScope.neighbourhood_id.in_(removed)
+        )
+    )
+    kept = sa.select(UserScope.user_id).where(UserScope.neighbourhood_id.not_in(removed))
+    unlimited = session.scalars(
+        sa.select(User.email).where(User.id.in_(losing), User.id.not_in(kept)).order_by(User.email)
+    ).all()
+    return int(lost or 0), list(unlimited)
 
 
 def _row(area: Area) -> Neighbourhood:
-    geometry = shapely.make_valid(area.boundary) if not area.boundary.is_valid else area.boundary
-    if geometry.is_empty or geometry.geom_type not in ("Polygon", "MultiPolygon"):
-        raise ValidationError({f"neighbourhood {area.code}": "boundary must be a polygon"})
+    try:
+        geometry = as_boundary(area.boundary)[0]
+    except ValueError as exc:
+        raise ValidationError({f"neighbourhood {area.code}": str(exc)}) from None
     min_lon, min_lat, max_lon, max_lat = geometry.bounds
     return Neighbourhood(
         code=area.code,
@@ -59,6 +186,13 @@ def _row(area: Area) -> Neighbourhood:
         max_lon=max_lon,
         max_lat=max_lat,
     )
+
+
+def _values(row: Neighbourhood) -> dict[str, object]:
+    return {
+        column: getattr(row, column)
+        for column in ("name", "boundary", "min_lon", "min_lat", "max_lon", "max_lat")
+    }
 
 
 def neighbourhood_layer(session: orm.Session) -> gpd.GeoDataFrame:
@@ -143,14 +277,17 @@ def _utm_epsg(outline: BaseGeometry) -> int:
     return (32600 if lat >= 0 else 32700) + zone
 
 
-def assign_all(session: orm.Session) -> None:
-    """File every asset under the neighbourhood its public point lies in."""
-    rows = session.execute(sa.select(Asset.id, Asset.public_lon, Asset.public_lat)).all()
+def assign_all(session: orm.Session) -> Refiled:
+    """File every asset under the neighbourhood its public point lies in, or under none."""
+    rows = session.execute(
+        sa.select(Asset.id, Asset.public_lon, Asset.public_lat, Asset.neighbourhood_id)
+    ).all()
     located = locate(session, [r[1] for r in rows], [r[2] for r in rows])
     updates = [
         {"id": row[0], "neighbourhood_id": area}
         for row, area in zip(rows, located, strict=True)
-        if area is not None
+        if area != row[3]
     ]
     if updates:
         session.execute(sa.update(Asset), updates)
+    return Refiled(moved=len(updates), outside=located.count(None))
