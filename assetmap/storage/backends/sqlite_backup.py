@@ -46,7 +46,7 @@ def check(engine: sa.Engine, path: Path) -> None:
             damage = [row[0] for row in backup.execute("PRAGMA integrity_check")]
             revisions = _revisions(backup)
     except sqlite3.DatabaseError as exc:
-        raise BackupError(f"{path} is damaged or incomplete: SQLite says \"{exc}\".") from None
+        raise BackupError(f'{path} is damaged or incomplete: SQLite says "{exc}".') from None
     if damage != ["ok"]:
         raise BackupError(f"{path} is damaged: SQLite's integrity check found {damage[0]}")
     check_revision(path, revisions)
