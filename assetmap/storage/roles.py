@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 import sqlalchemy as sa
@@ -10,8 +10,10 @@ from sqlalchemy import orm
 
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.vocab import Role
+from assetmap.storage import users as user_store
 from assetmap.storage.db import begin_write
 from assetmap.storage.models import Neighbourhood, RoleChange, User, UserScope, utcnow
+from assetmap.storage.neighbourhoods import neighbourhood_choices
 from assetmap.storage.users import end_sessions
 
 
@@ -80,3 +82,70 @@ def _changes(user: User, role: Role, scope: frozenset[int], moderates: bool) -> 
     if bool(user.moderates) != moderates:
         changes["moderates"] = [bool(user.moderates), moderates]
     return changes
+
+
+def neighbourhood_ids(session: orm.Session, given: Iterable[str]) -> list[int]:
+    """Return the ids of the neighbourhoods given by code or name, in any case, or raise
+    ValidationError naming the first one unknown and listing every code there is."""
+    known = neighbourhood_choices(session)
+    by_word = {word.casefold(): n for n, code, name in known for word in (code, name)}
+    ids = []
+    for word in given:
+        found = by_word.get(word.strip().casefold())
+        if found is None:
+            listed = "; ".join(f"{code} ({name})" for _, code, name in known) or "none are stored"
+            reason = f"{word!r} is unknown; choose a code from: {listed}"
+            raise ValidationError({"neighbourhood": reason})
+        ids.append(found)
+    return ids
+
+
+def check_scope(role: str, ids: Collection[int]) -> None:
+    """Refuse neighbourhoods for a resident: only staff act for a neighbourhood."""
+    if role == Role.RESIDENT and ids:
+        raise ValidationError(
+            {"neighbourhood": "only a coach, planner or admin can be limited to neighbourhoods"}
+        )
+
+
+def add_person(
+    session: orm.Session,
+    email: str,
+    *,
+    role: str,
+    display_name: str = "",
+    password: str | None = None,
+    neighbourhoods: Iterable[str] = (),
+) -> User:
+    """Add a confirmed account, as an administrator does, limited to the neighbourhoods given
+    by code or name; raise ValidationError naming what is wrong, adding nothing."""
+    ids = neighbourhood_ids(session, neighbourhoods)
+    check_scope(role, ids)
+    user = user_store.create_user(
+        session, email, role=role, display_name=display_name, password=password
+    )
+    user.scope_rows = [UserScope(neighbourhood_id=n) for n in sorted(set(ids))]
+    session.flush()
+    return user
+
+
+def set_role_of(
+    session: orm.Session,
+    email: str,
+    role: str,
+    neighbourhoods: Iterable[str] = (),
+    *,
+    by: int | None = None,
+) -> tuple[User, RoleChange | None]:
+    """Set the role and neighbourhoods (by code or name) of the person with this address,
+    keeping whether they moderate, and record the change as ``change_role`` does.
+
+    ``by`` None records the change as made at the command line rather than by an admin.
+    """
+    user = user_store.require_user(session, email)
+    ids = neighbourhood_ids(session, neighbourhoods)
+    check_scope(role, ids)
+    change = change_role(
+        session, user.id, role=role, neighbourhoods=ids, moderates=bool(user.moderates), by=by
+    )
+    return user, change

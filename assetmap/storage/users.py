@@ -8,6 +8,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.users import check_email, check_user
+from assetmap.domain.vocab import Role
 from assetmap.storage.db import begin_write
 from assetmap.storage.models import User, utcnow
 
@@ -36,6 +37,14 @@ def hash_password(password: str) -> str:
     return generate_password_hash(check_password(password))
 
 
+def new_password_hash(password: str) -> str:
+    """Return a hash of a new password, or raise ValidationError saying why it is refused."""
+    try:
+        return hash_password(password)
+    except ValueError as exc:
+        raise ValidationError({"password": str(exc)}) from None
+
+
 def set_password(user: User, password: str) -> None:
     """Store a salted scrypt hash of a new password, and end every session the person has."""
     user.password_hash = hash_password(password)
@@ -62,6 +71,26 @@ def authenticate(session: orm.Session, email: str, password: str) -> User | None
     return None
 
 
+def require_user(session: orm.Session, email: str) -> User:
+    """Return the user with this address, or raise ValidationError saying nobody has it."""
+    user = get_user_by_email(session, email)
+    if user is None:
+        raise ValidationError({"email": f"no account has the address {email.strip()!r}"})
+    return user
+
+
+def set_password_of(session: orm.Session, email: str, password: str) -> User:
+    """Give the person with this address a new password, ending every session they have, or
+    raise ValidationError naming the address or the password and why, changing nothing."""
+    hashed = new_password_hash(password)
+    begin_write(session)
+    user = require_user(session, email)
+    user.password_hash = hashed
+    end_sessions(user)
+    session.flush()
+    return user
+
+
 def get_user_by_email(session: orm.Session, email: str) -> User | None:
     """Return the user with this address (the domain part compared without case), or None."""
     try:
@@ -79,16 +108,19 @@ def create_user(
     display_name: str = "",
     password_hash: str | None = None,
     confirmed: bool = True,
+    password: str | None = None,
 ) -> User:
     """Add a user, refusing an address that is already taken.
 
     Someone who signs up themselves is added with ``confirmed=False`` until they follow the link
-    mailed to them; a user an administrator adds is confirmed from the start.
+    mailed to them; a user an administrator adds is confirmed from the start. A ``password``
+    is checked against the rule and stored as its hash, in place of ``password_hash``.
     """
     clean_email, clean_role, name = check_user(email, role, display_name)
+    if password is not None:
+        password_hash = new_password_hash(password)
     begin_write(session)
-    if get_user_by_email(session, clean_email) is not None:
-        raise ValidationError({"email": f"{clean_email} already has an account"})
+    _refuse_taken(session, clean_email)
     user = User(
         email=clean_email,
         role=clean_role,
@@ -99,3 +131,18 @@ def create_user(
     session.add(user)
     session.flush()
     return user
+
+
+def check_new_user(
+    session: orm.Session, email: str, role: str, display_name: str = ""
+) -> tuple[str, Role, str]:
+    """Return a clean ``(email, role, display_name)`` for a new account, or raise
+    ValidationError naming each field that is wrong, an address already taken among them."""
+    clean_email, clean_role, name = check_user(email, role, display_name)
+    _refuse_taken(session, clean_email)
+    return clean_email, clean_role, name
+
+
+def _refuse_taken(session: orm.Session, email: str) -> None:
+    if get_user_by_email(session, email) is not None:
+        raise ValidationError({"email": f"{email} already has an account"})
