@@ -13,6 +13,7 @@ from sqlalchemy import orm
 from assetmap.domain.assets import validate_asset
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.geo import BBox
+from assetmap.exchange.places import import_places
 from assetmap.storage import assets as store
 from assetmap.storage import users as user_store
 from assetmap.storage.neighbourhoods import Area, replace_neighbourhoods
@@ -33,18 +34,22 @@ class DemoLoad:
     users: int
     assets: int
     neighbourhoods: int
+    places: int
 
 
 def load_demo(
     session: orm.Session, folder: Path, *, cell_m: float, area: BBox | None = None
 ) -> DemoLoad:
-    """Add the demo users and assets in one transaction; users already present are kept.
+    """Add the demo neighbourhoods, gazetteer, users and assets in one transaction; users
+    already present are kept, and the demo's places replace any held.
 
     Raises ValidationError naming the feature and field if any demo asset is invalid, and then
     adds nothing.
     """
     areas = _areas(folder / "neighbourhoods.geojson")
     replace_neighbourhoods(session, areas)
+    gazetteer = folder / "gazetteer.csv"
+    places = import_places(session, gazetteer).kept.total() if gazetteer.is_file() else 0
     owners, new_users = _users(session, folder / "users.csv")
     features = orjson.loads((folder / "assets.geojson").read_bytes())["features"]
     for number, feature in enumerate(features, start=1):
@@ -59,7 +64,7 @@ def load_demo(
                 {f"feature {number}.{k}": v for k, v in exc.errors.items()}
             ) from None
         store.add_asset(session, draft, owner_id=owners.get(owner), cell_m=cell_m)
-    return DemoLoad(users=new_users, assets=len(features), neighbourhoods=len(areas))
+    return DemoLoad(users=new_users, assets=len(features), neighbourhoods=len(areas), places=places)
 
 
 def _areas(path: Path) -> list[Area]:

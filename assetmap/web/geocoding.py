@@ -1,4 +1,4 @@
-"""The app's geocoder: the offline gazetteer unless another is configured.
+"""The app's geocoder: the gazetteer held in the database, read through the request's session.
 
 It finds places by name, and says in words where a public point is: the street or place
 nearest it, and the neighbourhood it lies in.
@@ -6,40 +6,34 @@ nearest it, and the neighbourhood it lies in.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from flask import Flask, current_app
+from flask import Flask
 from sqlalchemy import orm
 
 from assetmap.domain.places import Geocoder, Place
-from assetmap.exchange.demo import default_folder
-from assetmap.exchange.gazetteer import OfflineGazetteer
+from assetmap.storage import places as gazetteer
 from assetmap.storage.models import Neighbourhood
 from assetmap.storage.neighbourhoods import locate
+from assetmap.web import db
 
-EXTENSION = "assetmap.geocoder"
 # Up to this far (metres) a point is "near" a street or place; beyond it, the distance is said.
 NEAR_M = 500.0
 
 
-def init_app(app: Flask) -> None:
-    """Load the gazetteer named by ``GAZETTEER_FILE`` (the demo area's by default)."""
-    path = Path(app.config["GAZETTEER_FILE"] or default_folder() / "gazetteer.csv")
-    app.extensions[EXTENSION] = OfflineGazetteer.from_csv(path)
+def init_app(_app: Flask) -> None:
+    """Nothing to load: the gazetteer is read from the database as each request needs it."""
 
 
 def geocoder() -> Geocoder:
-    """Return the app's geocoder."""
-    return current_app.extensions[EXTENSION]  # type: ignore[no-any-return]
+    """Return the app's geocoder: the stored gazetteer, read through this request's session."""
+    return gazetteer.StoredGazetteer(db.session())
 
 
 def nearest_place(lon: float, lat: float) -> tuple[Place, float] | None:
     """Return the street or place nearest ``(lon, lat)`` (EPSG:4326) and its distance in metres.
 
-    None where the geocoder holds no named places to measure to.
+    None where the gazetteer holds no named places to measure to.
     """
-    gazetteer = current_app.extensions[EXTENSION]
-    return gazetteer.nearest(lon, lat) if isinstance(gazetteer, OfflineGazetteer) else None
+    return gazetteer.nearest_place(db.session(), lon, lat)
 
 
 def whereabouts(session: orm.Session, lon: float, lat: float) -> str | None:
@@ -49,7 +43,7 @@ def whereabouts(session: orm.Session, lon: float, lat: float) -> str | None:
     """
     area_id = locate(session, [lon], [lat])[0]
     area = session.get(Neighbourhood, area_id) if area_id is not None else None
-    return in_words(nearest_place(lon, lat), area.name if area else None)
+    return in_words(gazetteer.nearest_place(session, lon, lat), area.name if area else None)
 
 
 def in_words(nearest: tuple[Place, float] | None, neighbourhood: str | None) -> str | None:
