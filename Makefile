@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app assetmap
 
-.PHONY: install run demo-db notebook test postgis browser bench-tools lint bench clean
+.PHONY: install install-serve serve run demo-db notebook test postgis browser bench-tools lint bench clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -15,6 +15,18 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	touch $@
 
 install: $(VENV)/.installed
+
+# Production: the app and gunicorn alone, without the tools that test it.
+$(VENV)/.serve: pyproject.toml | $(BIN)/activate
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[serve]'
+	touch $@
+
+install-serve: $(VENV)/.serve
+
+# gunicorn on 127.0.0.1:8000 with deploy/gunicorn.conf.py, for a reverse proxy to reach.
+serve: install-serve
+	$(BIN)/gunicorn --config deploy/gunicorn.conf.py
 
 demo-db: install
 	$(FLASK) init-db
