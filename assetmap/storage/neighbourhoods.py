@@ -27,6 +27,8 @@ REACH_TOLERANCE_M = 25.0
 _SEAM_M = 1.0
 # A boundary whose every vertex stays within this many degrees (about a centimetre) is unchanged.
 _SAME_DEG = 1e-7
+# An asset as filed: its id, public point (lon, lat) and neighbourhood.
+_Filed = tuple[int, float, float, int | None]
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,15 @@ def store_neighbourhoods(
     work the service area out again. Nothing is committed."""
     begin_write(session)
     plan = plan_neighbourhoods(session, areas)
+    filed = _filed(session)
+    removed = _write(session, areas, plan)
+    refiled = _refile(session, filed, removed)
+    refresh_area(session)
+    return plan, refiled
+
+
+def _write(session: orm.Session, areas: Sequence[Area], plan: NeighbourhoodPlan) -> frozenset[int]:
+    """Write the plan; return the ids of the neighbourhoods removed."""
     rows = {area.code: _row(area) for area in areas}
     held = _held(session)
     removed = [held[named.code].id for named in plan.removed]
@@ -108,9 +119,7 @@ def store_neighbourhoods(
         )
     session.add_all(rows[named.code] for named in plan.added)
     session.flush()
-    refiled = assign_all(session)
-    refresh_area(session)
-    return plan, refiled
+    return frozenset(removed)
 
 
 def plan_neighbourhoods(session: orm.Session, areas: Sequence[Area]) -> NeighbourhoodPlan:
@@ -279,14 +288,24 @@ def _utm_epsg(outline: BaseGeometry) -> int:
 
 def assign_all(session: orm.Session) -> Refiled:
     """File every asset under the neighbourhood its public point lies in, or under none."""
-    rows = session.execute(
-        sa.select(Asset.id, Asset.public_lon, Asset.public_lat, Asset.neighbourhood_id)
-    ).all()
-    located = locate(session, [r[1] for r in rows], [r[2] for r in rows])
+    return _refile(session, _filed(session), frozenset())
+
+
+def _filed(session: orm.Session) -> list[_Filed]:
+    """Return every asset's id, public point and neighbourhood."""
+    query = sa.select(Asset.id, Asset.public_lon, Asset.public_lat, Asset.neighbourhood_id)
+    return [(r[0], r[1], r[2], r[3]) for r in session.execute(query)]
+
+
+def _refile(session: orm.Session, filed: Sequence[_Filed], removed: frozenset[int]) -> Refiled:
+    """File the assets ``filed`` under the neighbourhoods held now, counting those moved from
+    where they were filed then. Those filed under a ``removed`` neighbourhood always move:
+    SQLite may give its id to one added since."""
+    located = locate(session, [r[1] for r in filed], [r[2] for r in filed])
     updates = [
         {"id": row[0], "neighbourhood_id": area}
-        for row, area in zip(rows, located, strict=True)
-        if area != row[3]
+        for row, area in zip(filed, located, strict=True)
+        if area != row[3] or row[3] in removed
     ]
     if updates:
         session.execute(sa.update(Asset), updates)
