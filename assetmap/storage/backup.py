@@ -38,7 +38,7 @@ class Backup:
 
 def backup(database: storage_db.Database, target: Path, *, replace: bool = False) -> Backup:
     """Write a backup of the whole database to ``target``, safely while the app writes on."""
-    _check_target(target, replace)
+    _check_target(database, target, replace)
     handle, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
     os.close(handle)
     partial = Path(name)
@@ -72,7 +72,9 @@ def _backend(database: storage_db.Database) -> ModuleType:
     return _BACKENDS[database.engine.dialect.name]
 
 
-def _check_target(target: Path, replace: bool) -> None:
+def _check_target(database: storage_db.Database, target: Path, replace: bool) -> None:
+    if _backend(database).is_live(database.engine, target):
+        raise BackupError(f"{target} is the database itself. Give the backup another name.")
     if target.is_dir():
         raise BackupError(f"{target} is a folder. Give the name of the backup file to write.")
     if not target.parent.is_dir():
@@ -81,15 +83,25 @@ def _check_target(target: Path, replace: bool) -> None:
         raise BackupExists(f"{target} already exists.")
 
 
+def _link(partial: Path, target: Path) -> None:
+    """Give ``partial`` the name ``target`` unless a file has it, even one made a moment ago."""
+    try:
+        os.link(partial, target)
+    except FileExistsError:
+        raise BackupExists(f"{target} already exists.") from None
+    except OSError:
+        # A file system without hard links (some network shares): look again, then rename.
+        if target.exists():
+            raise BackupExists(f"{target} already exists.") from None
+        os.rename(partial, target)
+
+
 def _put_in_place(partial: Path, target: Path, replace: bool) -> None:
     """Give the finished backup its name: replacing a file there only if asked to."""
     if replace:
         os.replace(partial, target)
     else:
-        try:
-            os.link(partial, target)
-        except FileExistsError:
-            raise BackupExists(f"{target} already exists.") from None
+        _link(partial, target)
     folder = os.open(target.parent, os.O_RDONLY)
     try:
         os.fsync(folder)

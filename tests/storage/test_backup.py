@@ -338,3 +338,14 @@ def test_restoring_a_database_onto_itself_is_refused(database: db.Database) -> N
     with pytest.raises(BackupError, match="is the database itself"):
         restore(database, live)
     assert digest(live) == before
+
+
+def test_a_backup_never_replaces_the_database_itself(database: db.Database) -> None:
+    if database.engine.dialect.name != "sqlite":
+        pytest.skip("a PostgreSQL database is not a file")
+    live = Path(str(database.engine.url.database))
+    before = rows(database)
+    for own in (live, Path(f"{live}-wal"), Path(f"{live}-journal")):
+        with pytest.raises(BackupError, match="is the database itself"):
+            backup(database, own, replace=True)
+    assert rows(database) == before

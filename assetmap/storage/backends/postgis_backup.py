@@ -57,6 +57,11 @@ def load(engine: sa.Engine, path: Path) -> None:
     )
 
 
+def is_live(engine: sa.Engine, path: Path) -> bool:
+    """Return False: a server keeps its database in files of its own, never named here."""
+    return False
+
+
 def _run(url: sa.URL, program: str, *arguments: str) -> str:
     """Run a PostgreSQL tool against the database at ``url``; return what it printed."""
     environment = dict(os.environ)

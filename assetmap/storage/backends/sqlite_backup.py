@@ -34,7 +34,7 @@ def dump(engine: sa.Engine, partial: Path) -> Contents:
 
 def check(engine: sa.Engine, path: Path) -> None:
     """Refuse ``path`` unless it is a sound SQLite backup of an assetmap database."""
-    if _same_file(engine, path):
+    if is_live(engine, path):
         raise BackupError(f"{path} is the database itself, not a backup of it.")
     with path.open("rb") as file:
         if file.read(len(HEADER)) != HEADER:
@@ -73,6 +73,8 @@ def _revisions(backup: sqlite3.Connection) -> list[str]:
     return [row[0] for row in backup.execute("SELECT version_num FROM alembic_version")]
 
 
-def _same_file(engine: sa.Engine, path: Path) -> bool:
-    live = Path(str(engine.url.database or ":memory:"))
-    return live.exists() and live.samefile(path)
+def is_live(engine: sa.Engine, path: Path) -> bool:
+    """Return whether ``path`` names one of the live database's own files, made yet or not."""
+    live = Path(str(engine.url.database or ":memory:")).resolve()
+    own = {live, *(live.with_name(f"{live.name}{end}") for end in ("-wal", "-shm", "-journal"))}
+    return path.resolve() in own or (live.exists() and path.exists() and live.samefile(path))
