@@ -48,7 +48,7 @@ def check(engine: sa.Engine, path: Path) -> None:
     except sqlite3.DatabaseError as exc:
         raise BackupError(f'{path} is damaged or incomplete: SQLite says "{exc}".') from None
     if damage != ["ok"]:
-        raise BackupError(f"{path} is damaged: SQLite's integrity check found {damage[0]}")
+        raise BackupError(f"{path} is damaged: SQLite's integrity check found: {damage[0]}.")
     check_revision(path, revisions)
 
 
