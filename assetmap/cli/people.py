@@ -2,7 +2,7 @@
 
 A password is never an argument, where it would stay in the shell's history and show in
 ``ps``. At a terminal it is asked for twice, hidden. Piped in, it is read from standard input:
-one line, or two lines that are the same (as a terminal would have been asked).
+one line, or the same line twice, as a terminal asks for it.
 """
 
 from __future__ import annotations
@@ -39,12 +39,11 @@ neighbourhood_option = click.option(
 
 def read_password() -> str:
     """Return a new password: asked for twice, hidden, at a terminal; else read from a pipe."""
-    stdin = sys.stdin
-    if stdin.isatty():
+    if sys.stdin.isatty():
         first = click.prompt("New password", hide_input=True, err=True)
         again = click.prompt("The same password again", hide_input=True, err=True)
     else:
-        first, again = _piped(stdin)
+        first, again = _piped(sys.stdin)
     if first != again:
         raise ValidationError({"password": "the two passwords are not the same"})
     return first
@@ -86,7 +85,11 @@ def _where(session: orm.Session, user: User) -> str:
 def create_user(
     email: str, role: str, display_name: str, ask_password: bool, neighbourhoods: tuple[str, ...]
 ) -> None:
-    """Add a user with a role: their address counts as confirmed."""
+    """Add a user with a role; their address counts as confirmed.
+
+    With --password they can sign in at once. At a terminal it is asked for twice, hidden;
+    piped in, it is one line of standard input, or the same line twice.
+    """
     database = db.database()
     try:
         with database.session() as session:
@@ -115,8 +118,11 @@ def create_user(
 @with_appcontext
 @click.argument("email")
 def set_password(email: str) -> None:
-    """Give a user a new password, asked for as create-user --password does, and end every
-    session they have."""
+    """Give a user a new password and end every session they have.
+
+    At a terminal it is asked for twice, hidden; piped in, it is one line of standard input, or
+    the same line twice.
+    """
     database = db.database()
     try:
         with database.session() as session:
@@ -137,8 +143,11 @@ def set_password(email: str) -> None:
 @click.argument("role")
 @neighbourhood_option
 def set_role(email: str, role: str, neighbourhoods: tuple[str, ...]) -> None:
-    """Set a user's role (resident, coach, planner or admin) and neighbourhoods, recorded
-    among the role changes as made at the command line."""
+    """Set a user's role: resident, coach, planner or admin.
+
+    Without --neighbourhood they act everywhere. The change is recorded among the role changes,
+    with no admin as its author, and ends every session the person has.
+    """
     try:
         with db.database().session() as session:
             user, change = role_store.set_role_of(session, email, role, neighbourhoods, by=None)
