@@ -15,6 +15,8 @@ from shapely.geometry import box
 
 from assetmap import create_app
 from assetmap.domain.privacy import public_point
+from assetmap.exchange.places import import_places
+from assetmap.storage.area import stored_area
 from assetmap.storage.neighbourhoods import Area, replace_neighbourhoods
 from assetmap.web import db
 from tests.web.helpers import add_asset, signed_in, start, text
@@ -36,18 +38,12 @@ Frome College,place,-2.3205,51.24
 def app(sqlite_url: str, tmp_path: Path) -> Iterator[Flask]:
     gazetteer = tmp_path / "gazetteer.csv"
     gazetteer.write_text(GAZETTEER, encoding="utf-8")
-    app = create_app(
-        {
-            "TESTING": True,
-            "DATABASE_URL": sqlite_url,
-            "SECRET_KEY": "test",
-            "GAZETTEER_FILE": str(gazetteer),
-        }
-    )
+    app = create_app({"TESTING": True, "DATABASE_URL": sqlite_url, "SECRET_KEY": "test"})
     with app.app_context(), db.database().session() as session:
         replace_neighbourhoods(
             session, [Area("frome-market", "Market", box(-2.33, 51.22, -2.31, 51.24))]
         )
+        import_places(session, gazetteer)
         session.commit()
     yield app
     db.database(app).dispose()
@@ -121,9 +117,12 @@ def test_the_findings_map_holds_the_strengths_found_just_outside(app: Flask) -> 
 
 def test_the_pin_picker_opens_on_the_outlined_area(app: Flask) -> None:
     page = Steps(signed_in(app)).details().get_data(as_text=True)
-    area = tuple(float(v) for v in str(app.config["AREA_BBOX"]).split(","))
-    assert fitted(page) == pytest.approx(area)
+    with app.app_context(), db.database().session() as session:
+        derived = stored_area(session)
+    assert derived is not None
+    area = derived.bbox.as_tuple()
+    assert fitted(page) == pytest.approx(area, abs=1e-6)
     outline = re.search(r'L\.rectangle\(\s*(\[\[.*?\]\]),\s*\{[^}]*"className": "map-area"', page)
     assert outline, "the area is not outlined"
     (south, west), (north, east) = orjson.loads(outline.group(1))
-    assert (west, south, east, north) == pytest.approx(area)
+    assert (west, south, east, north) == pytest.approx(area, abs=1e-6)
