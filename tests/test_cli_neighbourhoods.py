@@ -128,7 +128,10 @@ def test_reimporting_changes_adds_and_removes_by_code(
     gone = User(
         email="park@example.org",
         role=Role.PLANNER,
-        scope_rows=[UserScope(neighbourhood_id=ids["frome-park"])],
+        scope_rows=[
+            UserScope(neighbourhood_id=ids["frome-park"]),
+            UserScope(neighbourhood_id=ids["frome-market"]),
+        ],
     )
     session.add_all([planner, gone])
     south = square_south_of_town()
@@ -156,16 +159,36 @@ def test_reimporting_changes_adds_and_removes_by_code(
     assert "Removed 1 neighbourhood:" in lines and "  Park (frome-park)" in lines
     assert "5 neighbourhoods unchanged." in lines
     assert "1 staff account lost a neighbourhood from their scope." in lines
-    assert any(line.startswith("Warning: park@example.org was limited") for line in lines)
     session.expire_all()
     after = dict(session.execute(sa.select(Neighbourhood.code, Neighbourhood.id)).all())
     assert {c: after[c] for c in ids if c != "frome-park"} == {
         c: i for c, i in ids.items() if c != "frome-park"
     }
     assert planner.neighbourhoods == {ids["frome-keyford"]}
-    assert gone.neighbourhoods == frozenset()
+    assert gone.neighbourhoods == {ids["frome-market"]}
     assert in_park.neighbourhood_id is None
     assert in_south.neighbourhood_id == after["frome-south"]
+
+
+def test_removing_the_only_neighbourhood_a_planner_works_in_is_refused(
+    app: Flask, session: orm.Session, tmp_path: Path
+) -> None:
+    ids = demo_stored(session)
+    session.add(
+        User(
+            email="park@example.org",
+            role=Role.PLANNER,
+            scope_rows=[UserScope(neighbourhood_id=ids["frome-park"])],
+        )
+    )
+    session.commit()
+    before = snapshot(session)
+    frame = demo()
+    result = run(app, geojson(frame[frame["code"] != "frome-park"], tmp_path))
+    assert result.exit_code != 0
+    assert "Park (frome-park)" in result.output and "park@example.org" in result.output
+    session.expire_all()
+    assert snapshot(session) == before
 
 
 def test_a_dry_run_says_what_would_change_and_writes_nothing(

@@ -88,11 +88,6 @@ class NeighbourhoodImport:
             f"{_count(plan.scopes_lost, 'staff account')} "
             f"{'would lose' if self.dry_run else 'lost'} a neighbourhood from their scope."
         ]
-        lines += [
-            f"Warning: {email} was limited to removed neighbourhoods only, so is limited to "
-            "none and may act everywhere: limit them again at /admin/users."
-            for email in plan.unlimited
-        ]
         return lines
 
     def _outcome(self) -> list[str]:

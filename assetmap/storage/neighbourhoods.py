@@ -60,16 +60,14 @@ class Changed:
 
 @dataclass(frozen=True)
 class NeighbourhoodPlan:
-    """What storing a set of neighbourhoods adds, changes and removes, matched by code, and the
-    staff accounts limited to removed ones: how many lose one, and who loses all of theirs
-    (and so is limited no longer)."""
+    """What storing a set of neighbourhoods adds, changes and removes, matched by code, and how
+    many staff accounts limited to neighbourhoods lose one of theirs."""
 
     added: list[Named]
     changed: list[Changed]
     removed: list[Named]
     kept: int
     scopes_lost: int
-    unlimited: list[str]
 
 
 @dataclass(frozen=True)
@@ -123,20 +121,26 @@ def _write(session: orm.Session, areas: Sequence[Area], plan: NeighbourhoodPlan)
 
 
 def plan_neighbourhoods(session: orm.Session, areas: Sequence[Area]) -> NeighbourhoodPlan:
-    """Return what storing ``areas`` would add, change and remove; write nothing."""
+    """Return what storing ``areas`` would add, change and remove; write nothing.
+
+    Raises ValidationError where removing neighbourhoods would leave a staff account limited to
+    none of them: an account limited to no neighbourhood is limited nowhere, so the removal
+    would widen what that person may do.
+    """
     _check_codes(areas)
     held = _held(session)
     wanted = {area.code: area for area in areas}
     changed = [_changed(held[a.code], a) for a in areas if a.code in held]
     gone = [row for code, row in held.items() if code not in wanted]
     lost, unlimited = _scopes_lost(session, [row.id for row in gone])
+    if unlimited:
+        raise ValidationError({"neighbourhoods": _would_widen(gone, unlimited)})
     return NeighbourhoodPlan(
         added=[Named(a.code, a.name) for a in areas if a.code not in held],
         changed=[c for c in changed if c is not None],
         removed=[Named(row.code, row.name) for row in gone],
         kept=sum(c is None for c in changed),
         scopes_lost=lost,
-        unlimited=unlimited,
     )
 
 
@@ -160,6 +164,16 @@ def _changed(row: Neighbourhood, area: Area) -> Changed | None:
     if not moved and row.name == area.name:
         return None
     return Changed(area.code, area.name, row.name, moved)
+
+
+def _would_widen(gone: Sequence[Neighbourhood], emails: Sequence[str]) -> str:
+    names = ", ".join(f"{row.name} ({row.code})" for row in gone)
+    return (
+        f"this would remove {names}, the only neighbourhoods that {', '.join(emails)} "
+        "may work in, which would let them work everywhere. First limit them to a "
+        "neighbourhood the file keeps (flask --app assetmap set-role EMAIL planner "
+        "--neighbourhood CODE), or make them residents"
+    )
 
 
 def _scopes_lost(session: orm.Session, removed: Sequence[int]) -> tuple[int, list[str]]:

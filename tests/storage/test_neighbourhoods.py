@@ -134,14 +134,32 @@ def test_a_limited_planner_keeps_the_neighbourhoods_kept_and_loses_those_removed
     replace_neighbourhoods(session, [WEST, EAST, NORTH])
     known = stored_ids(session)
     both = planner_limited_to(session, "both@example.org", known["west"], known["north"])
-    only = planner_limited_to(session, "north@example.org", known["north"])
     session.commit()
     plan, _ = store_neighbourhoods(session, [WEST, EAST])
     session.commit()
-    assert (plan.scopes_lost, plan.unlimited) == (2, ["north@example.org"])
+    assert plan.scopes_lost == 1
     session.expire_all()
     assert both.neighbourhoods == {known["west"]}
-    assert only.neighbourhoods == frozenset()
+
+
+def test_removing_every_neighbourhood_a_planner_is_limited_to_is_refused(
+    session: orm.Session,
+) -> None:
+    """A planner limited to no neighbourhood is limited nowhere: removing their last one would
+    let them work everywhere, so the whole change is refused and the planner named."""
+    replace_neighbourhoods(session, [WEST, EAST, NORTH])
+    known = stored_ids(session)
+    only = planner_limited_to(session, "north@example.org", known["north"])
+    session.commit()
+    with pytest.raises(ValidationError) as refused:
+        store_neighbourhoods(session, [WEST, EAST])
+    session.rollback()
+    reason = refused.value.errors["neighbourhoods"]
+    assert "North Hill (north)" in reason and "north@example.org" in reason
+    assert "set-role" in reason
+    session.expire_all()
+    assert stored_ids(session) == known
+    assert only.neighbourhoods == {known["north"]}
 
 
 def test_strengths_are_filed_again_and_under_none_where_none_holds_them(
