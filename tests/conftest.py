@@ -23,27 +23,14 @@ from sqlalchemy import orm
 from assetmap import create_app
 from assetmap.domain.assets import AssetDraft, validate_asset
 from assetmap.storage import db
+from assetmap.storage.models import Base
 
 POSTGRES_URL = os.environ.get(
     "ASSETMAP_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 )
 REQUIRE_POSTGIS = os.environ.get("ASSETMAP_REQUIRE_POSTGIS") == "1"
-TABLES = (
-    "owner_answer",
-    "report",
-    "role_change",
-    "user_scope",
-    "check_response",
-    "check_revision",
-    "strength_check",
-    "connection",
-    "api_token",
-    "revision",
-    "asset_theme",
-    "asset",
-    "neighbourhood",
-    "app_user",
-)
+# Every table the models know, so a table added later is emptied between tests too.
+TABLES = tuple(table.name for table in reversed(Base.metadata.sorted_tables))
 
 
 @pytest.fixture(scope="session")
