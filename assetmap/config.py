@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import SplitResult, urlsplit
@@ -28,8 +29,9 @@ DEFAULTS: dict[str, Any] = {
     "SQLITE_CACHE_MB": 64,
     # Side of the grid cell a skill's public point is snapped to, in metres.
     "PRIVACY_CELL_M": 400.0,
-    # The area assets must lie in, "minlon,minlat,maxlon,maxlat" (EPSG:4326); empty: anywhere.
-    "AREA_BBOX": "-2.42,51.19,-2.24,51.27",
+    # A box strengths must lie in and maps open on, "minlon,minlat,maxlon,maxlat" (EPSG:4326).
+    # Empty: the neighbourhoods' area (their union, 2 km around), or anywhere before any are held.
+    "AREA_BBOX": "",
     # The folder of demo data that seed-demo loads; empty means the data/demo shipped with assetmap.
     "DEMO_DATA_DIR": "",
     # The gazetteer (name,kind,lon,lat CSV) places are looked up in; empty: the demo area's.
@@ -169,8 +171,8 @@ def trusted_hosts(config: dict[str, Any]) -> list[str]:
     return [public, *(name for name in LOCAL_HOSTS if local and name != public)]
 
 
-def area_bbox(config: dict[str, Any]) -> BBox | None:
-    """Return the configured area as a box, or None where assets may be anywhere."""
+def area_bbox(config: Mapping[str, Any]) -> BBox | None:
+    """Return the box ``AREA_BBOX`` sets, or None where the area is the neighbourhoods'."""
     text = config.get("AREA_BBOX") or ""
     if not text:
         return None

@@ -5,6 +5,8 @@ from pathlib import Path
 import pytest
 
 from assetmap import create_app
+from assetmap.config import area_bbox
+from assetmap.domain.geo import BBox
 
 
 def test_defaults_put_the_database_in_the_instance_folder(
@@ -48,11 +50,30 @@ def test_test_config_wins_over_environment(
     )
 
 
+def test_area_is_left_to_the_neighbourhoods_by_default(
+    monkeypatch: pytest.MonkeyPatch, sqlite_url: str
+) -> None:
+    monkeypatch.delenv("ASSETMAP_AREA_BBOX", raising=False)
+    app = create_app({"DATABASE_URL": sqlite_url})
+    assert app.config["AREA_BBOX"] == ""
+    assert area_bbox(app.config) is None
+
+
+def test_area_box_set_in_the_environment_is_read(
+    monkeypatch: pytest.MonkeyPatch, sqlite_url: str
+) -> None:
+    monkeypatch.setenv("ASSETMAP_AREA_BBOX", " -2.5, 51.1 ,-2.2,51.3")
+    app = create_app({"DATABASE_URL": sqlite_url})
+    assert area_bbox(app.config) == BBox(-2.5, 51.1, -2.2, 51.3)
+
+
 @pytest.mark.parametrize(
     ("option", "value", "message"),
     [
         ("PRIVACY_CELL_M", -1, "ASSETMAP_PRIVACY_CELL_M must be a positive number of metres"),
         ("AREA_BBOX", "1,2,3", "ASSETMAP_AREA_BBOX: expected minlon,minlat,maxlon,maxlat"),
+        ("AREA_BBOX", "-2.2,51.1,-2.5,51.3", "ASSETMAP_AREA_BBOX: min lon -2.2 is east of"),
+        ("AREA_BBOX", "nan,51.1,-2.2,51.3", "ASSETMAP_AREA_BBOX: minlon must be a finite"),
     ],
 )
 def test_bad_option_stops_the_app_naming_it(

@@ -14,7 +14,6 @@ from flask.cli import with_appcontext
 from sqlalchemy import orm
 
 from assetmap.cli.common import progress
-from assetmap.config import area_bbox
 from assetmap.domain.vocab import Kind
 from assetmap.exchange.export import FORMATS, opened, register_name, write_export
 from assetmap.exchange.geojson import read_polygon
@@ -28,6 +27,7 @@ from assetmap.storage.exports import (
     neighbourhood_codes,
 )
 from assetmap.web import db
+from assetmap.web.area import area_in_force
 
 DATABASE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
@@ -178,7 +178,7 @@ def import_command(
     config = current_app.config
     options = ImportOptions(
         cell_m=config["PRIVACY_CELL_M"],
-        area=area_bbox(config),
+        area=area_in_force(config, db.database()),
         default_themes=themes,
         register=_register(),
     )

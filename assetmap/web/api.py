@@ -13,7 +13,6 @@ from urllib.parse import quote_from_bytes, unquote_plus
 import orjson
 from flask import Blueprint, Flask, Response, current_app, request, url_for
 
-from assetmap.config import area_bbox
 from assetmap.domain.assets import validate_asset
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.permissions import Actor, can_add, can_edit
@@ -25,6 +24,7 @@ from assetmap.storage import users as user_store
 from assetmap.storage.models import Asset, User
 from assetmap.web import auth, db, openapi
 from assetmap.web.apiquery import ApiError, AssetQuery, next_cursor, read_cursor, search
+from assetmap.web.area import current_area
 from assetmap.web.errors import error_response
 from assetmap.web.freshness import unconfirmed_before
 from assetmap.web.geocoding import geocoder
@@ -189,7 +189,7 @@ def create_asset() -> Response:
     config = current_app.config
     session = db.session()
     try:
-        draft = validate_asset(body, area=area_bbox(config))
+        draft = validate_asset(body, area=current_area())
         asset = store.add_asset(session, draft, owner_id=user.id, cell_m=config["PRIVACY_CELL_M"])
     except ValidationError as exc:
         raise _refused(exc) from None
@@ -227,7 +227,7 @@ def update_asset(asset_id: int) -> Response:
             body,
             by=user.id,
             cell_m=config["PRIVACY_CELL_M"],
-            area=area_bbox(config),
+            area=current_area(),
         )
     except ValidationError as exc:
         raise _refused(exc) from None

@@ -11,7 +11,6 @@ from flask import (
     Blueprint,
     Flask,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -23,7 +22,6 @@ from shapely.geometry import mapping
 from werkzeug.wrappers import Response
 
 from assetmap import maps
-from assetmap.config import area_bbox
 from assetmap.domain.catchments import How
 from assetmap.domain.checks import (
     Proposal,
@@ -32,6 +30,7 @@ from assetmap.domain.checks import (
     validate_proposal,
 )
 from assetmap.domain.errors import ValidationError
+from assetmap.domain.geo import BBox
 from assetmap.domain.permissions import can_run_checks, can_use_neighbourhood
 from assetmap.domain.vocab import Kind, Role, Theme
 from assetmap.storage import checks as store
@@ -39,6 +38,7 @@ from assetmap.storage.models import StrengthCheck, utcnow
 from assetmap.storage.neighbourhoods import neighbourhood_choices, neighbourhood_layer
 from assetmap.web import check_forms as forms
 from assetmap.web import check_mail, db, nav
+from assetmap.web.area import current_area
 from assetmap.web.auth import actor, requires
 from assetmap.web.checks_public import (
     in_scope,
@@ -285,7 +285,7 @@ def _read_proposal(values: dict[str, Any]) -> tuple[Proposal, list[str]]:
     try:
         proposal, notes = validate_proposal(
             raw,
-            area=area_bbox(current_app.config),
+            area=_area_box(),
             neighbourhoods=store.neighbourhood_areas(db.session()),
         )
     except ValidationError as exc:
@@ -294,6 +294,12 @@ def _read_proposal(values: dict[str, Any]) -> tuple[Proposal, list[str]]:
     if errors:
         raise ValidationError(errors)
     return proposal, notes
+
+
+def _area_box() -> BBox | None:
+    """Return the box of the area in force: catchments are kept to it, and maps open on it."""
+    area = current_area()
+    return area.bbox if area is not None else None
 
 
 def _values_of(proposal: Proposal) -> dict[str, Any]:
@@ -318,7 +324,7 @@ def _form(
 ) -> str:
     session = db.session()
     layer = neighbourhood_layer(session)
-    area = area_bbox(current_app.config)
+    area = _area_box()
     bounds = tuple(layer.total_bounds) if len(layer) else (area.as_tuple() if area else None)
     settings = map_settings()
     fmap = maps.new_map(settings, bounds=bounds, center=None if bounds else (0.0, 51.5))

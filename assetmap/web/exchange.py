@@ -23,7 +23,6 @@ from flask import (
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
-from assetmap.config import area_bbox
 from assetmap.domain.permissions import (
     can_exchange_data,
     can_use_neighbourhood,
@@ -41,6 +40,7 @@ from assetmap.storage import imports as import_store
 from assetmap.storage.exports import ExportFilter, count_public
 from assetmap.storage.neighbourhoods import neighbourhood_choices
 from assetmap.web import columns_step, db, nav, uploads
+from assetmap.web.area import current_area
 from assetmap.web.auth import actor, login_manager, requires
 
 bp = Blueprint("exchange", __name__, url_prefix="/exchange")
@@ -261,7 +261,7 @@ def _run(
     config = current_app.config
     options = ImportOptions(
         cell_m=config["PRIVACY_CELL_M"],
-        area=area_bbox(config),
+        area=current_area(),
         default_themes=(theme,) if theme else (),
         neighbourhoods=import_scope(actor()),
         register=_register(),

@@ -15,7 +15,6 @@ import orjson
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request, url_for
 from werkzeug.datastructures import MultiDict
 
-from assetmap.config import area_bbox
 from assetmap.domain.geo import BBox
 from assetmap.domain.query import AssetFilter, page_window, split_words
 from assetmap.domain.vocab import Kind, Theme
@@ -26,6 +25,7 @@ from assetmap.maps.features import feature_collection
 from assetmap.storage import clusters, listing
 from assetmap.storage.aggregates import AggregateCache
 from assetmap.web import db, nav
+from assetmap.web.area import current_area
 from assetmap.web.errors import error_response
 from assetmap.web.freshness import unconfirmed_before
 from assetmap.web.mapping import map_settings
@@ -217,13 +217,15 @@ def _filter_context(filters: AssetFilter) -> dict[str, Any]:
 def _first_view(
     area: BBox | None, neighbourhoods: tuple[float, float, float, float]
 ) -> tuple[float, float, float, float]:
-    """Return the box a map opens on: the one asked for, the neighbourhoods, or the area."""
+    """Return the box a map opens on: the one asked for, the area, or the neighbourhoods."""
     if area is not None:
         return area.as_tuple()
+    served = current_area()
+    if served is not None:
+        return served.bbox.as_tuple()
     if all(abs(value) < float("inf") for value in neighbourhoods):
         return tuple(float(value) for value in neighbourhoods)  # type: ignore[return-value]
-    configured = area_bbox(current_app.config)
-    return configured.as_tuple() if configured is not None else WORLD_VIEW
+    return WORLD_VIEW
 
 
 def init_app(app: Flask) -> None:

@@ -11,7 +11,6 @@ from typing import Any
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, url_for
 from werkzeug.wrappers import Response
 
-from assetmap.config import area_bbox
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.permissions import can_restore_version, can_see_full_history, signed_in
 from assetmap.domain.privacy import PRIVATE_FIELDS
@@ -20,6 +19,7 @@ from assetmap.storage import assets as store
 from assetmap.storage import history as history_store
 from assetmap.storage.models import Asset, Revision
 from assetmap.web import db
+from assetmap.web.area import current_area
 from assetmap.web.auth import actor, requires
 from assetmap.web.pages import HISTORY_LABELS
 
@@ -130,7 +130,7 @@ def restore(asset_id: int, revision_id: int) -> Response:
             revision_id,
             by=user.id,
             cell_m=float(config["PRIVACY_CELL_M"]),
-            area=area_bbox(config),
+            area=current_area(),
         )
     except ValidationError as exc:
         session.rollback()

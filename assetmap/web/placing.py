@@ -10,17 +10,17 @@ from typing import Any
 from flask import abort, current_app, request
 
 from assetmap import maps
-from assetmap.config import area_bbox
-from assetmap.domain.geo import BBox
+from assetmap.domain.area import Area
 from assetmap.domain.vocab import Kind
+from assetmap.web.area import current_area
 from assetmap.web.forms import PlaceForm
 from assetmap.web.geocoding import geocoder
 from assetmap.web.mapping import map_settings
 
 
-def area() -> BBox | None:
-    """Return the area this assetmap covers, if one is configured."""
-    return area_bbox(current_app.config)
+def area() -> Area | None:
+    """Return the area a strength must lie in, if there is one (see ``web.area``)."""
+    return current_area()
 
 
 def cell_m() -> float:
@@ -46,17 +46,17 @@ def resolve(form: PlaceForm, kind: Kind) -> tuple[tuple[float, float] | None, st
 
 
 def picker(form: PlaceForm) -> dict[str, Any]:
-    """Return the map a pin is put on: around the pin there is, else the configured area.
+    """Return the map a pin is put on: around the pin there is, else the area.
 
-    The area, where one is configured, is outlined: a pin must go inside it.
+    The area's box, where there is an area, is outlined: a pin must go inside the area.
     """
     covered, pin = area(), form.shown_point()
     if pin is not None:
         fmap = maps.new_map(map_settings(), center=pin, zoom=16)
     elif covered is not None:
-        fmap = maps.new_map(map_settings(), bounds=covered.as_tuple())
+        fmap = maps.new_map(map_settings(), bounds=covered.bbox.as_tuple())
     else:
         fmap = maps.new_map(map_settings(), zoom=2)
     if covered is not None:
-        maps.add_area_outline(fmap, covered.as_tuple())
+        maps.add_area_outline(fmap, covered.bbox.as_tuple())
     return {"parts": maps.render(fmap), "map_name": fmap.get_name()}

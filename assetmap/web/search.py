@@ -12,10 +12,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Blueprint, Flask, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Flask, abort, render_template, request, url_for
 from sqlalchemy import orm
 
-from assetmap.config import area_bbox
 from assetmap.domain.geo import bbox_around
 from assetmap.domain.permissions import Actor, can_record_connection
 from assetmap.domain.places import Place
@@ -26,6 +25,7 @@ from assetmap.maps.builder import MapParts, add_origin, new_map, render
 from assetmap.storage import assets as store
 from assetmap.storage.models import utcnow
 from assetmap.web import db, nav
+from assetmap.web.area import current_area
 from assetmap.web.auth import actor
 from assetmap.web.mapping import map_settings
 from assetmap.web.results import Result, annotate, result_features
@@ -113,8 +113,8 @@ def search_map(search: Search | None, found: Found) -> MapParts:
     """Return the map: the search's circle fitted to the page shown, or the area before one."""
     settings = map_settings()
     if search is None:
-        area = area_bbox(current_app.config)
-        return render(new_map(settings, bounds=area.as_tuple() if area else None, zoom=13))
+        area = current_area()
+        return render(new_map(settings, bounds=area.bbox.as_tuple() if area else None, zoom=13))
     origin = search.origin
     fmap = new_map(settings, bounds=_bounds(origin, search.radius_m, found.results))
     add_origin(fmap, origin.lon, origin.lat, label=origin.label, radius_m=search.radius_m)

@@ -26,12 +26,16 @@ from tests.web.helpers import MARKET_PLACE, add_at_market, add_user, bearer, sig
 WGS84 = Geod(ellps="WGS84")
 NEAR = f"{MARKET_PLACE[0]},{MARKET_PLACE[1]}"
 WORDS = ("garden", "guitar", "repair", "lunch")
+# The area strengths must lie in here: a configured box around the town.
+TOWN_BOX = "-2.42,51.19,-2.24,51.27"
 
 
 @pytest.fixture
 def app(database: storage_db.Database) -> Iterator[Flask]:
     url = database.engine.url.render_as_string(hide_password=False)
-    app = create_app({"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test"})
+    app = create_app(
+        {"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test", "AREA_BBOX": TOWN_BOX}
+    )
     yield app
     db.database(app).dispose()
 

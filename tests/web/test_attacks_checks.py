@@ -54,7 +54,13 @@ def app(database: storage_db.Database, tmp_path: Path) -> Iterator[Flask]:
     url = database.engine.url.render_as_string(hide_password=False)
     outbox = str(tmp_path / "outbox")
     app = create_app(
-        {"TESTING": True, "DATABASE_URL": url, "SECRET_KEY": "test", "MAIL_OUTBOX_DIR": outbox}
+        {
+            "TESTING": True,
+            "DATABASE_URL": url,
+            "SECRET_KEY": "test",
+            "MAIL_OUTBOX_DIR": outbox,
+            "AREA_BBOX": ",".join(map(str, AREA.as_tuple())),
+        }
     )
     yield app
     db.database(app).dispose()

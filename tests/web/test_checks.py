@@ -41,6 +41,15 @@ from tests.web.helpers import (
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
+@pytest.fixture
+def app(sqlite_url: str) -> Iterator[Flask]:
+    """An app whose area is a box set around the town."""
+    config = {"TESTING": True, "DATABASE_URL": sqlite_url, "SECRET_KEY": "test"}
+    app = create_app({**config, "AREA_BBOX": "-2.42,51.19,-2.24,51.27"})
+    yield app
+    db.database(app).dispose()
+
+
 def test_a_planner_starts_a_check_and_sees_what_is_there(app: Flask, client: FlaskClient) -> None:
     add_asset(app, title="Soup club", themes=["food"])
     add_asset(app, title="Bread makers", kind="space", lon=-2.325, lat=51.235, themes=["food"])

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -21,6 +22,15 @@ from tests.web.helpers import add_asset, add_user, count, csrf, form_token, sign
 EXACT = (-2.321234, 51.230987)
 CONTACT = "07700 900123"
 SKILL = {"title": "Bike repair", "themes": ["sport"], "share_modes": ["do"], "contact": CONTACT}
+
+
+@pytest.fixture
+def app(sqlite_url: str) -> Iterator[Flask]:
+    """An app whose area is a box set around the town."""
+    config = {"TESTING": True, "DATABASE_URL": sqlite_url, "SECRET_KEY": "test"}
+    app = create_app({**config, "AREA_BBOX": "-2.42,51.19,-2.24,51.27"})
+    yield app
+    db.database(app).dispose()
 
 
 def draft_from(page: str) -> str:
