@@ -1,4 +1,4 @@
-"""The app's geocoder: the gazetteer held in the database, read through the request's session.
+"""The app's geocoder: the gazetteer held in the database.
 
 It finds places by name, and says in words where a public point is: the street or place
 nearest it, and the neighbourhood it lies in.
@@ -23,9 +23,20 @@ def init_app(_app: Flask) -> None:
     """Nothing to load: the gazetteer is read from the database as each request needs it."""
 
 
+class _Gazetteer:
+    """The stored gazetteer, each answer read on a short session of its own: read through the
+    request's session, a lookup would begin its transaction as a reader, and a change the
+    request then makes (a strength moved to a typed place) would no longer start as a writer."""
+
+    def lookup(self, text: str, limit: int = 5) -> list[Place]:
+        """Return places matching ``text``: a postcode exactly, else names exact, then partial."""
+        with db.database().session() as session:
+            return gazetteer.lookup_places(session, text, limit)
+
+
 def geocoder() -> Geocoder:
-    """Return the app's geocoder: the stored gazetteer, read through this request's session."""
-    return gazetteer.StoredGazetteer(db.session())
+    """Return the app's geocoder: the gazetteer held in the database."""
+    return _Gazetteer()
 
 
 def nearest_place(lon: float, lat: float) -> tuple[Place, float] | None:
@@ -33,7 +44,8 @@ def nearest_place(lon: float, lat: float) -> tuple[Place, float] | None:
 
     None where the gazetteer holds no named places to measure to.
     """
-    return gazetteer.nearest_place(db.session(), lon, lat)
+    with db.database().session() as session:
+        return gazetteer.nearest_place(session, lon, lat)
 
 
 def whereabouts(session: orm.Session, lon: float, lat: float) -> str | None:
