@@ -47,7 +47,8 @@ class PlacesReport:
     def lines(self) -> list[str]:
         """Return the report in plain words, a line each."""
         lines = [f"Read {self.file} as {FORMAT_NAMES[self.fmt]}.", self._where()]
-        lines += [f"Left out {count:,} {why}." for why, count in self.tally.skipped.items()]
+        skipped = self.tally.skipped.items()
+        lines += [f"Left out {count:,} {why}." for why, count in skipped if count]
         lines += [self._kind(kind) for kind in PLACE_KINDS]
         if self.dry_run:
             lines.append("Nothing was changed: this was a dry run.")
