@@ -127,9 +127,7 @@ def nearest_place(
     return None
 
 
-def _near(
-    kinds: list[str], lon: float, lat: float, metres: float | None
-) -> sa.ColumnElement[bool]:
+def _near(kinds: list[str], lon: float, lat: float, metres: float | None) -> sa.ColumnElement[bool]:
     """Select places of these kinds in the box holding every point within ``metres``."""
     if metres is None:
         return PlaceRow.kind.in_(kinds)
@@ -158,7 +156,7 @@ def count_places(session: orm.Session) -> dict[str, int]:
     """Return how many places the gazetteer holds of each kind (every kind, even at 0)."""
     query = sa.select(PlaceRow.kind, sa.func.count()).group_by(PlaceRow.kind)
     held = {kind: 0 for kind in PLACE_KINDS}
-    held.update({kind: count for kind, count in session.execute(query).tuples()})
+    held.update({kind: count for kind, count in session.execute(query)})
     return held
 
 
