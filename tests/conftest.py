@@ -22,6 +22,8 @@ from sqlalchemy import orm
 
 from assetmap import create_app
 from assetmap.domain.assets import AssetDraft, validate_asset
+from assetmap.exchange.demo import default_folder
+from assetmap.exchange.places import import_places
 from assetmap.storage import db
 from assetmap.storage.models import Base
 
@@ -38,6 +40,7 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("template") / "assetmap.db"
     database = db.connect(f"sqlite:///{path}")
     db.upgrade(database)
+    with_demo_gazetteer(database)
     database.dispose()
     return path
 
@@ -47,6 +50,13 @@ def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
     path = tmp_path / "assetmap.db"
     shutil.copy(sqlite_template, path)
     return f"sqlite:///{path}"
+
+
+def with_demo_gazetteer(database: db.Database) -> None:
+    """Give a database the demo town's streets, places and postcodes, as seed-demo does."""
+    with database.session() as session:
+        import_places(session, default_folder() / "gazetteer.csv")
+        session.commit()
 
 
 @pytest.fixture(scope="session")
@@ -84,6 +94,7 @@ def database(request: pytest.FixtureRequest, sqlite_url: str) -> Iterator[db.Dat
     database = request.getfixturevalue("postgis_database")
     with database.engine.begin() as connection:
         connection.exec_driver_sql(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+    with_demo_gazetteer(database)
     yield database
 
 
