@@ -10,10 +10,10 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from assetmap.cli.area import area
+from assetmap.cli.common import current_database
 from assetmap.domain.errors import ValidationError
 from assetmap.exchange.boundaries import Choice, read_boundaries
 from assetmap.exchange.neighbourhoods import import_neighbourhoods
-from assetmap.web import db
 
 
 @area.command("import-neighbourhoods")
@@ -41,7 +41,7 @@ def import_neighbourhoods_command(
             max_mb=float(config["IMPORT_MAX_MB"]),
             max_rows=int(config["IMPORT_MAX_ROWS"]),
         )
-        with db.database().session() as session:
+        with current_database().session() as session:
             done = import_neighbourhoods(session, boundaries, dry_run=dry_run)
             if not dry_run:
                 session.commit()

@@ -8,6 +8,9 @@ from typing import Any
 import click
 
 from assetmap.domain.errors import ValidationError
+from assetmap.storage import db as storage_db
+from assetmap.storage.db import Database
+from assetmap.web import db
 
 
 def fail(exc: ValidationError) -> click.ClickException:
@@ -23,3 +26,13 @@ def progress(length: int, label: str) -> Any:
     return click.progressbar(
         length=max(length, 1), label=label, file=sys.stderr, hidden=not sys.stderr.isatty()
     )
+
+
+def current_database() -> Database:
+    """Return the app's database, or stop with what to run if its schema is not current."""
+    database = db.database()
+    if not storage_db.is_current(database):
+        raise click.ClickException(
+            "The database is not set up, or not up to date: run `flask --app assetmap init-db`."
+        )
+    return database

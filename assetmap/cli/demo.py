@@ -17,16 +17,14 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import orm
 
-from assetmap.cli.common import fail
+from assetmap.cli.common import current_database, fail
 from assetmap.config import area_bbox
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.passphrases import passphrase
 from assetmap.domain.vocab import Role
 from assetmap.exchange.demo import default_folder, load_demo
-from assetmap.storage import db as storage_db
 from assetmap.storage import users as user_store
 from assetmap.storage.models import Asset
-from assetmap.web import db
 from assetmap.web.links import external_url
 
 
@@ -92,9 +90,7 @@ def _say_already_loaded(present: int, staff: list[tuple[Role, str]]) -> None:
 def seed_demo(folder: Path | None) -> None:
     """Load the demo neighbourhood's users and strengths (once), and print how to sign in as
     its resident, coach, planner and admin."""
-    database = db.database()
-    if not storage_db.is_current(database):
-        raise click.ClickException("The schema is not current: run `flask --app assetmap init-db`.")
+    database = current_database()
     config = current_app.config
     folder = folder or Path(config["DEMO_DATA_DIR"] or default_folder())
     staff = demo_staff(folder)
@@ -112,8 +108,8 @@ def seed_demo(folder: Path | None) -> None:
             raise fail(exc) from None
         session.commit()
     click.echo(
-        f"Loaded {loaded.assets} demo strengths, {loaded.users} demo users "
-        f"and {loaded.neighbourhoods} neighbourhoods."
+        f"Loaded {loaded.assets} demo strengths, {loaded.users} demo users, "
+        f"{loaded.neighbourhoods} neighbourhoods and {loaded.places} gazetteer places."
     )
     _say_sign_ins(sign_ins)
 

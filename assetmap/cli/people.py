@@ -14,14 +14,13 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import orm
 
-from assetmap.cli.common import fail
+from assetmap.cli.common import current_database, fail
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.vocab import Role
 from assetmap.storage import roles as role_store
 from assetmap.storage import users as user_store
 from assetmap.storage.models import User
 from assetmap.storage.neighbourhoods import neighbourhood_choices
-from assetmap.web import db
 
 # Enough for two lines of the longest password allowed, with their line endings.
 PIPED_MAX = 2 * (user_store.PASSWORD_MAX + 2)
@@ -90,7 +89,7 @@ def create_user(
     With --password they can sign in at once. At a terminal it is asked for twice, hidden;
     piped in, it is one line of standard input, or the same line twice.
     """
-    database = db.database()
+    database = current_database()
     try:
         with database.session() as session:
             user_store.check_new_user(session, email, role, display_name)
@@ -123,7 +122,7 @@ def set_password(email: str) -> None:
     At a terminal it is asked for twice, hidden; piped in, it is one line of standard input, or
     the same line twice.
     """
-    database = db.database()
+    database = current_database()
     try:
         with database.session() as session:
             user_store.require_user(session, email)
@@ -149,7 +148,7 @@ def set_role(email: str, role: str, neighbourhoods: tuple[str, ...]) -> None:
     with no admin as its author, and ends every session the person has.
     """
     try:
-        with db.database().session() as session:
+        with current_database().session() as session:
             user, change = role_store.set_role_of(session, email, role, neighbourhoods, by=None)
             session.commit()
             said = f"{_as_role(user.role)}{_where(session, user)}"

@@ -11,9 +11,9 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from assetmap.cli.area import area
+from assetmap.cli.common import current_database
 from assetmap.domain.places import PLACE_KINDS
 from assetmap.exchange.places import PlacesReport, import_places
-from assetmap.web import db
 from assetmap.web.area import area_in_force
 
 
@@ -47,8 +47,8 @@ def import_places_command(path: Path, kinds: tuple[str, ...], add: bool, dry_run
 
 
 def _imported(path: Path, kinds: tuple[str, ...], *, add: bool, dry_run: bool) -> PlacesReport:
-    where = area_in_force(current_app.config, db.database())
-    with db.database().session() as session:
+    where = area_in_force(current_app.config, current_database())
+    with current_database().session() as session:
         try:
             report = import_places(session, path, area=where, kinds=kinds, add=add, dry_run=dry_run)
         except ValueError as exc:

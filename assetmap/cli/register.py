@@ -13,7 +13,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import orm
 
-from assetmap.cli.common import progress
+from assetmap.cli.common import current_database, progress
 from assetmap.domain.vocab import Kind
 from assetmap.exchange.export import FORMATS, opened, register_name, write_export
 from assetmap.exchange.geojson import read_polygon
@@ -119,7 +119,7 @@ def neighbourhood_code(session: orm.Session, given: str | None) -> str | None:
 @with_appcontext
 def neighbourhoods_command() -> None:
     """List the neighbourhoods: each one's code and name, either of which export takes."""
-    with db.database().session() as session:
+    with current_database().session() as session:
         known = neighbourhood_codes(session)
     if not known:
         click.echo(
@@ -178,11 +178,11 @@ def import_command(
     config = current_app.config
     options = ImportOptions(
         cell_m=config["PRIVACY_CELL_M"],
-        area=area_in_force(config, db.database()),
+        area=area_in_force(config, current_database()),
         default_themes=themes,
         register=_register(),
     )
-    with _said_plainly(), db.database().session() as session:
+    with _said_plainly(), current_database().session() as session:
         with progress(estimate(path), "Reading") as bar:
             report = run_import(
                 session,

@@ -324,3 +324,13 @@ def _refile(session: orm.Session, filed: Sequence[_Filed], removed: frozenset[in
     if updates:
         session.execute(sa.update(Asset), updates)
     return Refiled(moved=len(updates), outside=located.count(None))
+
+
+def unfiled_count(session: orm.Session) -> int:
+    """Return how many published strengths lie in no neighbourhood."""
+    query = (
+        sa.select(sa.func.count())
+        .select_from(Asset)
+        .where(Asset.status == Status.PUBLISHED, Asset.neighbourhood_id.is_(None))
+    )
+    return int(session.scalar(query) or 0)
