@@ -29,7 +29,7 @@ def area_in_force(config: Mapping[str, Any], database: Database) -> Area | None:
 
 def current_area() -> Area | None:
     """Return the area in force for this request (see ``area_in_force``)."""
-    if "area" not in g:
-        g.area = area_in_force(current_app.config, db.database())
-    area: Area | None = g.area
+    if "area_in_force" not in g:
+        g.area_in_force = area_in_force(current_app.config, db.database())
+    area: Area | None = g.area_in_force
     return area
