@@ -34,8 +34,6 @@ DEFAULTS: dict[str, Any] = {
     "AREA_BBOX": "",
     # The folder of demo data that seed-demo loads; empty means the data/demo shipped with assetmap.
     "DEMO_DATA_DIR": "",
-    # The gazetteer (name,kind,lon,lat CSV) places are looked up in; empty: the demo area's.
-    "GAZETTEER_FILE": "",
     # Map tiles: the one outside resource a page loads. Point these at your own tile server.
     "MAP_TILES_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
     "MAP_TILES_ATTRIBUTION": "&copy; OpenStreetMap contributors",
