@@ -21,7 +21,7 @@ from shapely.geometry import Point
 from assetmap import create_app
 from assetmap.exchange.demo import default_folder
 from assetmap.storage import db as storage_db
-from assetmap.storage.area import AREA_MARGIN_M, refresh_area
+from assetmap.storage.area import AREA_MARGIN_M
 from assetmap.storage.models import Asset
 from assetmap.storage.neighbourhoods import Area, replace_neighbourhoods
 from assetmap.web import db
@@ -64,7 +64,6 @@ def load_wards(app: Flask) -> None:
     areas = [Area(row.code, row.name, row.geometry) for row in wards.itertuples()]
     with app.app_context(), db.database().session() as session:
         replace_neighbourhoods(session, areas)
-        refresh_area(session)
         session.commit()
 
 
@@ -189,3 +188,11 @@ def test_a_box_in_the_setting_overrides_the_wards(
 
 def test_without_wards_a_strength_may_be_anywhere(app: Flask) -> None:
     assert api_add(app, (151.2093, -33.8688)) == [201]
+
+
+def test_a_strength_in_the_corner_of_the_areas_box_but_past_the_margin_is_refused(
+    town: Flask,
+) -> None:
+    _, _, east, north = fitted(town.test_client().get("/map").get_data(as_text=True))
+    corner_lon, corner_lat, _ = GEOD.fwd(east, north, 225.0, 100.0)
+    assert api_add(town, (corner_lon, corner_lat)) == [400]
