@@ -20,39 +20,33 @@ def _templates() -> Path:
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the assetmap Flask app."""
     from assetmap import cli, config, files, mail
-    from assetmap.storage import db as storage_db
+    from assetmap.storage import database as storage_db
     from assetmap.web import (
-        accounts,
-        adding,
-        api,
-        auth,
-        checks,
-        checks_public,
         compression,
-        confirmation,
-        connections,
         db,
         errors,
-        exchange,
-        explore,
-        freshness,
         geocoding,
-        history,
         ids,
         limits,
         links,
-        moderation,
         nav,
         pages,
         proxies,
-        roles,
-        said_did,
-        search,
         security,
-        strengths,
-        tokens,
         wording,
     )
+    from assetmap.web.accounts import auth, confirmation, tokens
+    from assetmap.web.accounts import views as accounts
+    from assetmap.web.admin import moderation, roles
+    from assetmap.web.api import views as api
+    from assetmap.web.checks import public as checks_public
+    from assetmap.web.checks import said_did
+    from assetmap.web.checks import views as checks
+    from assetmap.web.exchange import views as exchange
+    from assetmap.web.explore import search
+    from assetmap.web.explore import views as explore
+    from assetmap.web.strengths import adding, connections, freshness, history
+    from assetmap.web.strengths import views as strengths
 
     app = Flask(
         __name__,

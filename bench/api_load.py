@@ -127,7 +127,7 @@ def build(path: Path, n: int) -> None:
     sys.path.insert(0, str(HERE))
     from nearby import load  # the same seeded city as bench/nearby.py
 
-    from assetmap.storage import db
+    from assetmap.storage import database as db
 
     database = db.connect(f"sqlite:///{path}")
     try:

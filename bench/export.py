@@ -109,7 +109,7 @@ def _build(n: str, database: str, _out: str) -> int:
 
 def _export(fmt: str, database: str, out: str, cache_mb: int | None = None) -> int:
     from assetmap.exchange.export import write_export
-    from assetmap.storage import db
+    from assetmap.storage import database as db
     from assetmap.storage.exports import EXPORT_CACHE_MB, ExportFilter
 
     engine = db.connect(f"sqlite:///{database}", cache_mb=cache_mb or EXPORT_CACHE_MB)
@@ -123,7 +123,7 @@ def _export_app_cache(fmt: str, database: str, out: str) -> int:
 
 def _to_file(fmt: str, database: str, out: str) -> int:
     from assetmap.exchange.export import frame
-    from assetmap.storage import db
+    from assetmap.storage import database as db
     from assetmap.storage.exports import EXPORT_CACHE_MB, ExportFilter, public_rows
 
     engine = db.connect(f"sqlite:///{database}", cache_mb=EXPORT_CACHE_MB)
@@ -136,7 +136,7 @@ def _to_file(fmt: str, database: str, out: str) -> int:
 
 
 def _migrate(_fmt: str, database: str, _out: str) -> int:
-    from assetmap.storage import db
+    from assetmap.storage import database as db
 
     db.upgrade(db.connect(f"sqlite:///{database}"))
     return 0
@@ -230,14 +230,14 @@ def _write_floor(source: str, database: str, out: str) -> int:
 
 
 APP_CACHE_MB = 64
-EXPORT_MODULES = ("assetmap.exchange.export", "assetmap.storage.db")
+EXPORT_MODULES = ("assetmap.exchange.export", "assetmap.storage.database")
 MODULES = {
     "build": ("assetmap.storage.assets",),
     "export": EXPORT_MODULES,
     "export-app-cache": EXPORT_MODULES,
     "to_file": (*EXPORT_MODULES, "geopandas", "pyogrio"),
-    "migrate": ("assetmap.storage.db",),
-    "import": ("assetmap.exchange.importing", "assetmap.storage.db"),
+    "migrate": ("assetmap.storage.database",),
+    "import": ("assetmap.exchange.importing", "assetmap.storage.database"),
     "floor": (),
 }
 PARTS = {
@@ -345,7 +345,7 @@ def report(what: str, figures: dict[str, float], part: str | None = None) -> flo
 
 
 def _baseline_mb() -> float:
-    command = [sys.executable, "-c", "import assetmap.exchange.export, assetmap.storage.db"]
+    command = [sys.executable, "-c", "import assetmap.exchange.export, assetmap.storage.database"]
     process = subprocess.Popen(command)
     _, _, usage = os.wait4(process.pid, 0)
     return usage.ru_maxrss / 1024

@@ -71,7 +71,8 @@ class Burst:
 
 def prepare(folder: Path) -> tuple[dict[str, Any], str]:
     """Make the database with one user and a token; return the app's config and the token."""
-    from assetmap.storage import db, tokens, users
+    from assetmap.storage import database as db
+    from assetmap.storage import tokens, users
 
     path = folder / "load.db"
     database = db.connect(f"sqlite:///{path}")

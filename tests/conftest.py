@@ -24,7 +24,7 @@ from assetmap import create_app
 from assetmap.domain.assets import AssetDraft, validate_asset
 from assetmap.exchange.demo import default_folder
 from assetmap.exchange.places import import_places
-from assetmap.storage import db
+from assetmap.storage import database as db
 from assetmap.storage.models import Base
 
 POSTGRES_URL = os.environ.get(

@@ -13,7 +13,7 @@ from flask.testing import FlaskCliRunner
 from assetmap import create_app
 from assetmap.domain.assets import AssetDraft
 from assetmap.storage import assets as store
-from assetmap.storage import db as storage_db
+from assetmap.storage import database as storage_db
 from assetmap.storage import users as user_store
 from assetmap.storage.models import Asset
 from assetmap.web import db

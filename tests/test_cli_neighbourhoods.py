@@ -17,7 +17,7 @@ from assetmap import create_app
 from assetmap.domain.assets import AssetDraft
 from assetmap.domain.vocab import Role
 from assetmap.storage import assets as store
-from assetmap.storage import db
+from assetmap.storage import database as db
 from assetmap.storage.area import stored_area
 from assetmap.storage.models import Asset, Neighbourhood, ServiceArea, User, UserScope
 from assetmap.storage.neighbourhoods import Area, replace_neighbourhoods

@@ -12,7 +12,7 @@ from flask import Flask
 from shapely.geometry import box
 
 from assetmap import create_app
-from assetmap.storage import db as storage_db
+from assetmap.storage import database as storage_db
 from assetmap.storage.area import refresh_area
 from assetmap.storage.neighbourhoods import Area, replace_neighbourhoods
 from assetmap.storage.places import count_places

@@ -8,8 +8,8 @@ from typing import Any
 import click
 
 from assetmap.domain.errors import ValidationError
-from assetmap.storage import db as storage_db
-from assetmap.storage.db import Database
+from assetmap.storage import database as storage_db
+from assetmap.storage.database import Database
 from assetmap.web import db
 
 

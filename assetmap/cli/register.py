@@ -18,7 +18,7 @@ from assetmap.domain.vocab import Kind
 from assetmap.exchange.export import FORMATS, opened, register_name, write_export
 from assetmap.exchange.geojson import read_polygon
 from assetmap.exchange.importing import Columns, ImportOptions, estimate, run_import
-from assetmap.storage import db as storage_db
+from assetmap.storage import database as storage_db
 from assetmap.storage import imports as import_store
 from assetmap.storage.exports import (
     EXPORT_CACHE_MB,
@@ -233,7 +233,7 @@ def _refused(exc: sa.exc.SQLAlchemyError) -> str:
 @with_appcontext
 def freshness_command() -> None:
     """Remind owners to confirm their strengths, and hide long-unconfirmed ones (for cron)."""
-    from assetmap.web.freshness import run
+    from assetmap.web.strengths.freshness import run
 
     done = run()
     click.echo(f"Reminded the owners of {done.reminded} strengths; hid {done.hidden}.")

@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 
 from assetmap.exchange.cells import QUOTED_STARTS, spreadsheet_safe
-from assetmap.exchange.collector import collector_paused
+from assetmap.exchange.gc_pause import collector_paused
 from assetmap.storage.exports import flag, iso_time, items
 
 Rows = Sequence[Sequence[Any]]

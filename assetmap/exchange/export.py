@@ -28,7 +28,7 @@ from sqlalchemy import orm
 
 from assetmap.exchange import hsds
 from assetmap.exchange.batches import csv_cells, features_json, joiner
-from assetmap.exchange.collector import collector_paused
+from assetmap.exchange.gc_pause import collector_paused
 from assetmap.storage.exports import (
     EXPORT_FIELDS,
     LAT,

@@ -22,7 +22,7 @@ from assetmap.domain.vocab import Kind, Status
 from assetmap.storage import erasure, written
 from assetmap.storage.assets import LAYER_COLUMNS, record_of, withdraw_asset
 from assetmap.storage.backends import backend_for
-from assetmap.storage.db import begin_write
+from assetmap.storage.database import begin_write
 from assetmap.storage.models import ApiToken, Asset, Connection, Revision, User
 from assetmap.storage.private_points import forget_points, owner_point
 

@@ -35,7 +35,7 @@ from assetmap.domain.query import AssetFilter, AssetSummary, check_limit, check_
 from assetmap.domain.vocab import Action, Status
 from assetmap.storage.backends import SUMMARY_COLUMNS, backend_for, published, summary
 from assetmap.storage.bulk import insert_batch
-from assetmap.storage.db import Reader, begin_write
+from assetmap.storage.database import Reader, begin_write
 from assetmap.storage.models import Asset, AssetTheme, Revision, utcnow
 from assetmap.storage.neighbourhoods import locate
 from assetmap.storage.private_points import keep_point

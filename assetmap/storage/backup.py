@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
-from assetmap.storage import db as storage_db
+from assetmap.storage import database as storage_db
 from assetmap.storage.backends import postgis_backup, sqlite_backup
 from assetmap.storage.backends.archive import CONTENTS_SQL, BackupError, Contents
 

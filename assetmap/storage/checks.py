@@ -25,7 +25,7 @@ from assetmap.domain.outlines import lies_within
 from assetmap.domain.query import AssetFilter, AssetSummary
 from assetmap.domain.vocab import Status
 from assetmap.storage.assets import assets_in_bbox
-from assetmap.storage.db import begin_write
+from assetmap.storage.database import begin_write
 from assetmap.storage.models import (
     Asset,
     CheckResponse,

@@ -16,7 +16,7 @@ from sqlalchemy import orm
 from assetmap.domain.contacts import contact_details_in
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.vocab import Status
-from assetmap.storage.db import begin_write
+from assetmap.storage.database import begin_write
 from assetmap.storage.models import Asset, Connection, utcnow
 
 NOTE_MAX = 200

@@ -15,7 +15,7 @@ from sqlalchemy import orm
 
 from assetmap.domain.freshness import Freshness, stale_reason
 from assetmap.domain.vocab import Status
-from assetmap.storage.db import begin_write
+from assetmap.storage.database import begin_write
 from assetmap.storage.models import Asset, User, utcnow
 from assetmap.storage.moderation import hide_asset
 

@@ -15,7 +15,7 @@ from assetmap.domain.privacy import is_generalised
 from assetmap.domain.vocab import Action, Status
 from assetmap.storage.accounts import DELETED_REASON
 from assetmap.storage.assets import AssetNotFound, _record, _require, draft_of, update_asset
-from assetmap.storage.db import begin_write
+from assetmap.storage.database import begin_write
 from assetmap.storage.models import Asset, Revision, User, utcnow
 
 # What a restore puts back: what the owner said, not when it was confirmed.

@@ -18,7 +18,7 @@ from sqlalchemy import orm
 from assetmap.domain.geo import BBox
 from assetmap.domain.vocab import Kind, Status
 from assetmap.storage.backends import backend_for
-from assetmap.storage.db import begin_write
+from assetmap.storage.database import begin_write
 from assetmap.storage.models import Asset, Revision
 
 # The key of the PostgreSQL advisory lock an import's writes hold, one import at a time.
@@ -65,9 +65,9 @@ def assets_in_area(
 
     Only assets whose public point is in ``bbox``; ``up_to_id`` leaves out assets added after it.
     """
-    query = sa.select(
-        Asset.id, Asset.title, Asset.public_lon, Asset.public_lat, Asset.kind
-    ).where(Asset.status != Status.WITHDRAWN, backend_for(session).in_bbox(bbox))
+    query = sa.select(Asset.id, Asset.title, Asset.public_lon, Asset.public_lat, Asset.kind).where(
+        Asset.status != Status.WITHDRAWN, backend_for(session).in_bbox(bbox)
+    )
     if up_to_id is not None:
         query = query.where(Asset.id <= up_to_id)
     return [(row[0], row[1], row[2], row[3], row[4]) for row in session.execute(query)]

@@ -17,7 +17,7 @@ from assetmap.domain.moderation import Outcome, Problem, check_reason
 from assetmap.domain.vocab import Action, Status
 from assetmap.storage import assets as store
 from assetmap.storage.assets import AssetNotFound, _record
-from assetmap.storage.db import begin_write
+from assetmap.storage.database import begin_write
 from assetmap.storage.models import Asset, OwnerAnswer, Report, Revision, utcnow
 
 

@@ -17,7 +17,7 @@ from assetmap.domain.boundaries import as_boundary
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.vocab import Status
 from assetmap.storage.area import refresh_area
-from assetmap.storage.db import begin_write
+from assetmap.storage.database import begin_write
 from assetmap.storage.models import Asset, Neighbourhood, User, UserScope
 
 # How far (geodesic metres) an outline may stray past the neighbourhoods it lies in: drawn edges

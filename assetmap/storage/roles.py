@@ -11,7 +11,7 @@ from sqlalchemy import orm
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.vocab import Role
 from assetmap.storage import users as user_store
-from assetmap.storage.db import begin_write
+from assetmap.storage.database import begin_write
 from assetmap.storage.models import Neighbourhood, RoleChange, User, UserScope, utcnow
 from assetmap.storage.neighbourhoods import neighbourhood_choices
 from assetmap.storage.users import end_sessions

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from assetmap.domain.errors import ValidationError
-from assetmap.storage.db import begin_write
+from assetmap.storage.database import begin_write
 from assetmap.storage.models import ApiToken, utcnow
 
 PREFIX = "amt_"

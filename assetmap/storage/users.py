@@ -9,7 +9,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.users import check_email, check_user
 from assetmap.domain.vocab import Role
-from assetmap.storage.db import begin_write
+from assetmap.storage.database import begin_write
 from assetmap.storage.models import User, utcnow
 
 PASSWORD_MIN = 10

@@ -10,7 +10,7 @@ from flask import current_app, g
 from assetmap.config import area_bbox
 from assetmap.domain.area import Area
 from assetmap.storage.area import stored_area
-from assetmap.storage.db import Database
+from assetmap.storage.database import Database
 from assetmap.web import db
 
 

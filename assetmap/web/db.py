@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app, g
 from sqlalchemy import orm
 
-from assetmap.storage.db import Database, ReadConnection, connect
+from assetmap.storage.database import Database, ReadConnection, connect
 
 EXTENSION = "assetmap.db"
 

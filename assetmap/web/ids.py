@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.routing import IntegerConverter, Map
 
-from assetmap.storage.db import largest_id
+from assetmap.storage.database import largest_id
 
 
 def at_most(largest: int) -> str:

@@ -11,7 +11,7 @@ from assetmap.domain.vocab import Action, Kind, Status, Theme
 from assetmap.maps import place_map, render
 from assetmap.storage import assets as store
 from assetmap.storage import listing, stats
-from assetmap.storage.db import is_current
+from assetmap.storage.database import is_current
 from assetmap.web import db, nav
 from assetmap.web.geocoding import whereabouts
 from assetmap.web.mapping import map_settings

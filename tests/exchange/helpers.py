@@ -17,7 +17,7 @@ from assetmap.exchange.demo import default_folder, load_demo
 from assetmap.exchange.export import write_export
 from assetmap.exchange.importing import Columns, ImportOptions, run_import
 from assetmap.exchange.report import ImportReport
-from assetmap.storage import db
+from assetmap.storage import database as db
 from assetmap.storage.exports import ExportFilter
 from assetmap.storage.models import Asset
 

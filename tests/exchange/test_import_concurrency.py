@@ -10,7 +10,7 @@ import pytest
 import sqlalchemy as sa
 
 from assetmap import create_app
-from assetmap.storage import db
+from assetmap.storage import database as db
 from assetmap.storage.models import Asset
 from assetmap.web import db as web_db
 from tests.exchange.helpers import copy_of, empty_template

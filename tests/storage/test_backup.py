@@ -23,7 +23,7 @@ from shapely.geometry import Point
 
 from assetmap.domain.assets import AssetDraft
 from assetmap.storage import assets as store
-from assetmap.storage import db
+from assetmap.storage import database as db
 from assetmap.storage import users as user_store
 from assetmap.storage.backup import BackupError, BackupExists, backup, contents_of, restore
 from assetmap.storage.models import Base

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from assetmap.domain.assets import validate_asset
 from assetmap.storage import assets as store
-from assetmap.storage import db
+from assetmap.storage import database as db
 
 WRITERS = 8
 EACH = 500

@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from alembic import command
 from alembic.util.exc import CommandError
 
-from assetmap.storage import db
+from assetmap.storage import database as db
 
 
 def test_schema_is_current_after_upgrade(database: db.Database) -> None:

@@ -12,7 +12,7 @@ from assetmap.domain.assets import AssetDraft
 from assetmap.domain.query import AssetFilter
 from assetmap.domain.vocab import Kind, ShareMode, Status, Theme
 from assetmap.storage import assets as store
-from assetmap.storage import db
+from assetmap.storage import database as db
 from assetmap.storage.models import Asset
 
 WGS84 = Geod(ellps="WGS84")

@@ -16,7 +16,8 @@ from assetmap.domain.assets import AssetDraft
 from assetmap.domain.privacy import generalise_point
 from assetmap.domain.vocab import Role
 from assetmap.storage import assets as store
-from assetmap.storage import db, users
+from assetmap.storage import database as db
+from assetmap.storage import users
 from assetmap.storage.history import restore_version, revisions
 from assetmap.storage.models.private import PrivatePoint
 from assetmap.storage.private_points import owner_point

@@ -21,7 +21,7 @@ from assetmap.storage import checks as check_store
 from assetmap.storage import moderation
 from assetmap.storage import tokens as token_store
 from assetmap.storage import users as user_store
-from assetmap.storage.db import connect, upgrade
+from assetmap.storage.database import connect, upgrade
 from assetmap.web import db
 from tests.web.helpers import PASSWORD, decide, post, publish, sign_in_by_cookie, start
 

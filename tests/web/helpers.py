@@ -20,7 +20,7 @@ from assetmap.storage import tokens
 from assetmap.storage import users as user_store
 from assetmap.storage.models import Asset, StrengthCheck, User
 from assetmap.web import db
-from assetmap.web.auth import fingerprint
+from assetmap.web.accounts.auth import fingerprint
 
 PASSWORD = "correct horse battery"
 MARKET_PLACE = (-2.3213, 51.2296)

@@ -18,7 +18,7 @@ from assetmap.domain.geo import BBox
 from assetmap.domain.query import AssetFilter
 from assetmap.domain.vocab import Kind, ShareMode, Theme
 from assetmap.storage import assets as store
-from assetmap.storage import db as storage_db
+from assetmap.storage import database as storage_db
 from assetmap.storage import tokens
 from assetmap.web import db
 from tests.web.helpers import MARKET_PLACE, add_at_market, add_user, bearer, sign_in

@@ -20,7 +20,7 @@ from shapely.geometry import Point
 
 from assetmap import create_app
 from assetmap.exchange.demo import default_folder
-from assetmap.storage import db as storage_db
+from assetmap.storage import database as storage_db
 from assetmap.storage.area import AREA_MARGIN_M
 from assetmap.storage.models import Asset
 from assetmap.storage.neighbourhoods import Area, replace_neighbourhoods

@@ -23,7 +23,7 @@ from flask.testing import FlaskClient
 from werkzeug.routing import IntegerConverter
 
 from assetmap import create_app
-from assetmap.storage import db as storage_db
+from assetmap.storage import database as storage_db
 from assetmap.storage import roles as role_store
 from assetmap.web import db
 from tests.web.helpers import (

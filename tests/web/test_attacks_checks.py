@@ -24,7 +24,7 @@ from shapely.geometry.base import BaseGeometry
 from assetmap import create_app
 from assetmap.domain.catchments import EDGE_M, VERTICES_MAX, Catchment
 from assetmap.domain.geo import GEOD, BBox
-from assetmap.storage import db as storage_db
+from assetmap.storage import database as storage_db
 from assetmap.storage import roles
 from assetmap.storage.models import CheckRevision, Neighbourhood, StrengthCheck
 from assetmap.web import db

@@ -20,7 +20,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from assetmap import create_app
-from assetmap.storage import db as storage_db
+from assetmap.storage import database as storage_db
 from assetmap.storage.backends import backend_for
 from assetmap.storage.models import Asset, CheckResponse, Connection, Report
 from assetmap.web import db

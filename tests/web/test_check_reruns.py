@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from assetmap import create_app
 from assetmap.storage import assets
-from assetmap.storage import db as storage_db
+from assetmap.storage import database as storage_db
 from assetmap.storage.models import CheckRevision
 from assetmap.web import db
 from tests.web.helpers import (

@@ -47,7 +47,7 @@ from assetmap.storage.models import (
     User,
 )
 from assetmap.web import db
-from assetmap.web.accounts import reset_token
+from assetmap.web.accounts.views import reset_token
 from tests.conftest import POSTGRES_URL, REQUIRE_POSTGIS
 from tests.trust.world import config
 from tests.web.helpers import decide, form_token, post, publish, sign_in_by_cookie, start

@@ -25,7 +25,7 @@ from assetmap import create_app
 from assetmap.domain.assets import validate_asset
 from assetmap.storage import assets as store
 from assetmap.web import db
-from assetmap.web.openapi import PATHS
+from assetmap.web.api.openapi import PATHS
 from tests.web.helpers import add_user, bearer
 
 METHODS = {"get", "post", "put", "patch", "delete"}

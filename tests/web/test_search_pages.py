@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from assetmap import create_app
 from assetmap.domain.assets import validate_asset
 from assetmap.storage import assets as store
-from assetmap.storage import db
+from assetmap.storage import database as db
 from assetmap.web import db as web_db
 from tests.web.helpers import MARKET_PLACE, text
 

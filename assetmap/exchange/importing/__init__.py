@@ -22,7 +22,7 @@ from pathlib import Path
 from sqlalchemy import orm
 from sqlalchemy.exc import SQLAlchemyError
 
-from assetmap.exchange.collector import collector_paused
+from assetmap.exchange.gc_pause import collector_paused
 from assetmap.exchange.importing import hsds, osm, readers
 from assetmap.exchange.importing.columns import ColumnMap, Columns
 from assetmap.exchange.importing.detect import check_rows, check_size, detect, sniff

@@ -16,7 +16,7 @@ from assetmap.domain.places import PLACE_KINDS, Place
 from assetmap.exchange.places.formats import FORMAT_NAMES, Detected, Tally, detect_format
 from assetmap.exchange.places.osm import read_osm_places
 from assetmap.exchange.places.tables import read_gazetteer, read_onspd, read_open_names
-from assetmap.storage.db import begin_write
+from assetmap.storage.database import begin_write
 from assetmap.storage.places import add_places, count_places, not_held, remove_places
 
 Reader = Callable[[Path, Detected, Tally, BBox | None], Iterator[Place]]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from assetmap.storage.backends.common import SUMMARY_COLUMNS, Backend, published, summary
 from assetmap.storage.backends.postgis import PostGISBackend
 from assetmap.storage.backends.sqlite import SQLiteBackend
-from assetmap.storage.db import ReadConnection, Reader
+from assetmap.storage.database import ReadConnection, Reader
 
 __all__ = ["SUMMARY_COLUMNS", "Backend", "backend_for", "published", "summary"]
 

@@ -9,7 +9,7 @@ from typing import NamedTuple
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
-from assetmap.storage.db import MIGRATIONS
+from assetmap.storage.database import MIGRATIONS
 
 # Counted in a backup's own snapshot, so the numbers describe exactly what it holds.
 CONTENTS_SQL = "SELECT (SELECT count(*) FROM asset), (SELECT count(*) FROM app_user)"

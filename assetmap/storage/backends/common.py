@@ -13,7 +13,7 @@ from sqlalchemy import orm
 from assetmap.domain.geo import BBox
 from assetmap.domain.query import AssetFilter, AssetSummary
 from assetmap.domain.vocab import Kind, Status, Theme
-from assetmap.storage.db import ReadConnection, Reader
+from assetmap.storage.database import ReadConnection, Reader
 from assetmap.storage.models import Asset, AssetTheme
 
 SUMMARY_COLUMNS = (

@@ -14,7 +14,7 @@ from sqlalchemy import orm
 from assetmap.domain.geo import BBox
 from assetmap.domain.query import AssetFilter, AssetSummary
 from assetmap.storage.backends.common import driver, summary
-from assetmap.storage.db import Reader
+from assetmap.storage.database import Reader
 
 
 def _by_metres(row: Sequence[Any]) -> tuple[float, int]:

@@ -17,7 +17,7 @@ from assetmap.domain.geo import BBox, bbox_around, distances_m
 from assetmap.domain.query import AssetFilter, AssetSummary
 from assetmap.domain.vocab import Theme
 from assetmap.storage.backends.common import KINDS, THEMES, driver
-from assetmap.storage.db import Reader
+from assetmap.storage.database import Reader
 from assetmap.storage.models import Asset
 
 INSERT_TRIGGER = "asset_index_insert"

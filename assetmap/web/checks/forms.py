@@ -14,7 +14,7 @@ from assetmap.domain.vocab import Kind
 from assetmap.storage import checks as store
 from assetmap.storage.models import StrengthCheck
 from assetmap.web import db
-from assetmap.web.checks_public import catchment_text, revision_view, sentences
+from assetmap.web.checks.public import catchment_text, revision_view, sentences
 
 # The address's names for the filter's fields.
 _FILTER_FIELDS = {"words": "q", "kind": "kind"}

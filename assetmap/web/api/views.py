@@ -22,13 +22,15 @@ from assetmap.storage import moderation as moderation_store
 from assetmap.storage import tokens
 from assetmap.storage import users as user_store
 from assetmap.storage.models import Asset, User
-from assetmap.web import auth, db, openapi
-from assetmap.web.apiquery import ApiError, AssetQuery, next_cursor, read_cursor, search
+from assetmap.web import db
+from assetmap.web.accounts import auth
+from assetmap.web.api import openapi
+from assetmap.web.api.query import ApiError, AssetQuery, next_cursor, read_cursor, search
 from assetmap.web.area import current_area
 from assetmap.web.errors import error_response
-from assetmap.web.freshness import unconfirmed_before
+from assetmap.web.explore.results import asset_feature, asset_url, contacts_for, summary_feature
 from assetmap.web.geocoding import geocoder
-from assetmap.web.results import asset_feature, asset_url, contacts_for, summary_feature
+from assetmap.web.strengths.freshness import unconfirmed_before
 
 bp = Blueprint("api", __name__)
 API_PREFIX = "/api/"

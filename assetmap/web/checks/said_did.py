@@ -8,7 +8,7 @@ from flask import Blueprint, Flask, Response, render_template
 from assetmap.storage import checks as store
 from assetmap.storage.models import utcnow
 from assetmap.web import db, nav
-from assetmap.web.checks_public import RevisionView, page_view
+from assetmap.web.checks.public import RevisionView, page_view
 from assetmap.web.links import external_url
 
 bp = Blueprint("said_did", __name__)

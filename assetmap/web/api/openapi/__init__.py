@@ -12,8 +12,8 @@ from typing import Any
 
 from flask import Flask
 
-from assetmap.web.openapi.paths import PATHS
-from assetmap.web.openapi.schemas import SCHEMAS
+from assetmap.web.api.openapi.paths import PATHS
+from assetmap.web.api.openapi.schemas import SCHEMAS
 
 __all__ = ["PATHS", "document", "for_app", "openapi_path"]
 

@@ -27,8 +27,8 @@ from assetmap.storage.aggregates import AggregateCache
 from assetmap.web import db, nav
 from assetmap.web.area import current_area
 from assetmap.web.errors import error_response
-from assetmap.web.freshness import unconfirmed_before
 from assetmap.web.mapping import map_settings
+from assetmap.web.strengths.freshness import unconfirmed_before
 
 bp = Blueprint("explore", __name__)
 CACHE = "assetmap.aggregates"

@@ -6,7 +6,7 @@ from typing import Any
 
 from assetmap.domain.places import PLACE_QUERY_MAX
 from assetmap.domain.query import RADIUS_MAX_M, WORDS_MAX
-from assetmap.web.openapi.schemas import KINDS, THEMES, ref, text
+from assetmap.web.api.openapi.schemas import KINDS, THEMES, ref, text
 
 GEOJSON = "application/geo+json"
 

@@ -33,7 +33,7 @@ from assetmap.storage import assets as store
 from assetmap.storage.connections import NOTE_MAX, add_connection, connection_count
 from assetmap.storage.models import Asset, utcnow
 from assetmap.web import db
-from assetmap.web.auth import actor, requires
+from assetmap.web.accounts.auth import actor, requires
 
 bp = Blueprint("connections", __name__)
 CONNECTORS = (Role.COACH, Role.ADMIN)

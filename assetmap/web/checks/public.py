@@ -46,8 +46,9 @@ from assetmap.exchange.findings import findings_csv, findings_geojson
 from assetmap.maps.catchment import add_catchment, catchment_bounds
 from assetmap.storage import checks as store
 from assetmap.storage.models import CheckRevision, StrengthCheck
-from assetmap.web import check_mail, db
-from assetmap.web.auth import actor
+from assetmap.web import db
+from assetmap.web.accounts.auth import actor
+from assetmap.web.checks import mail as check_mail
 from assetmap.web.geocoding import whereabouts
 from assetmap.web.mapping import map_settings
 

@@ -40,8 +40,9 @@ from assetmap.storage import accounts as account_store
 from assetmap.storage import tokens as token_store
 from assetmap.storage import users as user_store
 from assetmap.storage.models import User
-from assetmap.web import confirmation, db, nav
-from assetmap.web.auth import email_address
+from assetmap.web import db, nav
+from assetmap.web.accounts import confirmation
+from assetmap.web.accounts.auth import email_address
 from assetmap.web.links import external_url
 
 bp = Blueprint("accounts", __name__)

@@ -23,7 +23,7 @@ from assetmap.storage import moderation as moderation_store
 from assetmap.storage.models import Asset
 from assetmap.storage.users import get_user
 from assetmap.web import db, nav
-from assetmap.web.auth import actor, requires
+from assetmap.web.accounts.auth import actor, requires
 from assetmap.web.links import external_url
 
 bp = Blueprint("moderation", __name__)

@@ -25,17 +25,17 @@ from assetmap.maps.builder import MapParts, add_origin, new_map, render
 from assetmap.storage import assets as store
 from assetmap.storage.models import utcnow
 from assetmap.web import db, nav
+from assetmap.web.accounts.auth import actor
 from assetmap.web.area import current_area
-from assetmap.web.auth import actor
-from assetmap.web.mapping import map_settings
-from assetmap.web.results import Result, annotate, result_features
-from assetmap.web.search_form import (
+from assetmap.web.explore.results import Result, annotate, result_features
+from assetmap.web.explore.search_form import (
     RADIUS_CHOICES,
     Origin,
     Search,
     SearchForm,
     neighbourhood_centres,
 )
+from assetmap.web.mapping import map_settings
 
 bp = Blueprint("search", __name__)
 PER_PAGE = 50

@@ -23,10 +23,10 @@ from assetmap.domain.privacy import PRIVATE_FIELDS, public_point
 from assetmap.domain.vocab import Kind
 from assetmap.storage import assets as store
 from assetmap.web import db, nav
-from assetmap.web.forms import KIND_HINTS, KindForm, PlaceForm, StrengthForm
 from assetmap.web.geocoding import whereabouts
 from assetmap.web.mapping import map_settings
-from assetmap.web.placing import area, cell_m, picker, resolve
+from assetmap.web.strengths.forms import KIND_HINTS, KindForm, PlaceForm, StrengthForm
+from assetmap.web.strengths.placing import area, cell_m, picker, resolve
 
 bp = Blueprint("adding", __name__)
 DRAFT_MAX_AGE_S = 24 * 3600

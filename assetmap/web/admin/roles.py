@@ -17,7 +17,7 @@ from assetmap.domain.vocab import Role
 from assetmap.storage import roles as role_store
 from assetmap.storage.models import Neighbourhood, User
 from assetmap.web import db, nav
-from assetmap.web.auth import actor, requires
+from assetmap.web.accounts.auth import actor, requires
 
 bp = Blueprint("roles", __name__)
 ROLE_LABELS = {

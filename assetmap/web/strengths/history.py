@@ -19,8 +19,8 @@ from assetmap.storage import assets as store
 from assetmap.storage import history as history_store
 from assetmap.storage.models import Asset, Revision
 from assetmap.web import db
+from assetmap.web.accounts.auth import actor, requires
 from assetmap.web.area import current_area
-from assetmap.web.auth import actor, requires
 from assetmap.web.pages import HISTORY_LABELS
 
 bp = Blueprint("history", __name__)

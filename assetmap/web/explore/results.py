@@ -22,7 +22,7 @@ from assetmap.storage import assets as store
 from assetmap.storage.connections import connection_count, connection_counts
 from assetmap.storage.models import Asset
 from assetmap.storage.private_points import owner_point
-from assetmap.web.freshness import is_unconfirmed, unconfirmed_before
+from assetmap.web.strengths.freshness import is_unconfirmed, unconfirmed_before
 
 # What a strength's own answer carries beyond its id, in this order.
 DETAIL_FIELDS = (*PUBLIC_FIELDS[1:], "created_at", "updated_at")

@@ -21,11 +21,11 @@ from assetmap.storage import moderation as moderation_store
 from assetmap.storage.models import Asset
 from assetmap.storage.private_points import owner_point
 from assetmap.web import db, nav
-from assetmap.web.auth import actor
-from assetmap.web.forms import PlaceForm, StrengthForm
-from assetmap.web.freshness import is_unconfirmed
+from assetmap.web.accounts.auth import actor
 from assetmap.web.mapping import map_settings
-from assetmap.web.placing import area, cell_m, picker, resolve
+from assetmap.web.strengths.forms import PlaceForm, StrengthForm
+from assetmap.web.strengths.freshness import is_unconfirmed
+from assetmap.web.strengths.placing import area, cell_m, picker, resolve
 
 bp = Blueprint("strengths", __name__)
 Page = str | tuple[str, int] | Response

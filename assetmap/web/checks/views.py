@@ -36,11 +36,12 @@ from assetmap.domain.vocab import Kind, Role, Theme
 from assetmap.storage import checks as store
 from assetmap.storage.models import StrengthCheck, utcnow
 from assetmap.storage.neighbourhoods import neighbourhood_choices, neighbourhood_layer
-from assetmap.web import check_forms as forms
-from assetmap.web import check_mail, db, nav
+from assetmap.web import db, nav
+from assetmap.web.accounts.auth import actor, requires
 from assetmap.web.area import current_area
-from assetmap.web.auth import actor, requires
-from assetmap.web.checks_public import (
+from assetmap.web.checks import forms
+from assetmap.web.checks import mail as check_mail
+from assetmap.web.checks.public import (
     in_scope,
     may_change,
     render_check,

@@ -39,9 +39,11 @@ from assetmap.exchange.report import ImportReport, Outcome
 from assetmap.storage import imports as import_store
 from assetmap.storage.exports import ExportFilter, count_public
 from assetmap.storage.neighbourhoods import neighbourhood_choices
-from assetmap.web import columns_step, db, nav, uploads
+from assetmap.web import db, nav
+from assetmap.web.accounts.auth import actor, login_manager, requires
 from assetmap.web.area import current_area
-from assetmap.web.auth import actor, login_manager, requires
+from assetmap.web.exchange import columns as columns_step
+from assetmap.web.exchange import uploads
 
 bp = Blueprint("exchange", __name__, url_prefix="/exchange")
 

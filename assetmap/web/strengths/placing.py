@@ -13,9 +13,9 @@ from assetmap import maps
 from assetmap.domain.area import Area
 from assetmap.domain.vocab import Kind
 from assetmap.web.area import current_area
-from assetmap.web.forms import PlaceForm
 from assetmap.web.geocoding import geocoder
 from assetmap.web.mapping import map_settings
+from assetmap.web.strengths.forms import PlaceForm
 
 
 def area() -> Area | None:

@@ -1,0 +1,1 @@
+"""Exchanging data: staff import files in steps and export the register."""

@@ -1,0 +1,1 @@
+"""Strengths: adding, placing, editing and withdrawing one, its history, coaches' connections."""
