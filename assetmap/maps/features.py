@@ -9,8 +9,8 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from assetmap.domain.clusters import Cluster, MapView
 from assetmap.domain.query import AssetSummary
-from assetmap.storage.clusters import Cluster, MapView
 
 
 def feature_collection(

@@ -26,6 +26,7 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from assetmap.domain.clusters import Cluster, MapView
 from assetmap.domain.geo import BBox
 from assetmap.domain.query import AssetFilter, AssetSummary
 from assetmap.domain.vocab import Kind
@@ -65,25 +66,6 @@ def check_zoom(zoom: object) -> int:
     if isinstance(zoom, bool) or not re.fullmatch(r"[0-9]{1,2}", text) or int(text) > ZOOM_MAX:
         raise ValueError(f"zoom must be a whole number from 0 to {ZOOM_MAX}, got {zoom!r}")
     return int(text)
-
-
-@dataclass(frozen=True, slots=True)
-class Cluster:
-    """Published assets of one grid square: how many, how many of each kind, where on average."""
-
-    lon: float
-    lat: float
-    count: int
-    kinds: dict[Kind, int]
-
-
-@dataclass(frozen=True, slots=True)
-class MapView:
-    """What a map view shows: each asset, or (``clustered``) clusters of them."""
-
-    clustered: bool
-    points: tuple[AssetSummary, ...] = ()
-    clusters: tuple[Cluster, ...] = ()
 
 
 def map_view(

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from assetmap.domain.clusters import Cluster, MapView
 from assetmap.domain.query import AssetSummary
 from assetmap.domain.vocab import Kind, Theme
 from assetmap.maps.features import feature_collection
-from assetmap.storage.clusters import Cluster, MapView
 
 CHOIR = AssetSummary(7, Kind.GROUP, "Choir", (Theme.ARTS,), -2.3215, 51.2305, dt.date(2026, 1, 5))
 
