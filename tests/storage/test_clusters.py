@@ -14,7 +14,8 @@ from assetmap.domain.geo import WORLD, BBox
 from assetmap.domain.query import AssetFilter
 from assetmap.domain.vocab import Action, Kind, ShareMode, Theme
 from assetmap.storage import assets as store
-from assetmap.storage import clusters, db
+from assetmap.storage import clusters
+from assetmap.storage import database as db
 from assetmap.storage.aggregates import AggregateCache
 from assetmap.storage.clusters import Grid, map_view
 from assetmap.storage.listing import history_summary, list_page
