@@ -21,7 +21,7 @@ from assetmap.domain.places import Place
 from assetmap.domain.privacy import public_record
 from assetmap.domain.query import LIMIT_MAX, page_window
 from assetmap.domain.vocab import Kind, Theme
-from assetmap.maps.builder import MapParts, add_origin, new_map, render
+from assetmap.maps import MapParts, add_origin, new_map, render
 from assetmap.storage import assets as store
 from assetmap.storage.models import utcnow
 from assetmap.web import db, nav
