@@ -30,7 +30,8 @@ from assetmap import create_app
 from assetmap.config import area_bbox
 from assetmap.domain.assets import validate_asset
 from assetmap.domain.vocab import Theme
-from assetmap.storage import assets, db, users
+from assetmap.storage import assets, users
+from assetmap.storage import database as db
 from assetmap.web import db as web_db
 
 SEED = 20261130

@@ -73,7 +73,8 @@ def drafts(n: int) -> Iterator[object]:
 
 def build(path: Path, n: int) -> float:
     """Create a SQLite register of n assets at ``path``; return the seconds it took."""
-    from assetmap.storage import assets, db
+    from assetmap.storage import assets
+    from assetmap.storage import database as db
 
     database = db.connect(f"sqlite:///{path}")
     db.upgrade(database)
@@ -108,7 +109,7 @@ def _build(n: str, database: str, _out: str) -> int:
 
 
 def _export(fmt: str, database: str, out: str, cache_mb: int | None = None) -> int:
-    from assetmap.exchange.export import write_export
+    from assetmap.services.exports import write_export
     from assetmap.storage import database as db
     from assetmap.storage.exports import EXPORT_CACHE_MB, ExportFilter
 
@@ -143,8 +144,9 @@ def _migrate(_fmt: str, database: str, _out: str) -> int:
 
 
 def _import(fmt: str, database: str, out: str) -> int:
-    from assetmap.exchange.importing import ImportOptions, run_import
-    from assetmap.storage import assets, db
+    from assetmap.services.importing import ImportOptions, run_import
+    from assetmap.storage import assets
+    from assetmap.storage import database as db
 
     target = db.connect(f"sqlite:///{database}")
     write = assets.add_assets
@@ -230,14 +232,14 @@ def _write_floor(source: str, database: str, out: str) -> int:
 
 
 APP_CACHE_MB = 64
-EXPORT_MODULES = ("assetmap.exchange.export", "assetmap.storage.database")
+EXPORT_MODULES = ("assetmap.services.exports", "assetmap.storage.database")
 MODULES = {
     "build": ("assetmap.storage.assets",),
     "export": EXPORT_MODULES,
     "export-app-cache": EXPORT_MODULES,
     "to_file": (*EXPORT_MODULES, "geopandas", "pyogrio"),
     "migrate": ("assetmap.storage.database",),
-    "import": ("assetmap.exchange.importing", "assetmap.storage.database"),
+    "import": ("assetmap.services.importing", "assetmap.storage.database"),
     "floor": (),
 }
 PARTS = {
@@ -345,7 +347,7 @@ def report(what: str, figures: dict[str, float], part: str | None = None) -> flo
 
 
 def _baseline_mb() -> float:
-    command = [sys.executable, "-c", "import assetmap.exchange.export, assetmap.storage.database"]
+    command = [sys.executable, "-c", "import assetmap.services.exports, assetmap.storage.database"]
     process = subprocess.Popen(command)
     _, _, usage = os.wait4(process.pid, 0)
     return usage.ru_maxrss / 1024

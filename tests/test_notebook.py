@@ -7,7 +7,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from assetmap.exchange.export import write_export
+from assetmap.services.exports import write_export
 from assetmap.storage.exports import ExportFilter
 from tests.exchange.helpers import copy_of, demo_template
 

@@ -15,9 +15,11 @@ from sqlalchemy import orm
 
 from assetmap.cli.common import current_database, progress
 from assetmap.domain.vocab import Kind
-from assetmap.exchange.export import FORMATS, opened, register_name, write_export
+from assetmap.exchange.export import FORMATS, opened, register_name
 from assetmap.exchange.geojson import read_polygon
-from assetmap.exchange.importing import Columns, ImportOptions, estimate, run_import
+from assetmap.exchange.importing import Columns, estimate
+from assetmap.services.exports import write_export
+from assetmap.services.importing import ImportOptions, run_import
 from assetmap.storage import database as storage_db
 from assetmap.storage import imports as import_store
 from assetmap.storage.exports import (

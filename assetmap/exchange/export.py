@@ -2,8 +2,8 @@
 
 Each format is a generator that takes batches of public rows (``storage.exports.public_rows``)
 and yields bytes as each batch is made, so memory holds one batch whatever the size of the
-register: ``write_export`` writes them to a binary file, ``stream_export`` hands them to a web
-response. Coordinates are WGS84 longitude and latitude; a skill is at its generalised point.
+register: ``services.exports`` writes them to a binary file or hands them to a web response.
+Coordinates are WGS84 longitude and latitude; a skill is at its generalised point.
 
 Every strength carries a stable public id in ``source`` and ``source_id``: where it came from
 and its id there, or, for a strength first added here, this register's name (``register_name``)
@@ -24,8 +24,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
-from sqlalchemy import orm
-
 from assetmap.exchange import hsds
 from assetmap.exchange.batches import csv_cells, features_json, joiner
 from assetmap.exchange.gc_pause import collector_paused
@@ -34,16 +32,13 @@ from assetmap.storage.exports import (
     LAT,
     LIST_FIELDS,
     LON,
-    ExportFilter,
     flag,
     iso_date,
     iso_time,
     items,
-    public_rows,
 )
 
 Batches = Iterable[Sequence[Sequence[Any]]]
-Progress = Callable[[int], None]
 PROPERTY_FIELDS = tuple(name for name in EXPORT_FIELDS if name not in ("id", "lon", "lat"))
 _KIND = EXPORT_FIELDS.index("kind")
 GPKG_LAYER = "assets"
@@ -79,24 +74,6 @@ def register_name(public_url: str) -> str:
     return public_url.strip().rstrip("/")
 
 
-def write_export(
-    session: orm.Session,
-    fmt: str,
-    filters: ExportFilter,
-    out: IO[bytes],
-    progress: Progress | None = None,
-    register: str = "",
-) -> int:
-    """Write the published assets ``filters`` keeps to ``out`` in ``fmt``; return how many.
-
-    ``register`` is this register's name (``register_name``), given to its own strengths' ids.
-    """
-    counted = _Counted(_rows(session, fmt, filters, register), progress)
-    for chunk in chunks(fmt, counted):
-        out.write(chunk)
-    return counted.total
-
-
 @contextlib.contextmanager
 def opened(name: str) -> Iterator[IO[bytes]]:
     """Open where an export goes: standard output for ``-``; else ``NAME.partial``, renamed to
@@ -114,39 +91,12 @@ def opened(name: str) -> Iterator[IO[bytes]]:
         partial.unlink(missing_ok=True)
 
 
-def stream_export(
-    session: orm.Session, fmt: str, filters: ExportFilter, register: str = ""
-) -> Iterator[bytes]:
-    """Yield an export's bytes as they are made, for a web response (``register`` as in
-    ``write_export``)."""
-    return chunks(fmt, _rows(session, fmt, filters, register))
-
-
-def _rows(session: orm.Session, fmt: str, filters: ExportFilter, register: str) -> Batches:
-    size = BATCH_SIZES.get(fmt, BATCH_SIZE)
-    return public_rows(session, filters, batch_size=size, register=register)
-
-
 def chunks(fmt: str, batches: Batches) -> Iterator[bytes]:
     """Yield the bytes of ``batches`` in ``fmt``, a batch at a time."""
     maker = MAKERS.get(fmt)
     if maker is None:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}")
     return maker(batches)
-
-
-class _Counted:
-    """Batches passed through, counting rows and telling ``progress`` after each batch."""
-
-    def __init__(self, batches: Batches, progress: Progress | None) -> None:
-        self.batches, self.progress, self.total = batches, progress, 0
-
-    def __iter__(self) -> Iterator[Sequence[Sequence[Any]]]:
-        for batch in self.batches:
-            yield batch
-            self.total += len(batch)
-            if self.progress is not None:
-                self.progress(len(batch))
 
 
 def geojson_chunks(batches: Batches) -> Iterator[bytes]:

@@ -14,9 +14,10 @@ from sqlalchemy import orm
 
 from assetmap.domain.geo import BBox
 from assetmap.exchange.demo import default_folder, load_demo
-from assetmap.exchange.export import write_export
-from assetmap.exchange.importing import Columns, ImportOptions, run_import
+from assetmap.exchange.importing import Columns
 from assetmap.exchange.report import ImportReport
+from assetmap.services.exports import write_export
+from assetmap.services.importing import ImportOptions, run_import
 from assetmap.storage import database as db
 from assetmap.storage.exports import ExportFilter
 from assetmap.storage.models import Asset

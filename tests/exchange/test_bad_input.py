@@ -12,8 +12,8 @@ import shapely
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from assetmap.exchange.importing import run_import
 from assetmap.exchange.report import ImportReport, Outcome
+from assetmap.services.importing import run_import
 from assetmap.storage.models import Asset
 from tests.exchange.helpers import OPTIONS, copy_of, empty_template
 

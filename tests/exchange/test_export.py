@@ -246,7 +246,7 @@ def test_gpkg_of_nothing_is_an_empty_layer(session: orm.Session, tmp_path: Path)
 
 def test_stream_writes_bytes_not_text(session: orm.Session) -> None:
     out = io.BytesIO()
-    from assetmap.exchange.export import write_export
+    from assetmap.services.exports import write_export
 
     assert write_export(session, "csv", ExportFilter.parse(kinds=["space"]), out) == 85
 

@@ -13,9 +13,9 @@ from sqlalchemy import orm
 
 from assetmap import create_app
 from assetmap.exchange.demo import default_folder, load_demo
-from assetmap.exchange.export import write_export
-from assetmap.exchange.importing import ImportOptions, run_import
 from assetmap.exchange.report import ImportReport, Outcome
+from assetmap.services.exports import write_export
+from assetmap.services.importing import ImportOptions, run_import
 from assetmap.storage import assets as store
 from assetmap.storage.exports import ExportFilter
 from assetmap.storage.models import Asset, Revision

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from assetmap.domain.assets import AssetDraft
-from assetmap.exchange.export import write_export
 from assetmap.exchange.report import Outcome
+from assetmap.services.exports import write_export
 from assetmap.storage import assets as store
 from assetmap.storage import imports
 from assetmap.storage.exports import EXPORT_FIELDS, ExportFilter, public_rows

@@ -1,10 +1,7 @@
-"""Imports of CSV, GeoJSON, GeoPackage, OpenStreetMap and HSDS files, dry run first.
+"""Reading the files an import takes: CSV, GeoJSON, GeoPackage, OpenStreetMap and HSDS.
 
-``run_import`` reads a file (its format known from its name and first bytes), decides what each
-row or feature would do, and returns the report. Reading and deciding only read the register,
-and take no lock. Unless it is a dry run, or anything was rejected (an import is all or
-nothing), it then writes what it decided in one transaction, which waits for the write lock
-(``importing.write``); the caller commits it when ``report.written``.
+``read_file`` knows a file's format from its name and first bytes and yields its rows or
+features as records; ``services.importing`` decides and writes what they do.
 
 A file is bounded before it is read: by its size, and by how many rows or features it holds
 (counted first where the format allows, as a GeoPackage does). What the report says of a file
@@ -13,35 +10,27 @@ never shows where the server keeps it.
 
 from __future__ import annotations
 
-import dataclasses
-import itertools
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import orm
-from sqlalchemy.exc import SQLAlchemyError
-
-from assetmap.exchange.gc_pause import collector_paused
 from assetmap.exchange.importing import hsds, osm, readers
 from assetmap.exchange.importing.columns import ColumnMap, Columns
 from assetmap.exchange.importing.detect import check_rows, check_size, detect, sniff
-from assetmap.exchange.importing.plan import ImportOptions, Planner
 from assetmap.exchange.importing.records import FileProblem, Record
-from assetmap.exchange.importing.write import write_plan
 from assetmap.exchange.report import ODBL, ImportReport
 
 __all__ = [
     "ColumnMap",
     "Columns",
     "FileProblem",
-    "ImportOptions",
     "ImportReport",
+    "Record",
     "estimate",
-    "run_import",
+    "read_file",
+    "scrubbed",
 ]
 
-Progress = Callable[[int], None]
 MAX_ROWS = 1_000_000
 # An absolute path of two or more parts that is not part of a URL or a fraction.
 _SERVER_PATH = re.compile(r"(?<![\w.:/])(?:/[^\s'\"/:]+){2,}/?")
@@ -52,69 +41,22 @@ CONTENT_ID_RULE = (
 )
 
 
-def run_import(
-    session: orm.Session,
+def read_file(
     path: Path,
-    options: ImportOptions,
+    name: str,
+    report: ImportReport,
     *,
-    name: str | None = None,
-    dry_run: bool = True,
     max_mb: float = 100.0,
     max_rows: int = MAX_ROWS,
-    progress: Progress | None = None,
     columns: Columns | None = None,
-) -> ImportReport:
-    """Import ``path`` (called ``name`` where it came from); return what was, or would be, done.
+) -> Iterator[Record]:
+    """Return the records of ``path`` (called ``name``), noting its format in ``report``.
 
-    A file larger than ``max_mb`` megabytes, or holding more than ``max_rows`` rows or
-    features, is refused. A table's columns are read as ``columns`` says (see
-    ``importing.columns``).
+    Raises FileProblem for a file larger than ``max_mb`` megabytes, or, as it is read, holding
+    more than ``max_rows`` rows or features.
     """
-    name = Path(name or path.name).name
-    report = ImportReport(file=name, source=name[:100], dry_run=dry_run)
-    planner: Planner | None = None
-    try:
-        check_size(path, max_mb)
-        records = _bounded(_records(path, name, report, max_rows, columns), max_rows)
-        if report.format == "osm":
-            options = dataclasses.replace(options, skip_outside=True)
-        planner = Planner(session, report, options, report.source)
-        _plan(planner, records, options.batch_size, progress)
-    except FileProblem as exc:
-        report.reject(exc.where, {exc.field: scrubbed(exc.reason, path, name)})
-    except SQLAlchemyError:
-        raise
-    except Exception as exc:
-        # A file broken in a way no reader foresaw still gets a report, never a crash.
-        reason = scrubbed(f"could not be read ({type(exc).__name__}: {exc})", path, name)
-        report.reject("file", {"file": reason})
-    # The plan's reads end here, so that writing waits for the lock rather than failing to
-    # turn a read of an older snapshot into a write.
-    session.rollback()
-    try:
-        if planner is not None and not dry_run and report.ok:
-            write_plan(session, planner.plan, report, cell_m=options.cell_m, area=options.area)
-            report.written = True
-    finally:
-        if planner is not None:
-            planner.plan.close()
-        if not report.written:
-            session.rollback()
-    return report
-
-
-def _plan(
-    planner: Planner, records: Iterator[Record], batch_size: int, progress: Progress | None
-) -> None:
-    """Decide every record, a batch at a time, telling ``progress`` after each batch."""
-    while True:
-        with collector_paused():
-            batch = list(itertools.islice(records, batch_size))
-            if not batch:
-                return
-            planner.batch(batch)
-        if progress is not None:
-            progress(len(batch))
+    check_size(path, max_mb)
+    return _bounded(_records(path, name, report, max_rows, columns), max_rows)
 
 
 def scrubbed(reason: str, path: Path, name: str) -> str:

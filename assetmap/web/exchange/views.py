@@ -30,12 +30,14 @@ from assetmap.domain.permissions import (
     import_scope,
 )
 from assetmap.domain.vocab import Kind, Theme
-from assetmap.exchange.export import FORMATS, register_name, stream_export
+from assetmap.exchange.export import FORMATS, register_name
 from assetmap.exchange.geojson import read_polygon
-from assetmap.exchange.importing import Columns, ImportOptions, run_import
+from assetmap.exchange.importing import Columns
 from assetmap.exchange.importing.columns import IGNORE, TARGETS, label
 from assetmap.exchange.importing.preview import Preview, preview
 from assetmap.exchange.report import ImportReport, Outcome
+from assetmap.services.exports import stream_export
+from assetmap.services.importing import ImportOptions, run_import
 from assetmap.storage import imports as import_store
 from assetmap.storage.exports import ExportFilter, count_public
 from assetmap.storage.neighbourhoods import neighbourhood_choices

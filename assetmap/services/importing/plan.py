@@ -6,7 +6,7 @@ source id is there with other values; otherwise added. A row whose source is thi
 own name (``ImportOptions.register``, as its exports write) is the strength with that id here.
 
 Deciding only reads: the planner fills the report and keeps the plan, which
-``importing.write`` carries out afterwards in one short transaction.
+``services.importing.write`` carries out afterwards in one short transaction.
 
 Rows are compared with stored strengths at both sides' public points, so that nothing a
 report says can be worked out from where a skill really is.
@@ -33,7 +33,6 @@ from assetmap.domain.privacy import generalise_points, is_generalised
 from assetmap.domain.vocab import Status
 from assetmap.exchange.geojson import projected_hint
 from assetmap.exchange.importing.records import Record
-from assetmap.exchange.importing.write import Addition, Plan, Update
 from assetmap.exchange.report import (
     TITLE_RADIUS_M,
     ImportReport,
@@ -41,6 +40,7 @@ from assetmap.exchange.report import (
     nearest_within,
     title_key,
 )
+from assetmap.services.importing.write import Addition, Plan, Update
 from assetmap.storage import assets as store
 from assetmap.storage import imports
 from assetmap.storage.models import Asset, utcnow
