@@ -11,11 +11,8 @@ import geopandas as gpd
 import numpy as np
 import shapely
 from branca.element import Element, MacroElement
-from folium.plugins import MarkerCluster
 from jinja2 import Template
 from markupsafe import Markup, escape
-
-KIND_COLOURS = {"skill": "#6a3d9a", "group": "#1b7a3e", "space": "#a34800"}
 
 # Paths under the app's static folder that replace folium's CDN links.
 LEAFLET_JS = ("leaflet", "vendor/leaflet/leaflet.js")
@@ -67,90 +64,6 @@ def new_map(
     return fmap
 
 
-def add_assets(
-    fmap: folium.Map,
-    layer: gpd.GeoDataFrame,
-    settings: MapSettings,
-    *,
-    name: str,
-    link: Callable[[int], str] | None = None,
-    cluster: bool = False,
-    show: bool = True,
-) -> folium.FeatureGroup:
-    """Add a layer of assets (``id``, ``kind``, ``title``, ``themes``) as coloured markers.
-
-    A boolean ``unconfirmed`` column, where the layer has one, marks popups "Unconfirmed".
-    """
-    _check_crs(layer)
-    group = folium.FeatureGroup(name=name, show=show)
-    group.add_to(fmap)
-    parent: Any = group
-    if cluster:
-        parent = MarkerCluster(control=False)
-        parent.add_to(group)
-        parent.default_js = [(CLUSTER_JS[0], settings.static_url(CLUSTER_JS[1]))]
-        parent.default_css = [(key, settings.static_url(path)) for key, path in CLUSTER_CSS]
-    for row in layer.itertuples(index=False):
-        folium.CircleMarker(
-            location=[row.geometry.y, row.geometry.x],
-            radius=8,
-            color="#0b0c0c",
-            weight=1,
-            fill=True,
-            fill_color=KIND_COLOURS.get(row.kind, "#505a5f"),
-            fill_opacity=0.9,
-        ).add_child(
-            Bound(
-                "Popup",
-                popup_html(
-                    row.id,
-                    row.kind,
-                    row.title,
-                    list(row.themes),
-                    link,
-                    bool(getattr(row, "unconfirmed", False)),
-                ),
-            )
-        ).add_child(Bound("Tooltip", escape(row.title))).add_to(parent)
-    return group
-
-
-class Bound(MacroElement):
-    """A popup or tooltip bound from an HTML string passed as JSON.
-
-    folium's own Popup needs jQuery and inline styles, and its Tooltip places text inside a
-    JavaScript template literal, where ``${...}`` in user text would run.
-    """
-
-    _template = Template(
-        "{% macro script(this, kwargs) %}"
-        "{{ this._parent.get_name() }}.bind{{ this.what }}({{ this.content | tojson }});"
-        "{% endmacro %}"
-    )
-
-    def __init__(self, what: str, content: Markup) -> None:
-        super().__init__()
-        self._name = what
-        self.what = what
-        self.content = str(content)
-
-
-def popup_html(
-    asset_id: int,
-    kind: str,
-    title: str,
-    themes: list[str],
-    link: Callable[[int], str] | None,
-    unconfirmed: bool = False,
-) -> Markup:
-    """Return a popup's HTML with every piece of user text escaped."""
-    heading = Markup('<a href="{}">{}</a>').format(link(asset_id), title) if link else escape(title)
-    html = Markup('<strong class="map-popup__title">{}</strong><br>{} · {}').format(
-        heading, kind, ", ".join(themes)
-    )
-    return html + Markup("<br>Unconfirmed") if unconfirmed else html
-
-
 def add_neighbourhoods(
     fmap: folium.Map,
     layer: gpd.GeoDataFrame,
@@ -164,7 +77,7 @@ def add_neighbourhoods(
     A ``tolerance`` in degrees simplifies the outlines and rounds them to six decimals, for a
     lighter page.
     """
-    _check_crs(layer)
+    check_crs(layer)
     top = shading_top(layer)
 
     def style(feature: dict) -> dict:
@@ -204,19 +117,6 @@ def shading_opacity(assets: int, top: int) -> float:
     return 0.05 + 0.45 * min(assets / top, 1.0)
 
 
-def add_point(
-    fmap: folium.Map, lon: float, lat: float, *, label: str, radius_m: float | None = None
-) -> folium.Marker:
-    """Mark one point, optionally ringed by a circle of ``radius_m`` metres."""
-    marker = folium.Marker(location=[lat, lon]).add_child(Bound("Tooltip", escape(label)))
-    marker.add_to(fmap)
-    if radius_m:
-        folium.Circle(location=[lat, lon], radius=radius_m, color="#1d70b8", fill=False).add_to(
-            fmap
-        )
-    return marker
-
-
 AREA_COLOUR = "#1d3d2f"
 
 
@@ -240,52 +140,44 @@ def add_area_outline(
     return outline
 
 
-ORIGIN_COLOUR = "#0b0c0c"
+class Publish(MacroElement):
+    """Publish a map, its layer control and named overlays to the page's scripts.
 
-
-def add_origin(
-    fmap: folium.Map, lon: float, lat: float, *, label: str, radius_m: float | None = None
-) -> folium.CircleMarker:
-    """Mark where a search measures from: a small ring, drawn beneath the results' markers.
-
-    Leaflet draws circle markers in its overlay pane, under the marker pane, so the origin
-    never covers a strength found at the same spot.
+    Every page script finds its map one way: ``window.assetmapMaps[<name>]``, under the name
+    the map macro writes in its element's ``data-map`` (``static/js/maps.js`` reads it).
     """
-    if radius_m:
-        folium.Circle(location=[lat, lon], radius=radius_m, color="#1d70b8", fill=False).add_to(
-            fmap
-        )
-    marker = folium.CircleMarker(
-        location=[lat, lon],
-        radius=7,
-        color=ORIGIN_COLOUR,
-        weight=3,
-        fill=True,
-        fill_color="#ffffff",
-        fill_opacity=1.0,
-        class_name="map-origin",
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "(window.assetmapMaps = window.assetmapMaps || {})[{{ this.map.get_name() | tojson }}] = "
+        "{map: {{ this.map.get_name() }}, "
+        "control: {{ this.control.get_name() if this.control else 'null' }}, overlays: { "
+        "{% for key, layer in this.overlays.items() %}"
+        "{{ key | tojson }}: {{ layer.get_name() }},"
+        "{% endfor %}}};"
+        "{% endmacro %}"
     )
-    marker.add_child(Bound("Tooltip", escape(label))).add_to(fmap)
-    return marker
 
-
-def place_map(
-    settings: MapSettings,
-    lon: float,
-    lat: float,
-    *,
-    label: str,
-    radius_m: float | None = None,
-    zoom: int = 15,
-) -> folium.Map:
-    """Return a small map of one point (EPSG:4326), optionally ringed by ``radius_m`` metres."""
-    fmap = new_map(settings, center=(lon, lat), zoom=zoom)
-    add_point(fmap, lon, lat, label=label, radius_m=radius_m)
-    return fmap
+    def __init__(
+        self,
+        fmap: folium.Map,
+        control: folium.LayerControl | None = None,
+        overlays: dict[str, folium.map.Layer] | None = None,
+    ) -> None:
+        super().__init__()
+        self._name = "Publish"
+        self.map = fmap
+        self.control = control
+        self.overlays = overlays or {}
 
 
 def render(fmap: folium.Map) -> MapParts:
-    """Render a map into the parts a page places: element, script and needed files."""
+    """Render a map into the parts a page places: element, script and needed files.
+
+    A map not yet published to the page's scripts is published last, after all it holds.
+    """
+    if not any(isinstance(child, Publish) for child in fmap._children.values()):
+        Publish(fmap).add_to(fmap)
     figure: Any = fmap.get_root()
     figure.render()
     scripts: list[str] = []
@@ -309,6 +201,7 @@ def _walk(element: Element) -> list[Element]:
     return found
 
 
-def _check_crs(layer: gpd.GeoDataFrame) -> None:
+def check_crs(layer: gpd.GeoDataFrame) -> None:
+    """Raise ValueError unless ``layer`` is in EPSG:4326."""
     if layer.crs is None or layer.crs.to_epsg() != 4326:
         raise ValueError(f"map layers must be in EPSG:4326, got {layer.crs}")

@@ -10,7 +10,7 @@ from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from assetmap.domain.geo import bbox_around
-from assetmap.maps.builder import add_origin
+from assetmap.maps.markers import add_origin
 
 CATCHMENT_COLOUR = "#1d70b8"
 # Room left around what a map is fitted to, so a marker on its edge is drawn whole (metres).

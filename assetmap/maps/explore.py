@@ -3,52 +3,25 @@
 Strengths are not drawn into it. The page's script (``static/js/explore.js``) fetches them for
 the view from the features endpoint, so the page weighs the same whatever the register holds.
 The Leaflet map, its layer control and its overlays are handed to that script as
-``window.assetmapMaps[<map variable>]``.
+``window.assetmapMaps[<map variable>]``, as every map is (``builder.Publish``).
 """
 
 from __future__ import annotations
 
 import folium
 import geopandas as gpd
-from branca.element import MacroElement
-from jinja2 import Template
 
 from assetmap.maps.builder import (
     CLUSTER_CSS,
     CLUSTER_JS,
     MapSettings,
+    Publish,
     add_neighbourhoods,
     new_map,
 )
 
 # About 5 m: outlines stay true at street zoom and lose most of their vertices.
 NEIGHBOURHOOD_TOLERANCE = 0.00005
-
-
-class Expose(MacroElement):
-    """Publish a map, its layer control and named overlays to the page's own script."""
-
-    _template = Template(
-        "{% macro script(this, kwargs) %}"
-        "(window.assetmapMaps = window.assetmapMaps || {})[{{ this.map.get_name() | tojson }}] = "
-        "{map: {{ this.map.get_name() }}, control: {{ this.control.get_name() }}, overlays: { "
-        "{% for key, layer in this.overlays.items() %}"
-        "{{ key | tojson }}: {{ layer.get_name() }},"
-        "{% endfor %}}};"
-        "{% endmacro %}"
-    )
-
-    def __init__(
-        self,
-        fmap: folium.Map,
-        control: folium.LayerControl,
-        overlays: dict[str, folium.map.Layer],
-    ) -> None:
-        super().__init__()
-        self._name = "Expose"
-        self.map = fmap
-        self.control = control
-        self.overlays = overlays
 
 
 def explore_map(
@@ -75,5 +48,5 @@ def explore_map(
         )
     control = folium.LayerControl(collapsed=True)
     control.add_to(fmap)
-    Expose(fmap, control, overlays).add_to(fmap)
+    Publish(fmap, control, overlays).add_to(fmap)
     return fmap

@@ -1,0 +1,162 @@
+"""Markers, popups and tooltips: every point folium draws, and the text bound to it.
+
+A strength's circle takes its kind's colour from the page's stylesheet (``map-dot--<kind>``),
+where the kind colours are defined once. User text reaches Leaflet only as escaped HTML in a
+JSON string (``Bound``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import folium
+import geopandas as gpd
+from branca.element import MacroElement
+from folium.plugins import MarkerCluster
+from jinja2 import Template
+from markupsafe import Markup, escape
+
+from assetmap.maps.builder import CLUSTER_CSS, CLUSTER_JS, MapSettings, check_crs, new_map
+
+# The fill of a strength of no known kind; the stylesheet fills each known kind.
+NEUTRAL_FILL = "#505a5f"
+RING_COLOUR = "#1d70b8"
+ORIGIN_COLOUR = "#0b0c0c"
+
+
+class Bound(MacroElement):
+    """A popup or tooltip bound from an HTML string passed as JSON.
+
+    folium's own Popup needs jQuery and inline styles, and its Tooltip places text inside a
+    JavaScript template literal, where ``${...}`` in user text would run.
+    """
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "{{ this._parent.get_name() }}.bind{{ this.what }}({{ this.content | tojson }});"
+        "{% endmacro %}"
+    )
+
+    def __init__(self, what: str, content: Markup) -> None:
+        super().__init__()
+        self._name = what
+        self.what = what
+        self.content = str(content)
+
+
+def popup_html(
+    asset_id: int,
+    kind: str,
+    title: str,
+    themes: list[str],
+    link: Callable[[int], str] | None,
+    unconfirmed: bool = False,
+) -> Markup:
+    """Return a popup's HTML with every piece of user text escaped."""
+    heading = Markup('<a href="{}">{}</a>').format(link(asset_id), title) if link else escape(title)
+    html = Markup('<strong class="map-popup__title">{}</strong><br>{} · {}').format(
+        heading, kind, ", ".join(themes)
+    )
+    return html + Markup("<br>Unconfirmed") if unconfirmed else html
+
+
+def asset_marker(row: Any, link: Callable[[int], str] | None) -> folium.CircleMarker:
+    """Return one strength (a layer's row) as a circle with its popup and tooltip."""
+    marker = folium.CircleMarker(
+        location=[row.geometry.y, row.geometry.x],
+        radius=8,
+        color="#0b0c0c",
+        weight=1,
+        fill=True,
+        fill_color=NEUTRAL_FILL,
+        fill_opacity=0.9,
+        class_name=f"map-dot map-dot--{row.kind}",
+    )
+    unconfirmed = bool(getattr(row, "unconfirmed", False))
+    popup = popup_html(row.id, row.kind, row.title, list(row.themes), link, unconfirmed)
+    marker.add_child(Bound("Popup", popup))
+    marker.add_child(Bound("Tooltip", escape(row.title)))
+    return marker
+
+
+def add_assets(
+    fmap: folium.Map,
+    layer: gpd.GeoDataFrame,
+    settings: MapSettings,
+    *,
+    name: str,
+    link: Callable[[int], str] | None = None,
+    cluster: bool = False,
+    show: bool = True,
+) -> folium.FeatureGroup:
+    """Add a layer of assets (``id``, ``kind``, ``title``, ``themes``) as coloured markers.
+
+    A boolean ``unconfirmed`` column, where the layer has one, marks popups "Unconfirmed".
+    """
+    check_crs(layer)
+    group = folium.FeatureGroup(name=name, show=show)
+    group.add_to(fmap)
+    parent: Any = group
+    if cluster:
+        parent = MarkerCluster(control=False)
+        parent.add_to(group)
+        parent.default_js = [(CLUSTER_JS[0], settings.static_url(CLUSTER_JS[1]))]
+        parent.default_css = [(key, settings.static_url(path)) for key, path in CLUSTER_CSS]
+    for row in layer.itertuples(index=False):
+        asset_marker(row, link).add_to(parent)
+    return group
+
+
+def add_point(
+    fmap: folium.Map, lon: float, lat: float, *, label: str, radius_m: float | None = None
+) -> folium.Marker:
+    """Mark one point, optionally ringed by a circle of ``radius_m`` metres."""
+    marker = folium.Marker(location=[lat, lon]).add_child(Bound("Tooltip", escape(label)))
+    marker.add_to(fmap)
+    if radius_m:
+        _ring(fmap, lon, lat, radius_m)
+    return marker
+
+
+def add_origin(
+    fmap: folium.Map, lon: float, lat: float, *, label: str, radius_m: float | None = None
+) -> folium.CircleMarker:
+    """Mark where a search measures from: a small ring, drawn beneath the results' markers.
+
+    Leaflet draws circle markers in its overlay pane, under the marker pane, so the origin
+    never covers a strength found at the same spot.
+    """
+    if radius_m:
+        _ring(fmap, lon, lat, radius_m)
+    marker = folium.CircleMarker(
+        location=[lat, lon],
+        radius=7,
+        color=ORIGIN_COLOUR,
+        weight=3,
+        fill=True,
+        fill_color="#ffffff",
+        fill_opacity=1.0,
+        class_name="map-origin",
+    )
+    marker.add_child(Bound("Tooltip", escape(label))).add_to(fmap)
+    return marker
+
+
+def place_map(
+    settings: MapSettings,
+    lon: float,
+    lat: float,
+    *,
+    label: str,
+    radius_m: float | None = None,
+    zoom: int = 15,
+) -> folium.Map:
+    """Return a small map of one point (EPSG:4326), optionally ringed by ``radius_m`` metres."""
+    fmap = new_map(settings, center=(lon, lat), zoom=zoom)
+    add_point(fmap, lon, lat, label=label, radius_m=radius_m)
+    return fmap
+
+
+def _ring(fmap: folium.Map, lon: float, lat: float, radius_m: float) -> None:
+    folium.Circle(location=[lat, lon], radius=radius_m, color=RING_COLOUR, fill=False).add_to(fmap)
