@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from sqlalchemy import orm
-from werkzeug.security import check_password_hash, generate_password_hash
 
+from assetmap.domain import passwords
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.users import check_email, check_user
 from assetmap.domain.vocab import Role
@@ -15,7 +15,7 @@ from assetmap.storage.models import User, utcnow
 PASSWORD_MIN = 10
 PASSWORD_MAX = 200
 # Checked against when no such user exists, so a wrong address takes as long as a wrong password.
-_DUMMY_HASH = generate_password_hash("not a real password")
+_DUMMY_HASH = passwords.hash_password("not a real password")
 
 
 def get_user(session: orm.Session, user_id: int) -> User | None:
@@ -34,7 +34,7 @@ def check_password(password: str) -> str:
 
 def hash_password(password: str) -> str:
     """Return a salted scrypt hash of a password that meets the rule."""
-    return generate_password_hash(check_password(password))
+    return passwords.hash_password(check_password(password))
 
 
 def new_password_hash(password: str) -> str:
@@ -66,7 +66,7 @@ def authenticate(session: orm.Session, email: str, password: str) -> User | None
     """Return the user whose address and password these are, or None."""
     user = get_user_by_email(session, email)
     hashed = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH
-    if check_password_hash(hashed, password) and user is not None and user.password_hash:
+    if passwords.password_matches(hashed, password) and user is not None and user.password_hash:
         return user
     return None
 
