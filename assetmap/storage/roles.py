@@ -22,6 +22,12 @@ def list_users(session: orm.Session) -> list[User]:
     return list(session.scalars(sa.select(User).order_by(User.email)))
 
 
+def neighbourhood_names(session: orm.Session) -> dict[int, str]:
+    """Return each neighbourhood's name by its id, in order of name."""
+    query = sa.select(Neighbourhood.id, Neighbourhood.name).order_by(Neighbourhood.name)
+    return {row.id: row.name for row in session.execute(query)}
+
+
 def role_changes(session: orm.Session, limit: int = 50) -> list[RoleChange]:
     """Return the latest role changes, newest first."""
     query = sa.select(RoleChange).order_by(RoleChange.id.desc()).limit(limit)

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-import sqlalchemy as sa
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, url_for
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -15,7 +14,8 @@ from assetmap.domain.errors import ValidationError
 from assetmap.domain.permissions import can_manage_roles
 from assetmap.domain.vocab import Role
 from assetmap.storage import roles as role_store
-from assetmap.storage.models import Neighbourhood, User
+from assetmap.storage import users as user_store
+from assetmap.storage.models import User
 from assetmap.web import db, nav
 from assetmap.web.accounts.auth import actor, requires
 
@@ -37,8 +37,7 @@ class RoleForm(FlaskForm):  # type: ignore[misc]
 
 
 def _names() -> dict[int, str]:
-    query = sa.select(Neighbourhood.id, Neighbourhood.name).order_by(Neighbourhood.name)
-    return {row.id: row.name for row in db.session().execute(query)}
+    return role_store.neighbourhood_names(db.session())
 
 
 def _neighbourhoods() -> list[SelectChoice]:
@@ -65,7 +64,7 @@ def describe(changes: dict[str, Any], names: dict[int, str]) -> list[str]:
 
 
 def _user(user_id: int) -> User:
-    user = db.session().get(User, user_id)
+    user = user_store.get_user(db.session(), user_id)
     if user is None:
         abort(404, f"User {user_id} doesn't exist.")
     return user
