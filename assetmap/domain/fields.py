@@ -1,0 +1,195 @@
+"""A strength's fields, written once: what each holds, which kinds have it, who may see it.
+
+Everything that lists a strength's fields is derived from ``FIELDS``: the export's columns and
+their order, the rows a bulk insert writes, GeoJSON features and CSV cells, the OpenAPI schema
+of a strength and the questions of the strength form. Adding a field means the model, a
+migration, a row here and the template that shows it.
+
+The table is in the order assetmap shows a strength, which is the export's column order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from assetmap.domain.assets import CAPACITY_MAX
+from assetmap.domain.vocab import Kind, ShareMode, Theme
+
+# What a field holds, which says how every format writes it:
+#   id, int: a whole number (int may be missing); text: a string; optional_text: a string or
+#   None; kind: a kind's value; list: a list of strings (themes, tags...); flag: yes, no or
+#   not said; date: a day; time: a UTC timestamp; coordinate: WGS84 degrees.
+FieldType = Literal[
+    "id", "int", "text", "optional_text", "kind", "list", "flag", "date", "time", "coordinate"
+]
+ALL_KINDS = frozenset(Kind)
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One field of a strength.
+
+    ``public``: anyone may see it (a skill's ``lon``/``lat`` at its public point only);
+    ``entered``: a person gives it (it is in ``AssetDraft``), else the register sets it;
+    ``label``: its name in a sentence; ``question``: what the strength form asks (empty where
+    the form does not ask it); ``hint``: the help under the question; ``schema``: its OpenAPI
+    schema in an answer.
+    """
+
+    name: str
+    type: FieldType
+    label: str
+    schema: dict[str, Any]
+    kinds: frozenset[Kind] = ALL_KINDS
+    public: bool = True
+    entered: bool = True
+    question: str = ""
+    hint: str = ""
+
+
+def _string(**more: Any) -> dict[str, Any]:
+    return {"type": "string", **more}
+
+
+def _strings(**items: Any) -> dict[str, Any]:
+    return {"type": "array", "items": _string(**items)}
+
+
+FIELDS: tuple[Field, ...] = (
+    Field("id", "id", "The id", {"type": "integer"}, entered=False),
+    Field("kind", "kind", "What you are adding", _string(enum=[k.value for k in Kind])),
+    Field("title", "text", "The name", _string(), question="Name"),
+    Field(
+        "description",
+        "text",
+        "The description",
+        _string(),
+        question="Description (optional)",
+        hint="What people can expect, in a few sentences.",
+    ),
+    Field("themes", "list", "Themes", _strings(enum=[t.value for t in Theme]), question="Themes"),
+    Field(
+        "tags",
+        "list",
+        "Tags",
+        _strings(),
+        question="Tags (optional)",
+        hint="Words people might search for, separated by commas.",
+    ),
+    Field(
+        "availability",
+        "text",
+        "When you are available",
+        _string(),
+        question="When are you available? (optional)",
+        hint="For example: weekday evenings, or Saturday mornings.",
+    ),
+    Field(
+        "accessibility",
+        "text",
+        "Access",
+        _string(),
+        question="Access (optional)",
+        hint="For example: step-free, hearing loop, quiet room.",
+    ),
+    Field(
+        "contact",
+        "text",
+        "How to get in touch",
+        _string(description="Only where the token's holder may see it."),
+        public=False,
+        question="How can people get in touch? (optional)",
+        hint="A phone number, an email address, or where to find you.",
+    ),
+    Field(
+        "contact_via_coach",
+        "flag",
+        "Passing on your contact",
+        {"type": "boolean", "description": "Only for those who may edit the strength."},
+        public=False,
+        question="Community connectors may pass my contact details on",
+    ),
+    Field(
+        "share_modes",
+        "list",
+        "How you share it",
+        _strings(enum=[m.value for m in ShareMode]),
+        kinds=frozenset({Kind.SKILL}),
+        question="How do you share it?",
+    ),
+    Field(
+        "meeting_pattern",
+        "text",
+        "When the group meets",
+        _string(),
+        kinds=frozenset({Kind.GROUP}),
+        question="When does the group meet? (optional)",
+        hint="For example: every Tuesday, 7pm to 9pm.",
+    ),
+    Field(
+        "welcomes_new_members",
+        "flag",
+        "Whether new members are welcome",
+        {"type": ["boolean", "null"]},
+        kinds=frozenset({Kind.GROUP}),
+        question="Does the group welcome new members? (optional)",
+    ),
+    Field(
+        "opening_times",
+        "text",
+        "Opening times",
+        _string(),
+        kinds=frozenset({Kind.SPACE}),
+        question="Opening times (optional)",
+        hint="For example: Monday to Friday, 9am to 5pm.",
+    ),
+    Field(
+        "capacity",
+        "int",
+        "How many people it holds",
+        {"type": ["integer", "null"], "minimum": 1, "maximum": CAPACITY_MAX},
+        kinds=frozenset({Kind.SPACE}),
+        question="How many people does it hold? (optional)",
+        hint="A whole number of people.",
+    ),
+    Field(
+        "facilities",
+        "list",
+        "Facilities",
+        _strings(),
+        kinds=frozenset({Kind.SPACE}),
+        question="Facilities (optional)",
+        hint="Separate them with commas, for example: kitchen, step-free access, parking.",
+    ),
+    Field("last_confirmed", "date", "Last confirmed", _string(format="date")),
+    Field("updated_at", "time", "Last changed", _string(format="date-time"), entered=False),
+    Field("neighbourhood", "optional_text", "Neighbourhood", _string(), entered=False),
+    Field("source", "text", "Where it came from", _string(), entered=False),
+    Field("source_id", "text", "Its id where it came from", _string(), entered=False),
+    Field("lon", "coordinate", "Longitude", {"type": "number"}),
+    Field("lat", "coordinate", "Latitude", {"type": "number"}),
+)
+BY_NAME = {field.name: field for field in FIELDS}
+# What leaves assetmap in an export, in this order: public fields, the point last.
+EXPORT_COLUMNS = tuple(field.name for field in FIELDS if field.public)
+# An export row's fields besides its id and point: a GeoJSON feature's properties.
+PROPERTY_COLUMNS = tuple(
+    field.name for field in FIELDS if field.public and field.type not in ("id", "coordinate")
+)
+# Fields a person gives that the register keeps as a column of its own (the point apart).
+STORED_FIELDS = tuple(
+    field.name
+    for field in FIELDS
+    if field.entered and field.type != "coordinate" and field.name != "last_confirmed"
+)
+# What each kind has of the fields only some kinds have.
+KIND_FIELDS: dict[Kind, frozenset[str]] = {
+    kind: frozenset(f.name for f in FIELDS if f.kinds != ALL_KINDS and kind in f.kinds)
+    for kind in Kind
+}
+
+
+def names_of(kind: FieldType) -> frozenset[str]:
+    """Return the names of the fields holding ``kind`` of value."""
+    return frozenset(field.name for field in FIELDS if field.type == kind)

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from assetmap.domain import assets, fields, privacy
+from assetmap.domain.geojson import FEATURE_EXPRESSION, feature
+from assetmap.storage.exports import EXPORT_FIELDS
+
+
+def test_export_columns_are_the_public_fields_in_the_tables_order() -> None:
+    assert tuple(f.name for f in fields.FIELDS if f.public) == fields.EXPORT_COLUMNS
+    assert fields.EXPORT_COLUMNS == EXPORT_FIELDS
+
+
+def test_export_column_order_is_pinned() -> None:
+    assert fields.EXPORT_COLUMNS == (
+        "id",
+        "kind",
+        "title",
+        "description",
+        "themes",
+        "tags",
+        "availability",
+        "accessibility",
+        "share_modes",
+        "meeting_pattern",
+        "welcomes_new_members",
+        "opening_times",
+        "capacity",
+        "facilities",
+        "last_confirmed",
+        "updated_at",
+        "neighbourhood",
+        "source",
+        "source_id",
+        "lon",
+        "lat",
+    )
+
+
+def test_public_fields_are_the_tables_public_ones_a_person_gives() -> None:
+    entered = [f.name for f in fields.FIELDS if f.public and (f.entered or f.name == "id")]
+    assert (*entered[: entered.index("lon")],) == privacy.PUBLIC_FIELDS
+
+
+def test_personal_fields_are_never_public() -> None:
+    personal = {f.name for f in fields.FIELDS if not f.public}
+    assert personal == privacy.PRIVATE_FIELDS & set(fields.BY_NAME)
+    assert not personal & set(fields.EXPORT_COLUMNS)
+
+
+def test_fields_a_person_gives_are_the_drafts() -> None:
+    entered = {f.name for f in fields.FIELDS if f.entered}
+    assert entered == {f.name for f in dataclasses.fields(assets.AssetDraft)}
+
+
+def test_kind_fields_come_from_the_table() -> None:
+    assert fields.KIND_FIELDS == assets.KIND_FIELDS
+
+
+@pytest.mark.parametrize("feature_id", [7, None])
+def test_a_feature_has_one_shape(feature_id: int | None) -> None:
+    properties = {"title": "Choir"}
+    made = feature(properties, -2.3, 51.2, feature_id)
+    assert list(made) == ["type", *(["id"] if feature_id else []), "geometry", "properties"]
+    if feature_id is not None:
+        source = FEATURE_EXPRESSION.format(feature_id="i", lon="x", lat="y", properties="p")
+        assert eval(source, {"i": 7, "x": -2.3, "y": 51.2, "p": properties}) == made
+
+
+def test_a_feature_with_no_place_has_a_null_geometry() -> None:
+    assert feature({}, None, None)["geometry"] is None
