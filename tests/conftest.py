@@ -23,7 +23,7 @@ from sqlalchemy import orm
 from assetmap import create_app
 from assetmap.domain.assets import AssetDraft, validate_asset
 from assetmap.exchange.demo import default_folder
-from assetmap.exchange.places import import_places
+from assetmap.services.places import import_places
 from assetmap.storage import database as db
 from assetmap.storage.models import Base
 

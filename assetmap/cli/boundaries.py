@@ -13,7 +13,7 @@ from assetmap.cli.area import area
 from assetmap.cli.common import current_database
 from assetmap.domain.errors import ValidationError
 from assetmap.exchange.boundaries import Choice, read_boundaries
-from assetmap.exchange.neighbourhoods import import_neighbourhoods
+from assetmap.services.neighbourhoods import import_neighbourhoods
 
 
 @area.command("import-neighbourhoods")

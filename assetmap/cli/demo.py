@@ -22,7 +22,8 @@ from assetmap.config import area_bbox
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.passphrases import passphrase
 from assetmap.domain.vocab import Role
-from assetmap.exchange.demo import default_folder, load_demo
+from assetmap.exchange.demo import default_folder
+from assetmap.services.demo import load_demo
 from assetmap.storage import users as user_store
 from assetmap.storage.models import Asset
 from assetmap.web.links import external_url

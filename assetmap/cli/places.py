@@ -13,7 +13,8 @@ from flask.cli import with_appcontext
 from assetmap.cli.area import area
 from assetmap.cli.common import current_database
 from assetmap.domain.places import PLACE_KINDS
-from assetmap.exchange.places import PlacesReport, import_places
+from assetmap.exchange.places import PlacesReport
+from assetmap.services.places import import_places
 from assetmap.web.area import area_in_force
 
 

@@ -1,21 +1,19 @@
-"""Importing neighbourhoods read from a boundary file: checked for overlaps and gaps, stored by
-code in one transaction, and reported in plain words."""
+"""What importing neighbourhoods from a boundary file did, in plain words.
+
+``services.neighbourhoods`` checks them for overlaps and gaps and stores them by code.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import orm
-
-from assetmap.domain.boundaries import Gap, Overlap, gaps, overlaps
+from assetmap.domain.boundaries import Gap, Overlap
 from assetmap.exchange.boundaries import Boundaries
 from assetmap.storage.neighbourhoods import (
     Changed,
     Named,
     NeighbourhoodPlan,
     Refiled,
-    plan_neighbourhoods,
-    store_neighbourhoods,
 )
 
 
@@ -98,26 +96,6 @@ class NeighbourhoodImport:
             f"{self.refiled.outside:,} lie in none.",
             f"Imported {_count(len(self.boundaries.areas), 'neighbourhood')}.",
         ]
-
-
-def import_neighbourhoods(
-    session: orm.Session, boundaries: Boundaries, *, dry_run: bool = False
-) -> NeighbourhoodImport:
-    """Store the neighbourhoods read from a file by code, in the session's transaction (the
-    caller commits), or on a dry run only plan it; check them for overlaps and gaps."""
-    areas = boundaries.areas
-    shapes = [area.boundary for area in areas]
-    if dry_run:
-        plan, refiled = plan_neighbourhoods(session, areas), None
-    else:
-        plan, refiled = store_neighbourhoods(session, areas)
-    return NeighbourhoodImport(
-        boundaries=boundaries,
-        plan=plan,
-        overlaps=overlaps([area.code for area in areas], shapes),
-        gaps=gaps(shapes),
-        refiled=refiled,
-    )
 
 
 def _listed(verb: str, items: list[str]) -> list[str]:

@@ -13,9 +13,10 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from assetmap.domain.geo import BBox
-from assetmap.exchange.demo import default_folder, load_demo
+from assetmap.exchange.demo import default_folder
 from assetmap.exchange.importing import Columns
 from assetmap.exchange.report import ImportReport
+from assetmap.services.demo import load_demo
 from assetmap.services.exports import write_export
 from assetmap.services.importing import ImportOptions, run_import
 from assetmap.storage import database as db

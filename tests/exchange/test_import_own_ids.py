@@ -12,8 +12,9 @@ from flask import Flask
 from sqlalchemy import orm
 
 from assetmap import create_app
-from assetmap.exchange.demo import default_folder, load_demo
+from assetmap.exchange.demo import default_folder
 from assetmap.exchange.report import ImportReport, Outcome
+from assetmap.services.demo import load_demo
 from assetmap.services.exports import write_export
 from assetmap.services.importing import ImportOptions, run_import
 from assetmap.storage import assets as store

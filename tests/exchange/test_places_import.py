@@ -12,7 +12,7 @@ from assetmap.domain.area import OutlinedArea
 from assetmap.domain.geo import distance_m
 from assetmap.domain.places import Place
 from assetmap.exchange.demo import default_folder
-from assetmap.exchange.places import import_places
+from assetmap.services.places import import_places
 from assetmap.storage.places import count_places, lookup_places, nearest_place
 from tests.exchange import places_files as files
 from tests.exchange.places_files import empty_gazetteer, lon_lat

@@ -15,7 +15,7 @@ from shapely.geometry import box
 
 from assetmap import create_app
 from assetmap.domain.privacy import public_point
-from assetmap.exchange.places import import_places
+from assetmap.services.places import import_places
 from assetmap.storage.area import stored_area
 from assetmap.storage.neighbourhoods import Area, replace_neighbourhoods
 from assetmap.web import db

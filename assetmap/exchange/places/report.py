@@ -1,23 +1,18 @@
-"""Importing a gazetteer file into the ``place`` table, all or nothing, a batch at a time."""
+"""Reading a gazetteer file's places, and the report of what importing them did."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
-from itertools import islice
 from pathlib import Path
-
-from sqlalchemy import orm
 
 from assetmap.domain.area import Area
 from assetmap.domain.geo import BBox
 from assetmap.domain.places import PLACE_KINDS, Place
-from assetmap.exchange.places.formats import FORMAT_NAMES, Detected, Tally, detect_format
+from assetmap.exchange.places.formats import FORMAT_NAMES, Detected, Tally
 from assetmap.exchange.places.osm import read_osm_places
 from assetmap.exchange.places.tables import read_gazetteer, read_onspd, read_open_names
-from assetmap.storage.database import begin_write
-from assetmap.storage.places import add_places, count_places, not_held, remove_places
 
 Reader = Callable[[Path, Detected, Tally, BBox | None], Iterator[Place]]
 READERS: dict[str, Reader] = {
@@ -27,7 +22,6 @@ READERS: dict[str, Reader] = {
     "open-names": read_open_names,
     "gazetteer": read_gazetteer,
 }
-BATCH = 5_000
 
 
 @dataclass
@@ -73,38 +67,19 @@ class PlacesReport:
         return f"{new:,} {kind}s {verb} the {held:,} held before."
 
 
-def import_places(
-    session: orm.Session,
-    path: Path,
-    *,
-    area: Area | None = None,
-    kinds: Collection[str] = PLACE_KINDS,
-    add: bool = False,
-    dry_run: bool = False,
-) -> PlacesReport:
-    """Import the places of a gazetteer file lying inside ``area`` (anywhere if None), in the
-    session's transaction; the caller commits.
-
-    By default each kind the file brings (of ``kinds``) replaces the places of that kind held;
-    with ``add`` the places not held yet are added to them. A dry run writes nothing. Raises
-    ValueError naming the file, line and field of the first bad row: then the caller must roll
-    back, and nothing is changed.
-    """
-    detected = detect_format(path)
-    report = PlacesReport(
-        path.name, detected.fmt, dry_run, add, area is not None, held=count_places(session)
-    )
-    if not dry_run:
-        begin_write(session)
-    found = READERS[detected.fmt](path, detected, report.tally, area.bbox if area else None)
-    for batch in _batches(_wanted(found, area, kinds, report.tally)):
-        _write(session, batch, report)
-    return report
+def read_places(
+    path: Path, detected: Detected, tally: Tally, area: Area | None, kinds: Collection[str]
+) -> Iterator[Place]:
+    """Yield the places of a gazetteer file of the ``detected`` format that lie inside ``area``
+    (anywhere if None) and are of ``kinds``, counting in ``tally`` those left out."""
+    found = READERS[detected.fmt](path, detected, tally, area.bbox if area else None)
+    return wanted(found, area, kinds, tally)
 
 
-def _wanted(
+def wanted(
     places: Iterable[Place], area: Area | None, kinds: Collection[str], tally: Tally
 ) -> Iterator[Place]:
+    """Yield the places inside ``area`` (anywhere if None) of ``kinds``; count the others."""
     for place in places:
         if place.kind not in kinds:
             tally.skipped[f"{place.kind}s not asked for"] += 1
@@ -112,25 +87,3 @@ def _wanted(
             tally.outside += 1
         else:
             yield place
-
-
-def _batches(places: Iterator[Place]) -> Iterator[list[Place]]:
-    while batch := list(islice(places, BATCH)):
-        yield batch
-
-
-def _write(session: orm.Session, batch: list[Place], report: PlacesReport) -> None:
-    """Write a batch: first clearing the kinds it is the first to bring, or, adding, leaving
-    out the places already held."""
-    if report.add:
-        fresh = not_held(session, batch)
-        report.already_held.update(place.kind for place in batch)
-        report.already_held.subtract(place.kind for place in fresh)
-        batch = fresh
-    else:
-        first = {place.kind for place in batch} - set(report.kept)
-        if first and not report.dry_run:
-            remove_places(session, first)
-    report.kept.update(place.kind for place in batch)
-    if not report.dry_run:
-        add_places(session, batch)
