@@ -17,38 +17,30 @@ import orjson
 from sqlalchemy import orm
 
 from assetmap.domain.assets import FIELD_NAMES, AssetDraft, creation
+from assetmap.domain.fields import BY_NAME, STORED_FIELDS
 from assetmap.domain.privacy import generalise_points, is_generalised
 from assetmap.domain.vocab import Action, Status
 from assetmap.storage.backends import backend_for
 from assetmap.storage.models import utcnow
 from assetmap.storage.neighbourhoods import locate
 
-# Columns of a bulk-inserted asset row, in the order ``_asset_row`` builds them.
+# What a draft gives that is stored as it is, as JSON text (lists), or as its value (the kind).
+_DRAFT_VALUES_STORED = operator.attrgetter(*STORED_FIELDS)
+_LISTS = tuple(i for i, name in enumerate(STORED_FIELDS) if BY_NAME[name].type == "list")
+_KIND = STORED_FIELDS.index("kind")
+# Columns of a bulk-inserted asset row, in the order ``_asset_row`` builds them, then the
+# neighbourhood and origin ``insert_batch`` adds.
 BULK_ASSET_COLUMNS = (
     "id",
-    "kind",
-    "title",
-    "description",
-    "themes",
-    "tags",
+    *STORED_FIELDS,
     "public_lon",
     "public_lat",
-    "availability",
-    "accessibility",
-    "contact",
-    "contact_via_coach",
     "owner_id",
     "status",
     "hidden_reason",
     "created_at",
     "updated_at",
     "last_confirmed",
-    "share_modes",
-    "meeting_pattern",
-    "welcomes_new_members",
-    "opening_times",
-    "capacity",
-    "facilities",
     "neighbourhood_id",
     "source",
     "source_id",
@@ -121,32 +113,12 @@ def _asset_row(
     stamp: Any,
     confirmed: Any,
 ) -> tuple[Any, ...]:
-    return (
-        asset_id,
-        draft.kind.value,
-        draft.title,
-        draft.description,
-        _json_list(draft.themes),
-        _json_list(draft.tags),
-        point[0],
-        point[1],
-        draft.availability,
-        draft.accessibility,
-        draft.contact,
-        draft.contact_via_coach,
-        owner_id,
-        Status.PUBLISHED.value,
-        "",
-        stamp,
-        stamp,
-        confirmed,
-        _json_list(draft.share_modes),
-        draft.meeting_pattern,
-        draft.welcomes_new_members,
-        draft.opening_times,
-        draft.capacity,
-        _json_list(draft.facilities),
-    )
+    values = list(_DRAFT_VALUES_STORED(draft))
+    values[_KIND] = draft.kind.value
+    for i in _LISTS:
+        values[i] = _json_list(values[i])
+    status = Status.PUBLISHED.value
+    return (asset_id, *values, *point, owner_id, status, "", stamp, stamp, confirmed)
 
 
 def _json_list(values: tuple[Any, ...]) -> str:
