@@ -64,9 +64,7 @@ def get_asset(session: orm.Session, asset_id: int) -> Asset | None:
 
 
 def _require(session: orm.Session, asset_id: int) -> Asset:
-    asset = session.get(
-        Asset, asset_id, with_for_update=session.get_bind().dialect.name != "sqlite"
-    )
+    asset = session.get(Asset, asset_id, with_for_update=backend_for(session).locks_rows)
     if asset is None:
         raise AssetNotFound(asset_id)
     return asset

@@ -31,6 +31,8 @@ class Backend(Protocol):
     """What a storage backend answers; both return the same types."""
 
     name: str
+    # Whether a write locks the rows it reads (SQLite's one writer holds the whole database).
+    locks_rows: bool
 
     def next_ids(self, session: orm.Session, count: int) -> list[int]:
         """Reserve ``count`` new asset ids for a bulk insert in this transaction."""

@@ -25,6 +25,7 @@ class PostGISBackend:
     """PostgreSQL with PostGIS: a GiST-indexed geography column and a GIN-indexed tsvector."""
 
     name = "postgresql"
+    locks_rows = True
     geog: sa.ColumnElement[Any] = sa.literal_column("asset.geog")
     geom: sa.ColumnElement[Any] = sa.literal_column("asset.geom")
     search: sa.ColumnElement[Any] = sa.literal_column("asset.search")

@@ -81,6 +81,7 @@ class SQLiteBackend:
     """Python's own sqlite3: an R*Tree for points and FTS5 (Porter stemming) for words."""
 
     name = "sqlite"
+    locks_rows = False
     first_box_m = 125.0
     rtree = sa.table(
         "asset_rtree",
