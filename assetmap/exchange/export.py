@@ -24,23 +24,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
 
+from assetmap.domain.fields import BY_NAME, EXPORT_COLUMNS, PROPERTY_COLUMNS
 from assetmap.exchange import hsds
 from assetmap.exchange.batches import csv_cells, features_json, joiner
 from assetmap.exchange.gc_pause import collector_paused
-from assetmap.storage.exports import (
-    EXPORT_FIELDS,
-    LAT,
-    LIST_FIELDS,
-    LON,
-    flag,
-    iso_date,
-    iso_time,
-    items,
-)
+from assetmap.storage.exports import LAT, LON, flag, iso_date, iso_time, items
 
 Batches = Iterable[Sequence[Sequence[Any]]]
-PROPERTY_FIELDS = tuple(name for name in EXPORT_FIELDS if name not in ("id", "lon", "lat"))
-_KIND = EXPORT_FIELDS.index("kind")
+PROPERTY_FIELDS = PROPERTY_COLUMNS
+_KIND = EXPORT_COLUMNS.index("kind")
+# How a column of each type of field becomes a plain value (see ``public_asset``).
+_PLAIN: dict[str, Callable[[Any], Any]] = {
+    "list": items,
+    "flag": flag,
+    "date": iso_date,
+    "time": iso_time,
+}
+_TO_PLAIN = tuple(
+    (i, _PLAIN[BY_NAME[name].type])
+    for i, name in enumerate(EXPORT_COLUMNS)
+    if BY_NAME[name].type in _PLAIN
+)
 GPKG_LAYER = "assets"
 # Rows read at a time. A few hundred keep a batch's objects in the CPU's caches, which makes
 # GeoJSON and CSV faster than batches of thousands; each GeoPackage batch opens the file.
@@ -114,7 +118,7 @@ def csv_chunks(batches: Batches) -> Iterator[bytes]:
     text a spreadsheet would run as a formula starts with ``'`` (see ``exchange.cells``)."""
     text = io.StringIO()
     writer = csv.writer(text)
-    writer.writerow(EXPORT_FIELDS)
+    writer.writerow(EXPORT_COLUMNS)
     joined = joiner()
     for rows in batches:
         with collector_paused():
@@ -151,25 +155,32 @@ def write_gpkg_file(batches: Batches, path: Path) -> None:
 def frame(rows: Sequence[Sequence[Any]]) -> Any:
     """Return rows as a GeoDataFrame in EPSG:4326: typed columns, lists joined by commas."""
     import geopandas as gpd
-    import pandas as pd
 
-    columns = list(zip(*rows, strict=True)) if rows else [()] * len(EXPORT_FIELDS)
-    data: dict[str, Any] = {}
-    for name, values in zip(EXPORT_FIELDS, columns, strict=True):
-        if name in LIST_FIELDS:
-            data[name] = [",".join(items(value)) for value in values]
-        elif name in ("id", "capacity"):
-            data[name] = pd.array(values, dtype="Int64" if name == "id" else "Int32")
-        elif name == "welcomes_new_members":
-            data[name] = pd.array([flag(value) for value in values], dtype="boolean")
-        elif name == "last_confirmed":
-            data[name] = [iso_date(value) for value in values]
-        elif name == "updated_at":
-            data[name] = pd.to_datetime([iso_time(value) for value in values], utc=True)
-        elif name not in ("lon", "lat"):
-            data[name] = pd.array(values, dtype=object)
+    columns = list(zip(*rows, strict=True)) if rows else [()] * len(EXPORT_COLUMNS)
+    data: dict[str, Any] = {
+        name: _gpkg_column(BY_NAME[name].type, values)
+        for name, values in zip(EXPORT_COLUMNS, columns, strict=True)
+        if BY_NAME[name].type != "coordinate"
+    }
     geometry = gpd.points_from_xy(columns[LON], columns[LAT], crs="EPSG:4326")
     return gpd.GeoDataFrame(data, geometry=geometry, crs="EPSG:4326")
+
+
+def _gpkg_column(kind: str, values: Sequence[Any]) -> Any:
+    """Return a column of a field of type ``kind`` as a GeoPackage layer types it."""
+    import pandas as pd
+
+    if kind == "list":
+        return [",".join(items(value)) for value in values]
+    if kind in ("id", "int"):
+        return pd.array(values, dtype="Int64" if kind == "id" else "Int32")
+    if kind == "flag":
+        return pd.array([flag(value) for value in values], dtype="boolean")
+    if kind == "date":
+        return [iso_date(value) for value in values]
+    if kind == "time":
+        return pd.to_datetime([iso_time(value) for value in values], utc=True)
+    return pd.array(values, dtype=object)
 
 
 def hsds_chunks(batches: Batches) -> Iterator[bytes]:
@@ -188,13 +199,10 @@ def hsds_chunks(batches: Batches) -> Iterator[bytes]:
 
 def public_asset(row: Sequence[Any]) -> dict[str, Any]:
     """Return a row as plain values: lists, booleans, ISO dates."""
-    asset = dict(zip(EXPORT_FIELDS, row, strict=True))
-    for name in LIST_FIELDS:
-        asset[name] = items(asset[name])
-    asset["welcomes_new_members"] = flag(asset["welcomes_new_members"])
-    asset["last_confirmed"] = iso_date(asset["last_confirmed"])
-    asset["updated_at"] = iso_time(asset["updated_at"])
-    return asset
+    values = list(row)
+    for i, plain in _TO_PLAIN:
+        values[i] = plain(values[i])
+    return dict(zip(EXPORT_COLUMNS, values, strict=True))
 
 
 MAKERS: dict[str, Callable[[Batches], Iterator[bytes]]] = {
