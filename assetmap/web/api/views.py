@@ -15,6 +15,7 @@ from flask import Blueprint, Flask, Response, current_app, request, url_for
 
 from assetmap.domain.assets import validate_asset
 from assetmap.domain.errors import ValidationError
+from assetmap.domain.geojson import feature
 from assetmap.domain.permissions import Actor, can_add, can_edit
 from assetmap.domain.vocab import Status
 from assetmap.storage import assets as store
@@ -267,12 +268,7 @@ def places() -> Response:
     except ValueError as exc:
         raise ApiError(400, f"q: {exc}", "q") from None
     features = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [place.lon, place.lat]},
-            "properties": {"name": place.name, "kind": place.kind},
-        }
-        for place in found
+        feature({"name": place.name, "kind": place.kind}, place.lon, place.lat) for place in found
     ]
     return _json({"type": "FeatureCollection", "features": features})
 
