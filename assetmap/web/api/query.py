@@ -1,8 +1,8 @@
 """Reading an API search from its query string, and the signed cursor that pages through it.
 
-Each bad parameter becomes an ``ApiError`` naming it. A cursor is signed (HMAC-SHA256) with a
-key derived from the app's secret, so one that was changed, or made for another search, is
-refused rather than trusted.
+Each bad parameter raises ``params.BadParameter`` naming it; storage's ``paging`` reads the
+pages. A cursor is signed (HMAC-SHA256) with a key derived from the app's secret, so one that
+was changed, or made for another search, is refused rather than trusted.
 """
 
 from __future__ import annotations
@@ -18,16 +18,13 @@ import orjson
 from flask import current_app
 from werkzeug.datastructures import MultiDict
 
-from assetmap.domain.geo import BBox, check_lon_lat
-from assetmap.domain.query import (
-    LIMIT_MAX,
-    AssetFilter,
-    AssetSummary,
-    check_radius,
-    split_words,
-)
+from assetmap.domain.geo import BBox
+from assetmap.domain.query import AssetFilter, AssetSummary
 from assetmap.storage import assets as store
-from assetmap.web import db
+from assetmap.storage import paging
+from assetmap.storage.paging import Mark
+from assetmap.web import db, params
+from assetmap.web.params import BadParameter
 
 DEFAULT_RADIUS_M = 1000.0
 DEFAULT_LIMIT = 50
@@ -36,17 +33,13 @@ _CURSOR_SALT = "assetmap.api.cursor"
 
 
 class ApiError(Exception):
-    """A request the API refuses: the status, the reason, and the parameter at fault."""
+    """A request the API refuses for who asks or what they ask of: the status, the reason,
+    and the part of the request at fault. A bad parameter is ``params.BadParameter``."""
 
     def __init__(self, status: int, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.status, self.message, self.field = status, message, field
         self.headers: dict[str, str] = {"WWW-Authenticate": "Bearer"} if status == 401 else {}
-
-
-def bad(field: str, message: str) -> ApiError:
-    """Return the 400 for a bad parameter."""
-    return ApiError(400, message, field)
 
 
 @dataclass(frozen=True)
@@ -61,18 +54,18 @@ class AssetQuery:
 
     @classmethod
     def parse(cls, args: MultiDict[str, str]) -> AssetQuery:
-        """Read the query string, raising ApiError naming the first bad parameter."""
-        near = _near(args["near"]) if "near" in args else None
+        """Read the query string, raising BadParameter naming the first bad parameter."""
+        near = params.near(args["near"]) if "near" in args else None
         if "radius" in args and near is None:
-            raise bad("radius", "radius needs near=lon,lat to measure from")
+            raise BadParameter("radius", "radius needs near=lon,lat to measure from")
         if near is not None and "bbox" in args:
-            raise bad("bbox", "give near or bbox, not both")
+            raise BadParameter("bbox", "give near or bbox, not both")
         return cls(
             near=near,
-            radius_m=_radius(args["radius"]) if "radius" in args else DEFAULT_RADIUS_M,
-            bbox=_bbox(args["bbox"]) if "bbox" in args else None,
-            filters=_filters(args),
-            limit=_limit(args["limit"]) if "limit" in args else DEFAULT_LIMIT,
+            radius_m=params.radius(args["radius"]) if "radius" in args else DEFAULT_RADIUS_M,
+            bbox=params.bbox(args["bbox"]) if "bbox" in args else None,
+            filters=params.asset_filter(args) if _filtered(args) else store.EVERYTHING,
+            limit=params.limit(args["limit"], API_LIMIT_MAX) if "limit" in args else DEFAULT_LIMIT,
         )
 
     def fingerprint(self) -> str:
@@ -88,70 +81,8 @@ class AssetQuery:
         return hashlib.blake2b(repr(parts).encode(), digest_size=8).hexdigest()
 
 
-def _near(text: str) -> tuple[float, float]:
-    parts = text.split(",")
-    if len(parts) != 2:
-        raise bad("near", f"near must be lon,lat, got {text[:60]!r}")
-    try:
-        return check_lon_lat(parts[0].strip(), parts[1].strip())
-    except ValueError as exc:
-        raise bad("near", f"near must be lon,lat: {exc}") from None
-
-
-def _radius(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise bad("radius", f"radius must be a number of metres, got {text[:60]!r}") from None
-    try:
-        return check_radius(value)
-    except ValueError as exc:
-        raise bad("radius", str(exc)) from None
-
-
-def _bbox(text: str) -> BBox:
-    try:
-        return BBox.parse(text)
-    except ValueError as exc:
-        raise bad("bbox", f"bbox: {exc}") from None
-
-
-def _limit(text: str) -> int:
-    try:
-        limit = int(text)
-    except ValueError:
-        limit = 0
-    if not 1 <= limit <= API_LIMIT_MAX:
-        raise bad("limit", f"limit must be a whole number from 1 to {API_LIMIT_MAX}, got {text!r}")
-    return limit
-
-
-_FILTERS = ("kind", "theme", "q")
-
-
-def _filters(args: MultiDict[str, str]) -> AssetFilter:
-    if not any(name in args for name in _FILTERS):
-        return store.EVERYTHING
-    found: dict[str, Any] = {}
-    for name, parse in (
-        ("kind", lambda values: AssetFilter.parse(kinds=values).kinds),
-        ("theme", lambda values: AssetFilter.parse(themes=values).themes),
-        ("q", lambda values: split_words(values[0] if values else "")),
-    ):
-        try:
-            found[name] = parse(args.getlist(name))
-        except ValueError as exc:
-            raise bad(name, str(exc)) from None
-    return AssetFilter(kinds=found["kind"], themes=found["theme"], words=found["q"])
-
-
-@dataclass(frozen=True)
-class Cursor:
-    """Where the last page ended: its last id, its distance for a near search, and the count."""
-
-    last_id: int
-    distance_m: float | None
-    seen: int
+def _filtered(args: MultiDict[str, str]) -> bool:
+    return any(name in args for name in params.FILTER_ARGS)
 
 
 def _key() -> bytes:
@@ -182,21 +113,24 @@ def unsign(text: str) -> Any:
     return orjson.loads(base64.urlsafe_b64decode(body + b"=" * (-len(body) % 4)))
 
 
-def read_cursor(text: str | None, query: AssetQuery) -> Cursor | None:
-    """Return the cursor a request carries, or raise ApiError if it is not one for this search."""
+def read_cursor(text: str | None, query: AssetQuery) -> Mark | None:
+    """Return where the page a request's cursor asks for starts, or raise BadParameter if it
+    is not a cursor for this search."""
     if text is None:
         return None
     try:
         data = unsign(text)
     except ValueError:
-        raise bad("cursor", "cursor was not given out by this API, or was changed") from None
+        raise BadParameter(
+            "cursor", "cursor was not given out by this API, or was changed"
+        ) from None
     cursor = _cursor_of(data)
     if cursor is None or data.get("q") != query.fingerprint():
-        raise bad("cursor", "cursor belongs to another search; start again without it")
+        raise BadParameter("cursor", "cursor belongs to another search; start again without it")
     return cursor
 
 
-def _cursor_of(data: Any) -> Cursor | None:
+def _cursor_of(data: Any) -> Mark | None:
     if not isinstance(data, Mapping):
         return None
     last_id, distance, seen = data.get("id"), data.get("d"), data.get("n")
@@ -204,39 +138,24 @@ def _cursor_of(data: Any) -> Cursor | None:
         return None
     if distance is not None and type(distance) not in (int, float):
         return None
-    return Cursor(last_id, None if distance is None else float(distance), seen)
+    return Mark(last_id, None if distance is None else float(distance), seen)
 
 
-def next_cursor(query: AssetQuery, cursor: Cursor | None, page: list[AssetSummary]) -> str:
-    """Return the cursor for the page after ``page``."""
-    last = page[-1]
-    seen = (cursor.seen if cursor else 0) + len(page)
-    payload = {"q": query.fingerprint(), "id": last.id, "d": last.distance_m, "n": seen}
+def next_cursor(query: AssetQuery, after: Mark | None, page: list[AssetSummary]) -> str:
+    """Return the cursor for the page after ``page``, which followed ``after``."""
+    mark = paging.mark_after(page, after)
+    payload = {"q": query.fingerprint(), "id": mark.last_id, "d": mark.distance_m, "n": mark.seen}
     return sign(payload)
 
 
-def search(query: AssetQuery, cursor: Cursor | None) -> tuple[list[AssetSummary], bool]:
+def search(query: AssetQuery, after: Mark | None) -> paging.Page:
     """Return one page of results and whether another follows.
 
     A near search pages through at most the ``LIMIT_MAX`` nearest, read through the request's
     read connection; a box pages by id to the end, through its session.
     """
     if query.near is not None:
-        seen = cursor.seen if cursor else 0
-        fetch = min(seen + query.limit + 1, LIMIT_MAX)
-        if fetch <= seen:
-            return [], False
         lon, lat = query.near
-        found = store.assets_near(db.reader(), lon, lat, query.radius_m, query.filters, fetch)
-        if cursor is not None and cursor.distance_m is not None:
-            after = (cursor.distance_m, cursor.last_id)
-            found = [item for item in found if (item.distance_m or 0.0, item.id) > after]
-    else:
-        found = store.assets_in_bbox(
-            db.session(),
-            query.bbox,
-            query.filters,
-            limit=query.limit + 1,
-            after_id=cursor.last_id if cursor else None,
-        )
-    return found[: query.limit], len(found) > query.limit
+        reader = db.reader()
+        return paging.near_page(reader, lon, lat, query.radius_m, query.filters, query.limit, after)
+    return paging.box_page(db.session(), query.bbox, query.filters, query.limit, after)

@@ -31,6 +31,7 @@ from assetmap.web.area import current_area
 from assetmap.web.errors import error_response
 from assetmap.web.explore.results import asset_feature, asset_url, contacts_for, summary_feature
 from assetmap.web.geocoding import geocoder
+from assetmap.web.params import BadParameter
 from assetmap.web.strengths.freshness import unconfirmed_before
 
 bp = Blueprint("api", __name__)
@@ -50,6 +51,11 @@ def _api_error(exc: ApiError) -> Response:
     response = error_response(exc.status, exc.message, exc.field)
     response.headers.update(exc.headers)
     return response
+
+
+@bp.errorhandler(BadParameter)
+def _bad_parameter(exc: BadParameter) -> Response:
+    return error_response(400, exc.message, exc.field)
 
 
 @bp.before_request
@@ -266,7 +272,7 @@ def places() -> Response:
     try:
         found = geocoder().lookup(request.args.get("q", ""), limit=PLACES_MAX)
     except ValueError as exc:
-        raise ApiError(400, f"q: {exc}", "q") from None
+        raise BadParameter("q", f"q: {exc}") from None
     features = [
         feature({"name": place.name, "kind": place.kind}, place.lon, place.lat) for place in found
     ]

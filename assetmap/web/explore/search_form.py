@@ -11,17 +11,20 @@ import geopandas as gpd
 from sqlalchemy import orm
 from werkzeug.datastructures import MultiDict
 
-from assetmap.domain.geo import check_lon_lat
 from assetmap.domain.places import Place
-from assetmap.domain.query import AssetFilter, check_radius, split_words
+from assetmap.domain.query import AssetFilter
 from assetmap.storage.neighbourhoods import neighbourhood_layer
+from assetmap.web import params
 from assetmap.web.geocoding import geocoder
+from assetmap.web.params import BadParameter
 
 RADIUS_CHOICES = (
     ("400", "400 m", "About a 5 minute walk"),
     ("800", "800 m", "About a 10 minute walk"),
     ("1600", "1.6 km", "About a 20 minute walk"),
 )
+# What the form says beside a filter it can't use; a bad ``q`` says what is wrong with it.
+_FILTER_ERRORS = {"kind": "Choose skills, groups or spaces", "theme": "Choose themes from the list"}
 FIELDS = ("where", "place", "neighbourhood", "at", "radius", "other_radius", "kind", "theme", "q")
 
 
@@ -106,9 +109,8 @@ class SearchForm:
 
     def _point(self) -> Origin | None:
         try:
-            lon_text, lat_text = self.at.split(",")
-            lon, lat = check_lon_lat(lon_text, lat_text)
-        except ValueError:
+            lon, lat = params.near(self.at)
+        except BadParameter:
             self.refuse("at", "Click the map where the search should start")
             return None
         return Origin(f"the point {lat:.5f}, {lon:.5f}", lon, lat)
@@ -135,8 +137,8 @@ class SearchForm:
             self.refuse("radius", "Choose how far to look")
             return None
         try:
-            return check_radius(float(text.strip().removesuffix("m").strip()))
-        except ValueError:
+            return params.radius(text.strip().removesuffix("m").strip())
+        except BadParameter:
             self.refuse(
                 "other_radius", "Enter a distance in metres, more than 0 and at most 100000"
             )
@@ -144,21 +146,17 @@ class SearchForm:
 
     def _filters(self) -> AssetFilter | None:
         try:
-            kinds = AssetFilter.parse(kinds=self.kinds).kinds
-        except ValueError:
-            self.refuse("kind", "Choose skills, groups or spaces")
-            return None
-        try:
-            themes = AssetFilter.parse(themes=self.themes).themes
-        except ValueError:
-            self.refuse("theme", "Choose themes from the list")
-            return None
-        try:
-            words = split_words(self.q)
-        except ValueError as exc:
-            self.refuse("q", f"Words {str(exc).removeprefix('q ')}")
+            kinds = params.kinds(self.kinds)
+            themes = params.themes(self.themes)
+            words = params.words(self.q)
+        except BadParameter as exc:
+            self.refuse(exc.field, _FILTER_ERRORS.get(exc.field) or _words_error(exc.message))
             return None
         return AssetFilter(kinds=kinds, themes=themes, words=words)
+
+
+def _words_error(message: str) -> str:
+    return f"Words {message.removeprefix('q ')}"
 
 
 def neighbourhood_centres(session: orm.Session) -> dict[int, Origin]:

@@ -13,10 +13,9 @@ from urllib.parse import urlencode
 
 import orjson
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request, url_for
-from werkzeug.datastructures import MultiDict
 
 from assetmap.domain.geo import BBox
-from assetmap.domain.query import AssetFilter, page_window, split_words
+from assetmap.domain.query import AssetFilter, page_window
 from assetmap.domain.vocab import Kind, Theme
 from assetmap.maps import render
 from assetmap.maps.builder import shading_top
@@ -24,16 +23,17 @@ from assetmap.maps.explore import explore_map
 from assetmap.maps.features import feature_collection
 from assetmap.storage import clusters, listing
 from assetmap.storage.aggregates import AggregateCache
-from assetmap.web import db, nav
+from assetmap.web import db, nav, params
 from assetmap.web.area import current_area
 from assetmap.web.errors import error_response
 from assetmap.web.mapping import map_settings
+from assetmap.web.params import BadParameter
 from assetmap.web.strengths.freshness import unconfirmed_before
 
 bp = Blueprint("explore", __name__)
 CACHE = "assetmap.aggregates"
 PER_PAGE = 50
-FILTER_ARGS = ("kind", "theme", "q")
+FILTER_ARGS = params.FILTER_ARGS
 LIST_ARGS = frozenset({*FILTER_ARGS, "bbox", "sort", "order", "page"})
 KIND_LABELS = {Kind.SKILL: "Skills", Kind.GROUP: "Groups", Kind.SPACE: "Spaces"}
 # Where a list sort starts when first chosen: the newest confirmation first, else A to Z.
@@ -41,60 +41,15 @@ FIRST_ORDER = {"title": "asc", "kind": "asc", "confirmed": "desc"}
 WORLD_VIEW = (-180.0, -85.0, 180.0, 85.0)
 
 
-class BadArgument(ValueError):
-    """A query parameter that cannot be used: which one, and why."""
-
-    def __init__(self, field: str, message: str) -> None:
-        super().__init__(message)
-        self.field = field
-
-
-def parse_filter(args: MultiDict[str, str]) -> AssetFilter:
-    """Read ``kind``, ``theme`` and ``q``, or raise BadArgument naming the one that is wrong."""
-    try:
-        kinds = AssetFilter.parse(kinds=args.getlist("kind")).kinds
-    except ValueError as exc:
-        raise BadArgument("kind", str(exc)) from None
-    try:
-        themes = AssetFilter.parse(themes=args.getlist("theme")).themes
-    except ValueError as exc:
-        raise BadArgument("theme", str(exc)) from None
-    try:
-        words = split_words(args.get("q", ""))
-    except ValueError as exc:
-        raise BadArgument("q", str(exc)) from None
-    return AssetFilter(kinds=kinds, themes=themes, words=words)
-
-
-def parse_bbox(text: str | None) -> BBox:
-    """Read ``bbox`` (minlon,minlat,maxlon,maxlat), or raise BadArgument saying what is wrong."""
-    if not text:
-        raise BadArgument("bbox", "bbox is required, as minlon,minlat,maxlon,maxlat")
-    try:
-        return BBox.parse(text)
-    except ValueError as exc:
-        raise BadArgument("bbox", f"bbox: {exc}") from None
-
-
-def parse_zoom(text: str | None) -> int:
-    """Read ``zoom``, or raise BadArgument saying what is wrong."""
-    if text is None or text == "":
-        raise BadArgument("zoom", f"zoom is required, a whole number from 0 to {clusters.ZOOM_MAX}")
-    try:
-        return clusters.check_zoom(text)
-    except ValueError as exc:
-        raise BadArgument("zoom", str(exc)) from None
-
-
 @bp.get("/api/map/features")
 def features() -> Response:
     """Answer the strengths in a map view as GeoJSON: each one, or clusters of them."""
     try:
-        bbox = parse_bbox(request.args.get("bbox"))
-        zoom = parse_zoom(request.args.get("zoom"))
-        filters = parse_filter(request.args)
-    except BadArgument as exc:
-        return error_response(400, str(exc), exc.field)
+        bbox = params.required_bbox(request.args.get("bbox"))
+        zoom = params.zoom(request.args.get("zoom"))
+        filters = params.asset_filter(request.args)
+    except BadParameter as exc:
+        return error_response(400, exc.message, exc.field)
     view = clusters.map_view(db.session(), bbox, zoom, filters, cache=aggregates())
     body = orjson.dumps(feature_collection(view, asset_link, unconfirmed_before()))
     return Response(body, mimetype="application/geo+json")
@@ -192,9 +147,9 @@ def _here(endpoint: str | None = None, **changes: Any) -> str:
 def _page_arguments() -> tuple[AssetFilter, BBox | None]:
     text = request.args.get("bbox")
     try:
-        return parse_filter(request.args), parse_bbox(text) if text else None
-    except BadArgument as exc:
-        abort(400, str(exc))
+        return params.asset_filter(request.args), params.bbox(text) if text else None
+    except BadParameter as exc:
+        abort(400, exc.message)
 
 
 def _filter_context(filters: AssetFilter) -> dict[str, Any]:
