@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 
 from assetmap.domain.findings import SHOWN_FIELDS, WITHDRAWN
+from assetmap.domain.geojson import feature
 from assetmap.exchange.cells import csv_cell
 
 _LISTS = ("themes", "tags", "share_modes", "facilities", "matched")
@@ -34,9 +35,8 @@ def findings_geojson(findings: Iterable[Mapping[str, Any]], about: Mapping[str, 
 def _feature(item: Mapping[str, Any]) -> dict[str, Any]:
     properties = {name: item[name] for name in _PROPERTIES}
     if item[WITHDRAWN]:
-        return {"type": "Feature", "geometry": None, "properties": properties}
-    point = {"type": "Point", "coordinates": [item["lon"], item["lat"]]}
-    return {"type": "Feature", "id": item["id"], "geometry": point, "properties": properties}
+        return feature(properties, None, None)
+    return feature(properties, item["lon"], item["lat"], item["id"])
 
 
 def findings_csv(findings: Iterable[Mapping[str, Any]]) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from assetmap.domain.clusters import Cluster, MapView
+from assetmap.domain.geojson import feature
 from assetmap.domain.query import AssetSummary
 
 
@@ -32,30 +33,23 @@ def point_feature(
 
     Given ``unconfirmed_before``, it says whether the asset shows as ``unconfirmed``.
     """
-    feature: dict[str, Any] = {
-        "type": "Feature",
-        "geometry": {"type": "Point", "coordinates": [asset.lon, asset.lat]},
-        "properties": {
-            "id": asset.id,
-            "kind": asset.kind.value,
-            "title": asset.title,
-            "themes": [theme.value for theme in asset.themes],
-            "url": link(asset.id),
-        },
+    properties: dict[str, Any] = {
+        "id": asset.id,
+        "kind": asset.kind.value,
+        "title": asset.title,
+        "themes": [theme.value for theme in asset.themes],
+        "url": link(asset.id),
     }
     if unconfirmed_before is not None:
-        feature["properties"]["unconfirmed"] = asset.last_confirmed < unconfirmed_before
-    return feature
+        properties["unconfirmed"] = asset.last_confirmed < unconfirmed_before
+    return feature(properties, asset.lon, asset.lat)
 
 
 def cluster_feature(cluster: Cluster) -> dict[str, Any]:
     """Return one cluster as a Point feature at its mean position, with counts by kind."""
-    return {
-        "type": "Feature",
-        "geometry": {"type": "Point", "coordinates": [cluster.lon, cluster.lat]},
-        "properties": {
-            "cluster": True,
-            "count": cluster.count,
-            "kinds": {kind.value: count for kind, count in cluster.kinds.items()},
-        },
+    properties = {
+        "cluster": True,
+        "count": cluster.count,
+        "kinds": {kind.value: count for kind, count in cluster.kinds.items()},
     }
+    return feature(properties, cluster.lon, cluster.lat)

@@ -15,6 +15,7 @@ import orjson
 from flask import current_app, request, url_for
 from sqlalchemy import orm
 
+from assetmap.domain.geojson import feature
 from assetmap.domain.permissions import Actor, can_edit, can_see_contact
 from assetmap.domain.privacy import PUBLIC_FIELDS, is_generalised, public_record
 from assetmap.domain.query import AssetSummary
@@ -75,11 +76,6 @@ def asset_url() -> Callable[[int], str]:
     return lambda asset_id: f"{prefix}{asset_id}"
 
 
-def point(lon: float, lat: float) -> dict[str, Any]:
-    """Return a GeoJSON point (RFC 7946: longitude, then latitude)."""
-    return {"type": "Point", "coordinates": [lon, lat]}
-
-
 def summary_feature(
     item: AssetSummary, url: str, unconfirmed_before: dt.date, **extra: Any
 ) -> dict[str, Any]:
@@ -103,12 +99,7 @@ def summary_feature(
         properties["distance_m"] = round(distance_m, 1)
     if extra:
         properties.update(extra)
-    return {
-        "type": "Feature",
-        "id": asset_id,
-        "geometry": point(lon, lat),
-        "properties": properties,
-    }
+    return feature(properties, lon, lat, asset_id)
 
 
 def result_features(results: Sequence[Result], start: int = 1) -> dict[str, Any]:
@@ -147,9 +138,4 @@ def asset_feature(session: orm.Session, asset: Asset, viewer: Actor | None) -> d
     if can_edit(viewer, asset):
         properties["contact_via_coach"] = record["contact_via_coach"]
     lon, lat = exact or (shown["lon"], shown["lat"])
-    return {
-        "type": "Feature",
-        "id": asset.id,
-        "geometry": point(lon, lat),
-        "properties": properties,
-    }
+    return feature(properties, lon, lat, asset.id)
