@@ -13,8 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from assetmap.domain.assets import CAPACITY_MAX
-from assetmap.domain.vocab import Kind, ShareMode, Theme
+from assetmap.domain.vocab import Kind, Theme
 
 # What a field holds, which says how every format writes it:
 #   id, int: a whole number (int may be missing); text: a string; optional_text: a string or
@@ -34,7 +33,7 @@ class Field:
     ``entered``: a person gives it (it is in ``AssetDraft``), else the register sets it;
     ``label``: its name in a sentence; ``question``: what the strength form asks (empty where
     the form does not ask it); ``hint``: the help under the question; ``schema``: its OpenAPI
-    schema in an answer.
+    schema in an answer (what a request may send is ``openapi.schemas``' ``AssetChanges``).
     """
 
     name: str
@@ -114,7 +113,7 @@ FIELDS: tuple[Field, ...] = (
         "share_modes",
         "list",
         "How you share it",
-        _strings(enum=[m.value for m in ShareMode]),
+        _strings(),
         kinds=frozenset({Kind.SKILL}),
         question="How do you share it?",
     ),
@@ -148,7 +147,7 @@ FIELDS: tuple[Field, ...] = (
         "capacity",
         "int",
         "How many people it holds",
-        {"type": ["integer", "null"], "minimum": 1, "maximum": CAPACITY_MAX},
+        {"type": ["integer", "null"]},
         kinds=frozenset({Kind.SPACE}),
         question="How many people does it hold? (optional)",
         hint="A whole number of people.",

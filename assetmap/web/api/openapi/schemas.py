@@ -17,6 +17,7 @@ from assetmap.domain.assets import (
     THEMES_MAX,
     TITLE_MAX,
 )
+from assetmap.domain.fields import BY_NAME, FIELDS
 from assetmap.domain.vocab import Kind, ShareMode, Theme
 
 UNCONFIRMED = {
@@ -33,15 +34,19 @@ def ref(name: str) -> dict[str, str]:
 
 
 # Every strength feature carries these, whether found by a search or read on its own.
+_SUMMARY_FIELDS = ("id", "kind", "title", "themes", "last_confirmed")
 _STRENGTH_PROPERTIES: dict[str, Any] = {
-    "id": {"type": "integer"},
-    "kind": {"type": "string", "enum": KINDS},
-    "title": {"type": "string"},
-    "themes": {"type": "array", "items": {"type": "string", "enum": THEMES}},
-    "last_confirmed": {"type": "string", "format": "date"},
+    **{name: BY_NAME[name].schema for name in _SUMMARY_FIELDS},
     "unconfirmed": UNCONFIRMED,
     "url": {"type": "string", "description": "The strength's page."},
-    "contact": {"type": "string", "description": "Only where the token's holder may see it."},
+    "contact": BY_NAME["contact"].schema,
+}
+# What a strength's own answer carries besides those: the rest of its public fields.
+_DETAIL_PROPERTIES = {
+    field.name: field.schema
+    for field in FIELDS
+    if field.public and field.entered and field.type != "coordinate"
+    if field.name not in _STRENGTH_PROPERTIES
 }
 
 
@@ -151,18 +156,9 @@ SCHEMAS: dict[str, Any] = {
         },
     },
     "Asset": _feature(
-        description={"type": "string"},
-        tags={"type": "array", "items": {"type": "string"}},
-        availability={"type": "string"},
-        accessibility={"type": "string"},
-        share_modes={"type": "array", "items": {"type": "string"}},
-        meeting_pattern={"type": "string"},
-        welcomes_new_members={"type": ["boolean", "null"]},
-        opening_times={"type": "string"},
-        capacity={"type": ["integer", "null"]},
-        facilities={"type": "array", "items": {"type": "string"}},
+        **_DETAIL_PROPERTIES,
         created_at={"type": "string", "format": "date-time"},
-        updated_at={"type": "string", "format": "date-time"},
+        updated_at=BY_NAME["updated_at"].schema,
         connections={
             "type": "integer",
             "minimum": 0,
@@ -172,10 +168,7 @@ SCHEMAS: dict[str, Any] = {
             "type": "boolean",
             "description": "True where the point is a grid cell's centre, not exact.",
         },
-        contact_via_coach={
-            "type": "boolean",
-            "description": "Only for those who may edit the strength.",
-        },
+        contact_via_coach=BY_NAME["contact_via_coach"].schema,
     ),
     "AssetChanges": {
         "type": "object",
