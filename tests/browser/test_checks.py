@@ -18,8 +18,8 @@ CORNERS = [(-2.335, 51.222), (-2.305, 51.222), (-2.305, 51.238), (-2.335, 51.238
 def click_map_at(page: Page, lon: float, lat: float) -> None:
     x, y = page.evaluate(
         """([lat, lon]) => {
-            const element = document.querySelector("[data-catchment-form] .folium-map");
-            const point = window[element.id].latLngToContainerPoint([lat, lon]);
+            const found = assetmapMap(document.querySelector("[data-catchment-form]"));
+            const point = found.map.latLngToContainerPoint([lat, lon]);
             return [point.x, point.y];
         }""",
         [lat, lon],

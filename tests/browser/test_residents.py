@@ -57,7 +57,7 @@ def preview_marker(page: Page) -> list[list[float]]:
     return page.evaluate(
         """name => {
           const out = [];
-          window[name].eachLayer(layer => {
+          window.assetmapMaps[name].map.eachLayer(layer => {
             if (layer.getLatLng) out.push([layer.getLatLng().lng, layer.getLatLng().lat]);
           });
           return out;

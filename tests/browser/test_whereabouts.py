@@ -55,11 +55,9 @@ def test_the_pin_picker_opens_on_the_whole_area_with_its_outline(
 ) -> None:
     sign_up(page, live_server, "robin@example.org")
     describe_skill(page)
-    name = page.locator("[data-place-picker]").get_attribute("data-map")
     shown = page.evaluate(
-        "name => { const b = window[name].getBounds();"
-        " return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }",
-        name,
+        "() => { const b = assetmapMap(document.querySelector('[data-place-picker]')).map"
+        ".getBounds(); return [b.getWest(), b.getSouth(), b.getEast(), b.getNorth()]; }"
     )
     with live_server.app.app_context(), db.database().session() as session:
         area = stored_area(session)

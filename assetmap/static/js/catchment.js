@@ -23,11 +23,11 @@
   choices.forEach((choice) => choice.addEventListener("change", reveal));
   reveal();
 
-  const element = form.querySelector(".folium-map");
-  const map = element && window[element.id];
-  if (!map || !window.L) {
+  const found = assetmapMap(form);
+  if (!found) {
     return;
   }
+  const map = found.map;
   const field = form.querySelector("#polygon");
   const lon = form.querySelector("#lon");
   const lat = form.querySelector("#lat");
@@ -68,8 +68,8 @@
     if (count === 0) {
       status.textContent = "No corners drawn. Choose “Draw an area on the map”, then click the map.";
     } else {
-      const more = count < 3 ? " Add at least " + (3 - count) + " more." : "";
-      status.textContent = count + " corner" + (count === 1 ? "" : "s") + " drawn." + more;
+      const more = count < 3 ? ` Add at least ${3 - count} more.` : "";
+      status.textContent = `${count} corner${count === 1 ? "" : "s"} drawn.${more}`;
     }
   }
 

@@ -7,27 +7,27 @@
 (function () {
   "use strict";
 
-  var KINDS = ["skill", "group", "space"];
-  var box = document.querySelector("[data-explore-map]");
-  var exposed = box && window.L && window.assetmapMaps && window.assetmapMaps[box.dataset.exploreMap];
+  const KINDS = ["skill", "group", "space"];
+  const box = document.querySelector("[data-explore]");
+  const exposed = box && assetmapMap(box);
   if (!exposed || !L.markerClusterGroup) {
     return;
   }
-  var map = exposed.map;
-  var kindLabels = JSON.parse(box.dataset.kindLabels);
-  var themeLabels = JSON.parse(box.dataset.themeLabels);
-  var filter = box.dataset.filter || "";
+  const map = exposed.map;
+  const kindLabels = JSON.parse(box.dataset.kindLabels);
+  const themeLabels = JSON.parse(box.dataset.themeLabels);
+  const filter = box.dataset.filter || "";
   // Signed in: a popup asks whether its strength has a contact this person may be given.
-  var contactUrl = box.dataset.contactUrl || "";
-  var status = document.getElementById("explore-status");
-  var listLink = document.getElementById("explore-list-link");
-  var form = document.querySelector("[data-explore-filters]");
-  var clear = document.querySelector("[data-explore-clear]");
+  const contactUrl = box.dataset.contactUrl || "";
+  const status = document.getElementById("explore-status");
+  const listLink = document.getElementById("explore-list-link");
+  const form = document.querySelector("[data-explore-filters]");
+  const clear = document.querySelector("[data-explore-clear]");
 
-  var layers = {};
-  var shown = {};
-  var icons = {};
-  KINDS.forEach(function (kind) {
+  const layers = {};
+  const shown = {};
+  const icons = {};
+  KINDS.forEach((kind) => {
     layers[kind] = L.markerClusterGroup({
       showCoverageOnHover: false,
       maxClusterRadius: 40,
@@ -35,29 +35,27 @@
       iconCreateFunction: kindClusterIcon(kind)
     }).addTo(map);
     shown[kind] = {};
-    icons[kind] = L.divIcon({ className: "asset-marker asset-marker--" + kind, iconSize: [18, 18] });
+    icons[kind] = L.divIcon({ className: `asset-marker asset-marker--${kind}`, iconSize: [18, 18] });
     exposed.control.addOverlay(
       layers[kind],
-      '<span class="map-legend__marker asset-marker--' + kind + '"></span> ' + kindLabels[kind]
+      `<span class="map-legend__marker asset-marker--${kind}"></span> ${kindLabels[kind]}`
     );
   });
   // The server's clusters are drawn as bubbles; bubbles that would overlap merge here, with
   // their counts added up.
-  var bubbles = L.markerClusterGroup({
+  const bubbles = L.markerClusterGroup({
     showCoverageOnHover: false,
     maxClusterRadius: 50,
-    iconCreateFunction: function (group) {
-      return bubbleIcon(group.getAllChildMarkers().reduce(function (sum, child) {
-        return sum + child.options.count;
-      }, 0));
+    iconCreateFunction(group) {
+      return bubbleIcon(group.getAllChildMarkers().reduce((sum, child) => sum + child.options.count, 0));
     }
   }).addTo(map);
-  var answer = null;
-  var pending = null;
-  var timer = null;
+  let answer = null;
+  let pending = null;
+  let timer = null;
 
   function element(tag, className, text) {
-    var node = document.createElement(tag);
+    const node = document.createElement(tag);
     if (className) {
       node.className = className;
     }
@@ -68,39 +66,37 @@
   }
 
   function plural(count, one, many) {
-    return count + " " + (count === 1 ? one : many);
+    return `${count} ${count === 1 ? one : many}`;
   }
 
   function kindClusterIcon(kind) {
     return function (cluster) {
-      var count = cluster.getChildCount();
-      var inner = element("div");
-      var label = element("span", "", String(count));
+      const count = cluster.getChildCount();
+      const inner = element("div");
+      const label = element("span", "", String(count));
       label.appendChild(element("span", "govuk-visually-hidden",
-        " " + kindLabels[kind].toLowerCase() + " here: select to zoom in"));
+        ` ${kindLabels[kind].toLowerCase()} here: select to zoom in`));
       inner.appendChild(label);
       return L.divIcon({
         html: inner,
-        className: "marker-cluster kind-cluster kind-cluster--" + kind,
+        className: `marker-cluster kind-cluster kind-cluster--${kind}`,
         iconSize: L.point(40, 40)
       });
     };
   }
 
   function popup(properties) {
-    var root = element("div", "map-popup");
-    var link = element("a", "govuk-link map-popup__title", properties.title);
+    const root = element("div", "map-popup");
+    const link = element("a", "govuk-link map-popup__title", properties.title);
     link.href = properties.url;
     root.appendChild(link);
-    var themes = (properties.themes || []).map(function (theme) {
-      return themeLabels[theme] || theme;
-    });
-    var kind = properties.kind.charAt(0).toUpperCase() + properties.kind.slice(1);
+    const themes = (properties.themes || []).map((theme) => themeLabels[theme] || theme);
+    const kind = properties.kind.charAt(0).toUpperCase() + properties.kind.slice(1);
     if (properties.unconfirmed) {
       root.appendChild(element("strong", "govuk-tag govuk-tag--grey", "Unconfirmed"));
     }
     root.appendChild(element("p", "govuk-body-s map-popup__meta",
-      themes.length ? kind + " · " + themes.join(", ") : kind));
+      themes.length ? `${kind} · ${themes.join(", ")}` : kind));
     if (contactUrl) {
       addContact(root, properties.id);
     }
@@ -108,81 +104,79 @@
   }
 
   function addContact(root, id) {
-    var url = contactUrl.replace("/0/", "/" + encodeURIComponent(id) + "/");
+    const url = contactUrl.replace("/0/", `/${encodeURIComponent(id)}/`);
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (found) {
+      .then((response) => response.ok ? response.json() : null)
+      .then((found) => {
         if (found && found.contact) {
-          var line = element("p", "govuk-body-s map-popup__contact", "Contact: " + found.contact);
+          const line = element("p", "govuk-body-s map-popup__contact", `Contact: ${found.contact}`);
           line.setAttribute("data-contact", "");
           root.appendChild(line);
         }
       })
-      .catch(function () {});
+      .catch(() => {});
   }
 
   function marker(feature) {
-    var properties = feature.properties;
-    var point = L.marker(L.GeoJSON.coordsToLatLng(feature.geometry.coordinates), {
+    const properties = feature.properties;
+    const point = L.marker(L.GeoJSON.coordsToLatLng(feature.geometry.coordinates), {
       icon: icons[properties.kind],
       title: properties.title,
       riseOnHover: true
     });
-    point.bindPopup(function () { return popup(properties); });
+    point.bindPopup(() => popup(properties));
     return point;
   }
 
   function visibleCount(kinds) {
-    return KINDS.reduce(function (sum, kind) {
-      return sum + (map.hasLayer(layers[kind]) ? kinds[kind] || 0 : 0);
-    }, 0);
+    return KINDS.reduce((sum, kind) => sum + (map.hasLayer(layers[kind]) ? kinds[kind] || 0 : 0), 0);
   }
 
   function bubbleIcon(count) {
-    var size = count < 10 ? 30 : count < 100 ? 36 : count < 1000 ? 44 : count < 10000 ? 52 : 60;
-    var inner = element("span", "", count < 10000 ? String(count) : Math.round(count / 1000) + "k");
+    const size = count < 10 ? 30 : count < 100 ? 36 : count < 1000 ? 44 : count < 10000 ? 52 : 60;
+    const inner = element("span", "", count < 10000 ? String(count) : `${Math.round(count / 1000)}k`);
     inner.appendChild(element("span", "govuk-visually-hidden",
-      " " + (count === 1 ? "strength" : "strengths") + " here: select to zoom in"));
+      ` ${count === 1 ? "strength" : "strengths"} here: select to zoom in`));
     return L.divIcon({ html: inner, className: "map-bubble", iconSize: [size, size] });
   }
 
   function bubble(feature) {
-    var count = visibleCount(feature.properties.kinds);
+    const count = visibleCount(feature.properties.kinds);
     if (!count) {
       return null;
     }
-    var where = L.GeoJSON.coordsToLatLng(feature.geometry.coordinates);
-    var point = L.marker(where, {
+    const where = L.GeoJSON.coordsToLatLng(feature.geometry.coordinates);
+    const point = L.marker(where, {
       icon: bubbleIcon(count),
-      count: count,
-      title: plural(count, "strength", "strengths") + " here: select to zoom in",
+      count,
+      title: `${plural(count, "strength", "strengths")} here: select to zoom in`,
       riseOnHover: true
     });
-    point.on("click", function () {
+    point.on("click", () => {
       map.setView(where, Math.min(map.getZoom() + 2, map.getMaxZoom()));
     });
     return point;
   }
 
   function drawPoints(features) {
-    var wanted = {};
-    KINDS.forEach(function (kind) { wanted[kind] = {}; });
-    features.forEach(function (feature) {
-      var kind = feature.properties.kind;
+    const wanted = {};
+    KINDS.forEach((kind) => { wanted[kind] = {}; });
+    features.forEach((feature) => {
+      const kind = feature.properties.kind;
       if (wanted[kind]) {
         wanted[kind][feature.properties.id] = feature;
       }
     });
-    KINDS.forEach(function (kind) {
-      var gone = [];
-      var added = [];
-      Object.keys(shown[kind]).forEach(function (id) {
+    KINDS.forEach((kind) => {
+      const gone = [];
+      const added = [];
+      Object.keys(shown[kind]).forEach((id) => {
         if (!wanted[kind][id]) {
           gone.push(shown[kind][id]);
           delete shown[kind][id];
         }
       });
-      Object.keys(wanted[kind]).forEach(function (id) {
+      Object.keys(wanted[kind]).forEach((id) => {
         if (!shown[kind][id]) {
           shown[kind][id] = marker(wanted[kind][id]);
           added.push(shown[kind][id]);
@@ -205,18 +199,14 @@
   }
 
   function describe() {
-    var text;
+    let text;
     if (answer.clustered) {
-      var total = answer.features.reduce(function (sum, feature) {
-        return sum + visibleCount(feature.properties.kinds);
-      }, 0);
-      text = plural(total, "strength", "strengths") +
-        " in and around this area, grouped by where they are. Zoom in, or select a number, to see each one.";
+      const total = answer.features.reduce((sum, feature) => sum + visibleCount(feature.properties.kinds), 0);
+      text = `${plural(total, "strength", "strengths")} in and around this area, grouped by ` +
+        "where they are. Zoom in, or select a number, to see each one.";
     } else {
-      var count = answer.features.filter(function (feature) {
-        return map.hasLayer(layers[feature.properties.kind]);
-      }).length;
-      text = "Showing " + plural(count, "strength", "strengths") + " in this area.";
+      const count = answer.features.filter((feature) => map.hasLayer(layers[feature.properties.kind])).length;
+      text = `Showing ${plural(count, "strength", "strengths")} in this area.`;
     }
     if (status.textContent !== text) {
       status.textContent = text;
@@ -228,7 +218,7 @@
   }
 
   function currentBox() {
-    var bounds = map.getBounds();
+    const bounds = map.getBounds();
     return [
       clamp(bounds.getWest(), 180), clamp(bounds.getSouth(), 90),
       clamp(bounds.getEast(), 180), clamp(bounds.getNorth(), 90)
@@ -236,8 +226,8 @@
   }
 
   function remember(bbox) {
-    var centre = map.getCenter();
-    var hash = "#" + map.getZoom() + "/" + centre.lat.toFixed(5) + "/" + centre.lng.toFixed(5);
+    const centre = map.getCenter();
+    const hash = `#${map.getZoom()}/${centre.lat.toFixed(5)}/${centre.lng.toFixed(5)}`;
     history.replaceState(null, "", location.pathname + location.search + hash);
     if (form) {
       form.setAttribute("action", form.getAttribute("action").split("#")[0] + hash);
@@ -246,7 +236,7 @@
       clear.setAttribute("href", clear.getAttribute("href").split("#")[0] + hash);
     }
     if (listLink) {
-      var target = new URL(listLink.href);
+      const target = new URL(listLink.href);
       target.searchParams.set("bbox", bbox);
       listLink.href = target.pathname + target.search;
     }
@@ -257,24 +247,24 @@
       pending.abort();
     }
     pending = new AbortController();
-    var bbox = currentBox();
-    var url = box.dataset.featuresUrl + "?" + (filter ? filter + "&" : "") +
-      "bbox=" + bbox + "&zoom=" + Math.round(map.getZoom());
+    const bbox = currentBox();
+    const query = `${filter ? `${filter}&` : ""}bbox=${bbox}&zoom=${Math.round(map.getZoom())}`;
+    const url = `${box.dataset.featuresUrl}?${query}`;
     box.setAttribute("aria-busy", "true");
     remember(bbox);
     fetch(url, { headers: { Accept: "application/geo+json" }, signal: pending.signal })
-      .then(function (response) {
+      .then((response) => {
         if (!response.ok) {
-          throw new Error("features answered " + response.status);
+          throw new Error(`features answered ${response.status}`);
         }
         return response.json();
       })
-      .then(function (body) {
+      .then((body) => {
         answer = body;
         draw();
         box.removeAttribute("aria-busy");
       })
-      .catch(function (error) {
+      .catch((error) => {
         if (error.name === "AbortError") {
           return;
         }
@@ -289,13 +279,13 @@
   }
 
   function viewFromHash() {
-    var found = /^#(\d{1,2})\/(-?\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)$/.exec(location.hash);
+    const found = /^#(\d{1,2})\/(-?\d+(?:\.\d+)?)\/(-?\d+(?:\.\d+)?)$/.exec(location.hash);
     if (!found) {
       return false;
     }
-    var zoom = Number(found[1]);
-    var lat = Number(found[2]);
-    var lon = Number(found[3]);
+    const zoom = Number(found[1]);
+    const lat = Number(found[2]);
+    const lon = Number(found[3]);
     if (Math.abs(lat) > 90 || Math.abs(lon) > 180) {
       return false;
     }
@@ -303,7 +293,7 @@
     return true;
   }
 
-  map.on("overlayadd overlayremove", function () {
+  map.on("overlayadd overlayremove", () => {
     if (answer) {
       draw();
     }

@@ -8,72 +8,73 @@
 (function () {
   "use strict";
 
-  var DECIMALS = 6;
-  var pickers = document.querySelectorAll("[data-place-picker]");
+  const DECIMALS = 6;
+  const pickers = document.querySelectorAll("[data-place-picker]");
 
   function round(value) {
     return Number(value.toFixed(DECIMALS));
   }
 
   function fieldValue(form, name) {
-    var input = form.elements[name];
-    var value = input ? parseFloat(input.value) : NaN;
+    const input = form.elements[name];
+    const value = input ? parseFloat(input.value) : NaN;
     return isFinite(value) ? value : null;
   }
 
   function start(picker) {
-    var map = window[picker.getAttribute("data-map")];
-    var form = picker.closest("form");
-    if (!map || !form || !window.L) {
+    const found = assetmapMap(picker);
+    const form = picker.closest("form");
+    if (!found || !form) {
       picker.hidden = true;
       return;
     }
-    var status = picker.querySelector("[data-pin-status]");
-    var locate = picker.querySelector("[data-use-location]");
-    var centre = picker.querySelector("[data-pin-centre]");
-    var marker = null;
+    const map = found.map;
+    const status = picker.querySelector("[data-pin-status]");
+    const locate = picker.querySelector("[data-use-location]");
+    const centre = picker.querySelector("[data-pin-centre]");
+    let marker = null;
 
     function place(latlng, message) {
-      var lat = round(latlng.lat);
-      var lon = round(latlng.lng);
+      const lat = round(latlng.lat);
+      const lon = round(latlng.lng);
       if (marker) {
         marker.setLatLng([lat, lon]);
       } else {
         marker = L.marker([lat, lon], { draggable: true, keyboard: true, title: "The pin", alt: "The pin" });
-        marker.on("dragend", function () {
+        marker.on("dragend", () => {
           place(marker.getLatLng(), "Pin moved to");
         });
         marker.addTo(map);
       }
       form.elements.lat.value = lat;
       form.elements.lon.value = lon;
-      status.textContent = message + " latitude " + lat + ", longitude " + lon + ".";
+      status.textContent = `${message} latitude ${lat}, longitude ${lon}.`;
     }
 
     map.getContainer().setAttribute("aria-label", "Map: tap or click to put the pin");
     map.getContainer().setAttribute("aria-describedby", "map-help");
-    var lat = fieldValue(form, "lat");
-    var lon = fieldValue(form, "lon");
+    const lat = fieldValue(form, "lat");
+    const lon = fieldValue(form, "lon");
     if (lat !== null && lon !== null) {
       place(L.latLng(lat, lon), "Pin at");
     }
 
-    map.on("click", function (event) {
+    map.on("click", (event) => {
       place(event.latlng, "Pin placed at");
     });
-    centre.addEventListener("click", function () {
+    centre.addEventListener("click", () => {
       place(map.getCenter(), "Pin placed at");
     });
     if (locate && "geolocation" in navigator) {
-      locate.addEventListener("click", function () {
+      locate.addEventListener("click", () => {
         status.textContent = "Finding your location…";
         navigator.geolocation.getCurrentPosition(
-          function (position) {
-            var here = L.latLng(position.coords.latitude, position.coords.longitude);
+          (position) => {
+            const here = L.latLng(position.coords.latitude, position.coords.longitude);
             place(here, "Pin placed at your location,");
             map.panTo(here, { animate: false });
           },
-          function () {
+          () => {
             status.textContent = "Your location is not available. Tap the map or type a place instead.";
           },
           { enableHighAccuracy: true, timeout: 10000 }
@@ -82,14 +83,14 @@
     }
   }
 
-  Array.prototype.forEach.call(pickers, function (picker) {
+  Array.prototype.forEach.call(pickers, (picker) => {
     picker.hidden = false;
-    var locate = picker.querySelector("[data-use-location]");
+    const locate = picker.querySelector("[data-use-location]");
     if (locate && "geolocation" in navigator) {
       locate.hidden = false;
     }
   });
-  document.addEventListener("DOMContentLoaded", function () {
+  document.addEventListener("DOMContentLoaded", () => {
     Array.prototype.forEach.call(pickers, start);
   });
 })();

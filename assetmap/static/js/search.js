@@ -4,16 +4,16 @@
 (function () {
   "use strict";
 
-  var printButton = document.querySelector("[data-print-page]");
+  const printButton = document.querySelector("[data-print-page]");
   if (printButton) {
-    printButton.addEventListener("click", function () { window.print(); });
+    printButton.addEventListener("click", () => { window.print(); });
   }
 
   function picks(fieldId, eventName, optionId) {
-    var field = document.getElementById(fieldId);
-    var option = document.getElementById(optionId);
+    const field = document.getElementById(fieldId);
+    const option = document.getElementById(optionId);
     if (field && option) {
-      field.addEventListener(eventName, function () { option.checked = true; });
+      field.addEventListener(eventName, () => { option.checked = true; });
     }
   }
 
@@ -21,27 +21,28 @@
   picks("neighbourhood", "change", "where-neighbourhood");
   picks("other_radius", "input", "radius-other");
 
-  var element = document.querySelector(".search-map .folium-map");
-  var map = element && window[element.id];
-  var data = document.getElementById("search-results");
-  if (!map || !data || typeof L === "undefined") {
+  // The print page shows no map, and loads no maps.js.
+  const found = window.assetmapMap ? assetmapMap(document.querySelector(".search-map")) : null;
+  const data = document.getElementById("search-results");
+  if (!found || !data) {
     return;
   }
+  const map = found.map;
 
   function popup(properties) {
-    var box = document.createElement("div");
-    var link = document.createElement("a");
+    const box = document.createElement("div");
+    const link = document.createElement("a");
     link.className = "govuk-link map-popup__title";
     link.href = properties.url;
     link.textContent = properties.title;
-    var meta = document.createElement("div");
-    meta.textContent = properties.kind + " · " +
-      Math.round(properties.distance_m).toLocaleString("en-GB") + " m away";
+    const meta = document.createElement("div");
+    const metres = Math.round(properties.distance_m).toLocaleString("en-GB");
+    meta.textContent = `${properties.kind} · ${metres} m away`;
     box.append(link, meta);
     if (properties.contact) {
-      var contact = document.createElement("div");
+      const contact = document.createElement("div");
       contact.className = "map-popup__contact";
-      var label = document.createElement("strong");
+      const label = document.createElement("strong");
       label.textContent = "Contact through you as coach: ";
       contact.append(label, properties.contact);
       box.append(contact);
@@ -50,21 +51,21 @@
   }
 
   function marker(feature, latlng) {
-    var properties = feature.properties;
-    var layer = L.marker(latlng, {
+    const properties = feature.properties;
+    const layer = L.marker(latlng, {
       icon: L.divIcon({
-        className: "search-marker search-marker--" + properties.kind,
+        className: `search-marker search-marker--${properties.kind}`,
         html: String(properties.rank),
         iconSize: [28, 28],
         iconAnchor: [14, 14],
         popupAnchor: [0, -14]
       }),
-      title: properties.rank + ". " + properties.title,
+      title: `${properties.rank}. ${properties.title}`,
       riseOnHover: true
     });
     layer.bindPopup(popup(properties));
-    layer.on("add", function () {
-      var icon = layer.getElement();
+    layer.on("add", () => {
+      const icon = layer.getElement();
       icon.dataset.assetId = properties.id;
       icon.dataset.rank = properties.rank;
     });
@@ -73,10 +74,10 @@
 
   L.geoJSON(JSON.parse(data.textContent), { pointToLayer: marker }).addTo(map);
 
-  var form = document.getElementById("search-form");
-  map.on("click", function (event) {
-    var point = event.latlng.wrap();
-    document.getElementById("at-value").value = point.lng.toFixed(6) + "," + point.lat.toFixed(6);
+  const form = document.getElementById("search-form");
+  map.on("click", (event) => {
+    const point = event.latlng.wrap();
+    document.getElementById("at-value").value = `${point.lng.toFixed(6)},${point.lat.toFixed(6)}`;
     document.getElementById("at").checked = true;
     if (form.requestSubmit) {
       form.requestSubmit();
