@@ -21,6 +21,7 @@ from assetmap.domain.privacy import PUBLIC_FIELDS, is_generalised, public_record
 from assetmap.domain.query import AssetSummary
 from assetmap.storage import assets as store
 from assetmap.storage.connections import connection_count, connection_counts
+from assetmap.storage.contacts import contact_routes
 from assetmap.storage.models import Asset
 from assetmap.storage.private_points import owner_point
 from assetmap.web.strengths.freshness import is_unconfirmed, unconfirmed_before
@@ -44,12 +45,8 @@ def contacts_for(
     """Return the contact route of each item the viewer may see one for."""
     if viewer is None:
         return {}
-    found: dict[int, str] = {}
-    for item in items:
-        asset = store.get_asset(session, item.id)
-        if asset is not None and asset.contact and can_see_contact(viewer, asset):
-            found[item.id] = asset.contact
-    return found
+    routes = contact_routes(session, [item.id for item in items])
+    return {route.id: route.contact for route in routes if can_see_contact(viewer, route)}
 
 
 def annotate(
