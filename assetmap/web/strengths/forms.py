@@ -22,6 +22,7 @@ from wtforms import (
 from assetmap.domain.area import Area
 from assetmap.domain.assets import KIND_FIELDS, validate_asset
 from assetmap.domain.errors import ValidationError
+from assetmap.domain.fields import FIELDS, Field, names_of
 from assetmap.domain.geo import check_lon_lat
 from assetmap.domain.places import Geocoder, Place
 from assetmap.domain.vocab import Kind, ShareMode, Theme
@@ -48,26 +49,7 @@ COMMON_FIELDS = ("title", "description", "themes", "tags", "accessibility", "con
 # Fields any kind may have that the form asks of one kind only, after that kind's own fields.
 ASKED_OF = {Kind.SKILL: ("availability",)}
 # Names used in error messages, where a field's label is a question.
-NAMES = {
-    "kind": "What you are adding",
-    "title": "The name",
-    "description": "The description",
-    "themes": "Themes",
-    "tags": "Tags",
-    "share_modes": "How you share it",
-    "availability": "When you are available",
-    "meeting_pattern": "When the group meets",
-    "welcomes_new_members": "Whether new members are welcome",
-    "opening_times": "Opening times",
-    "capacity": "How many people it holds",
-    "facilities": "Facilities",
-    "accessibility": "Access",
-    "contact": "How to get in touch",
-    "contact_via_coach": "Passing on your contact",
-    "lon": "Longitude",
-    "lat": "Latitude",
-    "location": "The place",
-}
+NAMES = {field.name: field.label for field in FIELDS if field.entered} | {"location": "The place"}
 _VERBS = ("must", "is ", "does", "cannot", "can't")
 
 
@@ -132,22 +114,6 @@ class StrengthForm(StepForm):
         "share_modes": [(mode.value, label) for mode, label in SHARE_MODE_LABELS.items()],
         "welcomes_new_members": [("yes", "Yes"), ("no", "Not at the moment")],
     }
-    title = StringField("Name")
-    description = TextAreaField("Description (optional)")
-    themes = SelectMultipleField("Themes", validate_choice=False)
-    tags = StringField("Tags (optional)")
-    share_modes = SelectMultipleField("How do you share it?", validate_choice=False)
-    availability = StringField("When are you available? (optional)")
-    meeting_pattern = StringField("When does the group meet? (optional)")
-    welcomes_new_members = RadioField(
-        "Does the group welcome new members? (optional)", validate_choice=False
-    )
-    opening_times = StringField("Opening times (optional)")
-    capacity = StringField("How many people does it hold? (optional)")
-    facilities = StringField("Facilities (optional)")
-    accessibility = TextAreaField("Access (optional)")
-    contact = StringField("How can people get in touch? (optional)")
-    contact_via_coach = BooleanField("Community connectors may pass my contact details on")
 
     def __init__(self, kind: Kind, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -182,15 +148,42 @@ class StrengthForm(StepForm):
 def form_data(values: Mapping[str, Any]) -> dict[str, Any]:
     """Turn domain values (lists, flags, numbers) into what the form's fields show."""
     data = dict(values)
-    for name in ("tags", "facilities"):
+    for name in _TYPED_LISTS:
         if isinstance(data.get(name), list | tuple):
             data[name] = ", ".join(data[name])
-    if "capacity" in data:
-        data["capacity"] = "" if data["capacity"] is None else str(data["capacity"])
+    for name in _NUMBERS & data.keys():
+        data[name] = "" if data[name] is None else str(data[name])
     welcome = data.get("welcomes_new_members")
     if isinstance(welcome, bool):
         data["welcomes_new_members"] = "yes" if welcome else "no"
     return data
+
+
+def _form_field(field: Field) -> Any:
+    """Return the form field asking the table's question of ``field``, its hint beside it."""
+    make = _ASKED_WITH.get(field.name, StringField)
+    extra = {"validate_choice": False} if make in (SelectMultipleField, RadioField) else {}
+    return make(field.question, description=field.hint, **extra)
+
+
+# How the form asks a field, where it is not a line of text: lists of choices, yes or no, and
+# free text of more than a line.
+_ASKED_WITH: dict[str, Any] = {
+    "description": TextAreaField,
+    "accessibility": TextAreaField,
+    "themes": SelectMultipleField,
+    "share_modes": SelectMultipleField,
+    "welcomes_new_members": RadioField,
+    "contact_via_coach": BooleanField,
+}
+# Lists typed as text, separated by commas, and whole numbers typed as text.
+_TYPED_LISTS = tuple(
+    f.name for f in FIELDS if f.type == "list" and f.question and f.name not in _ASKED_WITH
+)
+_NUMBERS = names_of("int")
+for _field in FIELDS:
+    if _field.question:
+        setattr(StrengthForm, _field.name, _form_field(_field))
 
 
 class PlaceForm(StepForm):
