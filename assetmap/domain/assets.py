@@ -15,6 +15,7 @@ import orjson
 
 from assetmap.domain.area import OUTSIDE, Area
 from assetmap.domain.errors import ValidationError
+from assetmap.domain.fields import KIND_FIELDS
 from assetmap.domain.geo import check_lon_lat
 from assetmap.domain.text import clean_text, split_items
 from assetmap.domain.vocab import Kind, ShareMode, Theme
@@ -31,11 +32,6 @@ FACILITY_MAX = 40
 FACILITIES_MAX = 20
 CAPACITY_MAX = 100_000
 
-KIND_FIELDS: dict[Kind, frozenset[str]] = {
-    Kind.SKILL: frozenset({"share_modes"}),
-    Kind.GROUP: frozenset({"meeting_pattern", "welcomes_new_members"}),
-    Kind.SPACE: frozenset({"opening_times", "capacity", "facilities"}),
-}
 _ALL_KIND_FIELDS = frozenset().union(*KIND_FIELDS.values())
 
 
