@@ -20,6 +20,7 @@ def _templates() -> Path:
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the assetmap Flask app."""
     from assetmap import cli, config, files, mail
+    from assetmap.runtime import links
     from assetmap.storage import database as storage_db
     from assetmap.web import (
         compression,
@@ -28,7 +29,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         geocoding,
         ids,
         limits,
-        links,
         nav,
         pages,
         proxies,

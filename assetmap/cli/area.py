@@ -8,10 +8,10 @@ from flask.cli import with_appcontext
 
 from assetmap.cli.common import current_database
 from assetmap.domain.geo import BBox
+from assetmap.runtime.area import area_in_force
 from assetmap.storage.area import AREA_MARGIN_M
 from assetmap.storage.neighbourhoods import neighbourhood_layer, unfiled_count
 from assetmap.storage.places import count_places
-from assetmap.web.area import area_in_force
 
 
 @click.group("area")

@@ -7,8 +7,8 @@ from pathlib import Path
 import click
 from flask.cli import with_appcontext
 
+from assetmap.runtime.database import database as app_database
 from assetmap.storage import backup as backups
-from assetmap.web import db
 
 CONFIRM = "This replaces everything in the database with the backup. Continue?"
 
@@ -20,7 +20,7 @@ CONFIRM = "This replaces everything in the database with the backup. Continue?"
 def backup_command(path: Path, force: bool) -> None:
     """Write a backup of the whole database to PATH, safely while the app serves."""
     try:
-        made = backups.backup(db.database(), path, replace=force)
+        made = backups.backup(app_database(), path, replace=force)
     except backups.BackupExists:
         raise click.ClickException(
             f"{path} already exists. Give another name, or add --force to replace it."
@@ -39,7 +39,7 @@ def restore_command(path: Path, yes: bool) -> None:
     if not yes:
         click.confirm(CONFIRM, abort=True)
     try:
-        restored = backups.restore(db.database(), path)
+        restored = backups.restore(app_database(), path)
     except backups.BackupError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"Restored {_contents(restored)} from {path}.")

@@ -8,9 +8,9 @@ from typing import Any
 import click
 
 from assetmap.domain.errors import ValidationError
+from assetmap.runtime.database import database as app_database
 from assetmap.storage import database as storage_db
 from assetmap.storage.database import Database
-from assetmap.web import db
 
 
 def fail(exc: ValidationError) -> click.ClickException:
@@ -30,7 +30,7 @@ def progress(length: int, label: str) -> Any:
 
 def current_database() -> Database:
     """Return the app's database, or stop with what to run if its schema is not current."""
-    database = db.database()
+    database = app_database()
     if not storage_db.is_current(database):
         raise click.ClickException(
             "The database is not set up, or not up to date: run `flask --app assetmap init-db`."

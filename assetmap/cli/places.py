@@ -14,8 +14,8 @@ from assetmap.cli.area import area
 from assetmap.cli.common import current_database
 from assetmap.domain.places import PLACE_KINDS
 from assetmap.exchange.places import PlacesReport
+from assetmap.runtime.area import area_in_force
 from assetmap.services.places import import_places
-from assetmap.web.area import area_in_force
 
 
 @area.command("import-places")

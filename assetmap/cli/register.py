@@ -18,7 +18,10 @@ from assetmap.domain.vocab import Kind
 from assetmap.exchange.export import FORMATS, opened, register_name
 from assetmap.exchange.geojson import read_polygon
 from assetmap.exchange.importing import Columns, estimate
+from assetmap.runtime.area import area_in_force
+from assetmap.runtime.database import database as app_database
 from assetmap.services.exports import write_export
+from assetmap.services.freshness import run as run_freshness
 from assetmap.services.importing import ImportOptions, run_import
 from assetmap.storage import database as storage_db
 from assetmap.storage import imports as import_store
@@ -28,22 +31,18 @@ from assetmap.storage.exports import (
     count_public,
     neighbourhood_codes,
 )
-from assetmap.web import db
-from assetmap.web.area import area_in_force
-
-DATABASE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 
 @click.command("init-db")
 @with_appcontext
 def init_db() -> None:
     """Create the database, or bring its schema up to date."""
-    database = db.database()
-    name = DATABASE_NAMES.get(database.engine.dialect.name, database.engine.dialect.name)
+    database = app_database()
+    name = storage_db.name_of(database)
     if storage_db.is_current(database):
         click.echo(f"The {name} database is already up to date.")
         return
-    created = not sa.inspect(database.engine).get_table_names()
+    created = not storage_db.has_tables(database)
     storage_db.upgrade(database)
     if created:
         click.echo(f"Created the {name} database.")
@@ -235,9 +234,7 @@ def _refused(exc: sa.exc.SQLAlchemyError) -> str:
 @with_appcontext
 def freshness_command() -> None:
     """Remind owners to confirm their strengths, and hide long-unconfirmed ones (for cron)."""
-    from assetmap.web.strengths.freshness import run
-
-    done = run()
+    done = run_freshness()
     click.echo(f"Reminded the owners of {done.reminded} strengths; hid {done.hidden}.")
 
 

@@ -1,28 +1,21 @@
-"""One database per app, and for each request a session, or a lighter read connection."""
+"""For each request a session on the app's database, or a lighter read connection."""
 
 from __future__ import annotations
 
-from flask import Flask, current_app, g
+from flask import Flask, g
 from sqlalchemy import orm
 
-from assetmap.storage.database import Database, ReadConnection, connect
+from assetmap.runtime import database as app_database
+from assetmap.runtime.database import database
+from assetmap.storage.database import ReadConnection
 
-EXTENSION = "assetmap.db"
+__all__ = ["database", "init_app", "reader", "session"]
 
 
 def init_app(app: Flask) -> None:
     """Connect the app to its database and close each request's session when it ends."""
-    app.extensions[EXTENSION] = connect(
-        app.config["DATABASE_URL"],
-        busy_timeout_ms=int(app.config["SQLITE_BUSY_TIMEOUT_MS"]),
-        cache_mb=int(app.config["SQLITE_CACHE_MB"]),
-    )
+    app_database.init_app(app)
     app.teardown_appcontext(_close_connections)
-
-
-def database(app: Flask | None = None) -> Database:
-    """Return the app's database."""
-    return (app or current_app).extensions[EXTENSION]
 
 
 def session() -> orm.Session:

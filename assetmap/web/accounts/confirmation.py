@@ -13,10 +13,10 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Response
 
 from assetmap import mail
+from assetmap.runtime.links import external_url
 from assetmap.storage import users as user_store
 from assetmap.storage.models import User
 from assetmap.web import db
-from assetmap.web.links import external_url
 
 bp = Blueprint("confirmation", __name__)
 CONFIRM_MAX_AGE_S = 3 * 24 * 3600

@@ -36,6 +36,7 @@ from wtforms.validators import DataRequired, EqualTo, ValidationError
 
 from assetmap import mail
 from assetmap.domain.errors import ValidationError as Refused
+from assetmap.runtime.links import external_url
 from assetmap.storage import accounts as account_store
 from assetmap.storage import tokens as token_store
 from assetmap.storage import users as user_store
@@ -43,7 +44,6 @@ from assetmap.storage.models import User
 from assetmap.web import db, nav
 from assetmap.web.accounts import confirmation
 from assetmap.web.accounts.auth import email_address
-from assetmap.web.links import external_url
 
 bp = Blueprint("accounts", __name__)
 RESET_MAX_AGE_S = 3600

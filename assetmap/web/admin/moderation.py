@@ -18,13 +18,13 @@ from assetmap.domain.errors import ValidationError
 from assetmap.domain.moderation import REASON_MAX, Problem
 from assetmap.domain.permissions import can_answer, can_moderate, can_report, is_moderator
 from assetmap.domain.vocab import Status
+from assetmap.runtime.links import external_url
 from assetmap.storage import assets as store
 from assetmap.storage import moderation as moderation_store
 from assetmap.storage.models import Asset
 from assetmap.storage.users import get_user
 from assetmap.web import db, nav
 from assetmap.web.accounts.auth import actor, requires
-from assetmap.web.links import external_url
 
 bp = Blueprint("moderation", __name__)
 Page = str | tuple[str, int] | Response

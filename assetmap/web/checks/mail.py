@@ -9,11 +9,11 @@ from __future__ import annotations
 from flask import render_template
 
 from assetmap import mail
+from assetmap.runtime.links import external_url
 from assetmap.storage import checks as store
 from assetmap.storage.models import CheckResponse, StrengthCheck
 from assetmap.storage.users import get_user
 from assetmap.web import db
-from assetmap.web.links import external_url
 
 
 def _send(user_id: int | None, subject: str, template: str, **values: object) -> None:

@@ -5,11 +5,11 @@ from __future__ import annotations
 from feedgen.feed import FeedGenerator
 from flask import Blueprint, Flask, Response, render_template
 
+from assetmap.runtime.links import external_url
 from assetmap.storage import checks as store
 from assetmap.storage.models import utcnow
 from assetmap.web import db, nav
 from assetmap.web.checks.public import RevisionView, page_view
-from assetmap.web.links import external_url
 
 bp = Blueprint("said_did", __name__)
 LOG_TITLE = "You said, we did"
