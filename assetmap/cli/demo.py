@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import click
-import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import orm
@@ -23,10 +22,10 @@ from assetmap.domain.errors import ValidationError
 from assetmap.domain.passphrases import passphrase
 from assetmap.domain.vocab import Role
 from assetmap.exchange.demo import default_folder
+from assetmap.runtime.links import external_url
 from assetmap.services.demo import load_demo
+from assetmap.storage import assets as asset_store
 from assetmap.storage import users as user_store
-from assetmap.storage.models import Asset
-from assetmap.web.links import external_url
 
 
 @dataclass(frozen=True)
@@ -96,7 +95,7 @@ def seed_demo(folder: Path | None) -> None:
     folder = folder or Path(config["DEMO_DATA_DIR"] or default_folder())
     staff = demo_staff(folder)
     with database.session() as session:
-        present = session.scalar(sa.select(sa.func.count()).select_from(Asset))
+        present = asset_store.count_assets(session)
         if present:
             _say_already_loaded(present, staff)
             return

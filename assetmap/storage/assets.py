@@ -63,6 +63,11 @@ def get_asset(session: orm.Session, asset_id: int) -> Asset | None:
     return session.get(Asset, asset_id)
 
 
+def count_assets(session: orm.Session) -> int:
+    """Return how many assets the register holds, whatever their status."""
+    return session.scalar(sa.select(sa.func.count()).select_from(Asset)) or 0
+
+
 def _require(session: orm.Session, asset_id: int) -> Asset:
     asset = session.get(Asset, asset_id, with_for_update=backend_for(session).locks_rows)
     if asset is None:

@@ -19,6 +19,7 @@ from assetmap.files import create_private, private
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SUPPORTED = ("sqlite", "postgresql")
+_PRODUCT_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 
 
 class ReadConnection:
@@ -72,6 +73,16 @@ class Database:
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+
+
+def name_of(database: Database) -> str:
+    """Return the name a person knows the database's product by: SQLite or PostgreSQL."""
+    return _PRODUCT_NAMES.get(database.engine.dialect.name, database.engine.dialect.name)
+
+
+def has_tables(database: Database) -> bool:
+    """Return whether the database holds any table yet."""
+    return bool(sa.inspect(database.engine).get_table_names())
 
 
 def connect(
