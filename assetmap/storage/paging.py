@@ -50,6 +50,20 @@ def near_page(
     return found[:limit], len(found) > limit
 
 
+def near_slice(
+    reader: Reader,
+    lon: float,
+    lat: float,
+    radius_m: float,
+    filters: AssetFilter,
+    skip: int,
+    count: int,
+) -> list[AssetSummary]:
+    """Return the ``count`` strengths nearest ``(lon, lat)`` after the ``skip`` nearest, by
+    distance then id: a numbered page of a near search."""
+    return assets_near(reader, lon, lat, radius_m, filters, skip + count)[skip:]
+
+
 def box_page(
     session: orm.Session,
     bbox: BBox | None,

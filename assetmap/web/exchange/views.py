@@ -41,11 +41,12 @@ from assetmap.services.importing import ImportOptions, run_import
 from assetmap.storage import imports as import_store
 from assetmap.storage.exports import ExportFilter, count_public
 from assetmap.storage.neighbourhoods import neighbourhood_choices
-from assetmap.web import db, nav
+from assetmap.web import db, nav, params
 from assetmap.web.accounts.auth import actor, login_manager, requires
 from assetmap.web.area import current_area
 from assetmap.web.exchange import columns as columns_step
 from assetmap.web.exchange import uploads
+from assetmap.web.params import BadParameter
 
 bp = Blueprint("exchange", __name__, url_prefix="/exchange")
 
@@ -125,18 +126,21 @@ def _filters(
         except ValueError as exc:
             errors["polygon"] = str(exc)
     try:
-        return ExportFilter.parse(
-            kinds=chosen["kinds"],
-            themes=chosen["themes"],
-            bbox=chosen["bbox"] or None,
+        kinds, themes = params.kinds(chosen["kinds"]), params.themes(chosen["themes"])
+        box = params.bbox(chosen["bbox"]) if chosen["bbox"] else None
+    except BadParameter as exc:
+        errors[exc.field] = exc.message
+        return None
+    try:
+        filters = ExportFilter.parse(
             neighbourhood=chosen["neighbourhood"] or None,
             polygon=polygon,
             changed_since=chosen["changed_since"] or None,
         )
     except ValueError as exc:
-        field = str(exc).split(" ", 1)[0].strip(":")
-        errors[field if field in ("bbox", "kind", "theme") else "changed_since"] = str(exc)
+        errors["changed_since"] = str(exc)
         return None
+    return dataclasses.replace(filters, kinds=kinds, themes=themes, bbox=box)
 
 
 def _in_scope(filters: ExportFilter, errors: dict[str, str]) -> ExportFilter:

@@ -23,6 +23,7 @@ from assetmap.domain.query import LIMIT_MAX, page_window
 from assetmap.domain.vocab import Kind, Theme
 from assetmap.maps import MapParts, add_origin, new_map, render
 from assetmap.storage import assets as store
+from assetmap.storage import paging
 from assetmap.storage.models import utcnow
 from assetmap.web import db, nav
 from assetmap.web.accounts.auth import actor
@@ -94,10 +95,10 @@ def run(
     found = Found([], total, page, per_page)
     if page > found.pages:
         abort(404, f"This search has {found.pages} pages of results, so there is no page {page}.")
-    items = store.assets_near(
-        session, origin.lon, origin.lat, search.radius_m, search.filters, found.first - 1 + per_page
+    items = paging.near_slice(
+        session, origin.lon, origin.lat, search.radius_m, search.filters, found.first - 1, per_page
     )
-    return Found(annotate(session, items[found.first - 1 :], viewer), total, page, per_page)
+    return Found(annotate(session, items, viewer), total, page, per_page)
 
 
 def page_number(text: str | None) -> int:
