@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app assetmap
 
-.PHONY: install install-serve serve run demo-db notebook test postgis browser bench-tools lint bench clean
+.PHONY: install install-serve serve run demo-db notebook test postgis browser bench-tools lint bench migration clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,12 @@ test: install postgis browser
 lint: install
 	$(BIN)/ruff check assetmap tests bench
 	$(BIN)/mypy assetmap
+	$(BIN)/lint-imports
+
+# The next migration, written by Alembic's autogenerate from the models and checked on scratch
+# SQLite and PostGIS databases: make migration MESSAGE="give strengths a website"
+migration: install postgis
+	$(BIN)/python -m assetmap.storage.new_migration "$(MESSAGE)"
 
 bench: install postgis browser bench-tools
 	$(BIN)/python bench/nearby.py

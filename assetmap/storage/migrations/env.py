@@ -35,7 +35,10 @@ def _include_object(
 def run_migrations() -> None:
     connection = context.config.attributes.get("connection")
     if connection is None:
-        raise RuntimeError("run migrations through assetmap: flask --app assetmap init-db")
+        raise RuntimeError(
+            "run migrations through assetmap: `flask --app assetmap init-db` applies them, "
+            '`make migration MESSAGE="..."` writes the next one'
+        )
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,
