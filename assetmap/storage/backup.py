@@ -58,6 +58,8 @@ def restore(database: storage_db.Database, source: Path) -> Backup:
     backend = _backend(database)
     backend.check(database.engine, source)
     backend.load(database.engine, source)
+    # Open connections may hold statements prepared against the tables just replaced.
+    database.engine.dispose()
     storage_db.upgrade(database)
     return Backup(source, source.stat().st_size, contents_of(database))
 

@@ -203,9 +203,26 @@ def test_restoring_replaces_what_the_open_database_holds(
     with database.session() as session:
         store.add_asset(session, make_draft(title="Added after"), owner_id=None, cell_m=CELL)
         session.commit()
+    with database.session() as session:
+        # Leaves a connection in the pool that has already looked PostGIS's operators up, as a
+        # serving app's connections have.
+        assert len(store.assets_near(session, -2.32, 51.23, 5_000)) == 6
+    extension = postgis_id(database)
     restored = restore(database, made.path)
     assert restored.contents.strengths == 5
     assert rows(database) == before
+    with database.session() as after:
+        assert len(store.assets_near(after, -2.32, 51.23, 5_000)) == 5
+    # PostGIS itself is left as it was, so other processes' connections still work.
+    assert postgis_id(database) == extension
+
+
+def postgis_id(database: db.Database) -> int | None:
+    if database.engine.dialect.name != "postgresql":
+        return None
+    with database.engine.connect() as connection:
+        query = "SELECT oid FROM pg_extension WHERE extname = 'postgis'"
+        return int(connection.exec_driver_sql(query).scalar_one())
 
 
 def test_an_older_backup_is_brought_up_to_date(

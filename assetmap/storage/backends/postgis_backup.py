@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import tempfile
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -45,16 +46,39 @@ def check(engine: sa.Engine, path: Path) -> None:
 
 
 def load(engine: sa.Engine, path: Path) -> None:
-    """Replace everything in the live database with the backup at ``path``, all or nothing."""
-    _run(
-        engine.url,
-        "pg_restore",
-        "--clean",
-        "--if-exists",
-        "--no-owner",
-        "--single-transaction",
-        str(path),
-    )
+    """Replace everything in the live database with the backup at ``path``, all or nothing.
+
+    Where the database already has PostGIS, the extension is left as it is and only assetmap's
+    tables are replaced: dropping and making it again would give its types and operators new
+    ids, which every open connection to the database has already looked up.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        listing = Path(folder) / "restore.list"
+        listing.write_text(_entries(engine, path), encoding="utf-8")
+        _run(
+            engine.url,
+            "pg_restore",
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--single-transaction",
+            f"--use-list={listing}",
+            str(path),
+        )
+
+
+def _entries(engine: sa.Engine, path: Path) -> str:
+    """Return the archive's table of contents, without its extensions where the database
+    holds PostGIS already."""
+    listed = _tool("pg_restore", "--list", str(path))
+    with engine.connect() as connection:
+        has_postgis = connection.exec_driver_sql(_HAS_POSTGIS).scalar() is not None
+    if not has_postgis:
+        return listed
+    return "".join(line for line in listed.splitlines(keepends=True) if " EXTENSION " not in line)
+
+
+_HAS_POSTGIS = "SELECT 1 FROM pg_extension WHERE extname = 'postgis'"
 
 
 def is_live(engine: sa.Engine, path: Path) -> bool:
