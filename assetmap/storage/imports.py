@@ -21,8 +21,6 @@ from assetmap.storage.backends import backend_for
 from assetmap.storage.database import begin_write
 from assetmap.storage.models import Asset, Revision
 
-# The key of the PostgreSQL advisory lock an import's writes hold, one import at a time.
-IMPORT_LOCK = 0x61737365
 # What ``changed_since`` returns of each asset: its id, title, public point, kind, source,
 # source id and status.
 Changed = tuple[int, str, float, float, Kind, str, str, Status]
@@ -108,5 +106,4 @@ def begin_import(session: orm.Session) -> None:
         if "locked" not in str(exc):
             raise
         raise Busy(str(exc)) from exc
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(sa.select(sa.func.pg_advisory_xact_lock(IMPORT_LOCK)))
+    backend_for(session).wait_for_other_imports(session)

@@ -24,6 +24,7 @@ from assetmap.domain.places import (
     normalise_postcode,
     wanted_keys,
 )
+from assetmap.storage.backends import backend_for
 from assetmap.storage.models import Place as PlaceRow
 
 # A place of the same kind and name within this many metres of one held is the same place.
@@ -79,12 +80,9 @@ def _is(_session: orm.Session, key: str) -> sa.ColumnElement[bool]:
 
 
 def _starts(session: orm.Session, key: str) -> sa.ColumnElement[bool]:
-    """Match keys starting with ``key`` through the index: PostgreSQL's LIKE uses its
-    text_pattern_ops index; SQLite's LIKE ignores case and so its index, but GLOB does not.
-    Keys hold only letters, digits and spaces, so neither needs escaping."""
-    if session.get_bind().dialect.name == "sqlite":
-        return PlaceRow.key.op("GLOB")(f"{key}*")
-    return PlaceRow.key.like(f"{key}%")
+    """Match keys starting with ``key`` through the index (keys hold only letters, digits and
+    spaces, so nothing needs escaping)."""
+    return backend_for(session).starts_with(PlaceRow.key, key)
 
 
 def _word_starts(_session: orm.Session, key: str) -> sa.ColumnElement[bool]:

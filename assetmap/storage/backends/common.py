@@ -61,6 +61,13 @@ class Backend(Protocol):
     def in_bbox(self, bbox: BBox) -> sa.ColumnElement[bool]:
         """Return a condition true for assets whose public point lies in the box."""
 
+    def starts_with(self, column: Any, prefix: str) -> sa.ColumnElement[bool]:
+        """Return a condition true where ``column`` starts with ``prefix``, as its index can
+        answer; the prefix holds only letters, digits and spaces."""
+
+    def wait_for_other_imports(self, session: orm.Session) -> None:
+        """Make this write transaction wait until no other import is writing."""
+
     def nearby(
         self,
         session: Reader,

@@ -16,6 +16,9 @@ from assetmap.domain.query import AssetFilter, AssetSummary
 from assetmap.storage.backends.common import driver, summary
 from assetmap.storage.database import Reader
 
+# The key of the advisory lock an import's writes hold, one import at a time ("asse").
+IMPORT_LOCK = 0x61737365
+
 
 def _by_metres(row: Sequence[Any]) -> tuple[float, int]:
     return (row[8], row[0])
@@ -72,6 +75,13 @@ class PostGISBackend:
     def words_match(self, words: Sequence[str]) -> sa.ColumnElement[bool]:
         query = sa.func.plainto_tsquery(sa.literal_column("'english'::regconfig"), " ".join(words))
         return self.search.op("@@")(query)
+
+    def starts_with(self, column: Any, prefix: str) -> sa.ColumnElement[bool]:
+        # LIKE with a fixed prefix uses a text_pattern_ops index.
+        return column.like(f"{prefix}%")  # type: ignore[no-any-return]
+
+    def wait_for_other_imports(self, session: orm.Session) -> None:
+        session.execute(sa.select(sa.func.pg_advisory_xact_lock(IMPORT_LOCK)))
 
     def in_bbox(self, bbox: BBox) -> sa.ColumnElement[bool]:
         envelope = sa.func.ST_MakeEnvelope(*bbox.as_tuple(), 4326)

@@ -145,6 +145,13 @@ class SQLiteBackend:
         )
         return Asset.id.in_(matching)
 
+    def starts_with(self, column: Any, prefix: str) -> sa.ColumnElement[bool]:
+        # LIKE ignores case, and so the index; GLOB does not.
+        return column.op("GLOB")(f"{prefix}*")  # type: ignore[no-any-return]
+
+    def wait_for_other_imports(self, session: orm.Session) -> None:
+        """Nothing to do: SQLite's one writer already waits for every other."""
+
     def in_bbox(self, bbox: BBox) -> sa.ColumnElement[bool]:
         r = self.rtree.c
         # The R*Tree stores 32-bit boxes rounded outwards, so "overlaps" never misses a point.
