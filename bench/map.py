@@ -35,7 +35,8 @@ from werkzeug.serving import make_server
 
 from assetmap import create_app
 from assetmap.domain.vocab import Kind
-from assetmap.storage import assets, db
+from assetmap.storage import assets
+from assetmap.storage import database as db
 from assetmap.storage.neighbourhoods import Area, replace_neighbourhoods
 from assetmap.web import db as web_db
 

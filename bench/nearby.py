@@ -24,7 +24,8 @@ from sqlalchemy import orm
 from assetmap.domain.assets import AssetDraft
 from assetmap.domain.geo import GEOD, bbox_around
 from assetmap.domain.vocab import Kind, ShareMode, Theme
-from assetmap.storage import assets, db
+from assetmap.storage import assets
+from assetmap.storage import database as db
 
 SEED = 20261130
 CENTRE_LON, CENTRE_LAT = -2.6, 51.45
