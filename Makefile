@@ -63,6 +63,7 @@ lint: install
 	$(BIN)/ruff check assetmap tests bench
 	$(BIN)/mypy assetmap
 	$(BIN)/lint-imports
+	bash scripts/lint-js.sh
 
 # The next migration, written by Alembic's autogenerate from the models and checked on scratch
 # SQLite and PostGIS databases: make migration MESSAGE="give strengths a website"

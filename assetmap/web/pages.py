@@ -48,7 +48,7 @@ def asset(asset_id: int) -> str:
     return render_template(
         "asset.html",
         asset=record,
-        place=render(place),
+        map=render(place),
         where=whereabouts(session, found.public_lon, found.public_lat),
         history=history_rows(listing.history_summary(session, asset_id)),
     )

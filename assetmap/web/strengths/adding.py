@@ -204,8 +204,7 @@ def _preview_page(kind: Kind, values: dict[str, Any], place: str) -> Page:
         private={"contact": bool(draft.contact), "via_coach": draft.contact_via_coach},
         place=place,
         draft=_seal(kind, values, place),
-        parts=maps.render(fmap),
-        map_name=fmap.get_name(),
+        map=maps.render(fmap),
         caption=f"Add a {kind.value}",
     )
 

@@ -59,4 +59,4 @@ def picker(form: PlaceForm) -> dict[str, Any]:
         fmap = maps.new_map(map_settings(), zoom=2)
     if covered is not None:
         maps.add_area_outline(fmap, covered.bbox.as_tuple())
-    return {"parts": maps.render(fmap), "map_name": fmap.get_name()}
+    return {"map": maps.render(fmap)}

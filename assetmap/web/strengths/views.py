@@ -39,7 +39,7 @@ def mine() -> str:
     owned = account_store.owned_assets(session, current_user.id)
     layer = account_store.owned_layer(session, current_user.id)
     layer["unconfirmed"] = [is_unconfirmed(day) for day in layer["last_confirmed"]]
-    parts = map_name = None
+    shown = None
     if len(layer):
         minx, miny, maxx, maxy = (float(v) for v in layer.total_bounds)
         if (minx, miny) == (maxx, maxy):
@@ -47,13 +47,12 @@ def mine() -> str:
         else:
             fmap = maps.new_map(map_settings(), bounds=(minx, miny, maxx, maxy))
         maps.add_assets(fmap, layer, map_settings(), name="My strengths", link=_public_url)
-        parts, map_name = maps.render(fmap), fmap.get_name()
+        shown = maps.render(fmap)
     hidden = [asset.id for asset in owned if asset.status is Status.HIDDEN]
     return render_template(
         "strengths/mine.html",
         owned=owned,
-        parts=parts,
-        map_name=map_name,
+        map=shown,
         answers=moderation_store.answers_for(session, hidden),
         hidings=moderation_store.last_hides(session, hidden),
     )
