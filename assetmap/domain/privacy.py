@@ -12,26 +12,15 @@ from functools import lru_cache
 import numpy as np
 from pyproj import Transformer
 
+from assetmap.domain.fields import FIELDS
 from assetmap.domain.vocab import Kind
 
 DEFAULT_CELL_M = 400.0
 # What anyone may know of an asset besides where it is, in the order assetmap shows them.
-PUBLIC_FIELDS = (
-    "id",
-    "kind",
-    "title",
-    "description",
-    "themes",
-    "tags",
-    "availability",
-    "accessibility",
-    "share_modes",
-    "meeting_pattern",
-    "welcomes_new_members",
-    "opening_times",
-    "capacity",
-    "facilities",
-    "last_confirmed",
+PUBLIC_FIELDS = tuple(
+    field.name
+    for field in FIELDS
+    if field.public and field.type != "coordinate" and (field.entered or field.type == "id")
 )
 # Fields of an asset record that only its owner (and staff, where a rule allows) may see. A
 # record's ``lon``/``lat`` are its public point: a skill's exact point is never in a record.

@@ -15,8 +15,8 @@ import orjson
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from assetmap.domain.fields import EXPORT_COLUMNS, names_of
 from assetmap.domain.geo import BBox
-from assetmap.domain.privacy import PUBLIC_FIELDS
 from assetmap.domain.query import AssetFilter
 from assetmap.domain.vocab import Kind, Theme
 from assetmap.storage.backends import backend_for, published
@@ -24,16 +24,8 @@ from assetmap.storage.models import Asset, Neighbourhood
 
 # What leaves assetmap in an export, in this order. A skill's point is its generalised one;
 # no owner, contact or exact location is ever selected.
-EXPORT_FIELDS = (
-    *PUBLIC_FIELDS,
-    "updated_at",
-    "neighbourhood",
-    "source",
-    "source_id",
-    "lon",
-    "lat",
-)
-LIST_FIELDS = frozenset({"themes", "tags", "share_modes", "facilities"})
+EXPORT_FIELDS = EXPORT_COLUMNS
+LIST_FIELDS = names_of("list")
 # The SQLite page cache, in MiB, of a connection opened for exports alone (``db.connect``). An
 # export reads each page of the register once, in id order, so a larger cache only holds pages
 # it will not read again: at a million assets the app's 64 MiB fill up for nothing.
@@ -46,36 +38,22 @@ _RAW: dict[str, Any] = {name: sa.Text for name in LIST_FIELDS} | {
     "updated_at": sa.String,
     "welcomes_new_members": sa.Integer,
 }
-_COLUMNS: tuple[sa.ColumnElement[Any], ...] = tuple(
-    sa.type_coerce(column, _RAW[name]).label(name) if name in _RAW else column.label(name)
-    for name, column in zip(
-        EXPORT_FIELDS,
-        (
-            Asset.id,
-            Asset.kind,
-            Asset.title,
-            Asset.description,
-            sa.cast(Asset.themes, sa.Text),
-            sa.cast(Asset.tags, sa.Text),
-            Asset.availability,
-            Asset.accessibility,
-            sa.cast(Asset.share_modes, sa.Text),
-            Asset.meeting_pattern,
-            Asset.welcomes_new_members,
-            Asset.opening_times,
-            Asset.capacity,
-            sa.cast(Asset.facilities, sa.Text),
-            Asset.last_confirmed,
-            Asset.updated_at,
-            Neighbourhood.name,
-            Asset.source,
-            Asset.source_id,
-            Asset.public_lon,
-            Asset.public_lat,
-        ),
-        strict=True,
-    )
-)
+# Where each column is read from, where that is not the asset's own column of the same name.
+_SOURCES: dict[str, Any] = {
+    "neighbourhood": Neighbourhood.name,
+    "lon": Asset.public_lon,
+    "lat": Asset.public_lat,
+}
+
+
+def _column(name: str) -> sa.ColumnElement[Any]:
+    column = _SOURCES[name] if name in _SOURCES else getattr(Asset, name)
+    if name in LIST_FIELDS:
+        column = sa.cast(column, sa.Text)
+    return sa.type_coerce(column, _RAW[name]).label(name) if name in _RAW else column.label(name)
+
+
+_COLUMNS: tuple[sa.ColumnElement[Any], ...] = tuple(_column(name) for name in EXPORT_FIELDS)
 LON, LAT = EXPORT_FIELDS.index("lon"), EXPORT_FIELDS.index("lat")
 _SOURCE, _SOURCE_ID = EXPORT_FIELDS.index("source"), EXPORT_FIELDS.index("source_id")
 
@@ -140,9 +118,7 @@ def neighbourhood_codes(session: orm.Session) -> list[tuple[str, str]]:
     return [(code, name) for code, name in session.execute(query)]
 
 
-def export_query(
-    session: orm.Session, filters: ExportFilter, register: str = ""
-) -> sa.Select[Any]:
+def export_query(session: orm.Session, filters: ExportFilter, register: str = "") -> sa.Select[Any]:
     """Return the query of the public rows ``filters`` keeps (before any polygon test), by id.
 
     With a ``register`` name, a strength that came from no other source is given that name as
@@ -178,9 +154,9 @@ def _columns(register: str) -> tuple[sa.ColumnElement[Any], ...]:
     own = Asset.source_id == ""
     columns = list(_COLUMNS)
     columns[_SOURCE] = sa.case((own, sa.literal(register)), else_=Asset.source).label("source")
-    columns[_SOURCE_ID] = sa.case(
-        (own, sa.cast(Asset.id, sa.String)), else_=Asset.source_id
-    ).label("source_id")
+    columns[_SOURCE_ID] = sa.case((own, sa.cast(Asset.id, sa.String)), else_=Asset.source_id).label(
+        "source_id"
+    )
     return tuple(columns)
 
 
