@@ -75,7 +75,7 @@ def map_page() -> str:
     fmap = explore_map(map_settings(), layer, bounds=_first_view(area, layer.total_bounds))
     return render_template(
         "explore/map.html",
-        parts=render(fmap),
+        map=render(fmap),
         neighbourhoods=[(row.name, int(row.assets)) for row in layer.itertuples()],
         top=shading_top(layer),
         theme_labels={theme.value: theme.label for theme in Theme},
