@@ -78,6 +78,7 @@ bench: install postgis browser bench-tools
 	$(BIN)/python bench/api_load.py
 	$(BIN)/python bench/api_cost.py
 	$(BIN)/python bench/catchment.py
+	$(BIN)/python bench/gazetteer.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis
