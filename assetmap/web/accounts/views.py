@@ -29,12 +29,12 @@ from flask import (
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from werkzeug.security import check_password_hash
 from werkzeug.wrappers import Response as Redirect
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, ValidationError
 
 from assetmap import mail
+from assetmap.domain import passwords
 from assetmap.domain.errors import ValidationError as Refused
 from assetmap.runtime.links import external_url
 from assetmap.storage import accounts as account_store
@@ -243,7 +243,7 @@ def delete() -> Page:
         status = 200 if request.method == "GET" else 400
         return render_template("accounts/delete.html", form=form), status
     user = current_user.user
-    if not check_password_hash(user.password_hash or "", form.password.data):
+    if not passwords.password_matches(user.password_hash or "", form.password.data):
         form.password.errors = ["The password is not right"]
         return render_template("accounts/delete.html", form=form), 400
     session = db.session()
