@@ -63,6 +63,15 @@ def get_asset(session: orm.Session, asset_id: int) -> Asset | None:
     return session.get(Asset, asset_id)
 
 
+def get_assets(session: orm.Session, ids: Iterable[int]) -> dict[int, Asset]:
+    """Return the assets with these ids that exist, whatever their status, by id, in one query."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    found = session.scalars(sa.select(Asset).where(Asset.id.in_(wanted)))
+    return {asset.id: asset for asset in found}
+
+
 def count_assets(session: orm.Session) -> int:
     """Return how many assets the register holds, whatever their status."""
     return session.scalar(sa.select(sa.func.count()).select_from(Asset)) or 0

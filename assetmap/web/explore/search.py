@@ -230,12 +230,8 @@ def print_page() -> tuple[str, int]:
     No contacts are on it.
     """
     asked = _asked(per_page=LIMIT_MAX)
-    session = db.session()
-    details = {}
-    for result in asked.found.results:
-        asset = store.get_asset(session, result.item.id)
-        if asset is not None:
-            details[asset.id] = public_record(store.record_of(asset))
+    found = store.get_assets(db.session(), [result.item.id for result in asked.found.results])
+    details = {asset_id: public_record(store.record_of(asset)) for asset_id, asset in found.items()}
     return _render("search/print.html", asked, details=details, today=utcnow().date())
 
 
