@@ -13,6 +13,9 @@ import shapely
 from branca.element import Element, MacroElement
 from jinja2 import Template
 from markupsafe import Markup, escape
+from shapely.geometry.base import BaseGeometry
+
+from assetmap.domain.area import Area, OutlinedArea
 
 # Paths under the app's static folder that replace folium's CDN links.
 LEAFLET_JS = ("leaflet", "vendor/leaflet/leaflet.js")
@@ -118,18 +121,18 @@ def shading_opacity(assets: int, top: int) -> float:
 
 
 AREA_COLOUR = "#1d3d2f"
+# About 1 m in degrees: the area's line loses points no one could see.
+AREA_TOLERANCE = 0.00001
 
 
-def add_area_outline(
-    fmap: folium.Map, bounds: tuple[float, float, float, float]
-) -> folium.Rectangle:
-    """Outline the area the register covers: ``(minlon, minlat, maxlon, maxlat)``, EPSG:4326.
+def add_area_outline(fmap: folium.Map, area: Area) -> folium.Polygon:
+    """Outline the area strengths must lie in (EPSG:4326): its polygons, or its box.
 
-    Only its line is drawn, and a click on it reaches the map too (Leaflet bubbles it).
+    Only its line is drawn, every ring in one path, and a click on it reaches the map too
+    (Leaflet bubbles it). The line is simplified by about 1 m, so it stays true at any zoom.
     """
-    min_lon, min_lat, max_lon, max_lat = bounds
-    outline = folium.Rectangle(
-        bounds=[[min_lat, min_lon], [max_lat, max_lon]],
+    outline = folium.Polygon(
+        locations=_rings(area_shape(area).simplify(AREA_TOLERANCE)),
         color=AREA_COLOUR,
         weight=3,
         dash_array="8 6",
@@ -138,6 +141,20 @@ def add_area_outline(
     )
     outline.add_to(fmap)
     return outline
+
+
+def area_shape(area: Area) -> BaseGeometry:
+    """Return the shape of an area: an outlined area's polygons, else its box (EPSG:4326)."""
+    if isinstance(area, OutlinedArea):
+        return area.outline
+    return shapely.box(*area.bbox.as_tuple())
+
+
+def _rings(shape: BaseGeometry) -> list[list[list[float]]]:
+    """Return every ring of a polygon or multipolygon as Leaflet's ``[lat, lon]`` pairs."""
+    polygons = getattr(shape, "geoms", [shape])
+    rings = [ring for polygon in polygons for ring in (polygon.exterior, *polygon.interiors)]
+    return [[[lat, lon] for lon, lat in ring.coords] for ring in rings]
 
 
 class Publish(MacroElement):

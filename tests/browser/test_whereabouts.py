@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from playwright.sync_api import Page, expect
+from shapely.geometry import MultiLineString
 
 from assetmap.domain.privacy import public_point
 from assetmap.domain.vocab import Kind
@@ -71,6 +72,19 @@ def test_the_pin_picker_opens_on_the_whole_area_with_its_outline(
     assert frame and drawn
     # Fitted to the frame, the outline fills it across or down, whichever its shape allows.
     assert max(drawn["width"] / frame["width"], drawn["height"] / frame["height"]) > 0.5
+    assert drawn_outline(page).hausdorff_distance(area.outline.boundary) < 0.0001
     page.locator(".strength-map--picker .folium-map").click()
     expect(page.get_by_text("Pin placed at latitude")).to_be_visible()
     assert problems.failed == [] and problems.errors == []
+
+
+def drawn_outline(page: Page) -> MultiLineString:
+    """Return the line the picker's map draws round the area, as lon, lat rings."""
+    rings = page.evaluate(
+        "() => { const found = []; assetmapMap(document.querySelector('[data-place-picker]'))"
+        ".map.eachLayer((layer) => { if (layer.options.className === 'map-area') {"
+        " found.push(...layer.getLatLngs().map((ring) => ring.map((p) => [p.lng, p.lat]))); }"
+        " }); return found; }"
+    )
+    assert rings, "the area is not outlined"
+    return MultiLineString([[*ring, ring[0]] for ring in rings])

@@ -11,7 +11,8 @@ from pathlib import Path
 import orjson
 import pytest
 from flask import Flask
-from shapely.geometry import box
+from shapely.geometry import MultiLineString, box
+from shapely.geometry.base import BaseGeometry
 
 from assetmap import create_app
 from assetmap.domain.privacy import public_point
@@ -120,9 +121,21 @@ def test_the_pin_picker_opens_on_the_outlined_area(app: Flask) -> None:
     with app.app_context(), db.database().session() as session:
         derived = stored_area(session)
     assert derived is not None
-    area = derived.bbox.as_tuple()
-    assert fitted(page) == pytest.approx(area, abs=1e-6)
-    outline = re.search(r'L\.rectangle\(\s*(\[\[.*?\]\]),\s*\{[^}]*"className": "map-area"', page)
-    assert outline, "the area is not outlined"
-    (south, west), (north, east) = orjson.loads(outline.group(1))
-    assert (west, south, east, north) == pytest.approx(area, abs=1e-6)
+    assert fitted(page) == pytest.approx(derived.bbox.as_tuple(), abs=1e-6)
+    drawn = outline(page)
+    assert drawn.hausdorff_distance(derived.outline.boundary) < 0.0001
+
+
+def test_the_pin_picker_outlines_a_configured_box_as_it_is(app: Flask) -> None:
+    app.config["AREA_BBOX"] = "-2.34,51.21,-2.30,51.25"
+    page = Steps(signed_in(app)).details().get_data(as_text=True)
+    drawn = outline(page)
+    assert drawn.hausdorff_distance(box(-2.34, 51.21, -2.30, 51.25).boundary) < 1e-9
+
+
+def outline(page: str) -> BaseGeometry:
+    """Return the area's line the page's map draws, as lon, lat rings."""
+    found = re.search(r'L\.polygon\(\s*(\[\[\[.*?\]\]\]),\s*\{[^}]*"className": "map-area"', page)
+    assert found, "the area is not outlined"
+    rings = [[(lon, lat) for lat, lon in ring] for ring in orjson.loads(found.group(1))]
+    return MultiLineString(rings)

@@ -48,7 +48,8 @@ def resolve(form: PlaceForm, kind: Kind) -> tuple[tuple[float, float] | None, st
 def picker(form: PlaceForm) -> dict[str, Any]:
     """Return the map a pin is put on: around the pin there is, else the area.
 
-    The area's box, where there is an area, is outlined: a pin must go inside the area.
+    The area, where there is one, is outlined as it is (its polygons, or its box): a pin must
+    go inside that line.
     """
     covered, pin = area(), form.shown_point()
     if pin is not None:
@@ -58,5 +59,5 @@ def picker(form: PlaceForm) -> dict[str, Any]:
     else:
         fmap = maps.new_map(map_settings(), zoom=2)
     if covered is not None:
-        maps.add_area_outline(fmap, covered.bbox.as_tuple())
+        maps.add_area_outline(fmap, covered)
     return {"map": maps.render(fmap)}
