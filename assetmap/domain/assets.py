@@ -17,20 +17,22 @@ from assetmap.domain.area import OUTSIDE, Area
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.fields import KIND_FIELDS
 from assetmap.domain.geo import check_lon_lat
+from assetmap.domain.limits import (
+    ACCESSIBILITY_MAX,
+    CAPACITY_MAX,
+    CAPACITY_MIN,
+    CONTACT_MAX,
+    DESCRIPTION_MAX,
+    FACILITIES_MAX,
+    FACILITY_MAX,
+    SHORT_TEXT_MAX,
+    TAG_MAX,
+    TAGS_MAX,
+    THEMES_MAX,
+    TITLE_MAX,
+)
 from assetmap.domain.text import clean_text, split_items
 from assetmap.domain.vocab import Kind, ShareMode, Theme
-
-TITLE_MAX = 120
-DESCRIPTION_MAX = 4000
-SHORT_TEXT_MAX = 300
-ACCESSIBILITY_MAX = 1000
-CONTACT_MAX = 200
-TAG_MAX = 30
-TAGS_MAX = 10
-THEMES_MAX = 5
-FACILITY_MAX = 40
-FACILITIES_MAX = 20
-CAPACITY_MAX = 100_000
 
 _ALL_KIND_FIELDS = frozenset().union(*KIND_FIELDS.values())
 
@@ -247,8 +249,8 @@ def _capacity(value: Any) -> int | None:
         number = int(value)
     except (TypeError, ValueError):
         raise ValueError(f"must be a whole number, got {value!r}") from None
-    if not 1 <= number <= CAPACITY_MAX:
-        raise ValueError(f"must be between 1 and {CAPACITY_MAX}, got {number}")
+    if not CAPACITY_MIN <= number <= CAPACITY_MAX:
+        raise ValueError(f"must be between {CAPACITY_MIN} and {CAPACITY_MAX}, got {number}")
     return number
 
 

@@ -1,8 +1,8 @@
 """A strength's fields, written once: what each holds, which kinds have it, who may see it.
 
 Everything that lists a strength's fields is derived from ``FIELDS``: the export's columns and
-their order, the rows a bulk insert writes, GeoJSON features and CSV cells, the OpenAPI schema
-of a strength and the questions of the strength form. Adding a field means the model, a
+their order, the rows a bulk insert writes, GeoJSON features and CSV cells, the OpenAPI schemas
+of a strength and of the changes a request sends, and the questions of the strength form. Adding a field means the model, a
 migration, a row here and the template that shows it.
 
 The table is in the order assetmap shows a strength, which is the export's column order.
@@ -13,7 +13,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from assetmap.domain.vocab import Kind, Theme
+from assetmap.domain.limits import (
+    ACCESSIBILITY_MAX,
+    CAPACITY_MAX,
+    CAPACITY_MIN,
+    CONTACT_MAX,
+    DESCRIPTION_MAX,
+    FACILITIES_MAX,
+    FACILITY_MAX,
+    SHORT_TEXT_MAX,
+    TAG_MAX,
+    TAGS_MAX,
+    THEMES_MAX,
+    TITLE_MAX,
+)
+from assetmap.domain.vocab import Kind, ShareMode, Theme
 
 # What a field holds, which says how every format writes it:
 #   id, int: a whole number (int may be missing); text: a string; optional_text: a string or
@@ -33,7 +47,8 @@ class Field:
     ``entered``: a person gives it (it is in ``AssetDraft``), else the register sets it;
     ``label``: its name in a sentence; ``question``: what the strength form asks (empty where
     the form does not ask it); ``hint``: the help under the question; ``schema``: its OpenAPI
-    schema in an answer (what a request may send is ``openapi.schemas``' ``AssetChanges``).
+    schema in an answer; ``request``: its OpenAPI schema in a request that adds or changes a
+    strength, with the limits validation enforces (``None`` where a request cannot send it).
     """
 
     name: str
@@ -45,6 +60,7 @@ class Field:
     entered: bool = True
     question: str = ""
     hint: str = ""
+    request: dict[str, Any] | None = None
 
 
 def _string(**more: Any) -> dict[str, Any]:
@@ -55,10 +71,29 @@ def _strings(**items: Any) -> dict[str, Any]:
     return {"type": "array", "items": _string(**items)}
 
 
+def _text(limit: int) -> dict[str, Any]:
+    return _string(maxLength=limit)
+
+
+def _number(low: int, high: int) -> dict[str, Any]:
+    return {"type": "number", "minimum": low, "maximum": high}
+
+
+_KIND = _string(enum=[k.value for k in Kind])
+_THEMES = _strings(enum=[t.value for t in Theme])
+
+
 FIELDS: tuple[Field, ...] = (
     Field("id", "id", "The id", {"type": "integer"}, entered=False),
-    Field("kind", "kind", "What you are adding", _string(enum=[k.value for k in Kind])),
-    Field("title", "text", "The name", _string(), question="Name"),
+    Field("kind", "kind", "What you are adding", _KIND, request=_KIND),
+    Field(
+        "title",
+        "text",
+        "The name",
+        _string(),
+        question="Name",
+        request=_string(minLength=1, maxLength=TITLE_MAX),
+    ),
     Field(
         "description",
         "text",
@@ -66,8 +101,16 @@ FIELDS: tuple[Field, ...] = (
         _string(),
         question="Description (optional)",
         hint="What people can expect, in a few sentences.",
+        request=_text(DESCRIPTION_MAX),
     ),
-    Field("themes", "list", "Themes", _strings(enum=[t.value for t in Theme]), question="Themes"),
+    Field(
+        "themes",
+        "list",
+        "Themes",
+        _THEMES,
+        question="Themes",
+        request={**_THEMES, "minItems": 1, "maxItems": THEMES_MAX},
+    ),
     Field(
         "tags",
         "list",
@@ -75,6 +118,7 @@ FIELDS: tuple[Field, ...] = (
         _strings(),
         question="Tags (optional)",
         hint="Words people might search for, separated by commas.",
+        request={"type": "array", "items": _text(TAG_MAX), "maxItems": TAGS_MAX},
     ),
     Field(
         "availability",
@@ -83,6 +127,7 @@ FIELDS: tuple[Field, ...] = (
         _string(),
         question="When are you available? (optional)",
         hint="For example: weekday evenings, or Saturday mornings.",
+        request=_text(SHORT_TEXT_MAX),
     ),
     Field(
         "accessibility",
@@ -91,6 +136,7 @@ FIELDS: tuple[Field, ...] = (
         _string(),
         question="Access (optional)",
         hint="For example: step-free, hearing loop, quiet room.",
+        request=_text(ACCESSIBILITY_MAX),
     ),
     Field(
         "contact",
@@ -100,6 +146,7 @@ FIELDS: tuple[Field, ...] = (
         public=False,
         question="How can people get in touch? (optional)",
         hint="A phone number, an email address, or where to find you.",
+        request=_text(CONTACT_MAX),
     ),
     Field(
         "contact_via_coach",
@@ -108,6 +155,7 @@ FIELDS: tuple[Field, ...] = (
         {"type": "boolean", "description": "Only for those who may edit the strength."},
         public=False,
         question="Community connectors may pass my contact details on",
+        request={"type": "boolean"},
     ),
     Field(
         "share_modes",
@@ -116,6 +164,7 @@ FIELDS: tuple[Field, ...] = (
         _strings(),
         kinds=frozenset({Kind.SKILL}),
         question="How do you share it?",
+        request=_strings(enum=[mode.value for mode in ShareMode]),
     ),
     Field(
         "meeting_pattern",
@@ -125,6 +174,7 @@ FIELDS: tuple[Field, ...] = (
         kinds=frozenset({Kind.GROUP}),
         question="When does the group meet? (optional)",
         hint="For example: every Tuesday, 7pm to 9pm.",
+        request=_text(SHORT_TEXT_MAX),
     ),
     Field(
         "welcomes_new_members",
@@ -133,6 +183,7 @@ FIELDS: tuple[Field, ...] = (
         {"type": ["boolean", "null"]},
         kinds=frozenset({Kind.GROUP}),
         question="Does the group welcome new members? (optional)",
+        request={"type": ["boolean", "null"]},
     ),
     Field(
         "opening_times",
@@ -142,6 +193,7 @@ FIELDS: tuple[Field, ...] = (
         kinds=frozenset({Kind.SPACE}),
         question="Opening times (optional)",
         hint="For example: Monday to Friday, 9am to 5pm.",
+        request=_text(SHORT_TEXT_MAX),
     ),
     Field(
         "capacity",
@@ -151,6 +203,7 @@ FIELDS: tuple[Field, ...] = (
         kinds=frozenset({Kind.SPACE}),
         question="How many people does it hold? (optional)",
         hint="A whole number of people.",
+        request={"type": ["integer", "null"], "minimum": CAPACITY_MIN, "maximum": CAPACITY_MAX},
     ),
     Field(
         "facilities",
@@ -160,14 +213,15 @@ FIELDS: tuple[Field, ...] = (
         kinds=frozenset({Kind.SPACE}),
         question="Facilities (optional)",
         hint="Separate them with commas, for example: kitchen, step-free access, parking.",
+        request={"type": "array", "items": _text(FACILITY_MAX), "maxItems": FACILITIES_MAX},
     ),
     Field("last_confirmed", "date", "Last confirmed", _string(format="date")),
     Field("updated_at", "time", "Last changed", _string(format="date-time"), entered=False),
     Field("neighbourhood", "optional_text", "Neighbourhood", _string(), entered=False),
     Field("source", "text", "Where it came from", _string(), entered=False),
     Field("source_id", "text", "Its id where it came from", _string(), entered=False),
-    Field("lon", "coordinate", "Longitude", {"type": "number"}),
-    Field("lat", "coordinate", "Latitude", {"type": "number"}),
+    Field("lon", "coordinate", "Longitude", {"type": "number"}, request=_number(-180, 180)),
+    Field("lat", "coordinate", "Latitude", {"type": "number"}, request=_number(-90, 90)),
 )
 BY_NAME = {field.name: field for field in FIELDS}
 # What leaves assetmap in an export, in this order: public fields, the point last.

@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
 
 from assetmap.domain import assets, fields, privacy
+from assetmap.domain.errors import ValidationError
 from assetmap.domain.geojson import FEATURE_EXPRESSION, feature
-from assetmap.domain.vocab import Kind
+from assetmap.domain.vocab import Kind, Theme
 from assetmap.storage.exports import EXPORT_FIELDS
 
 
@@ -63,6 +65,62 @@ def test_fields_of_one_kind_come_from_the_table() -> None:
         Kind.GROUP: {"meeting_pattern", "welcomes_new_members"},
         Kind.SPACE: {"opening_times", "capacity", "facilities"},
     } == assets.KIND_FIELDS
+
+
+def test_a_request_may_send_every_field_a_person_gives_but_the_day_confirmed() -> None:
+    sendable = {f.name for f in fields.FIELDS if f.request is not None}
+    assert sendable == {f.name for f in fields.FIELDS if f.entered} - {"last_confirmed"}
+
+
+def limited(key: str) -> list[str]:
+    return [f.name for f in fields.FIELDS if f.request and key in f.request]
+
+
+def draft_with(name: str, value: Any) -> dict[str, Any]:
+    kind = "group" if Kind.GROUP in fields.BY_NAME[name].kinds else "space"
+    draft = {"kind": kind, "title": "Hall", "themes": ["arts"], "lon": -2.3, "lat": 51.2}
+    return draft | {name: value}
+
+
+def refused(name: str, value: Any) -> set[str]:
+    with pytest.raises(ValidationError) as caught:
+        assets.validate_asset(draft_with(name, value))
+    return set(caught.value.errors)
+
+
+def items(name: str, count: int) -> list[str]:
+    if name == "themes":
+        return [theme.value for theme in Theme][:count]
+    return [f"item {n}" for n in range(count)]
+
+
+@pytest.mark.parametrize("name", limited("maxLength"))
+def test_a_text_fields_request_limit_is_the_one_validation_enforces(name: str) -> None:
+    limit = (fields.BY_NAME[name].request or {})["maxLength"]
+    assets.validate_asset(draft_with(name, "x" * limit))
+    assert refused(name, "x" * (limit + 1)) == {name}
+
+
+@pytest.mark.parametrize("name", limited("maxItems"))
+def test_a_list_fields_request_limit_is_the_one_validation_enforces(name: str) -> None:
+    limit = (fields.BY_NAME[name].request or {})["maxItems"]
+    assets.validate_asset(draft_with(name, items(name, limit)))
+    assert refused(name, items(name, limit + 1)) == {name}
+
+
+@pytest.mark.parametrize("name", ["tags", "facilities"])
+def test_a_list_items_request_limit_is_the_one_validation_enforces(name: str) -> None:
+    limit = (fields.BY_NAME[name].request or {})["items"]["maxLength"]
+    assets.validate_asset(draft_with(name, ["x" * limit]))
+    assert refused(name, ["x" * (limit + 1)]) == {name}
+
+
+def test_capacitys_request_range_is_the_one_validation_enforces() -> None:
+    request = fields.BY_NAME["capacity"].request or {}
+    for accepted in (request["minimum"], request["maximum"]):
+        assets.validate_asset(draft_with("capacity", accepted))
+    for too_far in (request["minimum"] - 1, request["maximum"] + 1):
+        assert refused("capacity", too_far) == {"capacity"}
 
 
 @pytest.mark.parametrize("feature_id", [7, None])

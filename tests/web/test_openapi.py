@@ -23,6 +23,7 @@ from schemathesis.checks import (
 
 from assetmap import create_app
 from assetmap.domain.assets import validate_asset
+from assetmap.domain.fields import FIELDS
 from assetmap.storage import assets as store
 from assetmap.web import db
 from assetmap.web.api.openapi import PATHS
@@ -83,6 +84,14 @@ def test_the_map_features_contract_is_described() -> None:
     assert parameters["kind"]["schema"]["items"]["enum"] == ["skill", "group", "space"]
     assert parameters["kind"]["explode"] is True
     assert set(operation["responses"]) == {"200", "400"}
+
+
+def test_the_changes_a_request_sends_are_the_field_tables(client: FlaskClient) -> None:
+    schemas = document(client)["components"]["schemas"]
+    changes = schemas["AssetChanges"]["properties"]
+    assert changes == {f.name: f.request for f in FIELDS if f.request is not None}
+    required = schemas["NewAsset"]["allOf"][1]["required"]
+    assert list(changes)[: len(required)] == required
 
 
 def test_every_bad_parameter_answer_names_the_parameter(client: FlaskClient) -> None:

@@ -4,21 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from assetmap.domain.assets import (
-    ACCESSIBILITY_MAX,
-    CAPACITY_MAX,
-    CONTACT_MAX,
-    DESCRIPTION_MAX,
-    FACILITIES_MAX,
-    FACILITY_MAX,
-    SHORT_TEXT_MAX,
-    TAG_MAX,
-    TAGS_MAX,
-    THEMES_MAX,
-    TITLE_MAX,
-)
 from assetmap.domain.fields import BY_NAME, FIELDS
-from assetmap.domain.vocab import Kind, ShareMode, Theme
+from assetmap.domain.vocab import Kind, Theme
 
 UNCONFIRMED = {
     "type": "boolean",
@@ -47,6 +34,14 @@ _DETAIL_PROPERTIES = {
     for field in FIELDS
     if field.public and field.entered and field.type != "coordinate"
     if field.name not in _STRENGTH_PROPERTIES
+}
+
+# What a new strength must give, listed first in the changes a request sends.
+_NEW_REQUIRED = ["kind", "title", "lon", "lat", "themes"]
+_CHANGE_PROPERTIES = {
+    name: BY_NAME[name].request
+    for name in (*_NEW_REQUIRED, *(f.name for f in FIELDS if f.name not in _NEW_REQUIRED))
+    if BY_NAME[name].request is not None
 }
 
 
@@ -89,10 +84,6 @@ def _feature(**properties: Any) -> dict[str, Any]:
 
 def text(limit: int) -> dict[str, Any]:
     return {"type": "string", "maxLength": limit}
-
-
-def nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    return {**schema, "type": [schema["type"], "null"]}
 
 
 SCHEMAS: dict[str, Any] = {
@@ -175,40 +166,10 @@ SCHEMAS: dict[str, Any] = {
         "description": "Fields of a strength; a skill needs share_modes, and kind-specific "
         "fields apply only to their kind.",
         "additionalProperties": False,
-        "properties": {
-            "kind": {"type": "string", "enum": KINDS},
-            "title": {"type": "string", "minLength": 1, "maxLength": TITLE_MAX},
-            "lon": {"type": "number", "minimum": -180, "maximum": 180},
-            "lat": {"type": "number", "minimum": -90, "maximum": 90},
-            "themes": {
-                "type": "array",
-                "items": {"type": "string", "enum": THEMES},
-                "minItems": 1,
-                "maxItems": THEMES_MAX,
-            },
-            "description": text(DESCRIPTION_MAX),
-            "tags": {"type": "array", "items": text(TAG_MAX), "maxItems": TAGS_MAX},
-            "availability": text(SHORT_TEXT_MAX),
-            "accessibility": text(ACCESSIBILITY_MAX),
-            "contact": text(CONTACT_MAX),
-            "contact_via_coach": {"type": "boolean"},
-            "share_modes": {
-                "type": "array",
-                "items": {"type": "string", "enum": [mode.value for mode in ShareMode]},
-            },
-            "meeting_pattern": text(SHORT_TEXT_MAX),
-            "welcomes_new_members": {"type": ["boolean", "null"]},
-            "opening_times": text(SHORT_TEXT_MAX),
-            "capacity": nullable({"type": "integer", "minimum": 1, "maximum": CAPACITY_MAX}),
-            "facilities": {
-                "type": "array",
-                "items": text(FACILITY_MAX),
-                "maxItems": FACILITIES_MAX,
-            },
-        },
+        "properties": _CHANGE_PROPERTIES,
     },
     "NewAsset": {
-        "allOf": [ref("AssetChanges"), {"required": ["kind", "title", "lon", "lat", "themes"]}],
+        "allOf": [ref("AssetChanges"), {"required": _NEW_REQUIRED}],
     },
     "PlaceCollection": {
         "type": "object",
