@@ -1,4 +1,5 @@
-"""Reading search parameters from a query string: one parser each, one error for bad input.
+"""Reading search and list parameters from a query string: one parser each, one error for bad
+input.
 
 Each function returns the value a parameter stands for, or raises ``BadParameter`` naming the
 parameter and saying what was expected and what arrived. Each surface answers it its own way:
@@ -7,6 +8,7 @@ the API and the map's features as the JSON error, pages as a 400 page, forms bes
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 from werkzeug.datastructures import MultiDict
@@ -14,9 +16,16 @@ from werkzeug.datastructures import MultiDict
 from assetmap.domain.geo import BBox, check_lon_lat
 from assetmap.domain.query import AssetFilter, check_radius, split_words
 from assetmap.domain.vocab import Kind, Theme
-from assetmap.storage import clusters
+from assetmap.storage import clusters, listing
 
 FILTER_ARGS = ("kind", "theme", "q")
+ORDERS = ("asc", "desc")
+PAGE_MAX = 999_999_999
+_SORT_ERROR = (
+    f"Sort by {', '.join(listing.SORTS[:-1])} or {listing.SORTS[-1]}, in asc or desc order."
+)
+_LIST_PAGE = re.compile(r"[1-9][0-9]{0,8}")
+_RESULTS_PAGE = re.compile(r"[0-9]{1,6}")
 
 
 class BadParameter(ValueError):
@@ -120,3 +129,35 @@ def zoom(text: str | None) -> int:
         return clusters.check_zoom(text)
     except ValueError as exc:
         raise BadParameter("zoom", str(exc)) from None
+
+
+def sort(text: str) -> str:
+    """Read ``sort``: the column a list is sorted by, one of ``listing.SORTS``."""
+    if text not in listing.SORTS:
+        raise BadParameter("sort", _SORT_ERROR)
+    return text
+
+
+def order(text: str) -> str:
+    """Read ``order``: asc or desc."""
+    if text not in ORDERS:
+        raise BadParameter("order", _SORT_ERROR)
+    return text
+
+
+def page(text: str) -> int:
+    """Read a list's ``page``: a whole number from 1 to ``PAGE_MAX``, with no leading zero."""
+    if not _LIST_PAGE.fullmatch(text):
+        message = f"page must be a whole number from 1 to {PAGE_MAX}, got {text!r}"
+        raise BadParameter("page", message)
+    return int(text)
+
+
+def results_page(text: str | None) -> int:
+    """Read a search's ``page``: the first unless it names another, in at most six digits."""
+    if text is None:
+        return 1
+    if not _RESULTS_PAGE.fullmatch(text) or int(text) < 1:
+        message = f"The page must be a whole number from 1, like 2, not ‘{text[:20]}’."
+        raise BadParameter("page", message)
+    return int(text)

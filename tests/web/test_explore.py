@@ -15,7 +15,7 @@ from assetmap.storage import assets as store
 from assetmap.storage import clusters
 from assetmap.storage import users as user_store
 from assetmap.web import db
-from tests.web.helpers import PRIVATE_SKILL, add_asset
+from tests.web.helpers import PRIVATE_SKILL, add_asset, text
 
 TOWN = "-2.42,51.19,-2.24,51.27"
 
@@ -274,6 +274,23 @@ def test_the_list_is_paged(app: Flask, client: FlaskClient) -> None:
 def test_a_bad_sort_is_a_400(client: FlaskClient) -> None:
     assert client.get("/list?sort=owner").status_code == 400
     assert client.get("/list?order=sideways").status_code == 400
+
+
+@pytest.mark.parametrize("query", ["sort=owner", "order=sideways", "sort=kind&order=up"])
+def test_a_bad_sort_says_how_the_list_can_be_sorted(client: FlaskClient, query: str) -> None:
+    response = client.get(f"/list?{query}")
+    shown = text(response.get_data(as_text=True))
+    assert response.status_code == 400
+    assert "Sort by title, kind or confirmed, in asc or desc order." in shown
+
+
+@pytest.mark.parametrize("number", ["0", "01", "two", "1000000000"])
+def test_a_list_page_that_is_not_a_page_number_is_refused_as_no_such_page(
+    client: FlaskClient, number: str
+) -> None:
+    response = client.get(f"/list?page={number}")
+    assert response.status_code == 400
+    assert "There is no such page of the list." in text(response.get_data(as_text=True))
 
 
 def test_the_list_shows_public_fields_only(app: Flask, client: FlaskClient) -> None:

@@ -7,7 +7,6 @@ page the list shows, numbered alike.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -25,7 +24,7 @@ from assetmap.maps import MapParts, add_origin, new_map, render
 from assetmap.storage import assets as store
 from assetmap.storage import paging
 from assetmap.storage.models import utcnow
-from assetmap.web import db, nav
+from assetmap.web import db, nav, params
 from assetmap.web.accounts.auth import actor
 from assetmap.web.area import current_area
 from assetmap.web.explore.results import Result, annotate, result_features
@@ -37,10 +36,10 @@ from assetmap.web.explore.search_form import (
     neighbourhood_centres,
 )
 from assetmap.web.mapping import map_settings
+from assetmap.web.params import BadParameter
 
 bp = Blueprint("search", __name__)
 PER_PAGE = 50
-_PAGE = re.compile(r"[0-9]{1,6}")
 
 
 @dataclass(frozen=True)
@@ -101,13 +100,12 @@ def run(
     return Found(annotate(session, items, viewer), total, page, per_page)
 
 
-def page_number(text: str | None) -> int:
-    """Return the page a query string asks for: the first unless it names another."""
-    if text is None:
-        return 1
-    if not _PAGE.fullmatch(text) or int(text) < 1:
-        abort(400, f"The page must be a whole number from 1, like 2, not ‘{text[:20]}’.")
-    return int(text)
+def page_number() -> int:
+    """Return the page the query string asks for: the first unless it names another."""
+    try:
+        return params.results_page(request.args.get("page"))
+    except BadParameter as exc:
+        abort(400, exc.message)
 
 
 def search_map(search: Search | None, found: Found) -> MapParts:
@@ -177,7 +175,7 @@ def _render(template: str, asked: Asked, **extra: Any) -> tuple[str, int]:
 @bp.get("/search")
 def search_page() -> tuple[str, int]:
     """Show the search form and, once asked, a page of the strengths found: map and list."""
-    asked = _asked(page_number(request.args.get("page")))
+    asked = _asked(page_number())
     found = asked.found
     return _render(
         "search/index.html",

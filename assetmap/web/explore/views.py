@@ -7,7 +7,6 @@ the map keeps its view in the URL's fragment, so any view can be shared.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from urllib.parse import urlencode
 
@@ -88,20 +87,14 @@ def map_page() -> str:
 def list_page() -> str:
     """List the strengths the map would show, as a sortable, paginated table."""
     filters, area = _page_arguments()
-    sort = request.args.get("sort", "title")
-    order = request.args.get("order", FIRST_ORDER.get(sort, "asc"))
-    page = request.args.get("page", "1")
-    if sort not in listing.SORTS or order not in ("asc", "desc"):
-        abort(400, "Sort by title, kind or confirmed, in asc or desc order.")
-    if not re.fullmatch(r"[1-9][0-9]{0,8}", page):
-        abort(400, f"page must be a whole number from 1 to 999999999, got {page!r}")
+    sort, order, page = _list_arguments()
     found = listing.list_page(
         db.session(),
         filters,
         bbox=area,
         sort=sort,
         descending=order == "desc",
-        page=int(page),
+        page=page,
         per_page=PER_PAGE,
     )
     if found.page > found.pages:
@@ -148,6 +141,18 @@ def _page_arguments() -> tuple[AssetFilter, BBox | None]:
     text = request.args.get("bbox")
     try:
         return params.asset_filter(request.args), params.bbox(text) if text else None
+    except BadParameter as exc:
+        abort(400, exc.message)
+
+
+def _list_arguments() -> tuple[str, str, int]:
+    """Return the list's ``sort``, ``order`` and ``page``; an order not given starts where the
+    column's sort does (``FIRST_ORDER``)."""
+    args = request.args
+    try:
+        sort = params.sort(args.get("sort", "title"))
+        order = params.order(args.get("order", FIRST_ORDER[sort]))
+        return sort, order, params.page(args.get("page", "1"))
     except BadParameter as exc:
         abort(400, exc.message)
 
