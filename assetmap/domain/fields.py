@@ -2,8 +2,8 @@
 
 Everything that lists a strength's fields is derived from ``FIELDS``: the export's columns and
 their order, the rows a bulk insert writes, GeoJSON features and CSV cells, the OpenAPI schemas
-of a strength and of the changes a request sends, and the questions of the strength form. Adding a field means the model, a
-migration, a row here and the template that shows it.
+of a strength and of the changes a request sends, and the strength form's questions and
+hints. Adding a field means the model, a migration, a row here and the template that shows it.
 
 The table is in the order assetmap shows a strength, which is the export's column order.
 """
@@ -109,6 +109,7 @@ FIELDS: tuple[Field, ...] = (
         "Themes",
         _THEMES,
         question="Themes",
+        hint=f"Choose up to {THEMES_MAX}.",
         request={**_THEMES, "minItems": 1, "maxItems": THEMES_MAX},
     ),
     Field(
@@ -155,6 +156,8 @@ FIELDS: tuple[Field, ...] = (
         {"type": "boolean", "description": "Only for those who may edit the strength."},
         public=False,
         question="Community connectors may pass my contact details on",
+        hint="Connectors help people find what is near them. "
+        "They see your contact only if you tick this.",
         request={"type": "boolean"},
     ),
     Field(
@@ -164,6 +167,7 @@ FIELDS: tuple[Field, ...] = (
         _strings(),
         kinds=frozenset({Kind.SKILL}),
         question="How do you share it?",
+        hint="Choose every way that fits.",
         request=_strings(enum=[mode.value for mode in ShareMode]),
     ),
     Field(

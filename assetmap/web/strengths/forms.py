@@ -39,6 +39,12 @@ TITLE_LABELS = {
     Kind.GROUP: "What is the group called?",
     Kind.SPACE: "What is the space called?",
 }
+# A strength's name is asked, with its hint, in the words of its kind.
+TITLE_HINTS = {
+    Kind.SKILL: "For example: bike repairs, conversational Polish, sourdough baking.",
+    Kind.GROUP: "The name people know it by.",
+    Kind.SPACE: "The name people know it by.",
+}
 SHARE_MODE_LABELS = {
     ShareMode.TEACH: "Teach it",
     ShareMode.LEND: "Lend things",
@@ -119,6 +125,7 @@ class StrengthForm(StepForm):
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.title.label.text = TITLE_LABELS[kind]
+        self.title.description = TITLE_HINTS[kind]
 
     @classmethod
     def filled(cls, kind: Kind, values: Mapping[str, Any]) -> StrengthForm:
