@@ -197,7 +197,8 @@ def _share_modes(value: Any) -> tuple[ShareMode, ...]:
     items = split_items(value)
     for item in items:
         if not isinstance(item, str) or item not in known:
-            raise ValueError(f"{item!r} is not a way to share; choose from {', '.join(known)}")
+            choices = ", ".join(mode.value for mode in ShareMode)
+            raise ValueError(f"{item!r} is not a way to share; choose from {choices}")
     return tuple(dict.fromkeys(ShareMode(item) for item in items))
 
 

@@ -153,3 +153,10 @@ def test_creation_records_only_fields_that_are_set() -> None:
 def test_draft_kind_is_an_enum() -> None:
     assert isinstance(validate_asset(GROUP), AssetDraft)
     assert validate_asset(GROUP).kind is Kind.GROUP
+
+
+def test_a_wrong_way_to_share_lists_the_ways_in_the_same_order_every_time() -> None:
+    skill = {**GROUP, "kind": "skill", "share_modes": ["juggle"]}
+    assert errors_of(skill)["share_modes"] == (
+        "'juggle' is not a way to share; choose from teach, lend, do, talk"
+    )
