@@ -1,8 +1,9 @@
 """Markers, popups and tooltips: every point folium draws, and the text bound to it.
 
 A strength's circle takes its kind's colour from the page's stylesheet (``map-dot--<kind>``),
-where the kind colours are defined once. User text reaches Leaflet only as escaped HTML in a
-JSON string (``Bound``).
+where the kind colours are defined once. Its popup is built in the page by the function every
+map's popups come from (``assetmapPopup`` in ``static/js/maps.js``), from data passed as JSON
+(``Popup``); a tooltip reaches Leaflet as escaped HTML in a JSON string (``Bound``).
 """
 
 from __future__ import annotations
@@ -17,8 +18,12 @@ from folium.plugins import MarkerCluster
 from jinja2 import Template
 from markupsafe import Markup, escape
 
+from assetmap.domain.vocab import Theme
 from assetmap.maps.builder import CLUSTER_CSS, CLUSTER_JS, MapSettings, check_crs, new_map
 
+# The page's script that builds every popup.
+MAPS_JS = ("assetmap_maps", "js/maps.js")
+THEME_VALUES = frozenset(theme.value for theme in Theme)
 # The fill of a strength of no known kind; the stylesheet fills each known kind.
 NEUTRAL_FILL = "#505a5f"
 RING_COLOUR = "#1d70b8"
@@ -26,10 +31,10 @@ ORIGIN_COLOUR = "#0b0c0c"
 
 
 class Bound(MacroElement):
-    """A popup or tooltip bound from an HTML string passed as JSON.
+    """A tooltip bound from an HTML string passed as JSON.
 
-    folium's own Popup needs jQuery and inline styles, and its Tooltip places text inside a
-    JavaScript template literal, where ``${...}`` in user text would run.
+    folium's own Tooltip places text inside a JavaScript template literal, where ``${...}`` in
+    user text would run.
     """
 
     _template = Template(
@@ -45,20 +50,40 @@ class Bound(MacroElement):
         self.content = str(content)
 
 
-def popup_html(
-    asset_id: int,
-    kind: str,
-    title: str,
-    themes: list[str],
-    link: Callable[[int], str] | None,
-    unconfirmed: bool = False,
-) -> Markup:
-    """Return a popup's HTML with every piece of user text escaped."""
-    heading = Markup('<a href="{}">{}</a>').format(link(asset_id), title) if link else escape(title)
-    html = Markup('<strong class="map-popup__title">{}</strong><br>{} · {}').format(
-        heading, kind, ", ".join(themes)
+class Popup(MacroElement):
+    """A strength's popup, built in the page by ``assetmapPopup`` (``static/js/maps.js``).
+
+    Every map builds its popups there, from data passed as JSON: user text never becomes HTML.
+    """
+
+    _template = Template(
+        "{% macro script(this, kwargs) %}"
+        "{{ this._parent.get_name() }}.bindPopup(function () {"
+        " return window.assetmapPopup({{ this.strength | tojson }}); });"
+        "{% endmacro %}"
     )
-    return html + Markup("<br>Unconfirmed") if unconfirmed else html
+
+    def __init__(self, strength: dict[str, Any]) -> None:
+        super().__init__()
+        self._name = "Popup"
+        self.strength = strength
+
+
+def popup_data(row: Any, link: Callable[[int], str] | None) -> dict[str, Any]:
+    """Return what a strength's popup shows, from a layer's row: themes as people read them."""
+    strength: dict[str, Any] = {
+        "title": row.title,
+        "kind": row.kind,
+        "themes": [_theme_label(theme) for theme in row.themes],
+        "unconfirmed": bool(getattr(row, "unconfirmed", False)),
+    }
+    if link:
+        strength["url"] = link(row.id)
+    return strength
+
+
+def _theme_label(value: str) -> str:
+    return Theme(value).label if value in THEME_VALUES else value
 
 
 def asset_marker(row: Any, link: Callable[[int], str] | None) -> folium.CircleMarker:
@@ -73,9 +98,7 @@ def asset_marker(row: Any, link: Callable[[int], str] | None) -> folium.CircleMa
         fill_opacity=0.9,
         class_name=f"map-dot map-dot--{row.kind}",
     )
-    unconfirmed = bool(getattr(row, "unconfirmed", False))
-    popup = popup_html(row.id, row.kind, row.title, list(row.themes), link, unconfirmed)
-    marker.add_child(Bound("Popup", popup))
+    marker.add_child(Popup(popup_data(row, link)))
     marker.add_child(Bound("Tooltip", escape(row.title)))
     return marker
 
@@ -96,6 +119,8 @@ def add_assets(
     """
     check_crs(layer)
     group = folium.FeatureGroup(name=name, show=show)
+    # render() lists each script once, however many layers ask for it.
+    fmap.default_js = [*fmap.default_js, (MAPS_JS[0], settings.static_url(MAPS_JS[1]))]
     group.add_to(fmap)
     parent: Any = group
     if cluster:

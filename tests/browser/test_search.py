@@ -67,3 +67,18 @@ def test_on_a_phone_the_list_follows_the_map(
     assert the_list["width"] <= 360
     assert axe_violations(phone) == []
     assert problems.failed == [] and problems.errors == []
+
+
+def test_a_results_popup_links_to_its_page_and_says_how_far_it_is(
+    live_server: LiveServer, page: Page, problems: Problems
+) -> None:
+    page.goto(f"{live_server.url}/search?where=place&place=Market+Place")
+    first = page.locator(".search-result").first
+    asset_id = first.get_attribute("data-asset-id")
+    away = re.search(r"[\d,]+ m away", first.inner_text())
+    assert asset_id and away, "the first result says nothing of how far it is"
+    page.locator(f'.search-marker[data-asset-id="{asset_id}"]').dispatch_event("click")
+    popup = page.locator(".leaflet-popup-content .map-popup")
+    expect(popup.locator("a.map-popup__title")).to_have_attribute("href", f"/assets/{asset_id}")
+    expect(popup.locator(".map-popup__meta")).to_contain_text(away.group(0))
+    assert problems.failed == [] and problems.errors == []

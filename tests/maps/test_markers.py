@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 import re
 
 import geopandas as gpd
@@ -38,6 +39,27 @@ def test_a_strength_of_no_known_kind_is_grey() -> None:
     fmap = new_map(SETTINGS, center=(-2.32, 51.23))
     add_assets(fmap, strengths("other"), SETTINGS, name="Strengths")
     assert '"fillColor": "#505a5f"' in render(fmap).script
+
+
+def test_a_strengths_popup_is_built_in_the_page_by_the_script_every_map_shares() -> None:
+    fmap = new_map(SETTINGS, center=(-2.32, 51.23))
+    add_assets(fmap, strengths("skill"), SETTINGS, name="Strengths", link=lambda i: f"/assets/{i}")
+    parts = render(fmap)
+    found = re.search(
+        r"bindPopup\(function \(\) \{ return window\.assetmapPopup\((\{.*?\})\);", parts.script
+    )
+    assert found, "the popup is not built by assetmapPopup"
+    assert json.loads(found.group(1)) == {
+        "title": "A skill",
+        "kind": "skill",
+        "themes": ["Learning"],
+        "unconfirmed": False,
+        "url": "/assets/1",
+    }
+    assert "/static/js/maps.js" in parts.scripts
+    assert parts.scripts.index("/static/js/maps.js") > parts.scripts.index(
+        "/static/vendor/leaflet/leaflet.js"
+    )
 
 
 def test_every_map_is_published_under_its_name_for_the_pages_scripts() -> None:

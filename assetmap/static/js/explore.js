@@ -3,7 +3,7 @@
 // with clusters, numbered bubbles that zoom in when selected. The view is kept in the URL's
 // fragment (#zoom/lat/lon) so it can be shared. Served as a file so the page's
 // Content-Security-Policy can forbid inline script; user text reaches the page only through
-// textContent and DOM properties, never as HTML.
+// textContent and DOM properties, never as HTML. Popups are built by maps.js, as every map's.
 (function () {
   "use strict";
 
@@ -86,17 +86,8 @@
   }
 
   function popup(properties) {
-    const root = element("div", "map-popup");
-    const link = element("a", "govuk-link map-popup__title", properties.title);
-    link.href = properties.url;
-    root.appendChild(link);
     const themes = (properties.themes || []).map((theme) => themeLabels[theme] || theme);
-    const kind = properties.kind.charAt(0).toUpperCase() + properties.kind.slice(1);
-    if (properties.unconfirmed) {
-      root.appendChild(element("strong", "govuk-tag govuk-tag--grey", "Unconfirmed"));
-    }
-    root.appendChild(element("p", "govuk-body-s map-popup__meta",
-      themes.length ? `${kind} · ${themes.join(", ")}` : kind));
+    const root = window.assetmapPopup({ ...properties, themes });
     if (contactUrl) {
       addContact(root, properties.id);
     }
@@ -109,9 +100,7 @@
       .then((response) => response.ok ? response.json() : null)
       .then((found) => {
         if (found && found.contact) {
-          const line = element("p", "govuk-body-s map-popup__contact", `Contact: ${found.contact}`);
-          line.setAttribute("data-contact", "");
-          root.appendChild(line);
+          window.assetmapPopup.addContact(root, found.contact);
         }
       })
       .catch(() => {});

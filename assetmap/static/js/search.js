@@ -29,25 +29,9 @@
   }
   const map = found.map;
 
+  // The page has no theme labels to show: the list beside the map names each one's themes.
   function popup(properties) {
-    const box = document.createElement("div");
-    const link = document.createElement("a");
-    link.className = "govuk-link map-popup__title";
-    link.href = properties.url;
-    link.textContent = properties.title;
-    const meta = document.createElement("div");
-    const metres = Math.round(properties.distance_m).toLocaleString("en-GB");
-    meta.textContent = `${properties.kind} · ${metres} m away`;
-    box.append(link, meta);
-    if (properties.contact) {
-      const contact = document.createElement("div");
-      contact.className = "map-popup__contact";
-      const label = document.createElement("strong");
-      label.textContent = "Contact through you as coach: ";
-      contact.append(label, properties.contact);
-      box.append(contact);
-    }
-    return box;
+    return window.assetmapPopup({ ...properties, themes: [] });
   }
 
   function marker(feature, latlng) {
