@@ -293,3 +293,17 @@ def test_half_a_move_is_refused_and_names_the_missing_coordinate(
     with pytest.raises(ValidationError) as caught:
         store.update_asset(session, asset.id, {"lon": -2.3}, by=None, cell_m=CELL)
     assert caught.value.errors == {"lat": "give lon and lat together to move a strength"}
+
+
+def test_many_assets_are_read_by_id_in_one_go_whatever_their_status(
+    session: orm.Session, make_draft: Callable[..., AssetDraft]
+) -> None:
+    owner = users.create_user(session, "ann@example.org")
+    kept = store.add_asset(session, make_draft(title="Kept"), owner_id=owner.id, cell_m=CELL)
+    gone = store.add_asset(session, make_draft(title="Gone"), owner_id=owner.id, cell_m=CELL)
+    store.withdraw_asset(session, gone.id, by=owner.id)
+    session.commit()
+    found = store.get_assets(session, [gone.id, kept.id, kept.id, 9_999])
+    assert {i: a.title for i, a in found.items()} == {kept.id: "Kept", gone.id: "Gone"}
+    assert found[gone.id].status is Status.WITHDRAWN
+    assert store.get_assets(session, []) == {}
