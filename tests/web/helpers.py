@@ -3,9 +3,11 @@ strengths and strength checks added, rows counted, and pages read as text."""
 
 from __future__ import annotations
 
+import contextlib
 import html
 import io
 import re
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import orjson
@@ -242,3 +244,20 @@ def confirm(client: FlaskClient) -> TestResponse:
     """Confirm the import last uploaded, with a CSRF token from the exchange page."""
     token = form_token(client, "/exchange")
     return client.post("/exchange/import/confirm", data={"csrf_token": token})
+
+
+@contextlib.contextmanager
+def statements(app: Flask, wanted: Callable[[str], bool]) -> Iterator[list[str]]:
+    """Record each SQL statement the app runs meanwhile for which ``wanted`` is true."""
+    seen: list[str] = []
+    engine = db.database(app).engine
+
+    def executed(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if wanted(statement):
+            seen.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", executed)
+    try:
+        yield seen
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", executed)

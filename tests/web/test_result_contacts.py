@@ -1,34 +1,18 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
-from typing import Any
 
-import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
-from assetmap.web import db
-from tests.web.helpers import MARKET_PLACE, add_asset, add_user, bearer, sign_in
+from tests.web.helpers import MARKET_PLACE, add_asset, add_user, bearer, sign_in, statements
 
 NEAR = f"{MARKET_PLACE[0]},{MARKET_PLACE[1]}"
 
 
-@contextlib.contextmanager
-def contact_reads(app: Flask) -> Iterator[list[str]]:
+def contact_reads(app: Flask) -> contextlib.AbstractContextManager[list[str]]:
     """Record each SQL statement the app runs meanwhile that reads a strength's contact."""
-    seen: list[str] = []
-    engine = db.database(app).engine
-
-    def executed(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if "contact" in statement and "FROM asset" in statement:
-            seen.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", executed)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", executed)
+    return statements(app, lambda statement: "contact" in statement and "FROM asset" in statement)
 
 
 def add_twenty_with_contacts(app: Flask) -> None:
