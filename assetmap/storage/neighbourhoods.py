@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
@@ -68,6 +68,8 @@ class NeighbourhoodPlan:
     removed: list[Named]
     kept: int
     scopes_lost: int
+    # The id of each neighbourhood held, by code, as the plan found them.
+    held_ids: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -105,14 +107,14 @@ def store_neighbourhoods(
 def _write(session: orm.Session, areas: Sequence[Area], plan: NeighbourhoodPlan) -> frozenset[int]:
     """Write the plan; return the ids of the neighbourhoods removed."""
     rows = {area.code: _row(area) for area in areas}
-    held = _held(session)
-    removed = [held[named.code].id for named in plan.removed]
+    held = plan.held_ids
+    removed = [held[named.code] for named in plan.removed]
     if removed:
         session.execute(sa.delete(Neighbourhood).where(Neighbourhood.id.in_(removed)))
     for changed in plan.changed:
         session.execute(
             sa.update(Neighbourhood)
-            .where(Neighbourhood.id == held[changed.code].id)
+            .where(Neighbourhood.id == held[changed.code])
             .values(**_values(rows[changed.code]))
         )
     session.add_all(rows[named.code] for named in plan.added)
@@ -141,6 +143,7 @@ def plan_neighbourhoods(session: orm.Session, areas: Sequence[Area]) -> Neighbou
         removed=[Named(row.code, row.name) for row in gone],
         kept=sum(c is None for c in changed),
         scopes_lost=lost,
+        held_ids={code: row.id for code, row in held.items()},
     )
 
 
