@@ -26,7 +26,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         compression,
         db,
         errors,
-        geocoding,
         ids,
         limits,
         nav,
@@ -61,7 +60,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     links.init_app(app)
     proxies.init_app(app)
     db.init_app(app)
-    geocoding.init_app(app)
     nav.init_app(app)
     wording.init_app(app)
     security.init_app(app)

@@ -6,7 +6,6 @@ nearest it, and the neighbourhood it lies in.
 
 from __future__ import annotations
 
-from flask import Flask
 from sqlalchemy import orm
 
 from assetmap.domain.places import Geocoder, Place
@@ -17,10 +16,6 @@ from assetmap.web import db
 
 # Up to this far (metres) a point is "near" a street or place; beyond it, the distance is said.
 NEAR_M = 500.0
-
-
-def init_app(_app: Flask) -> None:
-    """Nothing to load: the gazetteer is read from the database as each request needs it."""
 
 
 class _Gazetteer:
