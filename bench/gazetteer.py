@@ -66,7 +66,7 @@ def _postcode(i: int) -> str:
 def child(task: str, folder: str) -> None:
     """Run one timed task in this process and print its seconds and what it kept."""
     from assetmap.exchange.boundaries import read_boundaries
-    from assetmap.exchange.demo import default_folder, read_areas
+    from assetmap.exchange.demo import default_folder
     from assetmap.services.neighbourhoods import import_neighbourhoods
     from assetmap.services.places import import_places
     from assetmap.storage import database as db
@@ -78,7 +78,8 @@ def child(task: str, folder: str) -> None:
     db.upgrade(database)
     with database.session() as session:
         if task != "boundaries":
-            replace_neighbourhoods(session, read_areas(default_folder() / "neighbourhoods.geojson"))
+            demo = read_boundaries(default_folder() / "neighbourhoods.geojson")
+            replace_neighbourhoods(session, demo.areas)
             session.commit()
         area = stored_area(session) if task == "places-in-area" else None
         started = time.perf_counter()

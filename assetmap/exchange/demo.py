@@ -10,9 +10,6 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from shapely.geometry import shape
-
-from assetmap.storage.neighbourhoods import Area
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 
@@ -21,19 +18,6 @@ def default_folder() -> Path:
     """Return the demo data folder: inside the package when installed, else the checkout's."""
     installed = _PACKAGE / "data" / "demo"
     return installed if installed.is_dir() else _PACKAGE.parent / "data" / "demo"
-
-
-def read_areas(path: Path) -> list[Area]:
-    """Return the neighbourhoods of a GeoJSON file whose features have a code and a name."""
-    features = orjson.loads(path.read_bytes())["features"]
-    return [
-        Area(
-            code=f["properties"]["code"],
-            name=f["properties"]["name"],
-            boundary=shape(f["geometry"]),
-        )
-        for f in features
-    ]
 
 
 def read_users(path: Path) -> list[dict[str, str]]:

@@ -10,7 +10,8 @@ from sqlalchemy import orm
 from assetmap.domain.assets import validate_asset
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.geo import BBox
-from assetmap.exchange.demo import read_areas, read_assets, read_users
+from assetmap.exchange.boundaries import read_boundaries
+from assetmap.exchange.demo import read_assets, read_users
 from assetmap.services.places import import_places
 from assetmap.storage import assets as store
 from assetmap.storage import users as user_store
@@ -36,7 +37,8 @@ def load_demo(
     Raises ValidationError naming the feature and field if any demo asset is invalid, and then
     adds nothing.
     """
-    areas = read_areas(folder / "neighbourhoods.geojson")
+    # Read as `area import-neighbourhoods` reads a place's own boundary file.
+    areas = read_boundaries(folder / "neighbourhoods.geojson").areas
     replace_neighbourhoods(session, areas)
     gazetteer = folder / "gazetteer.csv"
     places = import_places(session, gazetteer).kept.total() if gazetteer.is_file() else 0
