@@ -12,6 +12,7 @@ from assetmap.storage.models.checks import CheckResponse, CheckRevision, Strengt
 from assetmap.storage.models.moderation import OwnerAnswer, Report
 from assetmap.storage.models.people import ApiToken, RoleChange, User, UserScope
 from assetmap.storage.models.register import Asset, AssetTheme, Connection, Neighbourhood, Revision
+from assetmap.storage.models.ties import AssetSchedule, Tie
 
 # Registered with the metadata, but not exported: only ``storage.private_points`` reads it.
 from assetmap.storage.models import private as _private  # noqa: E402, F401  isort: skip
@@ -19,6 +20,7 @@ from assetmap.storage.models import private as _private  # noqa: E402, F401  iso
 __all__ = [
     "ApiToken",
     "Asset",
+    "AssetSchedule",
     "AssetTheme",
     "Base",
     "CheckResponse",
@@ -33,6 +35,7 @@ __all__ = [
     "RoleChange",
     "ServiceArea",
     "StrengthCheck",
+    "Tie",
     "UTCDateTime",
     "User",
     "UserScope",
