@@ -182,3 +182,25 @@ def can_change_check(user: Actor | None, check_neighbourhoods: Collection[int | 
     return bool(check_neighbourhoods) and all(
         can_use_neighbourhood(user, n) for n in check_neighbourhoods
     )
+
+
+def can_edit_schedule(user: Actor | None, asset: Owned) -> bool:
+    """Return whether the user may set when a group meets or a space opens, by hand or from a
+    calendar file: its owner, or staff in their neighbourhoods (groups often ask the council's
+    staff to keep their times current)."""
+    return is_owner(user, asset) or (is_staff(user) and in_scope(user, asset))
+
+
+def can_make_tie(user: Actor | None, from_asset: Owned) -> bool:
+    """Return whether the user may tie this strength to another: a tie is made from the
+    strength it starts from, by its owner (an offer of a skill is the person's choice alone),
+    or by staff in their neighbourhoods for a group or a space."""
+    if is_owner(user, from_asset):
+        return True
+    return from_asset.kind is not Kind.SKILL and is_staff(user) and in_scope(user, from_asset)
+
+
+def can_answer_tie(user: Actor | None, to_asset: Owned) -> bool:
+    """Return whether the user may accept or decline an offer made to this group, or take a
+    tie off it: the group's (or space's) owner, or staff in their neighbourhoods."""
+    return is_owner(user, to_asset) or (is_staff(user) and in_scope(user, to_asset))

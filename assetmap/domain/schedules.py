@@ -516,3 +516,18 @@ def _until_date(value: str, zone: ZoneInfo) -> dt.date:
     if value.endswith("Z"):
         return moment.replace(tzinfo=dt.UTC).astimezone(zone).date()
     return moment.date()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class CalendarEntry:
+    """One schedule of one strength as a calendar file or feed carries it: a recurring event."""
+
+    uid: str  # stable across exports: the same session keeps its id in people's calendars
+    title: str
+    description: str
+    url: str  # the strength's public page
+    schedule: Schedule
+    location: str  # the space it meets at, or "" for its own public point
+    lon: float
+    lat: float
+    updated: dt.datetime

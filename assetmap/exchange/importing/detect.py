@@ -49,8 +49,7 @@ def check_rows(rows: int, max_rows: int, *, counted: bool = True) -> None:
         held = f"more than the {max_rows:,} rows or features"
     raise FileProblem(
         "file",
-        f"holds {held} an import may read (ASSETMAP_IMPORT_MAX_ROWS); split it into smaller "
-        "files",
+        f"holds {held} an import may read (ASSETMAP_IMPORT_MAX_ROWS); split it into smaller files",
     )
 
 

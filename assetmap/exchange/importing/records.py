@@ -73,8 +73,7 @@ class TextRows:
         self.width = len(header)
         self.columns = columns
         self.fields = [
-            (last[name], target, is_text_column(target))
-            for name, target in columns.targets.items()
+            (last[name], target, is_text_column(target)) for name, target in columns.targets.items()
         ]
 
     def record(self, where: str, cells: list[str]) -> Record:

@@ -26,9 +26,7 @@ _asset = sa.table("asset", sa.column("last_confirmed", sa.Date))
 
 def upgrade() -> None:
     today = dt.datetime.now(dt.UTC).date()
-    op.execute(
-        _asset.update().where(_asset.c.last_confirmed > today).values(last_confirmed=today)
-    )
+    op.execute(_asset.update().where(_asset.c.last_confirmed > today).values(last_confirmed=today))
 
 
 def downgrade() -> None:
