@@ -45,6 +45,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from assetmap.web.explore import search
     from assetmap.web.explore import views as explore
     from assetmap.web.strengths import adding, connections, freshness, history
+    from assetmap.web.strengths import init_app as strengths_pages
     from assetmap.web.strengths import views as strengths
 
     app = Flask(
@@ -73,6 +74,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     confirmation.init_app(app)
     adding.init_app(app)
     strengths.init_app(app)
+    strengths_pages(app)
     search.init_app(app)
     connections.init_app(app)
     tokens.init_app(app)
