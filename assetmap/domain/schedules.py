@@ -107,6 +107,14 @@ class Schedule:
 
     def rule(self) -> str:
         """Return the RRULE value, without the ``RRULE:`` prefix and without the start."""
+        parts = self._repeats()
+        if self.ends_on is not None:
+            until = dt.datetime.combine(self.ends_on, dt.time(23, 59, 59), self.zone)
+            parts.append(f"UNTIL={until.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}")
+        return ";".join(parts)
+
+    def _repeats(self) -> list[str]:
+        """Return the parts of the rule that say how it repeats, without its end."""
         parts = []
         if self.frequency in (Frequency.WEEKLY, Frequency.FORTNIGHTLY):
             parts.append("FREQ=WEEKLY")
@@ -118,10 +126,7 @@ class Schedule:
             parts += ["FREQ=MONTHLY", f"BYDAY={self.week_of_month}{self.weekdays[0].value}"]
         else:
             parts += ["FREQ=MONTHLY", f"BYMONTHDAY={self.day_of_month}"]
-        if self.ends_on is not None:
-            until = dt.datetime.combine(self.ends_on, dt.time(23, 59, 59), self.zone)
-            parts.append(f"UNTIL={until.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}")
-        return ";".join(parts)
+        return parts
 
     @classmethod
     def from_rule(
@@ -201,8 +206,11 @@ class Schedule:
         zone = self.zone
         local_start = start.astimezone(zone).replace(tzinfo=None)
         local_end = end.astimezone(zone).replace(tzinfo=None)
+        # Expanded on naive wall-clock times, which dateutil refuses beside a UTC ``UNTIL``:
+        # the rule goes in without its end, and the last date is kept below.
         recurrence = rrule.rrulestr(
-            self.rule(), dtstart=dt.datetime.combine(self.starts_on, self.start_time)
+            ";".join(self._repeats()),
+            dtstart=dt.datetime.combine(self.starts_on, self.start_time),
         )
         cancelled = set(self.cancelled)
         sessions = []
@@ -373,6 +381,10 @@ def validate_schedule(
         raise ValidationError(errors)
     assert frequency is not None and start_time is not None and starts_on is not None
     monthly_weekday = frequency is Frequency.MONTHLY_BY_WEEKDAY
+    if frequency is Frequency.FORTNIGHTLY and weekdays:
+        # RFC 5545 counts every other week from the week DTSTART is in: start on the first
+        # session, so that "every other Monday from Wednesday 6 January" meets on the 11th.
+        starts_on = _first_on(weekdays, starts_on)
     return Schedule(
         frequency=frequency,
         weekdays=() if frequency is Frequency.MONTHLY_BY_DATE else _in_week_order(weekdays or ()),
@@ -461,7 +473,10 @@ def _time(value: Any, *, required: bool = False) -> dt.time | None:
         if required:
             raise ValueError("required")
         return None
-    hour, _, minute = text.replace(".", ":").partition(":")
+    hour, _, rest = text.replace(".", ":").partition(":")
+    minute, _, second = rest.partition(":")
+    if second and int(second) != 0:
+        raise ValueError("seconds")
     return dt.time(int(hour), int(minute or 0))
 
 
@@ -491,6 +506,12 @@ def _zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise ValueError(f"unknown timezone {name!r}") from exc
+
+
+def _first_on(days: Iterable[Weekday], start: dt.date) -> dt.date:
+    """Return the first date on or after ``start`` that falls on one of ``days``."""
+    numbers = {day.number for day in days}
+    return next(start + dt.timedelta(n) for n in range(7) if (start.weekday() + n) % 7 in numbers)
 
 
 def _weekday_of(day: dt.date) -> Weekday:
