@@ -9,15 +9,20 @@ says otherwise.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy import orm
 
 from assetmap.domain.errors import ValidationError
+from assetmap.domain.permissions import Actor, can_answer_tie, is_owner
+from assetmap.domain.query import split_words
 from assetmap.domain.ties import TieEnd, TieKind, TieState, check_tie
-from assetmap.domain.vocab import Status
+from assetmap.domain.vocab import Kind, Status
+from assetmap.storage.backends import backend_for
 from assetmap.storage.database import begin_write
 from assetmap.storage.models import Asset, Tie, utcnow
 
@@ -67,19 +72,23 @@ def add_tie(
 
 
 def meeting_places(session: orm.Session, group_ids: Iterable[int]) -> dict[int, list[Venue]]:
-    """Return, for each group that has them, the published spaces it meets at, in one query."""
+    """Return, for each published group that has them, the published spaces it meets at, in
+    one query."""
     ids = sorted(set(group_ids))
     places: dict[int, list[Venue]] = defaultdict(list)
     if not ids:
         return places
+    group = orm.aliased(Asset)
     rows = session.execute(
         sa.select(Tie.from_id, Asset.id, Asset.title, Asset.public_lon, Asset.public_lat)
         .join(Asset, Asset.id == Tie.to_id)
+        .join(group, group.id == Tie.from_id)
         .where(
             Tie.kind == TieKind.MEETS_AT,
             Tie.state == TieState.ACCEPTED,
             Tie.from_id.in_(ids),
             Asset.status == Status.PUBLISHED,
+            group.status == Status.PUBLISHED,
         )
         .order_by(Tie.from_id, Tie.id)
     ).all()
@@ -89,34 +98,197 @@ def meeting_places(session: orm.Session, group_ids: Iterable[int]) -> dict[int, 
 
 
 def public_ties(session: orm.Session, asset_id: int) -> list[TieEnd]:
-    """Return the ties the public sees on a strength's page: accepted, to published strengths,
-    from either end, at the other strength's public point."""
+    """Return the ties the public sees on a strength's page: accepted, between published
+    strengths, from either end, at the other strength's public point."""
     return [end for end in _ends(session, asset_id) if end.state is TieState.ACCEPTED]
 
 
+def ties_for(session: orm.Session, asset_id: int, viewer: Actor | None) -> list[TieEnd]:
+    """Return the ties of a strength that ``viewer`` may see on its page, in one query.
+
+    Everyone sees the public ones. A skill's owner also sees the state of each offer they
+    made of it (proposed or declined); a group's owner, and staff in its scope, also see the
+    offers waiting for their answer. Nobody else ever sees an offer that was not accepted.
+    """
+    asset = session.get(Asset, asset_id)
+    if asset is None:
+        return []
+    offers_made = asset.kind is Kind.SKILL and is_owner(viewer, asset)
+    offers_waiting = asset.kind is Kind.GROUP and can_answer_tie(viewer, asset)
+    return [
+        end
+        for end in _ends(session, asset_id)
+        if end.state is TieState.ACCEPTED
+        or (offers_made and end.outgoing)
+        or (offers_waiting and not end.outgoing and end.state is TieState.PROPOSED)
+    ]
+
+
 def _ends(session: orm.Session, asset_id: int) -> list[TieEnd]:
-    other = orm.aliased(Asset)
-    ends = []
-    for outgoing, mine, theirs in ((True, Tie.from_id, Tie.to_id), (False, Tie.to_id, Tie.from_id)):
-        rows = session.execute(
-            sa.select(Tie, other.kind, other.title, other.public_lon, other.public_lat)
-            .join(other, other.id == theirs)
-            .where(mine == asset_id, other.status == Status.PUBLISHED)
-            .order_by(Tie.id)
-        ).all()
-        ends += [
-            TieEnd(
-                tie_id=tie.id,
-                kind=tie.kind,
-                state=tie.state,
-                outgoing=outgoing,
-                asset_id=tie.to_id if outgoing else tie.from_id,
-                asset_kind=kind,
-                title=title,
-                lon=lon,
-                lat=lat,
-                made_on=tie.created_at.date(),
-            )
-            for tie, kind, title, lon, lat in rows
-        ]
-    return ends
+    """Return every tie of a published strength to another published one, both ways."""
+    this, other = orm.aliased(Asset), orm.aliased(Asset)
+    outgoing = Tie.from_id == asset_id
+    rows = session.execute(
+        sa.select(
+            Tie, outgoing, other.id, other.kind, other.title, other.public_lon, other.public_lat
+        )
+        .join(this, this.id == sa.case((outgoing, Tie.from_id), else_=Tie.to_id))
+        .join(other, other.id == sa.case((outgoing, Tie.to_id), else_=Tie.from_id))
+        .where(
+            sa.or_(Tie.from_id == asset_id, Tie.to_id == asset_id),
+            this.status == Status.PUBLISHED,
+            other.status == Status.PUBLISHED,
+        )
+        .order_by(Tie.id)
+    ).all()
+    return [
+        TieEnd(
+            tie_id=tie.id,
+            kind=tie.kind,
+            state=tie.state,
+            outgoing=bool(out),
+            asset_id=other_id,
+            asset_kind=kind,
+            title=title,
+            lon=lon,
+            lat=lat,
+            made_on=tie.created_at.date(),
+        )
+        for tie, out, other_id, kind, title, lon, lat in rows
+    ]
+
+
+def get_tie(session: orm.Session, tie_id: int) -> Tie | None:
+    """Return a tie by its id, or None."""
+    return session.get(Tie, tie_id)
+
+
+def answer_tie(session: orm.Session, tie_id: int, accept: bool, *, by: int | None) -> Tie:
+    """Accept or decline an offer waiting for an answer, or raise ``ValidationError``.
+
+    Only an offer of a skill waits for an answer; the other ties are agreed when made.
+    Permission is the caller's to check (``domain.permissions.can_answer_tie``).
+    """
+    begin_write(session)
+    tie = session.get(Tie, tie_id)
+    if tie is None or tie.kind is not TieKind.OFFERS:
+        raise ValidationError({"tie": "Only an offer of a skill can be accepted or declined."})
+    if tie.state is not TieState.PROPOSED:
+        raise ValidationError({"tie": f"This offer was already {tie.state.value}."})
+    tie.state = TieState.ACCEPTED if accept else TieState.DECLINED
+    tie.decided_at = utcnow()
+    session.flush()
+    return tie
+
+
+def remove_tie(session: orm.Session, tie_id: int, *, by: int | None) -> None:
+    """Take a tie off, or raise ``ValidationError`` if there is no such tie.
+
+    Permission is the caller's to check: the owner of either end, or staff in its scope.
+    """
+    begin_write(session)
+    tie = session.get(Tie, tie_id)
+    if tie is None:
+        raise ValidationError({"tie": "This tie was already taken off."})
+    session.delete(tie)
+    session.flush()
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Offer:
+    """A skill offered to a group, waiting for the group's owner: the skill's public fields
+    only (its title, at its public point, never who owns it)."""
+
+    tie_id: int
+    group_id: int
+    group_title: str
+    skill_id: int
+    skill_title: str
+    made_on: dt.date
+
+
+def pending_offers(session: orm.Session, owner_id: int) -> list[Offer]:
+    """Return the offers waiting for an answer on the published groups a person owns, from
+    published skills, oldest first, in one query."""
+    group, skill = orm.aliased(Asset), orm.aliased(Asset)
+    rows = session.execute(
+        sa.select(Tie.id, group.id, group.title, skill.id, skill.title, Tie.created_at)
+        .join(group, group.id == Tie.to_id)
+        .join(skill, skill.id == Tie.from_id)
+        .where(
+            Tie.kind == TieKind.OFFERS,
+            Tie.state == TieState.PROPOSED,
+            group.owner_id == owner_id,
+            group.status == Status.PUBLISHED,
+            skill.status == Status.PUBLISHED,
+        )
+        .order_by(Tie.created_at, Tie.id)
+    ).all()
+    return [
+        Offer(tie_id, group_id, group_title, skill_id, skill_title, created.date())
+        for tie_id, group_id, group_title, skill_id, skill_title, created in rows
+    ]
+
+
+def groups_meeting_at(
+    session: orm.Session, space_ids: Iterable[int]
+) -> dict[int, list[tuple[int, str]]]:
+    """Return, for each of the spaces that has any, the published groups that meet there as
+    ``(group_id, title)`` by title, in one query."""
+    ids = sorted(set(space_ids))
+    groups: dict[int, list[tuple[int, str]]] = defaultdict(list)
+    if not ids:
+        return {}
+    space = orm.aliased(Asset)
+    rows = session.execute(
+        sa.select(Tie.to_id, Asset.id, Asset.title)
+        .join(Asset, Asset.id == Tie.from_id)
+        .join(space, space.id == Tie.to_id)
+        .where(
+            Tie.kind == TieKind.MEETS_AT,
+            Tie.state == TieState.ACCEPTED,
+            Tie.to_id.in_(ids),
+            Asset.status == Status.PUBLISHED,
+            space.status == Status.PUBLISHED,
+        )
+        .order_by(Tie.to_id, Asset.title, Asset.id)
+    ).all()
+    for space_id, group_id, title in rows:
+        groups[space_id].append((group_id, title))
+    return dict(groups)
+
+
+class Candidate(NamedTuple):
+    """A strength someone may choose as a tie's other end."""
+
+    id: int
+    title: str
+
+
+CANDIDATES_MAX = 20
+
+
+def tie_candidates(
+    session: orm.Session, kind: Kind, text: str, *, leaving_out: int, limit: int = CANDIDATES_MAX
+) -> list[Candidate]:
+    """Return published strengths of ``kind`` whose title holds ``text`` or whose words match
+    it, by title, leaving out one strength (the tie's own end), in one query."""
+    words = split_words(text)
+    if not words:
+        return []
+    phrase = " ".join(text.split()).lower()
+    rows = session.execute(
+        sa.select(Asset.id, Asset.title)
+        .where(
+            Asset.kind == kind,
+            Asset.status == Status.PUBLISHED,
+            Asset.id != leaving_out,
+            sa.or_(
+                sa.func.lower(Asset.title).contains(phrase, autoescape=True),
+                backend_for(session).words_match(words),
+            ),
+        )
+        .order_by(Asset.title, Asset.id)
+        .limit(limit)
+    ).all()
+    return [Candidate(asset_id, title) for asset_id, title in rows]
