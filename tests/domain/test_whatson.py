@@ -109,7 +109,10 @@ def test_the_weekend_on_a_saturday_is_this_one() -> None:
     window = Window.weekend(saturday)
     assert (window.first_day, window.last_day) == (dt.date(2026, 12, 12), dt.date(2026, 12, 13))
     found = whats_on(
-        [group(1, "Parkrun", weekly("SA", "09:00")), group(2, "Sunday roast", weekly("SU", "13:00"))],
+        [
+            group(1, "Parkrun", weekly("SA", "09:00")),
+            group(2, "Sunday roast", weekly("SU", "13:00")),
+        ],
         window,
     )
     assert listed(found) == [("Tomorrow", "13:00", "Sunday roast")]
@@ -118,7 +121,10 @@ def test_the_weekend_on_a_saturday_is_this_one() -> None:
 def test_the_weekend_on_a_sunday_is_what_is_left_of_it() -> None:
     sunday = dt.datetime(2026, 12, 13, 8, 0, tzinfo=LONDON)
     found = whats_on(
-        [group(1, "Parkrun", weekly("SA", "09:00")), group(2, "Sunday roast", weekly("SU", "13:00"))],
+        [
+            group(1, "Parkrun", weekly("SA", "09:00")),
+            group(2, "Sunday roast", weekly("SU", "13:00")),
+        ],
         Window.weekend(sunday),
     )
     assert listed(found) == [("Today", "13:00", "Sunday roast")]
@@ -143,7 +149,9 @@ def test_the_first_friday_of_the_month_comes_round_once() -> None:
 def test_sessions_keep_their_wall_clock_time_when_the_clocks_go_forward() -> None:
     # The clocks go forward at 1am on Sunday 28 March 2027.
     friday = dt.datetime(2027, 3, 26, 9, 0, tzinfo=LONDON)
-    found = whats_on([group(1, "Choir", weekly("FR,SU", "19:30", "21:00"))], Window.this_week(friday))
+    found = whats_on(
+        [group(1, "Choir", weekly("FR,SU", "19:30", "21:00"))], Window.this_week(friday)
+    )
     assert [(o.starts.date(), o.time_in_words) for o in found.occasions] == [
         (dt.date(2027, 3, 26), "7.30pm to 9pm"),
         (dt.date(2027, 3, 28), "7.30pm to 9pm"),

@@ -1,0 +1,112 @@
+"""What's on: the published groups with schedules that match a search, ready to expand.
+
+Only groups: a skill is a person and has no sessions to list. Places are public points only,
+and the text search is the one the explore search uses, on both backends.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+
+import numpy as np
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from assetmap.domain.geo import bbox_around, check_lon_lat, distances_m
+from assetmap.domain.query import AssetFilter, check_radius
+from assetmap.domain.vocab import Kind, Theme
+from assetmap.domain.whatson import Candidate, MeetingPlace
+from assetmap.storage.backends import backend_for
+from assetmap.storage.backends.common import THEMES, published
+from assetmap.storage.models import Asset, AssetSchedule, Neighbourhood
+from assetmap.storage.schedules import schedule_of
+from assetmap.storage.ties import Venue, meeting_places
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Near:
+    """Within ``radius_m`` geodesic metres of ``(lon, lat)`` (EPSG:4326)."""
+
+    lon: float
+    lat: float
+    radius_m: float
+
+    def __post_init__(self) -> None:
+        check_lon_lat(self.lon, self.lat)
+        check_radius(self.radius_m)
+
+
+def candidates(
+    session: orm.Session,
+    *,
+    neighbourhood_id: int | None = None,
+    near: Near | None = None,
+    themes: frozenset[Theme] = frozenset(),
+    words: Sequence[str] = (),
+) -> list[Candidate]:
+    """Return the published groups with schedules that match, with where they meet, by id.
+
+    A group matches when it is filed under ``neighbourhood_id`` (if given), its public point
+    lies within ``near`` (if given), it carries any of ``themes`` and holds every one of
+    ``words``. Two queries: the groups with their schedules, then the spaces they meet at.
+    """
+    rows = session.execute(_query(session, neighbourhood_id, near, themes, words)).all()
+    if near is not None and rows:
+        points = np.asarray([(row.public_lon, row.public_lat) for row in rows], dtype=float)
+        inside = distances_m(near.lon, near.lat, points[:, 0], points[:, 1]) <= near.radius_m
+        rows = [row for row, keep in zip(rows, inside.tolist(), strict=True) if keep]
+    groups: dict[int, list[sa.Row]] = {}
+    for row in rows:
+        groups.setdefault(row.AssetSchedule.asset_id, []).append(row)
+    places = meeting_places(session, groups)
+    return [_candidate(found, places.get(asset_id, [])) for asset_id, found in groups.items()]
+
+
+def _query(
+    session: orm.Session,
+    neighbourhood_id: int | None,
+    near: Near | None,
+    themes: frozenset[Theme],
+    words: Sequence[str],
+) -> sa.Select:
+    backend = backend_for(session)
+    conditions = published(AssetFilter(kinds=frozenset({Kind.GROUP}), themes=themes))
+    if words:
+        conditions.append(backend.words_match(words))
+    if neighbourhood_id is not None:
+        conditions.append(Asset.neighbourhood_id == neighbourhood_id)
+    if near is not None:
+        conditions.append(backend.in_bbox(bbox_around(near.lon, near.lat, near.radius_m)))
+    return (
+        sa.select(
+            AssetSchedule,
+            Asset.title,
+            Asset.description,
+            Asset.themes,
+            Asset.public_lon,
+            Asset.public_lat,
+            Asset.updated_at,
+            Neighbourhood.name.label("neighbourhood"),
+        )
+        .join(Asset, Asset.id == AssetSchedule.asset_id)
+        .outerjoin(Neighbourhood, Neighbourhood.id == Asset.neighbourhood_id)
+        .where(*conditions)
+        .order_by(Asset.id, AssetSchedule.position, AssetSchedule.id)
+    )
+
+
+def _candidate(rows: list[sa.Row], places: Sequence[Venue]) -> Candidate:
+    first = rows[0]
+    return Candidate(
+        asset_id=first.AssetSchedule.asset_id,
+        title=first.title,
+        description=first.description,
+        themes=tuple(THEMES[theme] for theme in first.themes if theme in THEMES),
+        lon=first.public_lon,
+        lat=first.public_lat,
+        neighbourhood=first.neighbourhood,
+        updated=first.updated_at,
+        schedules=tuple(schedule_of(row.AssetSchedule) for row in rows),
+        places=tuple(MeetingPlace(p.asset_id, p.title, p.lon, p.lat) for p in places),
+    )

@@ -1,0 +1,186 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from shapely.geometry import box
+from sqlalchemy import orm
+
+from assetmap.domain.assets import AssetDraft
+from assetmap.domain.geo import distance_m
+from assetmap.domain.schedules import validate_schedule
+from assetmap.domain.ties import TieKind
+from assetmap.domain.vocab import Theme
+from assetmap.storage import assets as store
+from assetmap.storage import moderation
+from assetmap.storage.models import AssetSchedule, Neighbourhood
+from assetmap.storage.neighbourhoods import Area, replace_neighbourhoods
+from assetmap.storage.schedules import set_schedules
+from assetmap.storage.ties import add_tie
+from assetmap.storage.whatson import Near, candidates
+
+WEST = Area("west", "West End", box(-2.34, 51.22, -2.32, 51.24))
+EAST = Area("east", "East Side", box(-2.32, 51.22, -2.30, 51.24))
+TODAY = dt.date(2026, 12, 9)
+
+
+def weekly(days: str, start: str = "19:30") -> Any:
+    raw = {"frequency": "weekly", "weekdays": days, "start_time": start}
+    return validate_schedule(raw, today=TODAY)
+
+
+@pytest.fixture
+def add(session: orm.Session, make_draft: Callable[..., AssetDraft]) -> Callable[..., int]:
+    replace_neighbourhoods(session, [WEST, EAST])
+
+    def adding(title: str, *schedules: Any, **fields: Any) -> int:
+        asset = store.add_asset(
+            session, make_draft(title=title, **fields), owner_id=None, cell_m=400
+        )
+        if schedules:
+            set_schedules(session, asset.id, list(schedules), by=None)
+        session.commit()
+        return asset.id
+
+    return adding
+
+
+def titles(found: list[Any]) -> list[str]:
+    return [candidate.title for candidate in found]
+
+
+def test_groups_with_schedules_are_found_with_them_in_order(
+    session: orm.Session, add: Callable[..., int]
+) -> None:
+    choir = add("Town choir", weekly("WE"), weekly("SA", "10:00"), lon=-2.33, lat=51.23)
+    add("Chess club", lon=-2.33, lat=51.23)
+    [found] = candidates(session)
+    assert found.asset_id == choir
+    assert [s.describe() for s in found.schedules] == [
+        "Every Wednesday, 7.30pm",
+        "Every Saturday, 10am",
+    ]
+    assert (found.lon, found.lat, found.neighbourhood) == (-2.33, 51.23, "West End")
+    assert found.themes == (Theme.SPORT,)
+
+
+def test_only_published_groups_are_found(session: orm.Session, add: Callable[..., int]) -> None:
+    add("Town choir", weekly("WE"))
+    hidden = add("Closed choir", weekly("WE"))
+    withdrawn = add("Old choir", weekly("WE"))
+    hall = add("Market hall", weekly("MO", "09:00"), kind="space")
+    moderation.hide_asset(session, hidden, by=None, reason="Reported as closed")
+    store.withdraw_asset(session, withdrawn, by=None)
+    session.commit()
+    assert titles(candidates(session)) == ["Town choir"]
+    assert hall not in [c.asset_id for c in candidates(session)]
+
+
+def test_a_skill_is_never_found_even_with_a_schedule_stored_against_it(
+    session: orm.Session, add: Callable[..., int]
+) -> None:
+    skill = add("Guitar lessons", kind="skill", lon=-2.3301, lat=51.2301)
+    row = weekly("WE")
+    session.add(
+        AssetSchedule(
+            asset_id=skill,
+            position=0,
+            rule=row.rule(),
+            starts_on=row.starts_on,
+            start_time=row.start_time,
+            cancelled=[],
+            timezone=row.timezone,
+        )
+    )
+    session.commit()
+    assert candidates(session) == []
+    assert candidates(session, words=["guitar"]) == []
+
+
+def test_a_neighbourhood_keeps_its_own_groups(
+    session: orm.Session, add: Callable[..., int]
+) -> None:
+    add("West choir", weekly("WE"), lon=-2.33, lat=51.23)
+    add("East choir", weekly("WE"), lon=-2.31, lat=51.23)
+    add("Far choir", weekly("WE"), lon=-2.20, lat=51.23)
+    west, east = _ids(session)
+    assert titles(candidates(session, neighbourhood_id=west)) == ["West choir"]
+    assert titles(candidates(session, neighbourhood_id=east)) == ["East choir"]
+    assert titles(candidates(session)) == ["West choir", "East choir", "Far choir"]
+
+
+def _ids(session: orm.Session) -> tuple[int, int]:
+    rows = dict(session.execute(sa.select(Neighbourhood.code, Neighbourhood.id)).all())
+    return rows["west"], rows["east"]
+
+
+def test_near_keeps_groups_within_the_radius_in_geodesic_metres(
+    session: orm.Session, add: Callable[..., int]
+) -> None:
+    origin = (-2.3213, 51.2296)
+    # Due east, the box around 500 m holds both; only one lies within 500 m.
+    add("Near choir", weekly("WE"), lon=-2.3153, lat=51.2296)
+    add("Corner choir", weekly("WE"), lon=-2.3153, lat=51.2333)
+    add("Far choir", weekly("WE"), lon=-2.2900, lat=51.2296)
+    assert distance_m(*origin, -2.3153, 51.2296) < 500 < distance_m(*origin, -2.3153, 51.2333)
+    found = candidates(session, near=Near(*origin, 500))
+    assert titles(found) == ["Near choir"]
+
+
+def test_themes_and_words_filter_as_the_search_does(
+    session: orm.Session, add: Callable[..., int]
+) -> None:
+    add("Town choir", weekly("WE"), themes=["arts"], description="We sing together.")
+    add("Garden club", weekly("SA"), themes=["environment"], description="Growing vegetables.")
+    add("Gardening for wellbeing", weekly("MO"), themes=["health"])
+    assert titles(candidates(session, themes=frozenset({Theme.ARTS}))) == ["Town choir"]
+    assert titles(candidates(session, words=["garden"])) == [
+        "Garden club",
+        "Gardening for wellbeing",
+    ]
+    both = candidates(session, themes=frozenset({Theme.HEALTH}), words=["garden"])
+    assert titles(both) == ["Gardening for wellbeing"]
+    assert candidates(session, words=["sing", "vegetables"]) == []
+
+
+def test_a_group_comes_with_the_published_spaces_it_meets_at(
+    session: orm.Session, add: Callable[..., int]
+) -> None:
+    choir = add("Town choir", weekly("WE"), lon=-2.33, lat=51.23)
+    hall = add("Market hall", kind="space", lon=-2.331, lat=51.231)
+    closed = add("Old hall", kind="space", lon=-2.332, lat=51.232)
+    add_tie(session, TieKind.MEETS_AT, choir, hall, by=None)
+    add_tie(session, TieKind.MEETS_AT, choir, closed, by=None)
+    store.withdraw_asset(session, closed, by=None)
+    session.commit()
+    [found] = candidates(session)
+    assert [(p.asset_id, p.title, p.lon, p.lat) for p in found.places] == [
+        (hall, "Market hall", -2.331, 51.231)
+    ]
+
+
+@pytest.fixture
+def statements(session: orm.Session) -> Iterator[list[str]]:
+    seen: list[str] = []
+    engine = session.get_bind()
+
+    def executed(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        seen.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", executed)
+    yield seen
+    sa.event.remove(engine, "before_cursor_execute", executed)
+
+
+def test_many_groups_are_read_in_two_statements(
+    session: orm.Session, add: Callable[..., int], statements: list[str]
+) -> None:
+    for n in range(8):
+        add(f"Choir {n}", weekly("WE"), weekly("FR"), themes=["arts"], lon=-2.33, lat=51.23)
+    statements.clear()
+    found = candidates(session, near=Near(-2.33, 51.23, 800), themes=frozenset({Theme.ARTS}))
+    assert len(found) == 8 and all(len(c.schedules) == 2 for c in found)
+    assert len(statements) == 2
