@@ -126,6 +126,9 @@ ARGUMENTS: dict[frozenset[str], Callable[[Flask, Demo], list[dict[str, Any]]]] =
     frozenset(): lambda app, demo: [{}],
     frozenset({"asset_id"}): _assets,
     frozenset({"asset_id", "revision_id"}): _asset_revisions,
+    frozenset({"asset_id", "number"}): lambda app, demo: [
+        {"asset_id": n, "number": 1} for n in demo.assets
+    ],
     frozenset({"check_id"}): _checks,
     frozenset({"check_id", "number"}): _check_revisions,
     frozenset({"check_id", "response_id"}): _responses,
