@@ -6,6 +6,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from assetmap.domain.schedules import Schedule
 from assetmap.exchange.cells import as_written, is_text_column
 from assetmap.exchange.importing.columns import SOURCE_ID, ColumnMap, Columns, check, resolve
 
@@ -24,7 +25,8 @@ class Record:
 
     ``source`` and ``source_id`` are set where the file itself says where the strength came
     from; ``errors`` are problems found while reading it (a bad geometry, say); ``skip`` is a
-    reason it is not a strength at all (an unnamed park in an OpenStreetMap extract).
+    reason it is not a strength at all (an unnamed park in an OpenStreetMap extract);
+    ``schedules``, where the file gives them as such (HSDS), when a group meets or a space opens.
     """
 
     where: str
@@ -33,6 +35,7 @@ class Record:
     source_id: str = ""
     errors: dict[str, str] = field(default_factory=dict)
     skip: str = ""
+    schedules: list[Schedule] = field(default_factory=list)
 
 
 def read_columns(
