@@ -32,9 +32,20 @@ from assetmap.domain.vocab import Kind, ShareMode, Theme
 # What a field holds, which says how every format writes it:
 #   id, int: a whole number (int may be missing); text: a string; optional_text: a string or
 #   None; kind: a kind's value; list: a list of strings (themes, tags...); flag: yes, no or
-#   not said; date: a day; time: a UTC timestamp; coordinate: WGS84 degrees.
+#   not said; date: a day; time: a UTC timestamp; coordinate: WGS84 degrees; ids: a list of
+#   other strengths' ids.
 FieldType = Literal[
-    "id", "int", "text", "optional_text", "kind", "list", "flag", "date", "time", "coordinate"
+    "id",
+    "int",
+    "text",
+    "optional_text",
+    "kind",
+    "list",
+    "flag",
+    "date",
+    "time",
+    "coordinate",
+    "ids",
 ]
 ALL_KINDS = frozenset(Kind)
 
@@ -218,6 +229,22 @@ FIELDS: tuple[Field, ...] = (
         question="Facilities (optional)",
         hint="Separate them with commas, for example: kitchen, step-free access, parking.",
         request={"type": "array", "items": _text(FACILITY_MAX), "maxItems": FACILITIES_MAX},
+    ),
+    # Exports only: a group's sessions or a space's opening hours in words, "; "-joined, and
+    # the spaces a group meets at (public ties only). Read from their own tables.
+    Field(
+        "schedule",
+        "optional_text",
+        "When it meets or opens",
+        _string(description="Its schedules in words, separated by semicolons."),
+        entered=False,
+    ),
+    Field(
+        "meets_at",
+        "ids",
+        "The spaces it meets at",
+        {"type": ["array", "null"], "items": {"type": "integer"}},
+        entered=False,
     ),
     Field("last_confirmed", "date", "Last confirmed", _string(format="date")),
     Field("updated_at", "time", "Last changed", _string(format="date-time"), entered=False),

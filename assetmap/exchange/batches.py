@@ -32,6 +32,7 @@ Rows = Sequence[Sequence[Any]]
 # to the export's time.
 _AS_JSON: dict[FieldType, str] = {
     "list": "fragment({v})",
+    "ids": "fragment({v}) if {v} else None",
     "flag": "flag({v})",
     "time": "iso_time({v})",
 }
@@ -40,6 +41,7 @@ _AS_CELL: dict[FieldType, str] = {
     "text": "{v} if {v}[:1] not in starts else safe({v})",
     "optional_text": "safe({v}) if {v} and {v}[:1] in starts else {v}",
     "list": "cell[{v}]",
+    "ids": '{v}[1:-1] if {v} else ""',
     "flag": '"" if {v} is None else ("yes" if {v} else "no")',
     "time": "iso_time({v})",
 }

@@ -28,7 +28,7 @@ from assetmap.domain.fields import BY_NAME, EXPORT_COLUMNS, PROPERTY_COLUMNS
 from assetmap.exchange import hsds
 from assetmap.exchange.batches import csv_cells, features_json, joiner
 from assetmap.exchange.gc_pause import collector_paused
-from assetmap.storage.exports import LAT, LON, flag, iso_date, iso_time, items
+from assetmap.storage.exports import LAT, LON, Batch, flag, iso_date, iso_time, items
 
 Batches = Iterable[Sequence[Sequence[Any]]]
 PROPERTY_FIELDS = PROPERTY_COLUMNS
@@ -36,6 +36,7 @@ _KIND = EXPORT_COLUMNS.index("kind")
 # How a column of each type of field becomes a plain value (see ``public_asset``).
 _PLAIN: dict[str, Callable[[Any], Any]] = {
     "list": items,
+    "ids": items,
     "flag": flag,
     "date": iso_date,
     "time": iso_time,
@@ -172,6 +173,8 @@ def _gpkg_column(kind: str, values: Sequence[Any]) -> Any:
 
     if kind == "list":
         return [",".join(items(value)) for value in values]
+    if kind == "ids":
+        return [value[1:-1] if value else None for value in values]
     if kind in ("id", "int"):
         return pd.array(values, dtype="Int64" if kind == "id" else "Int32")
     if kind == "flag":
@@ -187,13 +190,19 @@ def hsds_chunks(batches: Batches) -> Iterator[bytes]:
     """Yield groups and spaces as Open Referral HSDS 3.0: organizations, services, locations.
 
     Skills are people, so they never appear. Each list is spooled to its own temporary file
-    as rows arrive, then the three are joined, so memory stays at one batch.
+    as rows arrive, then the three are joined, so memory stays at one batch. A batch read by
+    ``storage.exports.public_rows`` brings its schedules and the spaces its groups meet at.
     """
     with hsds.Spools() as spools:
         for rows in batches:
+            found = rows if isinstance(rows, Batch) else Batch(())
             for row in rows:
                 if row[_KIND] != "skill":
-                    spools.add(hsds.objects(public_asset(row)))
+                    key = row[0]
+                    asset = public_asset(row)
+                    spools.add(
+                        hsds.objects(asset, found.schedules.get(key, ()), found.venues.get(key, ()))
+                    )
         yield from spools.chunks()
 
 

@@ -2,14 +2,17 @@
 
 Rows come from a server-side cursor (PostgreSQL) or the open SQLite cursor, ``batch_size`` at a
 time, so an export of a million assets holds one batch in memory, never the whole register.
+Schedules and the spaces groups meet at come from two more queries, one each for the whole
+export, ordered by asset id as the rows are and read alongside them batch by batch.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
 import orjson
 import sqlalchemy as sa
@@ -18,9 +21,12 @@ from sqlalchemy import orm
 from assetmap.domain.fields import EXPORT_COLUMNS, names_of
 from assetmap.domain.geo import BBox
 from assetmap.domain.query import AssetFilter
-from assetmap.domain.vocab import Kind, Theme
+from assetmap.domain.schedules import Schedule
+from assetmap.domain.ties import TieKind, TieState
+from assetmap.domain.vocab import Kind, Status, Theme
 from assetmap.storage.backends import backend_for, published
-from assetmap.storage.models import Asset, Neighbourhood
+from assetmap.storage.models import Asset, AssetSchedule, Neighbourhood, Tie
+from assetmap.storage.schedules import schedule_of
 
 # What leaves assetmap in an export, in this order. A skill's point is its generalised one;
 # no owner, contact or exact location is ever selected.
@@ -43,6 +49,9 @@ _SOURCES: dict[str, Any] = {
     "neighbourhood": Neighbourhood.name,
     "lon": Asset.public_lon,
     "lat": Asset.public_lat,
+    # Filled in from their own queries, batch by batch (``_Alongside``).
+    "schedule": sa.null(),
+    "meets_at": sa.null(),
 }
 
 
@@ -56,6 +65,23 @@ def _column(name: str) -> sa.ColumnElement[Any]:
 _COLUMNS: tuple[sa.ColumnElement[Any], ...] = tuple(_column(name) for name in EXPORT_FIELDS)
 LON, LAT = EXPORT_FIELDS.index("lon"), EXPORT_FIELDS.index("lat")
 _SOURCE, _SOURCE_ID = EXPORT_FIELDS.index("source"), EXPORT_FIELDS.index("source_id")
+_SCHEDULE, _MEETS_AT = EXPORT_FIELDS.index("schedule"), EXPORT_FIELDS.index("meets_at")
+assert EXPORT_FIELDS[0] == "id"
+
+
+class Batch(list[Sequence[Any]]):
+    """A batch of public rows, with the structured schedules of its groups and spaces and, for
+    each group, the spaces it meets at that are in the export too (by id; as HSDS needs)."""
+
+    def __init__(
+        self,
+        rows: Iterable[Sequence[Any]],
+        schedules: dict[int, list[Schedule]] | None = None,
+        venues: dict[int, list[int]] | None = None,
+    ) -> None:
+        super().__init__(rows)
+        self.schedules = schedules or {}
+        self.venues = venues or {}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -125,6 +151,16 @@ def export_query(session: orm.Session, filters: ExportFilter, register: str = ""
     its source and its id here as its source id: the stable public id an import of the export
     recognises.
     """
+    return (
+        sa.select(*_columns(register))
+        .outerjoin(Neighbourhood, Neighbourhood.id == Asset.neighbourhood_id)
+        .where(*_conditions(session, filters))
+        .order_by(Asset.id)
+    )
+
+
+def _conditions(session: orm.Session, filters: ExportFilter) -> list[sa.ColumnElement[bool]]:
+    """Return the conditions on ``Asset`` of the rows ``filters`` keeps (before any polygon)."""
     conditions = published(AssetFilter(kinds=filters.kinds, themes=filters.themes))
     backend = backend_for(session)
     if filters.bbox is not None:
@@ -138,12 +174,7 @@ def export_query(session: orm.Session, filters: ExportFilter, register: str = ""
     if filters.changed_since is not None:
         since = dt.datetime.combine(filters.changed_since, dt.time(), tzinfo=dt.UTC)
         conditions.append(Asset.updated_at >= since)
-    return (
-        sa.select(*_columns(register))
-        .outerjoin(Neighbourhood, Neighbourhood.id == Asset.neighbourhood_id)
-        .where(*conditions)
-        .order_by(Asset.id)
-    )
+    return conditions
 
 
 def _columns(register: str) -> tuple[sa.ColumnElement[Any], ...]:
@@ -186,11 +217,152 @@ def public_rows(
     and ``items`` read them the same way on every backend.
     """
     inside = _polygon_test(filters.polygon)
-    query = export_query(session, filters, register)
-    for batch in _batches(session.connection(), query, batch_size):
-        rows = inside(batch) if inside is not None else batch
-        if rows:
-            yield rows
+    conditions = _conditions(session, filters)
+    query = (
+        sa.select(*_columns(register))
+        .outerjoin(Neighbourhood, Neighbourhood.id == Asset.neighbourhood_id)
+        .where(*conditions)
+        .order_by(Asset.id)
+    )
+    connection = session.connection()
+    with _Alongside(connection, conditions, filters.polygon) as alongside:
+        for batch in _batches(connection, query, batch_size):
+            rows = inside(batch) if inside is not None else batch
+            found = alongside.upto(batch[-1][0])
+            if rows:
+                yield found.filled(rows)
+
+
+@dataclasses.dataclass
+class _Found:
+    """What the side queries found for one batch's ids."""
+
+    schedules: dict[int, list[Schedule]]
+    meets_at: dict[int, list[int]]
+    venues: dict[int, list[int]]
+
+    def filled(self, rows: Sequence[Sequence[Any]]) -> Batch:
+        """Return the rows with their schedule and meets_at columns filled in where they have
+        any; the rest are passed on as they are."""
+        if not self.schedules and not self.meets_at:
+            return Batch(rows)
+        filled = []
+        for row in rows:
+            key = row[0]
+            if key in self.schedules or key in self.meets_at:
+                values = list(row)
+                if key in self.schedules:
+                    values[_SCHEDULE] = "; ".join(item.describe() for item in self.schedules[key])
+                if key in self.meets_at:
+                    values[_MEETS_AT] = orjson.dumps(self.meets_at[key]).decode()
+                row = tuple(values)
+            filled.append(row)
+        return Batch(filled, self.schedules, self.venues)
+
+
+class _Alongside:
+    """The export's schedules and meets-at ties, each read by one query ordered by asset id,
+    taken a batch's worth at a time as the rows go by."""
+
+    def __init__(
+        self, connection: sa.Connection, conditions: list[sa.ColumnElement[bool]], polygon: Any
+    ) -> None:
+        self.connection, self.conditions, self.polygon = connection, conditions, polygon
+        self.results: list[sa.CursorResult[Any]] = []
+
+    def __enter__(self) -> _Alongside:
+        self.schedules = _Following(self._open(_schedules_query(self.conditions)))
+        self.ties = _Following(self._open(_ties_query(self.conditions)))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for result in self.results:
+            result.close()
+
+    def _open(self, query: sa.Select[Any]) -> Iterator[Sequence[Any]]:
+        result = self.connection.execute(query.execution_options(yield_per=500))
+        self.results.append(result)
+        return iter(result)
+
+    def upto(self, last_id: int) -> _Found:
+        """Return what the side queries hold for assets up to ``last_id``."""
+        schedules = {
+            key: [schedule_of(cast(AssetSchedule, row)) for row in rows]
+            for key, rows in self.schedules.upto(last_id).items()
+        }
+        meets_at: dict[int, list[int]] = {}
+        venues: dict[int, list[int]] = {}
+        for key, rows in self.ties.upto(last_id).items():
+            meets_at[key] = [row.to_id for row in rows]
+            kept = _inside(self.polygon, rows)
+            if kept:
+                venues[key] = kept
+        return _Found(schedules, meets_at, venues)
+
+
+class _Following:
+    """Rows ordered by asset id (their first column), handed out up to an id at a time."""
+
+    def __init__(self, rows: Iterator[Sequence[Any]]) -> None:
+        self.rows = rows
+        self.head = next(rows, None)
+
+    def upto(self, last_id: int) -> dict[int, list[Any]]:
+        found: dict[int, list[Any]] = defaultdict(list)
+        while self.head is not None and self.head[0] <= last_id:
+            found[self.head[0]].append(self.head)
+            self.head = next(self.rows, None)
+        return found
+
+
+def _in_export(key: Any, conditions: list[sa.ColumnElement[bool]]) -> sa.Exists:
+    """Return whether the asset ``key`` names is one the export keeps: one lookup by id."""
+    return sa.exists().where(Asset.id == key, *conditions)
+
+
+def _schedules_query(conditions: list[sa.ColumnElement[bool]]) -> sa.Select[Any]:
+    s = AssetSchedule
+    return (
+        sa.select(
+            s.asset_id, s.rule, s.start_time, s.end_time, s.starts_on, s.cancelled, s.timezone
+        )
+        .where(_in_export(s.asset_id, conditions))
+        .order_by(s.asset_id, s.position, s.id)
+    )
+
+
+def _ties_query(conditions: list[sa.ColumnElement[bool]]) -> sa.Select[Any]:
+    """Return the public meets-at ties of the export's groups, to published spaces, with each
+    space's public point and whether the export holds it too."""
+    space = orm.aliased(Asset)
+    return (
+        sa.select(
+            Tie.from_id,
+            Tie.to_id,
+            space.public_lon.label("lon"),
+            space.public_lat.label("lat"),
+            _in_export(Tie.to_id, conditions).label("inside"),
+        )
+        .join(space, space.id == Tie.to_id)
+        .where(
+            Tie.kind == TieKind.MEETS_AT,
+            Tie.state == TieState.ACCEPTED,
+            space.status == Status.PUBLISHED,
+            _in_export(Tie.from_id, conditions),
+        )
+        .order_by(Tie.from_id, Tie.id)
+    )
+
+
+def _inside(polygon: Any, rows: list[Any]) -> list[int]:
+    """Return the ids of the spaces among ``rows`` that the export holds."""
+    kept = [row for row in rows if row.inside]
+    if polygon is None or not kept:
+        return [row.to_id for row in kept]
+    import shapely
+
+    within = shapely.intersects_xy(polygon, [r.lon for r in kept], [r.lat for r in kept])
+    return [row.to_id for row, yes in zip(kept, within.tolist(), strict=True) if yes]
 
 
 def _batches(

@@ -33,6 +33,8 @@ def test_export_column_order_is_pinned() -> None:
         "opening_times",
         "capacity",
         "facilities",
+        "schedule",
+        "meets_at",
         "last_confirmed",
         "updated_at",
         "neighbourhood",

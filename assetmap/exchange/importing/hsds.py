@@ -2,15 +2,23 @@
 
 A document holds ``organizations``, ``services`` and ``locations`` lists (as assetmap writes
 them), or is a list of organizations with their locations inside. An organization is placed at
-its first location with a latitude and longitude; a location of no organization is a space.
-Themes come from assetmap's own attributes, or from taxonomy terms named like a theme.
+its first location with a latitude and longitude, or else where its services are (the space a
+group meets at); a location of no organization is a space. Themes come from assetmap's own
+attributes, or from taxonomy terms named like a theme.
+
+A schedule whose ``freq``, ``byday``, ``opens_at``... make a plain schedule
+(``Schedule.from_rule``) becomes one of the strength's schedules, with its ``notes`` as the
+free-text note beside them; any other schedule's ``description`` becomes that note.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
+from assetmap.domain.schedules import DEFAULT_TIMEZONE, Schedule
 from assetmap.domain.vocab import Theme
 from assetmap.exchange.hsds import ATTRIBUTE_FIELDS, LISTS
 from assetmap.exchange.importing.records import FileProblem, Record
@@ -42,7 +50,9 @@ def read_hsds(document: Any) -> Iterator[Record]:
         if isinstance(loc, dict)
     ]
     places = _places(locations + nested, organizations)
-    patterns = _patterns(_list(document, "services"))
+    services = _list(document, "services")
+    _meeting_places(places, services, locations + nested)
+    patterns = _patterns(services)
     for number, org in enumerate(organizations, start=1):
         yield _group(f"organization {number}", org, places, patterns)
     for number, location in enumerate(locations, start=1):
@@ -72,19 +82,108 @@ def _places(locations: list[Any], organizations: list[Any]) -> dict[str, dict[st
     return places
 
 
-def _patterns(services: list[Any]) -> dict[str, str]:
-    patterns: dict[str, str] = {}
+def _meeting_places(
+    places: dict[str, dict[str, Any]], services: list[Any], locations: list[Any]
+) -> None:
+    """Place each organization with no location of its own where its services are."""
+    by_id = {
+        str(loc.get("id")): loc
+        for loc in locations
+        if isinstance(loc, dict) and loc.get("latitude") is not None
+        if loc.get("longitude") is not None
+    }
     for service in services:
-        if not isinstance(service, dict):
+        if not isinstance(service, dict) or str(service.get("organization_id")) in places:
             continue
-        for schedule in service.get("schedules") or []:
-            if isinstance(schedule, dict) and schedule.get("description"):
-                patterns.setdefault(str(service.get("organization_id")), schedule["description"])
+        for at in service.get("service_at_locations") or []:
+            found = by_id.get(str(at.get("location_id"))) if isinstance(at, dict) else None
+            if found is not None:
+                places[str(service.get("organization_id"))] = found
+                break
+
+
+@dataclass
+class _Times:
+    """What a service's or location's schedules say: plain schedules, and a note."""
+
+    schedules: list[Schedule] = field(default_factory=list)
+    note: str = ""
+
+    def add(self, item: dict[str, Any]) -> None:
+        schedule = read_schedule(item)
+        if schedule is not None:
+            self.schedules.append(schedule)
+            self.note = self.note or str(item.get("notes") or "")
+        elif item.get("description") and not self.note:
+            self.note = str(item["description"])
+
+    def values(self, field: str) -> dict[str, Any]:
+        return {field: self.note} if self.note else {}
+
+
+def _times(items: Any) -> _Times:
+    found = _Times()
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict):
+            found.add(item)
+    return found
+
+
+def _patterns(services: list[Any]) -> dict[str, _Times]:
+    patterns: dict[str, _Times] = {}
+    for service in services:
+        if isinstance(service, dict):
+            found = patterns.setdefault(str(service.get("organization_id")), _Times())
+            for item in service.get("schedules") or []:
+                if isinstance(item, dict):
+                    found.add(item)
     return patterns
 
 
+def read_schedule(item: dict[str, Any]) -> Schedule | None:
+    """Return the plain schedule an HSDS schedule object says, or None where it says none
+    (no ``freq``) or one a plain schedule cannot say (yearly, a count, two weekdays a month)."""
+    freq = str(item.get("freq") or "").strip().upper()
+    if not freq or not item.get("opens_at"):
+        return None
+    parts = [f"FREQ={freq}", f"INTERVAL={int(item.get('interval') or 1)}"]
+    for name in ("byday", "bymonthday", "wkst"):
+        if item.get(name):
+            parts.append(f"{name.upper()}={str(item[name]).replace(' ', '')}")
+    until = item.get("until") or item.get("valid_to")
+    extra = _schedule_attributes(item.get("attributes"))
+    try:
+        if until:
+            parts.append(f"UNTIL={dt.date.fromisoformat(str(until)[:10]):%Y%m%d}")
+        starts_on = item.get("valid_from") or item.get("dtstart")
+        return Schedule.from_rule(
+            ";".join(parts),
+            start_time=_clock(item["opens_at"]),
+            end_time=_clock(item["closes_at"]) if item.get("closes_at") else None,
+            starts_on=dt.date.fromisoformat(str(starts_on)[:10]),
+            cancelled=[dt.date.fromisoformat(day) for day in extra.get("cancelled", [])],
+            timezone=(extra.get("timezone") or [DEFAULT_TIMEZONE])[0],
+        )
+    except (ValueError, TypeError):
+        return None
+
+
+def _clock(value: Any) -> dt.time:
+    """Return "19:30", "19:30:00" or "19:30Z" as a wall-clock time."""
+    hour, minute = str(value).strip()[:5].split(":")
+    return dt.time(int(hour), int(minute))
+
+
+def _schedule_attributes(attributes: Any) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for attribute in attributes if isinstance(attributes, list) else []:
+        if isinstance(attribute, dict) and attribute.get("link_type") in ("timezone", "cancelled"):
+            found.setdefault(attribute["link_type"], []).append(str(attribute.get("value")))
+    return found
+
+
 def _group(
-    where: str, org: Any, places: dict[str, dict[str, Any]], patterns: dict[str, str]
+    where: str, org: Any, places: dict[str, dict[str, Any]], patterns: dict[str, _Times]
 ) -> Record:
     found = Record(where, {})
     if not isinstance(org, dict):
@@ -93,8 +192,10 @@ def _group(
     found.source_id = str(org.get("id") or "")
     found.values = {"kind": "group", "title": org.get("name"), **_about(org)}
     found.values.update(_attributes(org.get("attributes")))
-    if patterns.get(found.source_id):
-        found.values["meeting_pattern"] = patterns[found.source_id]
+    times = patterns.get(found.source_id) or _Times()
+    found.values.update(times.values("meeting_pattern"))
+    if times.schedules:
+        found.schedules = times.schedules
     place = places.get(found.source_id)
     if place is None:
         found.errors["locations"] = "the organization has no location with a latitude and longitude"
@@ -119,10 +220,10 @@ def _space(where: str, location: Any) -> Record:
         **_access(location),
         **_attributes(location.get("attributes")),
     }
-    for schedule in location.get("schedules") or []:
-        if isinstance(schedule, dict) and schedule.get("description"):
-            found.values["opening_times"] = schedule["description"]
-            break
+    times = _times(location.get("schedules"))
+    found.values.update(times.values("opening_times"))
+    if times.schedules:
+        found.schedules = times.schedules
     for name in ("lon", "lat"):
         if found.values[name] is None:
             found.errors["longitude" if name == "lon" else "latitude"] = "is required"
