@@ -74,22 +74,6 @@ class CalendarReading:
     def schedules(self) -> tuple[Schedule, ...]:
         return tuple(item.schedule for item in self.found)
 
-    def found_in_words(self, *, today: dt.date | None = None) -> str:
-        """Return "2 sessions: Every Monday, 8pm to 10pm; First Friday of the month, 7.30pm"."""
-        if not self.found:
-            return "No repeating sessions found."
-        items = [item.schedule.describe(today=today) for item in self.found]
-        return f"{_count(len(items), 'session')}: " + "; ".join(items)
-
-    def skipped_in_words(self) -> str:
-        """Return "1 event skipped: Summer fair, a one-off on 3 March 2027", or ""."""
-        parts = [f"{item.summary}, {item.reason}" for item in self.skipped]
-        words = f"{_count(len(parts), 'event')} skipped: " + "; ".join(parts) if parts else ""
-        if self.past:
-            over = f"{_count(self.past, 'past event')} left out"
-            words = f"{words}; and {over}" if words else over[0].upper() + over[1:]
-        return words
-
 
 # -- writing ----------------------------------------------------------------------------------
 
@@ -442,7 +426,3 @@ def _summary(event: Event) -> str:
 
 def _first(value: Any) -> Any:
     return value[0] if isinstance(value, list) and value else value
-
-
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
