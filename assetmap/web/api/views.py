@@ -7,8 +7,10 @@ one error shape of ``errors.error_response``, naming the parameter at fault.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 from urllib.parse import quote_from_bytes, unquote_plus
+from zoneinfo import ZoneInfo
 
 import orjson
 from flask import Blueprint, Flask, Response, current_app, request, url_for
@@ -16,13 +18,22 @@ from flask import Blueprint, Flask, Response, current_app, request, url_for
 from assetmap.domain.assets import validate_asset
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.geojson import feature
-from assetmap.domain.permissions import Actor, can_add, can_edit
-from assetmap.domain.vocab import Status
+from assetmap.domain.limits import SHORT_TEXT_MAX
+from assetmap.domain.permissions import Actor, can_add, can_edit, can_edit_schedule
+from assetmap.domain.schedules import (
+    DEFAULT_TIMEZONE,
+    SCHEDULES_MAX,
+    Schedule,
+    validate_schedule,
+)
+from assetmap.domain.text import clean_text
+from assetmap.domain.vocab import Kind, Status
 from assetmap.storage import assets as store
 from assetmap.storage import moderation as moderation_store
 from assetmap.storage import tokens
 from assetmap.storage import users as user_store
 from assetmap.storage.models import Asset, User
+from assetmap.storage.schedules import SCHEDULED_KINDS, schedules_of, set_schedules
 from assetmap.web import db
 from assetmap.web.accounts import auth
 from assetmap.web.api import openapi
@@ -157,7 +168,9 @@ def get_asset(asset_id: int) -> Response:
     """Return one published strength, with what the token's holder may see."""
     viewer = token_holder()
     asset = _published(asset_id)
-    return _json(asset_feature(db.session(), asset, viewer))
+    body = asset_feature(db.session(), asset, viewer)
+    body["properties"].update(_schedules_of(asset))
+    return _json(body)
 
 
 def _body() -> dict[str, Any]:
@@ -264,6 +277,97 @@ def withdraw_asset(asset_id: int) -> Response:
     store.withdraw_asset(session, asset.id, by=user.id, reason="withdrawn through the API")
     session.commit()
     return Response(status=204)
+
+
+def _schedules_of(asset: Asset) -> dict[str, Any]:
+    """Return a group's sessions or a space's opening hours as the API carries them; nothing
+    for a skill."""
+    if asset.kind not in SCHEDULED_KINDS:
+        return {}
+    found = schedules_of(db.session(), [asset.id]).get(asset.id, [])
+    return {"schedules": [schedule.as_dict() for schedule in found]}
+
+
+def _scheduled(asset_id: int, *, write: bool) -> tuple[User | None, Asset]:
+    """Return who asks and the group or space whose schedules they read or write."""
+    user = _writer() if write else token_holder()
+    asset = store.get_asset(db.session(), asset_id) if 1 <= asset_id <= ID_MAX else None
+    may = asset is not None and can_edit_schedule(_actor(user) if user else None, asset)
+    if asset is None or asset.kind not in SCHEDULED_KINDS:
+        raise ApiError(404, f"No group or space has the id {asset_id}.", "asset_id")
+    if asset.status is not Status.PUBLISHED and not may:
+        raise ApiError(404, f"No group or space has the id {asset_id}.", "asset_id")
+    if write and not may:
+        raise ApiError(
+            403,
+            "only the owner, or staff for its neighbourhood, may change when it happens",
+            "asset_id",
+        )
+    if write and asset.status is Status.WITHDRAWN:
+        raise ApiError(409, "this strength was withdrawn and can't be changed", "asset_id")
+    return user, asset
+
+
+def _schedules_answer(asset: Asset) -> Response:
+    note = asset.meeting_pattern if asset.kind is Kind.GROUP else asset.opening_times
+    return _json({**_schedules_of(asset), "note": note or ""}, mimetype="application/json")
+
+
+@bp.get("/api/assets/<int:asset_id>/schedules")
+def get_schedules(asset_id: int) -> Response:
+    """Return when a published group meets, or a space is open, and the note beside it."""
+    _user, asset = _scheduled(asset_id, write=False)
+    return _schedules_answer(asset)
+
+
+@bp.put("/api/assets/<int:asset_id>/schedules")
+def put_schedules(asset_id: int) -> Response:
+    """Replace a group's sessions or a space's opening hours, and the note if given: all or
+    nothing; its owner or staff for its neighbourhood only."""
+    user, asset = _scheduled(asset_id, write=True)
+    assert user is not None
+    schedules, note = _read_schedules(_body())
+    session = db.session()
+    try:
+        set_schedules(session, asset.id, schedules, by=user.id, note=note)
+    except ValidationError as exc:
+        session.rollback()
+        raise _refused(exc) from None
+    session.commit()
+    return _schedules_answer(asset)
+
+
+def _read_schedules(body: dict[str, Any]) -> tuple[list[Schedule], str | None]:
+    """Return the schedules and note a PUT sends, or raise the first field refused, naming
+    it as ``schedules[1].start_time``, with every reason in the message."""
+    unknown = sorted(set(body) - {"schedules", "note"})
+    if unknown:
+        raise ApiError(400, f"unknown field {unknown[0]!r}: send schedules and note", unknown[0])
+    items = body.get("schedules")
+    if not isinstance(items, list):
+        raise ApiError(400, "schedules must be a list of schedules (it may be empty)", "schedules")
+    if len(items) > SCHEDULES_MAX:
+        raise ApiError(400, f"give at most {SCHEDULES_MAX} schedules", "schedules")
+    errors: dict[str, str] = {}
+    schedules = []
+    today = dt.datetime.now(ZoneInfo(DEFAULT_TIMEZONE)).date()
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            errors[f"schedules[{index}]"] = "must be an object"
+            continue
+        try:
+            schedules.append(validate_schedule(item, today=today))
+        except ValidationError as exc:
+            errors.update({f"schedules[{index}].{k}": why for k, why in exc.errors.items()})
+    note = body.get("note")
+    if note is not None:
+        try:
+            note = clean_text(note, SHORT_TEXT_MAX)
+        except ValueError as exc:
+            errors["note"] = str(exc)
+    if errors:
+        raise _refused(ValidationError(errors))
+    return schedules, note
 
 
 @bp.get("/api/places")
