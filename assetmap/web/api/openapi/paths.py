@@ -212,6 +212,50 @@ ASSET_CONFIRM = {
     },
 }
 
+ASSET_SCHEDULES = {
+    "parameters": [ASSET_ID],
+    "get": {
+        "operationId": "getSchedules",
+        "summary": "When a published group meets or a space is open, and the note beside it",
+        "security": OPTIONAL_TOKEN,
+        "responses": {
+            "200": {
+                "description": "Its schedules (maybe none) and its note on times.",
+                "content": {"application/json": {"schema": ref("Schedules")}},
+            },
+            "401": BAD_TOKEN,
+            "404": _error("No published group or space has this id."),
+        },
+    },
+    "put": {
+        "operationId": "putSchedules",
+        "summary": "Replace when a group meets or a space is open (its owner, or staff for "
+        "its neighbourhood)",
+        "description": "All or nothing: a refused schedule changes nothing. A refusal's "
+        "`field` names the first field at fault, as `schedules[1].start_time`; its `message` "
+        "gives every reason.",
+        "security": TOKEN,
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": ref("ScheduleChanges")}},
+        },
+        "responses": {
+            "200": {
+                "description": "Its schedules and note as saved.",
+                "content": {"application/json": {"schema": ref("Schedules")}},
+                "headers": RATE_HEADERS,
+            },
+            "400": _error("A field is refused; `field` names the first, `message` says why."),
+            "401": BAD_TOKEN,
+            "403": _error("Only its owner, or staff for its neighbourhood, may change it."),
+            "404": _error("No group or space has this id."),
+            "409": _error("The strength was withdrawn and can't be changed."),
+            "413": TOO_LARGE,
+            "429": TOO_MANY,
+        },
+    },
+}
+
 PLACES = {
     "get": {
         "operationId": "findPlaces",
@@ -282,6 +326,7 @@ PATHS: dict[str, dict[str, Any]] = {
     "/api/assets": ASSET_LIST,
     "/api/assets/{asset_id}": ASSET_ITEM,
     "/api/assets/{asset_id}/confirm": ASSET_CONFIRM,
+    "/api/assets/{asset_id}/schedules": ASSET_SCHEDULES,
     "/api/places": PLACES,
     "/api/map/features": MAP_FEATURES,
     "/api/openapi.json": OPENAPI_DOCUMENT,

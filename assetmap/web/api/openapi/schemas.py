@@ -5,6 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from assetmap.domain.fields import BY_NAME, FIELDS
+from assetmap.domain.limits import SHORT_TEXT_MAX
+from assetmap.domain.schedules import (
+    CANCELLED_MAX,
+    SCHEDULES_MAX,
+    WEEKS_OF_MONTH,
+    Frequency,
+    Weekday,
+)
 from assetmap.domain.vocab import Kind, Theme
 
 UNCONFIRMED = {
@@ -86,6 +94,73 @@ def text(limit: int) -> dict[str, Any]:
     return {"type": "string", "maxLength": limit}
 
 
+# When a group meets or a space is open: one repeating session (``Schedule.as_dict``).
+_TIME = {"type": "string", "pattern": "^([01][0-9]|2[0-3])[:.][0-5][0-9](:00)?$"}
+_DATE = {"type": "string", "format": "date"}
+_SCHEDULE_FIELDS: dict[str, Any] = {
+    "frequency": {"type": "string", "enum": [frequency.value for frequency in Frequency]},
+    "weekdays": {
+        "type": "array",
+        "description": "RFC 5545 day codes: one or more every week or every other week, "
+        "one for monthly by weekday, none for monthly by date.",
+        "items": {"type": "string", "enum": [day.value for day in Weekday]},
+        "maxItems": 7,
+    },
+    "week_of_month": {
+        "type": ["integer", "null"],
+        "enum": [*WEEKS_OF_MONTH, None],
+        "description": "Monthly by weekday: 1 to 4, or -1 for the last.",
+    },
+    "day_of_month": {
+        "type": ["integer", "null"],
+        "minimum": 1,
+        "maximum": 31,
+        "description": "Monthly by date; months without that day are skipped.",
+    },
+    "start_time": {**_TIME, "description": "Local time, such as 19:30."},
+    "end_time": {
+        "type": ["string", "null"],
+        "pattern": _TIME["pattern"],
+        "description": "Local time; earlier than the start means the next day.",
+    },
+    "starts_on": {**_DATE, "description": "The first date; today if not given."},
+    "ends_on": {"type": ["string", "null"], "format": "date", "description": "The last date."},
+    "cancelled": {
+        "type": "array",
+        "items": _DATE,
+        "maxItems": CANCELLED_MAX,
+        "description": "Dates it does not happen.",
+    },
+    "timezone": {"type": "string", "description": "An IANA timezone; Europe/London if not given."},
+}
+SCHEDULE = {
+    "type": "object",
+    "required": [*_SCHEDULE_FIELDS, "rule", "description"],
+    "properties": {
+        **_SCHEDULE_FIELDS,
+        "rule": {"type": "string", "description": "The RFC 5545 RRULE value."},
+        "description": {"type": "string", "description": "In words: 'Every Monday, 8pm'."},
+    },
+}
+SCHEDULE_INPUT = {
+    "type": "object",
+    "description": "A schedule as `Schedule` carries it; `rule` and `description` are "
+    "ignored if sent, so a schedule read can be sent back.",
+    "required": ["frequency", "start_time"],
+    "properties": {
+        **_SCHEDULE_FIELDS,
+        "rule": {"type": "string"},
+        "description": {"type": "string"},
+    },
+}
+SCHEDULES_PROPERTY = {
+    "type": "array",
+    "items": ref("Schedule"),
+    "maxItems": SCHEDULES_MAX,
+    "description": "A group's sessions or a space's opening hours (groups and spaces only).",
+}
+
+
 SCHEMAS: dict[str, Any] = {
     "Error": {
         "type": "object",
@@ -160,6 +235,7 @@ SCHEMAS: dict[str, Any] = {
             "description": "True where the point is a grid cell's centre, not exact.",
         },
         contact_via_coach=BY_NAME["contact_via_coach"].schema,
+        schedules=SCHEDULES_PROPERTY,
     ),
     "AssetChanges": {
         "type": "object",
@@ -170,6 +246,34 @@ SCHEMAS: dict[str, Any] = {
     },
     "NewAsset": {
         "allOf": [ref("AssetChanges"), {"required": _NEW_REQUIRED}],
+    },
+    "Schedule": SCHEDULE,
+    "ScheduleInput": SCHEDULE_INPUT,
+    "Schedules": {
+        "type": "object",
+        "required": ["schedules", "note"],
+        "properties": {
+            "schedules": SCHEDULES_PROPERTY,
+            "note": {"type": "string", "description": "Anything else about times, in words."},
+        },
+    },
+    "ScheduleChanges": {
+        "type": "object",
+        "required": ["schedules"],
+        "additionalProperties": False,
+        "properties": {
+            "schedules": {
+                "type": "array",
+                "items": ref("ScheduleInput"),
+                "maxItems": SCHEDULES_MAX,
+                "description": "Every schedule it has after the change; [] takes them all off.",
+            },
+            "note": {
+                "type": ["string", "null"],
+                **text(SHORT_TEXT_MAX),
+                "description": "Replaces the note when given.",
+            },
+        },
     },
     "PlaceCollection": {
         "type": "object",
