@@ -13,7 +13,7 @@ import numpy as np
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from assetmap.domain.geo import bbox_around, check_lon_lat, distances_m
+from assetmap.domain.geo import BBox, bbox_around, check_lon_lat, distances_m
 from assetmap.domain.query import AssetFilter, check_radius
 from assetmap.domain.vocab import Kind, Theme
 from assetmap.domain.whatson import Candidate, MeetingPlace
@@ -110,3 +110,30 @@ def _candidate(rows: list[sa.Row], places: Sequence[Venue]) -> Candidate:
         schedules=tuple(schedule_of(row.AssetSchedule) for row in rows),
         places=tuple(MeetingPlace(p.asset_id, p.title, p.lon, p.lat) for p in places),
     )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class NeighbourhoodBox:
+    """A neighbourhood to choose from, and the box its boundary fills (EPSG:4326)."""
+
+    id: int
+    code: str
+    name: str
+    bbox: BBox
+
+
+def neighbourhood_boxes(session: orm.Session) -> dict[str, NeighbourhoodBox]:
+    """Return every neighbourhood by its code, in the order of their names, in one query."""
+    query = sa.select(
+        Neighbourhood.id,
+        Neighbourhood.code,
+        Neighbourhood.name,
+        Neighbourhood.min_lon,
+        Neighbourhood.min_lat,
+        Neighbourhood.max_lon,
+        Neighbourhood.max_lat,
+    ).order_by(Neighbourhood.name, Neighbourhood.code)
+    return {
+        row.code: NeighbourhoodBox(row.id, row.code, row.name, BBox(*row[3:]))
+        for row in session.execute(query)
+    }

@@ -1,0 +1,169 @@
+"""The what's on form: when, where, themes and words, as typed and checked.
+
+The search lives in the URL (a GET form), so it can be bookmarked, shared and subscribed to as
+a calendar. Each field's problem is said beside it, in words a person reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from werkzeug.datastructures import MultiDict
+
+from assetmap.domain.query import RADIUS_MAX_M
+from assetmap.domain.vocab import Theme
+from assetmap.domain.whatson import When
+from assetmap.storage.whatson import Near, NeighbourhoodBox
+from assetmap.web import params
+from assetmap.web.geocoding import geocoder
+from assetmap.web.params import BadParameter
+
+WHERE_CHOICES = (
+    ("anywhere", "Anywhere in the area"),
+    ("neighbourhood", "In a neighbourhood"),
+    ("place", "Near a postcode, street or place"),
+)
+RADIUS_CHOICES = (
+    ("800", "800 m (about a 10 minute walk)"),
+    ("1600", "1.6 km (about a 20 minute walk)"),
+    ("3000", "3 km"),
+    ("5000", "5 km"),
+)
+FIELDS = ("when", "where", "neighbourhood", "place", "radius", "theme", "q")
+
+
+@dataclass(frozen=True)
+class Asked:
+    """A what's on search ready to run: when, where, and which groups."""
+
+    when: When
+    themes: frozenset[Theme]
+    words: tuple[str, ...]
+    neighbourhood: NeighbourhoodBox | None = None
+    near: Near | None = None
+    place: str = ""
+
+    @property
+    def where_in_words(self) -> str:
+        """Return "in the West End neighbourhood", "within 1.6 km of Market Place" or ""."""
+        if self.neighbourhood is not None:
+            return f"in the {self.neighbourhood.name} neighbourhood"
+        if self.near is not None:
+            return f"within {distance_in_words(self.near.radius_m)} of {self.place}"
+        return ""
+
+
+def distance_in_words(metres: float) -> str:
+    """Return "800 m" or "1.6 km"."""
+    return f"{metres:,.0f} m" if metres < 1000 else f"{metres / 1000:g} km"
+
+
+@dataclass
+class WhatsOnForm:
+    """What the person asked for, as typed, and what was wrong with it."""
+
+    when: str = When.WEEK.value
+    where: str = "anywhere"
+    neighbourhood: str = ""
+    place: str = ""
+    radius: str = "1600"
+    themes: list[str] = field(default_factory=list)
+    q: str = ""
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_args(cls, args: MultiDict[str, str]) -> WhatsOnForm:
+        """Read the form from a query string."""
+        return cls(
+            when=args.get("when", When.WEEK.value)[:20],
+            where=args.get("where", "anywhere")[:20],
+            neighbourhood=args.get("neighbourhood", "")[:60],
+            place=args.get("place", "")[:200],
+            radius=args.get("radius", "1600")[:20],
+            themes=args.getlist("theme")[:40],
+            q=args.get("q", "")[:400],
+        )
+
+    def __contains__(self, name: object) -> bool:
+        # The error summary links each message to the field of that name.
+        return False
+
+    def refuse(self, name: str, message: str) -> None:
+        """Record what is wrong with a field, to be shown beside it."""
+        self.errors.setdefault(name, []).append(message)
+
+    def resolve(self, areas: dict[str, NeighbourhoodBox]) -> Asked | None:
+        """Return the search asked for, or None after recording each field's problem."""
+        when = self._when()
+        filters = self._filters()
+        where = self._where(areas)
+        if self.errors or when is None or filters is None or where is None:
+            return None
+        themes, words = filters
+        neighbourhood, near, place = where
+        return Asked(when, themes, words, neighbourhood, near, place)
+
+    def _when(self) -> When | None:
+        try:
+            return When(self.when)
+        except ValueError:
+            self.refuse("when", "Choose today, tomorrow, the next 7 days or the weekend")
+            return None
+
+    def _filters(self) -> tuple[frozenset[Theme], tuple[str, ...]] | None:
+        try:
+            themes = params.themes(self.themes)
+        except BadParameter:
+            self.refuse("theme", "Choose themes from the list")
+            return None
+        try:
+            words = params.words(self.q)
+        except BadParameter as exc:
+            self.refuse("q", f"Words {exc.message.removeprefix('q ')}")
+            return None
+        return themes, words
+
+    def _where(
+        self, areas: dict[str, NeighbourhoodBox]
+    ) -> tuple[NeighbourhoodBox | None, Near | None, str] | None:
+        if self.where == "anywhere":
+            return None, None, ""
+        if self.where == "neighbourhood":
+            area = areas.get(self.neighbourhood)
+            if area is None:
+                self.refuse("neighbourhood", "Choose a neighbourhood from the list")
+                return None
+            return area, None, ""
+        if self.where == "place":
+            return self._place()
+        self.refuse("where", "Choose anywhere, a neighbourhood, or near a place")
+        return None
+
+    def _place(self) -> tuple[None, Near, str] | None:
+        radius = self._radius()
+        text = self.place.strip()
+        if not text:
+            self.refuse("place", "Enter a postcode, street or place, such as Market Place")
+            return None
+        try:
+            found = geocoder().lookup(text, limit=1)
+        except ValueError as exc:
+            self.refuse("place", f"{str(exc)[:1].upper()}{str(exc)[1:]}")
+            return None
+        if not found:
+            self.refuse(
+                "place",
+                f"No postcode, street or place called ‘{text}’ was found; "
+                "check the spelling or try a postcode",
+            )
+            return None
+        if radius is None:
+            return None
+        best = found[0]
+        return None, Near(best.lon, best.lat, radius), best.name
+
+    def _radius(self) -> float | None:
+        if self.radius not in {value for value, _ in RADIUS_CHOICES}:
+            self.refuse("radius", "Choose how far from the place to look")
+            return None
+        return min(float(self.radius), RADIUS_MAX_M)
