@@ -42,6 +42,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from assetmap.web.checks import said_did
     from assetmap.web.checks import views as checks
     from assetmap.web.exchange import views as exchange
+    from assetmap.web.explore import init_app as explore_pages
     from assetmap.web.explore import search
     from assetmap.web.explore import views as explore
     from assetmap.web.strengths import adding, connections, freshness, history
@@ -76,6 +77,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     strengths.init_app(app)
     strengths_pages(app)
     search.init_app(app)
+    explore_pages(app)
     connections.init_app(app)
     tokens.init_app(app)
     api.init_app(app)
