@@ -56,10 +56,9 @@ _DAY_LIST = rf"{_DAY_ITEM}(?:(?:\s*,\s*|\s+and\s+|\s*&\s*){_DAY_ITEM})*"
 _WEEK = r"(?:{})\b".format("|".join(_WEEKS))
 _AND = r"(?:\s*,\s*|\s+and\s+|\s*&\s*)"
 
-_MONTHLY = re.compile(
-    rf"(?P<weeks>{_WEEK}(?:{_AND}{_WEEK})*)\s+(?P<day>{_DAY})\s+"
-    r"(?:of\s+(?:the|every|each)\s+month|(?:in\s+)?(?:each|every)\s+month)\b"
-)
+_OF_THE_MONTH = r"(?:of\s+(?:the|every|each)\s+month|(?:of\s+|in\s+)?(?:each|every)\s+month)\b"
+_MONTHLY = re.compile(rf"(?P<weeks>{_WEEK}(?:{_AND}{_WEEK})*)\s+(?P<day>{_DAY})\s+{_OF_THE_MONTH}")
+_MONTHLY_BY_DATE = re.compile(rf"(?:the\s+)?(?P<day>\d{{1,2}})(?:st|nd|rd|th)\s+{_OF_THE_MONTH}")
 _FORTNIGHTLY = re.compile(rf"(?:every\s+other|alternate|fortnightly\s+on)\s+(?P<days>{_DAY_LIST})")
 _EVERY_DAY = re.compile(r"(?:every\s+day|daily|(?:7|seven)\s+days\s+a\s+week)\b")
 _WEEKDAYS = re.compile(r"(?:every\s+weekday|weekdays)\b")
@@ -69,14 +68,24 @@ _ONE_DAY = re.compile(rf"(?P<first>{_DAY})(?:\s*(?:-|to)\s*(?P<last>{_DAY}))?")
 
 _BETWEEN_DAYS_AND_TIME = re.compile(r"\s*,?\s*(?:at\s+)?")
 _TIME = re.compile(
-    r"(?:(?P<word>midday|noon|midnight)|(?P<hour>\d{1,2})(?:[.:](?P<minute>\d{2}))?\s*(?P<half>am|pm)?)"
-    r"(?![\w.:])"
+    r"(?:(?P<word>midday|noon|midnight)"
+    r"|(?P<hour>\d{1,2})(?:[.:](?P<minute>\d{2}))?\s*(?P<half>am|pm)?)(?![\w.:])"
 )
 _UNTIL = re.compile(r"\s*(?:-|to|until|till)\s*")
+_MONTHS: tuple[str, ...] = ("january", "february", "march", "april", "may", "june")
+_MONTHS += ("july", "august", "september", "october", "november", "december")
+# The first and last dates a schedule may state, as ``Schedule.describe`` writes them.
+_MONTH = "|".join(_MONTHS)
+_BOUND = re.compile(
+    r"\s*,?\s*(?P<bound>from|until)\s+"
+    rf"(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH})\s+(?P<year>\d{{4}})\b"
+)
 _SEPARATOR = re.compile(r"\s*(?:[;,]\s*(?:and\s+|also\s+)?|\s+and\s+)")
 _PIECE = re.compile(r"[^;,]+")
-# What may be left beside a schedule as its note: words that add to the schedule or qualify
-# it as the brief for a note allows, never words that change which days it is on.
+# What may be left beside a schedule as its note: words that add to it ("other times by
+# arrangement") or say how to come ("bookable"), and term time, which a schedule cannot say
+# but which people know to read beside it. Never words that change its days ("April to
+# October", "except bank holidays"): text with those stays a note, whole.
 _QUALIFIER = re.compile(
     r"(?:(?:during|in|only\s+in)\s+)?(?:school\s+)?term[\s-]?times?(?:\s+only)?"
     r"|(?:[a-z -]+\s+)?by\s+arrangement"
@@ -100,6 +109,7 @@ class _When:
     frequency: Frequency
     weekdays: tuple[Weekday, ...]
     weeks: tuple[int, ...] = ()
+    day_of_month: int | None = None
 
 
 def parse_pattern(text: str | None, *, kind: Kind, today: dt.date) -> tuple[list[Schedule], str]:
@@ -175,7 +185,11 @@ class _Reader:
             self._match(_BETWEEN_DAYS_AND_TIME)
             times = self._times()
             if times is not None:
-                return [self._schedule(when, week, *times) for week in when.weeks or (None,)]
+                starts, ends = self._bounds()
+                return [
+                    self._schedule(when, week, *times, starts=starts, ends=ends)
+                    for week in when.weeks or (None,)
+                ]
         self.pos = start
         return None
 
@@ -185,6 +199,11 @@ class _Reader:
             if len(set(weeks)) != len(weeks):
                 raise _NotSure
             return _When(Frequency.MONTHLY_BY_WEEKDAY, (_weekday(found["day"]),), weeks)
+        if found := self._match(_MONTHLY_BY_DATE):
+            day = int(found["day"])
+            if not 1 <= day <= 31:
+                raise _NotSure
+            return _When(Frequency.MONTHLY_BY_DATE, (), day_of_month=day)
         if found := self._match(_FORTNIGHTLY):
             return _When(Frequency.FORTNIGHTLY, _days(found["days"], every=True))
         if self._match(_EVERY_DAY):
@@ -208,6 +227,19 @@ class _Reader:
             return _clock(start, None), None
         return _range(start, end)
 
+    def _bounds(self) -> tuple[dt.date | None, dt.date | None]:
+        """Read ", from 9 December 2026" and ", until 1 July 2027" after the times, if there."""
+        bounds: dict[str, dt.date] = {}
+        while found := self._match(_BOUND):
+            if found["bound"] in bounds:
+                raise _NotSure
+            month = _MONTHS.index(found["month"]) + 1
+            try:
+                bounds[found["bound"]] = dt.date(int(found["year"]), month, int(found["day"]))
+            except ValueError:
+                raise _NotSure from None
+        return bounds.get("from"), bounds.get("until")
+
     def _qualifier(self) -> str:
         found = self._match(_PIECE)
         if found is None or not _QUALIFIER.fullmatch(found.group().strip()):
@@ -216,25 +248,30 @@ class _Reader:
         return note[4:] if note.lower().startswith("and ") else note
 
     def _schedule(
-        self, when: _When, week: int | None, start_time: dt.time, end_time: dt.time | None
+        self,
+        when: _When,
+        week: int | None,
+        start_time: dt.time,
+        end_time: dt.time | None,
+        *,
+        starts: dt.date | None,
+        ends: dt.date | None,
     ) -> Schedule:
+        """Return the schedule, starting on its first session on or after its stated first
+        date, or today: for every other week, that first session fixes which weeks."""
         schedule = Schedule(
             frequency=when.frequency,
             weekdays=when.weekdays,
             start_time=start_time,
             end_time=end_time,
-            starts_on=self.today,
+            starts_on=starts or self.today,
             week_of_month=week,
+            day_of_month=when.day_of_month,
         )
-        if when.frequency is Frequency.MONTHLY_BY_WEEKDAY:
-            first = schedule.first_session()
-            if first is None:
-                raise _NotSure
-            return dataclasses.replace(schedule, starts_on=first.starts.date())
-        # The first session day on or after today: for every other week, that fixes the weeks.
-        days = {day.number for day in when.weekdays}
-        offset = next(n for n in range(7) if (self.today.weekday() + n) % 7 in days)
-        return dataclasses.replace(schedule, starts_on=self.today + dt.timedelta(days=offset))
+        first = schedule.first_session()
+        if first is None or (ends is not None and ends < first.starts.date()):
+            raise _NotSure
+        return dataclasses.replace(schedule, starts_on=first.starts.date(), ends_on=ends)
 
 
 def _weekday(word: str) -> Weekday:
