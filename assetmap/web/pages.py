@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 
 from flask import Blueprint, Flask, Response, abort, current_app, jsonify, render_template
 
 from assetmap.domain.privacy import public_record
 from assetmap.domain.vocab import Action, Kind, Status, Theme
+from assetmap.domain.whatson import Window, whats_on
 from assetmap.maps import place_map, render
 from assetmap.storage import assets as store
-from assetmap.storage import listing, stats
+from assetmap.storage import listing, stats, whatson
 from assetmap.storage.database import is_current
 from assetmap.web import db, nav
 from assetmap.web.geocoding import whereabouts
@@ -21,15 +23,22 @@ bp = Blueprint("pages", __name__)
 
 @bp.get("/")
 def index() -> str:
-    """Show what the register holds: counts by kind and theme, and the newest strengths."""
+    """Show what the register holds: counts by kind and theme, the newest strengths, and the
+    next few sessions of groups today."""
     session = db.session()
+    today = Window.today(dt.datetime.now(dt.UTC))
     return render_template(
         "index.html",
         counts=stats.count_by_kind(session),
         themes=stats.count_by_theme(session),
         newest=stats.newest(session, limit=12),
         kinds=list(Kind),
+        on_today=whats_on(whatson.candidates(session), today, most=ON_TODAY_MAX),
     )
+
+
+# The most sessions "On today" lists on the front page.
+ON_TODAY_MAX = 6
 
 
 @bp.get("/assets/<int:asset_id>")
