@@ -41,6 +41,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from assetmap.web.checks import public as checks_public
     from assetmap.web.checks import said_did
     from assetmap.web.checks import views as checks
+    from assetmap.web.exchange import init_app as exchange_pages
     from assetmap.web.exchange import views as exchange
     from assetmap.web.explore import init_app as explore_pages
     from assetmap.web.explore import search
@@ -85,6 +86,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     said_did.init_app(app)
     checks.init_app(app)
     exchange.init_app(app)
+    exchange_pages(app)
     freshness.init_app(app)
     moderation.init_app(app)
     history.init_app(app)
