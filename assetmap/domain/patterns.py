@@ -17,6 +17,8 @@ from collections.abc import Iterable
 from assetmap.domain.schedules import SCHEDULES_MAX, Frequency, Schedule, Weekday
 from assetmap.domain.vocab import Kind
 
+# Longer text is kept as a note unread: no meeting pattern is this long.
+TEXT_MAX = 500
 # Day names as people write them.
 _DAY_NAMES = {
     "monday": Weekday.MO,
@@ -126,6 +128,8 @@ def parse_pattern(text: str | None, *, kind: Kind, today: dt.date) -> tuple[list
     words = " ".join((text or "").split())
     if not words:
         return [], ""
+    if len(words) > TEXT_MAX:
+        return [], words
     try:
         schedules, notes = _Reader(words, kind, today).read()
     except _NotSure:
