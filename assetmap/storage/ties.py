@@ -52,9 +52,9 @@ def add_tie(
     ).all()
     found = {row.id: row for row in ends}
     if to_id not in found or found[to_id].status is not Status.PUBLISHED:
-        raise ValidationError({"to_id": "choose a strength that is on the map"})
+        raise ValidationError({"to_id": "Choose a strength that is on the map."})
     if from_id not in found or found[from_id].status is not Status.PUBLISHED:
-        raise ValidationError({"from_id": "this strength is not on the map"})
+        raise ValidationError({"from_id": "This strength is not on the map."})
     problem = check_tie(kind, found[from_id].kind, found[to_id].kind, from_id, to_id)
     if problem:
         raise ValidationError({"to_id": problem})

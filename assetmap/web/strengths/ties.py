@@ -191,6 +191,7 @@ def _new_page(asset: Asset, kind: TieKind, form: TieForm) -> str:
         form=form,
         words=words,
         problem=problem,
+        problems=[("q", problem)] * bool(problem) + [("to", m) for m in form.to.errors],
         found=found,
     )
 
