@@ -146,6 +146,8 @@ def read_schedule(item: dict[str, Any]) -> Schedule | None:
     freq = str(item.get("freq") or "").strip().upper()
     if not freq or not item.get("opens_at"):
         return None
+    if any(item.get(name) for name in ("count", "byweekno", "byyearday")):
+        return None
     parts = [f"FREQ={freq}", f"INTERVAL={int(item.get('interval') or 1)}"]
     for name in ("byday", "bymonthday", "wkst"):
         if item.get(name):
