@@ -16,7 +16,7 @@ from assetmap.config import public_url
 from assetmap.domain.geo import bbox_around
 from assetmap.domain.schedules import CalendarEntry
 from assetmap.domain.vocab import Theme
-from assetmap.domain.whatson import Candidate, When, Window, whats_on
+from assetmap.domain.whatson import SESSIONS_MAX, Candidate, WhatsOn, When, Window, whats_on
 from assetmap.exchange.calendars import write_calendar
 from assetmap.maps import MapParts, render
 from assetmap.maps.whatson import places_layer, whatson_map
@@ -34,6 +34,8 @@ from assetmap.web.explore.whatson_form import (
 from assetmap.web.mapping import map_settings
 
 bp = Blueprint("whatson", __name__)
+# The most sessions the page lists.
+SESSIONS_LISTED = SESSIONS_MAX
 # The most recurring events one feed carries.
 FEED_MAX = 500
 # How long a browser or calendar may keep the feed before asking again, in seconds.
@@ -63,7 +65,7 @@ def page() -> tuple[str, int]:
     areas = store.neighbourhood_boxes(session)
     form = WhatsOnForm.from_args(request.args)
     asked = form.resolve(areas)
-    found = whats_on(found_groups(session, asked), Window.of(asked.when, now())) if asked else None
+    found = _sessions(session, asked) if asked else None
     page = render_template(
         "explore/whatson.html",
         form=form,
@@ -79,6 +81,11 @@ def page() -> tuple[str, int]:
         distance_in_words=distance_in_words,
     )
     return page, 400 if form.errors else 200
+
+
+def _sessions(session: orm.Session, asked: Asked) -> WhatsOn:
+    window = Window.of(asked.when, now())
+    return whats_on(found_groups(session, asked), window, most=SESSIONS_LISTED)
 
 
 def _map(asked: Asked | None, groups: list[Candidate]) -> MapParts:
