@@ -8,6 +8,7 @@ row it now duplicates is skipped, and a strength it changed is left as it is, ea
 
 from __future__ import annotations
 
+import datetime as dt
 import pickle
 import tempfile
 from collections import defaultdict
@@ -23,6 +24,7 @@ from assetmap.domain.vocab import Status
 from assetmap.exchange.report import ImportReport, Outcome, nearest_within, title_key
 from assetmap.storage import assets as store
 from assetmap.storage import imports
+from assetmap.storage.patterns import TEXT_FIELDS, read_patterns, read_patterns_from
 
 Key = tuple[str, str]
 MEANWHILE = "while this file was being checked"
@@ -95,8 +97,11 @@ def write_plan(
     """Write a plan in a transaction of its own, begun here and left for the caller to commit.
 
     The session must have no transaction open: this one begins by waiting for the lock.
+    A group's meeting pattern or a space's opening times, once written, become schedules where
+    they can be read (``storage.patterns``), as the register's own were.
     """
     imports.begin_import(session)
+    today = dt.date.today()
     recent = Recent(imports.changed_since(session, plan.revision_id))
     for batch in plan.additions():
         kept = [addition for addition in batch if recent.allows(addition, report)]
@@ -108,6 +113,10 @@ def write_plan(
                 cell_m=cell_m,
                 sources=[a.key for a in kept],
             )
+            timed = [a.key for a in kept if _has_times(a.draft)]
+            if timed:
+                read_patterns_from(session, timed, today=today)
+    retimed = []
     for update in plan.updates:
         if not recent.allows_update(update, report):
             continue
@@ -118,6 +127,16 @@ def write_plan(
         except store.AssetNotFound:
             reason = f"strength {update.asset_id} was removed {MEANWHILE}"
             _skip(report, update, "id", reason, update.asset_id)
+            continue
+        if any(field in update.changes for field in TEXT_FIELDS.values()):
+            retimed.append(update.asset_id)
+    if retimed:
+        read_patterns(session, retimed, today=today)
+
+
+def _has_times(draft: AssetDraft) -> bool:
+    field = TEXT_FIELDS.get(draft.kind)
+    return field is not None and bool(getattr(draft, field))
 
 
 class Recent:
