@@ -10,10 +10,11 @@ A schedule carries its RFC 5545 parts (``freq``, ``interval``, ``byday``, ``bymo
 validity, and ``timezone`` as HSDS has it: a number, the UTC offset in hours at its first
 session. The timezone's own name and any cancelled dates, which HSDS has no home for, travel
 as attributes, so a schedule read back is the same schedule. Its ``description`` is in words;
-its ``notes`` hold the free-text note beside the schedules. Fields HSDS has no home for (themes, tags, facilities,
-capacity...) travel as attributes whose ``link_type`` names the assetmap field, so a document
-read back gives the same strengths. Ids are UUIDs derived from the asset's id, stable across
-exports.
+its ``notes`` hold the free-text note beside the schedules.
+
+Fields HSDS has no home for (themes, tags, facilities, capacity...) travel as attributes whose
+``link_type`` names the assetmap field, so a document read back gives the same strengths. Ids
+are UUIDs derived from the asset's id, stable across exports.
 """
 
 from __future__ import annotations

@@ -322,10 +322,17 @@ def _in_export(key: Any, conditions: list[sa.ColumnElement[bool]]) -> sa.Exists:
 
 def _schedules_query(conditions: list[sa.ColumnElement[bool]]) -> sa.Select[Any]:
     s = AssetSchedule
+    columns: tuple[Any, ...] = (
+        s.asset_id,
+        s.rule,
+        s.start_time,
+        s.end_time,
+        s.starts_on,
+        s.cancelled,
+        s.timezone,
+    )
     return (
-        sa.select(
-            s.asset_id, s.rule, s.start_time, s.end_time, s.starts_on, s.cancelled, s.timezone
-        )
+        sa.select(*columns)
         .where(_in_export(s.asset_id, conditions))
         .order_by(s.asset_id, s.position, s.id)
     )
@@ -335,14 +342,15 @@ def _ties_query(conditions: list[sa.ColumnElement[bool]]) -> sa.Select[Any]:
     """Return the public meets-at ties of the export's groups, to published spaces, with each
     space's public point and whether the export holds it too."""
     space = orm.aliased(Asset)
+    columns: tuple[Any, ...] = (
+        Tie.from_id,
+        Tie.to_id,
+        space.public_lon.label("lon"),
+        space.public_lat.label("lat"),
+        _in_export(Tie.to_id, conditions).label("inside"),
+    )
     return (
-        sa.select(
-            Tie.from_id,
-            Tie.to_id,
-            space.public_lon.label("lon"),
-            space.public_lat.label("lat"),
-            _in_export(Tie.to_id, conditions).label("inside"),
-        )
+        sa.select(*columns)
         .join(space, space.id == Tie.to_id)
         .where(
             Tie.kind == TieKind.MEETS_AT,

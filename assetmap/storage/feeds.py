@@ -90,7 +90,7 @@ def session_series(
     return [_row(row, schedules.get(row.id, ()), venues.get(row.id, ())) for row in rows]
 
 
-def _row(row: sa.Row[Any], schedules: Sequence[Schedule], venues: Sequence[Venue]) -> SeriesRow:
+def _row(row: Any, schedules: Sequence[Schedule], venues: Sequence[Venue]) -> SeriesRow:
     modified = modified_of(row.updated_at)
     if row.status is not Status.PUBLISHED or not schedules:
         return SeriesRow(row.id, modified)
