@@ -14,7 +14,16 @@ from assetmap.domain.ties import TieState
 from assetmap.storage import assets as asset_store
 from assetmap.storage.models import Tie
 from assetmap.web import db
-from tests.web.helpers import add_asset, add_user, count, csrf, sign_in_as, signed_in, text
+from tests.web.helpers import (
+    add_asset,
+    add_user,
+    count,
+    csrf,
+    sign_in_as,
+    signed_in,
+    stored,
+    text,
+)
 
 
 @pytest.fixture
@@ -329,3 +338,42 @@ def test_a_withdrawn_groups_ties_leave_the_spaces_page(app: Flask, world: dict[s
     assert "Frome community choir" not in page(app.test_client(), world["hall"])
     assert "Groups that meet here" not in page(client_of(app, "hana"), world["hall"])
     assert count(app, Tie) == 1
+
+
+def test_the_api_gives_a_strengths_public_ties(app: Flask, world: dict[str, int]) -> None:
+    make(client_of(app, "gail"), world["choir"], "meets-at", world["hall"])
+    answered = app.test_client().get(f"/api/assets/{world['hall']}")
+    assert answered.get_json()["properties"]["ties"] == [
+        {
+            "tie": "meets-at",
+            "direction": "incoming",
+            "label": "Groups that meet here",
+            "id": world["choir"],
+            "kind": "group",
+            "title": "Frome community choir",
+        }
+    ]
+
+
+def test_the_api_gives_the_tied_strengths_at_their_public_points(
+    app: Flask, world: dict[str, int]
+) -> None:
+    make(client_of(app, "gail"), world["choir"], "meets-at", world["hall"])
+    answered = app.test_client().get(f"/api/assets/{world['choir']}/ties")
+    assert answered.mimetype == "application/geo+json"
+    body = answered.get_json()
+    assert body["asset_id"] == world["choir"]
+    [hall] = body["features"]
+    assert hall["id"] == world["hall"]
+    assert hall["properties"]["tie"] == "meets-at"
+    assert hall["properties"]["direction"] == "outgoing"
+    assert hall["properties"]["url"] == f"/assets/{world['hall']}"
+    stored_hall = stored(app, world["hall"])
+    assert hall["geometry"]["coordinates"] == [stored_hall.public_lon, stored_hall.public_lat]
+
+
+def test_the_api_has_no_ties_of_a_withdrawn_strength(app: Flask, world: dict[str, int]) -> None:
+    with app.app_context():
+        asset_store.withdraw_asset(db.session(), world["choir"], by=None)
+        db.session().commit()
+    assert app.test_client().get(f"/api/assets/{world['choir']}/ties").status_code == 404

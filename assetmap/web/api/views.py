@@ -27,6 +27,7 @@ from assetmap.domain.schedules import (
     validate_schedule,
 )
 from assetmap.domain.text import clean_text
+from assetmap.domain.ties import TieEnd
 from assetmap.domain.vocab import Kind, Status
 from assetmap.storage import assets as store
 from assetmap.storage import moderation as moderation_store
@@ -34,6 +35,7 @@ from assetmap.storage import tokens
 from assetmap.storage import users as user_store
 from assetmap.storage.models import Asset, User
 from assetmap.storage.schedules import SCHEDULED_KINDS, schedules_of, set_schedules
+from assetmap.storage.ties import public_ties
 from assetmap.web import db
 from assetmap.web.accounts import auth
 from assetmap.web.api import openapi
@@ -170,7 +172,34 @@ def get_asset(asset_id: int) -> Response:
     asset = _published(asset_id)
     body = asset_feature(db.session(), asset, viewer)
     body["properties"].update(_schedules_of(asset))
+    body["properties"]["ties"] = [_tie(end) for end in public_ties(db.session(), asset.id)]
     return _json(body)
+
+
+def _tie(end: TieEnd) -> dict[str, Any]:
+    """Return a public tie as the API names it: what it says, which way, and the other
+    strength's id, kind and title (never more of it than its page shows)."""
+    return {
+        "tie": end.kind.value,
+        "direction": "outgoing" if end.outgoing else "incoming",
+        "label": end.label,
+        "id": end.asset_id,
+        "kind": end.asset_kind.value,
+        "title": end.title,
+    }
+
+
+@bp.get("/api/assets/<int:asset_id>/ties")
+def asset_ties(asset_id: int) -> Response:
+    """Return the strengths a published strength is tied to, at their public points: public
+    ties only, for everyone alike."""
+    asset = _published(asset_id)
+    url = asset_url()
+    features = [
+        feature({**_tie(end), "url": url(end.asset_id)}, end.lon, end.lat, end.asset_id)
+        for end in public_ties(db.session(), asset.id)
+    ]
+    return _json({"type": "FeatureCollection", "asset_id": asset.id, "features": features})
 
 
 def _body() -> dict[str, Any]:

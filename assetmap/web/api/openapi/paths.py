@@ -322,11 +322,27 @@ OPENAPI_DOCUMENT = {
     }
 }
 
+ASSET_TIES = {
+    "parameters": [ASSET_ID],
+    "get": {
+        "operationId": "getTies",
+        "summary": "The strengths a published strength is tied to, at their public points",
+        "description": "Public ties only, the same for everyone: a group meeting at a space, "
+        "partner groups, and a skill offered to a group once the group's owner accepted it. "
+        "A skill is at its public point, as everywhere.",
+        "responses": {
+            "200": _geojson("The tied strengths (maybe none).", "TieCollection"),
+            "404": NOT_FOUND,
+        },
+    },
+}
+
 PATHS: dict[str, dict[str, Any]] = {
     "/api/assets": ASSET_LIST,
     "/api/assets/{asset_id}": ASSET_ITEM,
     "/api/assets/{asset_id}/confirm": ASSET_CONFIRM,
     "/api/assets/{asset_id}/schedules": ASSET_SCHEDULES,
+    "/api/assets/{asset_id}/ties": ASSET_TIES,
     "/api/places": PLACES,
     "/api/map/features": MAP_FEATURES,
     "/api/openapi.json": OPENAPI_DOCUMENT,

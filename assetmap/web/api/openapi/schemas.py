@@ -13,6 +13,7 @@ from assetmap.domain.schedules import (
     Frequency,
     Weekday,
 )
+from assetmap.domain.ties import TieKind
 from assetmap.domain.vocab import Kind, Theme
 
 UNCONFIRMED = {
@@ -161,6 +162,27 @@ SCHEDULES_PROPERTY = {
 }
 
 
+# A public tie to another strength, as ``web/api/views.py: _tie`` names it.
+_TIE_PROPERTIES: dict[str, Any] = {
+    "tie": {
+        "type": "string",
+        "enum": [kind.value for kind in TieKind],
+        "description": "What the tie says: a group meets at a space, runs things with "
+        "another group, or is offered a person's skill.",
+    },
+    "direction": {
+        "type": "string",
+        "enum": ["outgoing", "incoming"],
+        "description": "`outgoing` where this strength is the tie's first end: the group "
+        "that meets at a space, the skill offered to a group.",
+    },
+    "label": {"type": "string", "description": "How its page names it, as `Meets at`."},
+    "id": {"type": "integer", "description": "The other strength's id."},
+    "kind": {"type": "string", "enum": KINDS, "description": "The other strength's kind."},
+    "title": {"type": "string", "description": "The other strength's title."},
+}
+_TIE_REQUIRED = list(_TIE_PROPERTIES)
+
 SCHEMAS: dict[str, Any] = {
     "Error": {
         "type": "object",
@@ -236,7 +258,30 @@ SCHEMAS: dict[str, Any] = {
         },
         contact_via_coach=BY_NAME["contact_via_coach"].schema,
         schedules=SCHEDULES_PROPERTY,
+        ties={
+            "type": "array",
+            "items": ref("Tie"),
+            "description": "Its public ties (on a strength's own answer): a skill offered to "
+            "a group shows only once the group's owner accepted it.",
+        },
     ),
+    "Tie": {"type": "object", "required": _TIE_REQUIRED, "properties": _TIE_PROPERTIES},
+    "TieCollection": {
+        "type": "object",
+        "required": ["type", "asset_id", "features"],
+        "properties": {
+            "type": {"const": "FeatureCollection"},
+            "asset_id": {"type": "integer", "description": "The strength whose ties these are."},
+            "features": {
+                "type": "array",
+                "items": _point_feature(
+                    {**_TIE_PROPERTIES, "url": {"type": "string"}},
+                    [*_TIE_REQUIRED, "url"],
+                    with_id=True,
+                ),
+            },
+        },
+    },
     "AssetChanges": {
         "type": "object",
         "description": "Fields of a strength; a skill needs share_modes, and kind-specific "
