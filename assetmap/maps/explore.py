@@ -8,6 +8,8 @@ The Leaflet map, its layer control and its overlays are handed to that script as
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import folium
 import geopandas as gpd
 
@@ -19,6 +21,7 @@ from assetmap.maps.builder import (
     add_neighbourhoods,
     new_map,
 )
+from assetmap.maps.ties import TieLayers, add_ties
 
 # About 5 m: outlines stay true at street zoom and lose most of their vertices.
 NEIGHBOURHOOD_TOLERANCE = 0.00005
@@ -29,10 +32,15 @@ def explore_map(
     neighbourhoods: gpd.GeoDataFrame,
     *,
     bounds: tuple[float, float, float, float],
+    ties: TieLayers | None = None,
+    ties_name: str = "",
+    link: Callable[[int], str] | None = None,
 ) -> folium.Map:
     """Return the explore map fitted to ``bounds`` (minlon, minlat, maxlon, maxlat, EPSG:4326).
 
     ``neighbourhoods`` is ``neighbourhood_layer``'s GeoDataFrame: each is shaded by its count.
+    Given ``ties`` (``maps.ties.tie_layers``), it draws one strength's ties as an overlay named
+    ``ties_name``, its markers linking to each strength's page with ``link``.
     """
     fmap = new_map(settings, bounds=bounds)
     # The script clusters the points it draws with Leaflet.markercluster.
@@ -46,6 +54,8 @@ def explore_map(
         overlays["neighbourhoods"] = add_neighbourhoods(
             fmap, neighbourhoods, tolerance=NEIGHBOURHOOD_TOLERANCE
         )
+    if ties is not None:
+        overlays["ties"] = add_ties(fmap, ties, settings, name=ties_name, link=link)
     control = folium.LayerControl(collapsed=True)
     control.add_to(fmap)
     Publish(fmap, control, overlays).add_to(fmap)

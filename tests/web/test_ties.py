@@ -377,3 +377,40 @@ def test_the_api_has_no_ties_of_a_withdrawn_strength(app: Flask, world: dict[str
         asset_store.withdraw_asset(db.session(), world["choir"], by=None)
         db.session().commit()
     assert app.test_client().get(f"/api/assets/{world['choir']}/ties").status_code == 404
+
+
+def test_the_map_shows_a_strengths_ties_with_a_line_to_each(
+    app: Flask, world: dict[str, int]
+) -> None:
+    gail = client_of(app, "gail")
+    make(gail, world["choir"], "meets-at", world["hall"])
+    make(gail, world["choir"], "runs-with", world["band"])
+    shown = app.test_client().get(f"/map?ties={world['choir']}").text
+    words = text(shown)
+    assert "Showing the ties of Frome community choir" in words
+    assert "Meets at: St John's church hall" in words
+    assert "Runs things with: Town band" in words
+    assert shown.count("map-tie") == 2
+    assert "Ties of this strength" in shown
+
+
+def test_the_map_says_when_a_strength_has_no_ties(app: Flask, world: dict[str, int]) -> None:
+    words = text(app.test_client().get(f"/map?ties={world['park']}").text)
+    assert "It has no ties to other strengths yet." in words
+
+
+@pytest.mark.parametrize("asked", ["abc", "-1", "1" * 12])
+def test_the_map_refuses_ties_of_something_not_an_id(app: Flask, asked: str) -> None:
+    assert app.test_client().get("/map", query_string={"ties": asked}).status_code == 400
+
+
+def test_the_map_has_no_ties_of_a_withdrawn_strength(app: Flask, world: dict[str, int]) -> None:
+    with app.app_context():
+        asset_store.withdraw_asset(db.session(), world["choir"], by=None)
+        db.session().commit()
+    assert app.test_client().get(f"/map?ties={world['choir']}").status_code == 404
+
+
+def test_a_strengths_page_links_to_its_ties_on_the_map(app: Flask, world: dict[str, int]) -> None:
+    make(client_of(app, "gail"), world["choir"], "meets-at", world["hall"])
+    assert f'href="/map?ties={world["hall"]}"' in page(app.test_client(), world["hall"])

@@ -7,6 +7,7 @@ the map keeps its view in the URL's fragment, so any view can be shared.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
@@ -15,13 +16,18 @@ from flask import Blueprint, Flask, Response, abort, current_app, render_templat
 
 from assetmap.domain.geo import BBox
 from assetmap.domain.query import AssetFilter, page_window
-from assetmap.domain.vocab import Kind, Theme
+from assetmap.domain.ties import TieEnd
+from assetmap.domain.vocab import Kind, Status, Theme
 from assetmap.maps import render
 from assetmap.maps.builder import shading_top
 from assetmap.maps.explore import explore_map
 from assetmap.maps.features import feature_collection
+from assetmap.maps.ties import TieLayers, tie_layers
+from assetmap.storage import assets as store
 from assetmap.storage import clusters, listing
 from assetmap.storage.aggregates import AggregateCache
+from assetmap.storage.models import Asset
+from assetmap.storage.ties import public_ties
 from assetmap.web import db, nav, params
 from assetmap.web.area import current_area
 from assetmap.web.errors import error_response
@@ -38,6 +44,8 @@ KIND_LABELS = {Kind.SKILL: "Skills", Kind.GROUP: "Groups", Kind.SPACE: "Spaces"}
 # Where a list sort starts when first chosen: the newest confirmation first, else A to Z.
 FIRST_ORDER = {"title": "asc", "kind": "asc", "confirmed": "desc"}
 WORLD_VIEW = (-180.0, -85.0, 180.0, 85.0)
+# The overlay of one strength's ties: fixed words, as the layer control shows names as HTML.
+TIES_LAYER = "Ties of this strength"
 
 
 @bp.get("/api/map/features")
@@ -71,16 +79,58 @@ def map_page() -> str:
     filters, area = _page_arguments()
     aggregates().warm(db.session(), filters)
     layer = aggregates().neighbourhoods(db.session())
-    fmap = explore_map(map_settings(), layer, bounds=_first_view(area, layer.total_bounds))
+    tied = _tied(request.args.get("ties"))
+    bounds = tied.layers.bounds if tied else _first_view(area, layer.total_bounds)
+    fmap = explore_map(
+        map_settings(),
+        layer,
+        bounds=bounds,
+        ties=tied.layers if tied else None,
+        ties_name=TIES_LAYER,
+        link=asset_link,
+    )
     return render_template(
         "explore/map.html",
         map=render(fmap),
+        tied=tied,
         neighbourhoods=[(row.name, int(row.assets)) for row in layer.itertuples()],
         top=shading_top(layer),
         theme_labels={theme.value: theme.label for theme in Theme},
         kind_labels={kind.value: label for kind, label in KIND_LABELS.items()},
         **_filter_context(filters),
     )
+
+
+@dataclass(frozen=True)
+class Tied:
+    """The strength whose ties the map shows, its public ties, and their layers."""
+
+    asset: Asset
+    ends: list[TieEnd]
+    layers: TieLayers
+
+
+def _tied(text: str | None) -> Tied | None:
+    """Return the strength ``?ties=<id>`` asks for with its public ties; 400 or 404 if none."""
+    if text is None:
+        return None
+    if not text.isdigit() or len(text) > 9:
+        abort(400, f"ties must be a strength's id, such as ties=12; got “{text[:20]}”.")
+    session = db.session()
+    asset = store.get_asset(session, int(text))
+    if asset is None or asset.status is not Status.PUBLISHED:
+        abort(404, f"Asset {text} doesn't exist or isn't public.")
+    ends = public_ties(session, asset.id)
+    found = store.get_assets(session, [end.asset_id for end in ends])
+    themes = {n: other.themes for n, other in found.items()} | {asset.id: asset.themes}
+    focus = {
+        "id": asset.id,
+        "kind": asset.kind.value,
+        "title": asset.title,
+        "lon": asset.public_lon,
+        "lat": asset.public_lat,
+    }
+    return Tied(asset, ends, tie_layers(focus, ends, themes))
 
 
 @bp.get("/list")
