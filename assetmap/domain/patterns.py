@@ -9,6 +9,7 @@ happens, while a note loses nothing, so anything it cannot read whole stays a no
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import datetime as dt
 import re
@@ -263,19 +264,49 @@ class _Reader:
     ) -> Schedule:
         """Return the schedule, starting on its first session on or after its stated first
         date, or today: for every other week, that first session fixes which weeks."""
-        schedule = Schedule(
+        first = _first_day(when, week, starts or self.today)
+        if ends is not None and ends < first:
+            raise _NotSure
+        return Schedule(
             frequency=when.frequency,
             weekdays=when.weekdays,
             start_time=start_time,
             end_time=end_time,
-            starts_on=starts or self.today,
+            starts_on=first,
+            ends_on=ends,
             week_of_month=week,
             day_of_month=when.day_of_month,
         )
-        first = schedule.first_session()
-        if first is None or (ends is not None and ends < first.starts.date()):
-            raise _NotSure
-        return dataclasses.replace(schedule, starts_on=first.starts.date(), ends_on=ends)
+
+
+def _first_day(when: _When, week: int | None, start: dt.date) -> dt.date:
+    """Return the first day on or after ``start`` that the schedule meets on.
+
+    Worked out directly rather than by expanding the rule: an import reads many patterns."""
+    if when.frequency in (Frequency.WEEKLY, Frequency.FORTNIGHTLY):
+        days = {day.number for day in when.weekdays}
+        return start + dt.timedelta(next(n for n in range(7) if (start.weekday() + n) % 7 in days))
+    year, month = start.year, start.month
+    for _ in range(13):
+        day = _day_in_month(when, week, year, month)
+        if day is not None and day >= start:
+            return day
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    raise _NotSure
+
+
+def _day_in_month(when: _When, week: int | None, year: int, month: int) -> dt.date | None:
+    """Return the day of this month a monthly schedule meets on, or None if it has none."""
+    length = calendar.monthrange(year, month)[1]
+    if when.frequency is Frequency.MONTHLY_BY_DATE:
+        number = when.day_of_month or 1
+        return dt.date(year, month, number) if number <= length else None
+    weekday = when.weekdays[0].number
+    if week == -1:
+        last = dt.date(year, month, length)
+        return last - dt.timedelta((last.weekday() - weekday) % 7)
+    first = dt.date(year, month, 1)
+    return first + dt.timedelta((weekday - first.weekday()) % 7 + 7 * ((week or 1) - 1))
 
 
 def _weekday(word: str) -> Weekday:

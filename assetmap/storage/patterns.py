@@ -65,9 +65,13 @@ def _read(session: orm.Session, which: sa.ColumnElement[bool], today: dt.date) -
     ).all()
     sessions: list[dict[str, object]] = []
     notes: dict[Kind, dict[int, str]] = {kind: {} for kind in TEXT_FIELDS}
+    # Many strengths of a file share their words ("Daily 9am–5pm"): read each once.
+    read: dict[tuple[Kind, str], tuple[list[Schedule], str]] = {}
     for asset_id, kind, meeting_pattern, opening_times in rows:
         text = meeting_pattern if kind is Kind.GROUP else opening_times
-        schedules, note = parse_pattern(text, kind=kind, today=today)
+        if (kind, text) not in read:
+            read[kind, text] = parse_pattern(text, kind=kind, today=today)
+        schedules, note = read[kind, text]
         if schedules:
             sessions += [_row(asset_id, n, schedule) for n, schedule in enumerate(schedules)]
             notes[kind][asset_id] = note
