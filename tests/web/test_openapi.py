@@ -153,7 +153,7 @@ def test_fuzzing_finds_no_server_error_and_no_answer_outside_the_document(
     operation = schema[path][method]
     # The in-process WSGI client does not undo Content-Encoding as an HTTP client would.
     headers = {"Accept-Encoding": "identity"}
-    if method in {"POST", "PATCH", "DELETE"}:
+    if method in {"POST", "PUT", "PATCH", "DELETE"}:
         headers.update(admin_headers)
 
     @given(case=operation.as_strategy(generation_mode=mode))
