@@ -19,6 +19,7 @@ from tests.web.helpers import (
     add_user,
     count,
     csrf,
+    published_check,
     sign_in_as,
     signed_in,
     stored,
@@ -414,3 +415,17 @@ def test_the_map_has_no_ties_of_a_withdrawn_strength(app: Flask, world: dict[str
 def test_a_strengths_page_links_to_its_ties_on_the_map(app: Flask, world: dict[str, int]) -> None:
     make(client_of(app, "gail"), world["choir"], "meets-at", world["hall"])
     assert f'href="/map?ties={world["hall"]}"' in page(app.test_client(), world["hall"])
+
+
+def test_a_checks_findings_say_which_groups_meet_in_its_spaces(
+    app: Flask, world: dict[str, int], owners: dict[str, int]
+) -> None:
+    hall = add_asset(app, owners["hana"], kind="space", title="Food hall", themes=["food"])
+    make(client_of(app, "gail"), world["choir"], "meets-at", hall)
+    make(client_of(app, "hana"), world["band"], "meets-at", hall)
+    planner = signed_in(app, "planner")
+    check_id = published_check(app, planner)
+    for path in (f"/checks/{check_id}", f"/checks/{check_id}/report"):
+        words = text(app.test_client().get(path).text).replace(" ,", ",")
+        assert "2 groups meet here: Frome community choir, Town band" in words
+        assert "1 space where groups meet" in words

@@ -6,6 +6,7 @@ Staff see every check, published or not; everyone else sees published ones only.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
@@ -42,10 +43,12 @@ from assetmap.domain.findings import (
     summarise,
 )
 from assetmap.domain.permissions import can_change_check, can_run_checks
+from assetmap.domain.vocab import Kind
 from assetmap.exchange.findings import findings_csv, findings_geojson
 from assetmap.maps.catchment import add_catchment, catchment_bounds
 from assetmap.storage import checks as store
 from assetmap.storage.models import CheckRevision, StrengthCheck
+from assetmap.storage.ties import groups_meeting_at
 from assetmap.web import db
 from assetmap.web.accounts.auth import actor
 from assetmap.web.checks import mail as check_mail
@@ -67,6 +70,8 @@ class RevisionView:
     summary: Summary
     run_on: dt.date
     live: dict[int, dt.date]  # published now: when each was last confirmed
+    # The groups that meet now in each space found still published: (group id, title).
+    meeting: dict[int, list[tuple[int, str]]] = dataclasses.field(default_factory=dict)
 
     @property
     def latest(self) -> bool:
@@ -184,6 +189,7 @@ def revision_view(check: StrengthCheck, number: int | None = None) -> RevisionVi
     findings = revision.findings
     run_on = revision.run_at.date()
     live = store.still_published(db.session(), (f["id"] for f in findings))
+    spaces = (f["id"] for f in findings if f["kind"] == Kind.SPACE.value and f["id"] in live)
     return RevisionView(
         check=check,
         revision=revision,
@@ -193,6 +199,7 @@ def revision_view(check: StrengthCheck, number: int | None = None) -> RevisionVi
         summary=summarise(findings, run_on),
         run_on=run_on,
         live=live,
+        meeting=groups_meeting_at(db.session(), spaces),
     )
 
 
