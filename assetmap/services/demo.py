@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -10,12 +12,18 @@ from sqlalchemy import orm
 from assetmap.domain.assets import validate_asset
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.geo import BBox
+from assetmap.domain.ties import TieKind, TieState
 from assetmap.exchange.boundaries import read_boundaries
 from assetmap.exchange.demo import read_assets, read_users
 from assetmap.services.places import import_places
 from assetmap.storage import assets as store
 from assetmap.storage import users as user_store
 from assetmap.storage.neighbourhoods import replace_neighbourhoods
+from assetmap.storage.patterns import read_patterns
+from assetmap.storage.ties import add_tie, answer_tie
+
+# A demo strength, as ties.csv names it: its kind and title.
+Named = tuple[str, str]
 
 
 @dataclass(frozen=True)
@@ -26,16 +34,19 @@ class DemoLoad:
     assets: int
     neighbourhoods: int
     places: int
+    scheduled: int = 0  # groups and spaces whose times were read into schedules
+    ties: int = 0
 
 
 def load_demo(
     session: orm.Session, folder: Path, *, cell_m: float, area: BBox | None = None
 ) -> DemoLoad:
-    """Add the demo neighbourhoods, gazetteer, users and assets in one transaction; users
-    already present are kept, and the demo's places replace any held.
+    """Add the demo neighbourhoods, gazetteer, users, assets and the ties between them in one
+    transaction; users already present are kept, and the demo's places replace any held.
 
-    Raises ValidationError naming the feature and field if any demo asset is invalid, and then
-    adds nothing.
+    The groups' meeting patterns and spaces' opening times are read into schedules as an
+    import's are, starting from today. Raises ValidationError naming the feature and field if
+    any demo asset or tie is invalid, and then adds nothing.
     """
     # Read as `area import-neighbourhoods` reads a place's own boundary file.
     areas = read_boundaries(folder / "neighbourhoods.geojson").areas
@@ -44,6 +55,7 @@ def load_demo(
     places = import_places(session, gazetteer).kept.total() if gazetteer.is_file() else 0
     owners, new_users = _users(session, folder / "users.csv")
     features = read_assets(folder / "assets.geojson")
+    stored: dict[Named, tuple[int, int | None]] = {}
     for number, feature in enumerate(features, start=1):
         props = dict(feature["properties"])
         owner = props.pop("owner", None)
@@ -55,8 +67,40 @@ def load_demo(
             raise ValidationError(
                 {f"feature {number}.{k}": v for k, v in exc.errors.items()}
             ) from None
-        store.add_asset(session, draft, owner_id=owners.get(owner), cell_m=cell_m)
-    return DemoLoad(users=new_users, assets=len(features), neighbourhoods=len(areas), places=places)
+        asset = store.add_asset(session, draft, owner_id=owners.get(owner), cell_m=cell_m)
+        stored[draft.kind.value, draft.title] = (asset.id, asset.owner_id)
+    scheduled = read_patterns(session, [i for i, _ in stored.values()], today=dt.date.today())
+    ties = folder / "ties.csv"
+    tied = _ties(session, ties, stored) if ties.is_file() else 0
+    return DemoLoad(
+        users=new_users,
+        assets=len(features),
+        neighbourhoods=len(areas),
+        places=places,
+        scheduled=scheduled,
+        ties=tied,
+    )
+
+
+def _ties(session: orm.Session, path: Path, stored: dict[Named, tuple[int, int | None]]) -> int:
+    """Make the ties ``ties.csv`` lists, each by the owner of the strength it starts from; an
+    accepted offer is then accepted by the group's owner."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    for number, row in enumerate(rows, start=2):
+        try:
+            kind = TieKind(row["kind"])
+            start, end = kind.kinds
+            from_id, maker = stored[start.value, row["from_title"]]
+            to_id, answerer = stored[end.value, row["to_title"]]
+        except (KeyError, ValueError):
+            raise ValidationError(
+                {f"ties.csv row {number}": "names no demo strength of the kind its tie joins"}
+            ) from None
+        tie = add_tie(session, kind, from_id, to_id, by=maker)
+        if tie.state is TieState.PROPOSED and row.get("state") == TieState.ACCEPTED:
+            answer_tie(session, tie.id, True, by=answerer)
+    return len(rows)
 
 
 def _users(session: orm.Session, path: Path) -> tuple[dict[str, int], int]:

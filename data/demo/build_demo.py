@@ -5,19 +5,23 @@ Run from the repository root::
 
     python data/demo/build_demo.py
 
-It writes four files next to this script:
+It writes five files next to this script:
 
 * ``neighbourhoods.geojson`` - demo neighbourhood polygons that tile the town outline
 * ``users.csv``              - invented residents, coaches, planners and an admin
 * ``assets.geojson``         - invented skills, groups and spaces (points)
 * ``gazetteer.csv``          - street, place and postcode look-up points
+* ``ties.csv``               - which groups meet at which spaces, which groups run things
+                               together, and a few skills offered to groups (kind, from_title,
+                               to_title, state: accepted, or proposed for an offer not yet
+                               answered)
 
 Everything about people, groups and contacts is invented. Street and place positions are
 approximate, from general knowledge of the town; the neighbourhood boundaries are drawn for
 the demo (Voronoi cells of hand-placed area seeds, clipped to a rough town outline) and are
 not official ward boundaries. The output is deterministic: same code, same files.
 
-Needs only the standard library, shapely, pyproj and numpy.
+Needs the standard library, shapely, pyproj and numpy, and geopandas for the ties.
 """
 
 from __future__ import annotations
@@ -1637,6 +1641,212 @@ def build_gazetteer(town: Town, rng: random.Random) -> list[dict]:
     return rows
 
 
+# -- ties between strengths ---------------------------------------------------------------------
+# Which groups meet at which spaces, which groups run things together, and a few skills offered
+# to groups. Worked out from the demo's own points, names, tags and themes with geopandas, in
+# metres on the demo's local projection.
+
+MEET_WITHIN_M = 600  # how far a group goes to the nearest suitable space
+NAMED_WITHIN_M = 2000  # how far a space the group's name mentions may be
+# Words of a space's title that say what it is rather than where: "Keyford Community Centre"
+# is named for Keyford.
+GENERIC_WORDS = set(split(
+    "the a an of on at in and community centre center hall halls room rooms church chapel "
+    "garden gardens allotment allotments site playing field fields sports ground park play "
+    "area meeting main function back study common sheltered housing studio workshop space "
+    "games multi-use academy college road street lane riverside meadow pocket shared "
+    "little free library frome"
+))
+SPACE_INDOORS = set(split(
+    "meeting-room library venue chapel church-hall church-rooms studio rehearsal dance "
+    "sports-hall school-hall function-room community-room community-centre hall scout-hut "
+    "skittles cafe community-hall workshop dance-studio study chapel-hall theatre history "
+    "common-room pub"
+))
+SPACE_OUTDOORS = set(split(
+    "park play-area playing-field skatepark nature-reserve meadow pitches community-garden "
+    "allotments orchard riverside pocket-park green-space garden-share gardens garden muga"
+))
+GROUP_OUTDOORS = set(split(
+    "outdoors running jogging walking gardening conservation litter-picking river allotments "
+    "community-garden orchard bowls meadow wildlife skateboarding football plant-swap"
+))
+# Groups that meet on the move or in people's homes: no one space is where they meet.
+GROUP_ELSEWHERE = set(split("school-run rides walks street-party befriending breakfast"))
+# A group's tag, and the tags of spaces that suit it best.
+SUITS = {
+    "repair": "workshop tools repair", "repair-cafe": "workshop community-room",
+    "bikes": "workshop tools repair", "woodwork": "workshop tools", "mens-shed": "workshop",
+    "drama": "rehearsal theatre", "theatre": "rehearsal theatre", "movement": "dance-studio",
+    "exercise": "dance-studio sports-hall", "badminton": "sports-hall",
+    "netball": "sports-hall", "table-tennis": "community-centre sports-hall",
+    "football": "pitches playing-field", "skateboarding": "skatepark",
+    "running": "park playing-field", "jogging": "park playing-field", "bowls": "park",
+    "tai-chi": "park", "yoga": "park",
+    "walking": "park green-space pocket-park nature-reserve",
+    "books": "library", "reading": "library", "digital-skills": "library",
+    "writing": "library meeting-room", "chess": "library meeting-room",
+    "toddlers": "church-hall community-room community-centre",
+    "youth-club": "community-centre", "scouting": "scout-hut",
+    "allotments": "allotments", "community-garden": "community-garden", "orchard": "orchard",
+    "conservation": "meadow nature-reserve", "meadow": "meadow nature-reserve",
+    "wildlife": "meadow nature-reserve river", "river": "riverside river",
+    "litter-picking": "pocket-park green-space river", "gardening": "garden-share gardens",
+    "plant-swap": "garden-share gardens community-garden", "hospital": "garden",
+    "community-fridge": "community-fridge", "folk": "pub skittles", "quiz": "pub",
+    "choir": "chapel church-hall", "singing": "chapel church-hall", "brass-band": "school-hall",
+    "bell-ringing": "church-rooms", "flowers": "church-hall church-rooms",
+    "prayer": "church-hall church-rooms", "dementia": "common-room community-room",
+    "memory-cafe": "community-room", "lunch-club": "church-hall community-hall",
+    "cooking": "community-room community-centre", "sunday-lunch": "church-hall",
+    "knitting": "community-room common-room cafe", "sewing": "community-room",
+    "mending": "community-room", "bsl": "cafe community-room meeting-room",
+    "climate": "cafe community-room meeting-room", "families": "community-room church-hall",
+    "women": "church-hall church-rooms community-room", "coffee": "cafe church-hall",
+}
+SUITS_TAGS = {tag: set(split(spaces)) for tag, spaces in SUITS.items()}
+# Tags that say two groups do the same thing, so might run things together.
+PARTNER_TAGS = set(split(
+    "walking-sports polish repair reuse dementia-friendly dementia litter-picking singing "
+    "running toddlers cooking conservation gardening community-garden esol languages"
+))
+# Skills offered to groups: (skill, group, whether the group's owner has accepted).
+OFFER_COUNT = 3
+
+
+def _words(title: str) -> set[str]:
+    return set(re.findall(r"[a-z][a-z'-]*", ascii_fold(title).lower()))
+
+
+def _place_words(title: str) -> frozenset[str]:
+    """The words of a space's title that name where it is: "victoria" in "Victoria Park"."""
+    return frozenset(_words(title) - GENERIC_WORDS)
+
+
+def _setting(tags: set[str]) -> str:
+    if tags & GROUP_ELSEWHERE:
+        return "elsewhere"
+    return "outdoors" if tags & GROUP_OUTDOORS else "indoors"
+
+
+def _space_setting(tags: set[str]) -> str:
+    if tags & SPACE_OUTDOORS:
+        return "outdoors"
+    return "indoors" if tags & SPACE_INDOORS else "neither"
+
+
+def _layer(features: list[dict], kind: str):
+    import geopandas as gpd
+
+    chosen = [f for f in features if f["properties"]["kind"] == kind]
+    layer = gpd.GeoDataFrame.from_features(chosen, crs="EPSG:4326").to_crs(_LOCAL)
+    layer["tagset"] = [set(tags) for tags in layer["tags"]]
+    layer["themeset"] = [set(themes) for themes in layer["themes"]]
+    return layer
+
+
+def meeting_places(features: list[dict]) -> list[tuple[str, str]]:
+    """Return (group, space) for each group that meets indoors or outdoors: the space its
+    name mentions, or else the best suited space of its setting within MEET_WITHIN_M."""
+    groups, spaces = _layer(features, "group"), _layer(features, "space")
+    spaces["setting"] = [_space_setting(tags) for tags in spaces["tagset"]]
+    spaces["place"] = [_place_words(title) for title in spaces["title"]]
+    spaces["facility_tags"] = [
+        {"kitchen"} if "kitchen" in (facilities or []) else set()
+        for facilities in spaces["facilities"]
+    ]
+    near = groups.sjoin(spaces, how="inner", predicate="dwithin", distance=NAMED_WITHIN_M,
+                        lsuffix="group", rsuffix="space")
+    ties = []
+    for title, pairs in near.groupby("title_group", sort=True):
+        group = groups[groups["title"] == title].iloc[0]
+        setting = _setting(group["tagset"])
+        if setting == "elsewhere":
+            continue
+        wanted = set().union(*(SUITS_TAGS.get(tag, set()) for tag in group["tagset"]))
+        best, best_score = None, 0.0
+        for _, pair in pairs.iterrows():
+            space = spaces.loc[pair["index_space"]]
+            metres = group.geometry.distance(space.geometry)
+            named = len(space["place"]) if space["place"] <= _words(title) else 0
+            suits = bool(wanted & (space["tagset"] | space["facility_tags"]))
+            shared = len(group["themeset"] & space["themeset"])
+            # A space that suits what the group does may be of another setting (Beavers
+            # meet at the scout hut); any other must be of the group's own, and near.
+            if not (suits or space["setting"] == setting):
+                continue
+            if not (named or metres <= MEET_WITHIN_M) or not (suits or shared):
+                continue
+            score = 30 * suits + 20 * named + 3 * shared - metres / 100
+            if best is None or score > best_score:
+                best, best_score = space["title"], score
+        if best is not None:
+            ties.append((title, best))
+    return ties
+
+
+def partners(features: list[dict], hand_written: set[str]) -> list[tuple[str, str]]:
+    """Return (group, group) pairs of the hand-written groups that share what they do, each
+    group with its nearest such partner, each pair once."""
+    groups = _layer(features, "group")
+    groups = groups[groups["title"].isin(hand_written)].reset_index(drop=True)
+    pairs = set()
+    for i, group in groups.iterrows():
+        shared = [
+            (group.geometry.distance(other.geometry), other["title"])
+            for j, other in groups.iterrows()
+            if i != j and group["tagset"] & other["tagset"] & PARTNER_TAGS
+        ]
+        if shared:
+            partner = min(shared)[1]
+            pairs.add(tuple(sorted((group["title"], partner))))
+    return sorted(pairs)
+
+
+def offers(features: list[dict], users: list[dict]) -> list[tuple[str, str, bool]]:
+    """Return a few (skill, group, accepted) offers: skills whose tags a group shares, from
+    people who are demo users. Chosen by tags and titles alone, never by where anyone lives."""
+    emails = {user["email"] for user in users}
+    skills = [f["properties"] for f in features if f["properties"]["kind"] == "skill"]
+    groups = [f["properties"] for f in features if f["properties"]["kind"] == "group"]
+    matches = sorted(
+        (-len(set(skill["tags"]) & set(group["tags"])), skill["title"], group["title"])
+        for skill in skills
+        if skill["owner"] in emails
+        for group in groups
+        if set(skill["tags"]) & set(group["tags"])
+    )
+    chosen: list[tuple[str, str, bool]] = []
+    used: set[str] = set()
+    for _, skill, group in matches:
+        if skill in used or group in used:
+            continue
+        used |= {skill, group}
+        chosen.append((skill, group, len(chosen) < OFFER_COUNT - 1))
+        if len(chosen) == OFFER_COUNT:
+            break
+    return chosen
+
+
+def build_ties(features: list[dict], users: list[dict]) -> list[dict]:
+    """Return the rows of ties.csv: kind, from_title, to_title, state."""
+    hand_written = {group[0] for group in GROUPS}
+    rows = [
+        {"kind": "meets-at", "from_title": g, "to_title": s, "state": "accepted"}
+        for g, s in meeting_places(features)
+    ]
+    rows += [
+        {"kind": "runs-with", "from_title": a, "to_title": b, "state": "accepted"}
+        for a, b in partners(features, hand_written)
+    ]
+    rows += [
+        {"kind": "offers", "from_title": skill, "to_title": group,
+         "state": "accepted" if accepted else "proposed"}
+        for skill, group, accepted in offers(features, users)
+    ]
+    return rows
+
+
 def write_geojson(path: Path, features: list[dict]) -> None:
     body = {"type": "FeatureCollection", "features": features}
     text = json.dumps(body, ensure_ascii=False, indent=1)
@@ -1661,13 +1871,15 @@ def main() -> None:
     groups = build_groups(town, organisers, rng, phones, target=102)
     spaces = build_spaces(town, organisers, rng, phones, target=85)
     gazetteer = build_gazetteer(town, rng)
+    ties = build_ties(skills + groups + spaces, users)
 
     write_geojson(OUT / "neighbourhoods.geojson", town.features())
     write_geojson(OUT / "assets.geojson", skills + groups + spaces)
     write_csv(OUT / "users.csv", ["email", "display_name", "role"], users)
     write_csv(OUT / "gazetteer.csv", ["name", "kind", "lon", "lat"], gazetteer)
+    write_csv(OUT / "ties.csv", ["kind", "from_title", "to_title", "state"], ties)
     print(f"{len(skills)} skills, {len(groups)} groups, {len(spaces)} spaces, "
-          f"{len(users)} users, {len(gazetteer)} gazetteer rows")
+          f"{len(users)} users, {len(gazetteer)} gazetteer rows, {len(ties)} ties")
 
 
 if __name__ == "__main__":

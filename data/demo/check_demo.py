@@ -45,6 +45,9 @@ KIND_ONLY = {
 }
 CONTACT = re.compile(r"^([^@\s]+@example\.(org|com)|01632 960\d{3}|07700 900\d{3})$")
 ROLES = {"resident": (100, 140), "coach": (3, 3), "planner": (2, 2), "admin": (1, 1)}
+# The kinds of strength each kind of tie goes from and to.
+TIE_ENDS = {"meets-at": ("group", "space"), "runs-with": ("group", "group"),
+            "offers": ("skill", "group")}
 
 
 def main() -> int:
@@ -153,6 +156,35 @@ def main() -> int:
             check(re.fullmatch(r"BA11( \d([A-Z]{2})?)?", row["name"]) is not None,
                   f"gazetteer: postcode {row['name']}")
 
+    # Ties: each names real strengths of the kinds its kind joins, once
+    with (HERE / "ties.csv").open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        check(reader.fieldnames == ["kind", "from_title", "to_title", "state"], "ties.csv: header")
+        ties = list(reader)
+    titled = {(f["properties"]["kind"], f["properties"]["title"]): f["properties"]
+              for f in assets["features"]}
+    tie_kinds = Counter(row["kind"] for row in ties)
+    for row in ties:
+        ends = TIE_ENDS.get(row["kind"])
+        check(ends is not None, f"ties.csv: unknown kind {row['kind']!r}")
+        if ends is None:
+            continue
+        start, end = (ends[0], row["from_title"]), (ends[1], row["to_title"])
+        check(start in titled, f"ties.csv: no {ends[0]} called {row['from_title']!r}")
+        check(end in titled, f"ties.csv: no {ends[1]} called {row['to_title']!r}")
+        check(row["state"] in ("accepted", "proposed"), f"ties.csv: state {row['state']!r}")
+        check(row["kind"] == "offers" or row["state"] == "accepted",
+              f"ties.csv: only an offer waits for an answer: {row}")
+        if row["kind"] == "offers" and start in titled:
+            check(titled[start]["owner"] in emails,
+                  f"ties.csv: {row['from_title']!r} is not a demo user's skill")
+    pairs = [(row["kind"], row["from_title"], row["to_title"]) for row in ties]
+    check(len(pairs) == len(set(pairs)), "ties.csv: a tie twice")
+    check(tie_kinds["meets-at"] >= 40, f"ties.csv: {tie_kinds['meets-at']} meets-at ties")
+    offered = Counter(row["state"] for row in ties if row["kind"] == "offers")
+    check(offered["accepted"] >= 2 and offered["proposed"] >= 1,
+          f"ties.csv: offers {dict(offered)}, want two accepted and one proposed")
+
     # Summary
     n = len(assets["features"])
     print(f"assets: {n} ({', '.join(f'{k} {v} ({v / n:.0%})' for k, v in sorted(kinds.items()))})")
@@ -166,6 +198,7 @@ def main() -> int:
               f"{per_hood[code] / km2:6.1f}/km²")
     print(f"users: {dict(roles)}")
     print(f"gazetteer: {dict(gaz_kinds)}")
+    print(f"ties: {dict(tie_kinds)}")
     bounds = union.bounds
     print(f"town bbox: {bounds[0]:.6f}, {bounds[1]:.6f}, {bounds[2]:.6f}, {bounds[3]:.6f}")
     if problems:
