@@ -307,7 +307,10 @@ def test_the_feed_is_a_public_calendar_with_places_and_links_back(
     assert str(choir["LOCATION"]) == "Market hall"
     assert (choir["GEO"].latitude, choir["GEO"].longitude) == (51.231, -2.331)
     assert str(choir["URL"]) == f"http://127.0.0.1:5000/assets/{town['choir']}"
-    assert str(choir["UID"]) == f"asset-{town['choir']}-session-0@127.0.0.1:5000"
+    assert str(choir["UID"]) == f"asset-{town['choir']}-session-0@127.0.0.1"
+    parkrun = events["Parkrun"]
+    assert str(parkrun["LOCATION"]) == "Parkrun"
+    assert (parkrun["GEO"].latitude, parkrun["GEO"].longitude) == (51.235, -2.335)
 
 
 def test_the_feed_refuses_a_bad_parameter_saying_why(

@@ -8,11 +8,11 @@ their search from the URL; neither shows anything of a skill.
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Flask, Response, abort, render_template, request, url_for
 from sqlalchemy import orm
 
-from assetmap.config import public_url
 from assetmap.domain.geo import bbox_around
 from assetmap.domain.schedules import CalendarEntry
 from assetmap.domain.vocab import Theme
@@ -157,23 +157,28 @@ def _feed_description(asked: Asked) -> str:
 
 
 def calendar_entries(groups: list[Candidate]) -> list[CalendarEntry]:
-    """Return a calendar entry for each schedule of each group, by group then position."""
-    host = public_url(current_app.config).netloc
-    return [
-        CalendarEntry(
-            uid=f"asset-{group.asset_id}-session-{position}@{host}",
-            title=group.title,
-            description=group.description,
-            url=external_url("pages.asset", asset_id=group.asset_id),
-            schedule=schedule,
-            location=group.places[0].title if group.places else "",
-            lon=group.point[0],
-            lat=group.point[1],
-            updated=group.updated or now(),
-        )
-        for group in groups
-        for position, schedule in enumerate(group.schedules)
-    ]
+    """Return a calendar entry for each schedule of each group, by group then position: the
+    same events, with the same ids, as the group's own calendar file."""
+    entries = []
+    for group in groups:
+        url = external_url("pages.asset", asset_id=group.asset_id)
+        host = urlsplit(url).hostname or "assetmap"
+        lon, lat = group.point
+        entries += [
+            CalendarEntry(
+                uid=f"asset-{group.asset_id}-session-{position}@{host}",
+                title=group.title,
+                description=group.description,
+                url=url,
+                schedule=schedule,
+                location=group.places[0].title if group.places else group.title,
+                lon=lon,
+                lat=lat,
+                updated=group.updated or now(),
+            )
+            for position, schedule in enumerate(group.schedules)
+        ]
+    return entries
 
 
 def init_app(app: Flask) -> None:
