@@ -251,3 +251,24 @@ def test_the_openactive_reader_reads_the_feed_and_then_a_withdrawal(
     again = openactive.get_opportunities(read, seconds_wait_next=0)
     assert again["status"] == "COMPLETE"
     assert set(again["items"]) == {quiz}
+
+
+def test_the_feed_and_the_export_read_schedules_and_ties_alike_on_every_backend(
+    session: Any, make_draft: Callable[..., AssetDraft]
+) -> None:
+    from assetmap.storage.exports import ExportFilter, public_rows
+    from assetmap.storage.feeds import session_series
+
+    group = store.add_asset(session, make_draft(), owner_id=None, cell_m=400.0).id
+    hall = store.add_asset(
+        session, make_draft(kind="space", title="Hall"), owner_id=None, cell_m=400.0
+    )
+    set_schedules(session, group, [_schedule(**WEEKLY)], by=None)
+    add_tie(session, TieKind.MEETS_AT, group, hall.id, by=None)
+    session.commit()
+    [row] = session_series(session)
+    assert [venue.title for venue in row.venues] == ["Hall"] and len(row.schedules) == 1
+    assert session_series(session, after=(row.modified, row.asset_id)) == []
+    [batch] = public_rows(session, ExportFilter())
+    assert batch.venues == {group: [hall.id]}
+    assert batch[0][0] == group and "Every Tuesday, 7.30pm to 9pm" in batch[0]
