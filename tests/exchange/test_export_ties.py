@@ -16,7 +16,7 @@ from sqlalchemy import orm
 from assetmap.domain.schedules import validate_schedule
 from assetmap.domain.ties import TieKind
 from assetmap.storage import assets as store
-from assetmap.storage.models import Asset
+from assetmap.storage.models import Asset, AssetSchedule, Tie
 from assetmap.storage.schedules import set_schedules
 from assetmap.storage.ties import add_tie
 from tests.exchange.helpers import (
@@ -46,6 +46,8 @@ def tied(session: orm.Session) -> dict[str, int]:
         query = sa.select(Asset.id).where(Asset.kind == kind).order_by(Asset.id).limit(count)
         return list(session.scalars(query))
 
+    session.execute(sa.delete(Tie))
+    session.execute(sa.delete(AssetSchedule))
     group, other = first("group", 2)
     hall, park, closed = first("space", 3)
     skill = first("skill", 1)[0]

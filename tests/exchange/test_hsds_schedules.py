@@ -15,7 +15,7 @@ from assetmap.domain.ties import TieKind
 from assetmap.exchange.hsds import location_id, uid
 from assetmap.exchange.importing.hsds import read_hsds
 from assetmap.storage.exports import ExportFilter
-from assetmap.storage.models import Asset
+from assetmap.storage.models import Asset, AssetSchedule, Tie
 from assetmap.storage.schedules import schedules_of, set_schedules
 from assetmap.storage.ties import add_tie
 from tests.exchange.helpers import copy_of, demo_template, export_bytes
@@ -69,6 +69,8 @@ def _first(session: orm.Session, kind: str, count: int) -> list[Asset]:
 
 @pytest.fixture
 def scheduled(session: orm.Session) -> dict[str, Any]:
+    session.execute(sa.delete(Tie))
+    session.execute(sa.delete(AssetSchedule))
     groups, spaces = _first(session, "group", 3), _first(session, "space", 2)
     given = {
         groups[0].id: [_schedule(SCHEDULES["weekly"]), _schedule(SCHEDULES["first friday"])],
