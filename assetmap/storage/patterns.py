@@ -27,10 +27,20 @@ TEXT_FIELDS = {Kind.GROUP: "meeting_pattern", Kind.SPACE: "opening_times"}
 CHUNK = 1000
 
 
-def read_patterns(session: orm.Session, asset_ids: Iterable[int], *, today: dt.date) -> int:
+def read_patterns(
+    session: orm.Session, asset_ids: Iterable[int], *, today: dt.date, again: bool = False
+) -> int:
     """Give these groups and spaces the schedules their free text states, where it can be read
-    with certainty and they have none yet; return how many were given schedules."""
+    with certainty and they have none yet; return how many were given schedules.
+
+    ``again`` first takes away the schedules they have: for text that was just replaced, by an
+    import that now says something else of them."""
     ids = sorted(set(asset_ids))
+    if again:
+        begin_write(session)
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            session.execute(sa.delete(AssetSchedule).where(AssetSchedule.asset_id.in_(chunk)))
     return sum(
         _read(session, Asset.id.in_(ids[start : start + CHUNK]), today)
         for start in range(0, len(ids), CHUNK)

@@ -17,13 +17,31 @@ from assetmap.storage.schedules import schedules_of
 from tests.exchange.helpers import AREA, CELL
 
 HERE = "https://frome.example"
-HEADER = ["kind", "title", "themes", "lon", "lat", "meeting_pattern", "opening_times"]
+HEADER = ["kind", "title", "themes", "lon", "lat", "meeting_pattern", "opening_times", "source_id"]
 ROWS = [
-    ["group", "Book club", "arts", "-2.32", "51.23", "First Friday of the month, 7.30pm", ""],
-    ["group", "Youth football", "sport", "-2.321", "51.231", "Saturdays 10am–1pm, term time", ""],
-    ["group", "Allotment society", "food", "-2.322", "51.232", "Home match days", ""],
-    ["space", "Town hall", "arts", "-2.323", "51.233", "", "Mon–Sat 9am–10pm"],
-    ["space", "Meadow", "environment", "-2.324", "51.234", "", "Daily, dawn to dusk"],
+    [
+        "group",
+        "Book club",
+        "arts",
+        "-2.32",
+        "51.23",
+        "First Friday of the month, 7.30pm",
+        "",
+        "c-1",
+    ],
+    [
+        "group",
+        "Youth football",
+        "sport",
+        "-2.321",
+        "51.231",
+        "Saturdays 10am–1pm, term time",
+        "",
+        "c-2",
+    ],
+    ["group", "Allotment society", "food", "-2.322", "51.232", "Home match days", "", "c-3"],
+    ["space", "Town hall", "arts", "-2.323", "51.233", "", "Mon–Sat 9am–10pm", "c-4"],
+    ["space", "Meadow", "environment", "-2.324", "51.234", "", "Daily, dawn to dusk", "c-5"],
 ]
 
 
@@ -104,3 +122,31 @@ def test_an_update_that_changes_the_times_reads_them(session: orm.Session, tmp_p
     assert _described(session)["Meadow"] == ["Every Saturday and Sunday, 10am to 4pm"]
     assert store.get_asset(session, meadow.id).opening_times == "bookable"
     assert _described(session)["Book club"] == ["First Friday of the month, 7.30pm"]
+
+
+def test_importing_the_same_file_again_changes_no_times(
+    session: orm.Session, tmp_path: Path
+) -> None:
+    path = _csv(tmp_path, ROWS)
+    _import(session, path)
+    before = _described(session)
+    options = ImportOptions(cell_m=CELL, area=AREA, register=HERE)
+    again = run_import(session, path, options, dry_run=False)
+    session.commit()
+    assert again.counts[Outcome.UPDATED] == 0 and again.counts[Outcome.SKIPPED] == len(ROWS)
+    session.expire_all()
+    assert _described(session) == before
+    assert _by_title(session)["Youth football"].meeting_pattern == "term time"
+
+
+def test_a_file_that_no_longer_says_a_time_it_can_read_takes_the_schedule_away(
+    session: orm.Session, tmp_path: Path
+) -> None:
+    _import(session, _csv(tmp_path, ROWS))
+    changed = [
+        row[:5] + ["By arrangement", "", row[7]] if row[1] == "Book club" else row for row in ROWS
+    ]
+    _import(session, _csv(tmp_path, changed))
+    session.expire_all()
+    assert "Book club" not in _described(session)
+    assert _by_title(session)["Book club"].meeting_pattern == "By arrangement"

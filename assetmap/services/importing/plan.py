@@ -14,6 +14,7 @@ report says can be worked out from where a skill really is.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import re
 import secrets
@@ -29,7 +30,9 @@ from assetmap.domain.area import Area
 from assetmap.domain.assets import FIELD_NAMES, AssetDraft, apply_changes, diff, validate_asset
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.geo import BBox, bbox_around
+from assetmap.domain.patterns import parse_pattern
 from assetmap.domain.privacy import generalise_points, is_generalised
+from assetmap.domain.schedules import Schedule
 from assetmap.domain.vocab import Status
 from assetmap.exchange.geojson import projected_hint
 from assetmap.exchange.importing.records import Record
@@ -45,6 +48,8 @@ from assetmap.storage import assets as store
 from assetmap.storage import imports
 from assetmap.storage.models import Asset, utcnow
 from assetmap.storage.neighbourhoods import locate
+from assetmap.storage.patterns import TEXT_FIELDS
+from assetmap.storage.schedules import schedules_of
 
 Key = tuple[str, str]
 # A strength a new one may duplicate: its point, and its asset id or row.
@@ -101,6 +106,8 @@ class Planner:
         self.seen: dict[Key, str] = {}
         self.titles: dict[str, list[Near]] = defaultdict(list)
         self.stored = StoredTitles(session, options.cell_m)
+        self.today = dt.date.today()
+        self.timed: dict[int, list[Schedule]] = {}
 
     def batch(self, records: Sequence[Record]) -> None:
         """Decide each record of a batch, keeping its additions and updates in the plan."""
@@ -108,6 +115,8 @@ class Planner:
         candidates = self._in_scope(_at_public_points(checked, self.options.cell_m))
         keys = [c.key for c in candidates]
         existing = imports.assets_by_source(self.session, keys, self.options.register)
+        timed = [asset.id for asset in existing.values() if asset.kind in TEXT_FIELDS]
+        self.timed = schedules_of(self.session, timed) if timed else {}
         fresh = [c for c in candidates if not self._known(c, existing.get(c.key))]
         added = self._not_duplicates(fresh)
         if added and not self.report.dry_run:
@@ -212,7 +221,9 @@ class Planner:
         if allowed is not None and asset.neighbourhood_id not in allowed:
             self._outside(where, title, "id", f"is asset {asset.id}, which {OUTSIDE_SCOPE}")
             return True
-        changes = {k: v for k, v in candidate.record.values.items() if k in FIELD_NAMES}
+        changes = self._same_times(
+            asset, {k: v for k, v in candidate.record.values.items() if k in FIELD_NAMES}
+        )
         try:
             changed = changed_fields(asset, changes, self.options)
         except ValidationError as exc:
@@ -220,6 +231,20 @@ class Planner:
             return True
         self._decide(candidate, asset, {k: v for k, v in changes.items() if k in changed})
         return True
+
+    def _same_times(self, asset: Asset, changes: dict[str, Any]) -> dict[str, Any]:
+        """Leave out of ``changes`` a meeting pattern or opening times that, read as a stored
+        strength's were, say the schedules and note it holds: the same file imported again
+        changes nothing."""
+        field = TEXT_FIELDS.get(asset.kind)
+        stored = self.timed.get(asset.id)
+        if field is None or field not in changes or not stored:
+            return changes
+        text = changes[field] if isinstance(changes[field], str) else ""
+        schedules, note = parse_pattern(text, kind=asset.kind, today=self.today)
+        if note == getattr(asset, field) and _sessions(schedules) == _sessions(stored):
+            return {k: v for k, v in changes.items() if k != field}
+        return changes
 
     def _decide(self, candidate: _Candidate, asset: Asset, changes: dict[str, Any]) -> None:
         where, title = candidate.record.where, candidate.draft.title
@@ -315,6 +340,11 @@ def changed_fields(asset: Asset, changes: dict[str, Any], options: ImportOptions
     after = apply_changes(before, changes, area=options.area)
     changed = set(diff(before, store.at_public_point(after, options.cell_m)))
     return changed | {"lon", "lat"} if changed & {"lon", "lat"} else changed
+
+
+def _sessions(schedules: list[Schedule]) -> list[tuple[str, dt.time, dt.time | None]]:
+    """What makes schedules read from words the same: not the first date they were read on."""
+    return [(s.rule(), s.start_time, s.end_time) for s in schedules]
 
 
 def new_source_id() -> str:

@@ -131,7 +131,8 @@ def write_plan(
         if any(field in update.changes for field in TEXT_FIELDS.values()):
             retimed.append(update.asset_id)
     if retimed:
-        read_patterns(session, retimed, today=today)
+        # The file says something new of when these meet or open: read that instead.
+        read_patterns(session, retimed, today=today, again=True)
 
 
 def _has_times(draft: AssetDraft) -> bool:
