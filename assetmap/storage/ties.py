@@ -68,6 +68,8 @@ def add_tie(
     elif tie.state is TieState.DECLINED:
         tie.state, tie.made_by, tie.created_at, tie.decided_at = state, by, utcnow(), None
     session.flush()
+    if tie.state is TieState.ACCEPTED:
+        _touch_groups(session, tie)
     return tie
 
 
@@ -178,6 +180,8 @@ def answer_tie(session: orm.Session, tie_id: int, accept: bool, *, by: int | Non
     tie.state = TieState.ACCEPTED if accept else TieState.DECLINED
     tie.decided_at = utcnow()
     session.flush()
+    if accept:
+        _touch_groups(session, tie)
     return tie
 
 
@@ -190,8 +194,25 @@ def remove_tie(session: orm.Session, tie_id: int, *, by: int | None) -> None:
     tie = session.get(Tie, tie_id)
     if tie is None:
         raise ValidationError({"tie": "This tie was already taken off."})
+    if tie.state is TieState.ACCEPTED:
+        _touch_groups(session, tie)
     session.delete(tie)
     session.flush()
+
+
+def _touch_groups(session: orm.Session, tie: Tie) -> None:
+    """Mark the groups at the ends of a tie the public sees as changed now.
+
+    A group's calendar, its schema.org data and its item in the session series feed say where
+    it meets and with whom, and readers of the feed fetch only what changed since they last
+    looked: a tie made, accepted or taken off changes the group as much as a new time does.
+    """
+    session.execute(
+        sa.update(Asset)
+        .where(Asset.id.in_([tie.from_id, tie.to_id]), Asset.kind == Kind.GROUP)
+        .values(updated_at=utcnow())
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

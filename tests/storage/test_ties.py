@@ -14,7 +14,7 @@ from assetmap.domain.ties import TieKind, TieState
 from assetmap.domain.vocab import Kind, Role
 from assetmap.storage import assets as store
 from assetmap.storage import moderation, ties, users
-from assetmap.storage.models import Tie
+from assetmap.storage.models import Asset, Tie
 
 Make = Callable[..., int]
 
@@ -284,3 +284,35 @@ def test_candidates_need_words_and_treat_wildcards_as_text(
     assert ties.tie_candidates(session, Kind.SPACE, "  ", leaving_out=0) == []
     assert ties.tie_candidates(session, Kind.SPACE, "%", leaving_out=0) == []
     assert ties.tie_candidates(session, Kind.SPACE, "h_ll", leaving_out=0) == []
+
+
+def _updated(session: orm.Session, *ids: int) -> list[Any]:
+    session.expire_all()
+    return [session.get_one(Asset, key).updated_at for key in ids]
+
+
+def test_a_tie_the_public_sees_marks_its_groups_changed_for_feeds(
+    session: orm.Session, make: Make, people: dict[str, Any]
+) -> None:
+    """Feeds and calendars page by when a group last changed; where it meets is part of it."""
+    group = make("group", "Ukulele Jam", owner=people["sam"].id)
+    space = make("space", "Scout hut")
+    skill = make("skill", "Guitar lessons", owner=people["gail"].id)
+    group_before, space_before = _updated(session, group, space)
+    tie(session, TieKind.MEETS_AT, group, space)
+    group_after, space_after = _updated(session, group, space)
+    assert group_after > group_before
+    assert space_after == space_before  # a space's own feed item does not list its groups
+
+    offer = tie(session, TieKind.OFFERS, skill, group)
+    (proposed,) = _updated(session, group)
+    assert proposed == group_after  # an offer nobody accepted changes nothing public
+    ties.answer_tie(session, offer, True, by=people["sam"].id)
+    session.commit()
+    (accepted,) = _updated(session, group)
+    assert accepted > group_after
+
+    ties.remove_tie(session, offer, by=people["sam"].id)
+    session.commit()
+    (removed,) = _updated(session, group)
+    assert removed > accepted
