@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -51,18 +51,44 @@ def read_patterns_from(
     session: orm.Session, keys: Iterable[tuple[str, str]], *, today: dt.date
 ) -> int:
     """As ``read_patterns``, for the strengths imported with these ``(source, source_id)``."""
+    return sum(_read(session, which, today) for which in _by_source(keys))
+
+
+def _by_source(keys: Iterable[tuple[str, str]]) -> Iterator[sa.ColumnElement[bool]]:
+    """Yield conditions that together pick the strengths with these ``(source, source_id)``."""
     by_source: dict[str, list[str]] = defaultdict(list)
     for source, source_id in set(keys):
         by_source[source].append(source_id)
-    read = 0
     for source, source_ids in sorted(by_source.items()):
         source_ids.sort()
         for start in range(0, len(source_ids), CHUNK):
             chunk = source_ids[start : start + CHUNK]
             # "source_id <> ''" lets the partial unique index on (source, source_id) answer.
-            which = (Asset.source == source) & (Asset.source_id != "") & Asset.source_id.in_(chunk)
-            read += _read(session, which, today)
-    return read
+            yield (Asset.source == source) & (Asset.source_id != "") & Asset.source_id.in_(chunk)
+
+
+def keep_schedules(
+    session: orm.Session, schedules: Mapping[tuple[str, str], Sequence[Schedule]]
+) -> None:
+    """Store the schedules a file gave as such (HSDS) for the strengths just imported with
+    these ``(source, source_id)``, in one insert; their text is already only the note."""
+    ids = _ids_from(session, schedules)
+    rows = [
+        _row(ids[key], position, schedule)
+        for key, given in schedules.items()
+        if key in ids
+        for position, schedule in enumerate(given)
+    ]
+    if rows:
+        session.execute(sa.insert(AssetSchedule), rows)
+
+
+def _ids_from(session: orm.Session, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    found: dict[tuple[str, str], int] = {}
+    for which in _by_source(keys):
+        query = sa.select(Asset.source, Asset.source_id, Asset.id).where(which)
+        found.update({(source, source_id): i for source, source_id, i in session.execute(query)})
+    return found
 
 
 def _read(session: orm.Session, which: sa.ColumnElement[bool], today: dt.date) -> int:

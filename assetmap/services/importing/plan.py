@@ -221,16 +221,25 @@ class Planner:
         if allowed is not None and asset.neighbourhood_id not in allowed:
             self._outside(where, title, "id", f"is asset {asset.id}, which {OUTSIDE_SCOPE}")
             return True
-        changes = self._same_times(
-            asset, {k: v for k, v in candidate.record.values.items() if k in FIELD_NAMES}
-        )
+        changes = {k: v for k, v in candidate.record.values.items() if k in FIELD_NAMES}
+        if not candidate.record.schedules:
+            changes = self._same_times(asset, changes)
         try:
             changed = changed_fields(asset, changes, self.options)
         except ValidationError as exc:
             self.report.reject(where, exc.errors, title)
             return True
-        self._decide(candidate, asset, {k: v for k, v in changes.items() if k in changed})
+        chosen = {k: v for k, v in changes.items() if k in changed}
+        self._decide(candidate, asset, chosen, self._new_schedules(candidate, asset))
         return True
+
+    def _new_schedules(self, candidate: _Candidate, asset: Asset) -> tuple[Schedule, ...] | None:
+        """Return the schedules the file gives as such (HSDS) where they differ from the
+        stored strength's, or None."""
+        given = tuple(candidate.record.schedules)
+        if not given or _sessions(list(given)) == _sessions(self.timed.get(asset.id, [])):
+            return None
+        return given
 
     def _same_times(self, asset: Asset, changes: dict[str, Any]) -> dict[str, Any]:
         """Leave out of ``changes`` a meeting pattern or opening times that, read as a stored
@@ -246,14 +255,20 @@ class Planner:
             return {k: v for k, v in changes.items() if k != field}
         return changes
 
-    def _decide(self, candidate: _Candidate, asset: Asset, changes: dict[str, Any]) -> None:
+    def _decide(
+        self,
+        candidate: _Candidate,
+        asset: Asset,
+        changes: dict[str, Any],
+        schedules: tuple[Schedule, ...] | None = None,
+    ) -> None:
         where, title = candidate.record.where, candidate.draft.title
         here = "already here" if self._is_own(candidate.key[0]) else "already imported"
-        if not changes:
+        if not changes and schedules is None:
             reason = f"{here} as strength {asset.id}, unchanged"
             self.report.add(where, Outcome.SKIPPED, title, "id", reason, asset.id)
             return
-        fields = ", ".join(sorted(changes))
+        fields = ", ".join(sorted([*changes, *(["schedule"] if schedules is not None else [])]))
         if asset.owner_id is not None:
             reason = (
                 f"is strength {asset.id}, which its owner looks after: an import doesn't "
@@ -263,7 +278,7 @@ class Planner:
             return
         self.report.add(where, Outcome.UPDATED, title, "", f"changes {fields}", asset.id)
         if not self.report.dry_run:
-            self.plan.updates.append(Update(where, title, asset.id, changes))
+            self.plan.updates.append(Update(where, title, asset.id, changes, schedules))
 
     def _not_duplicates(self, fresh: list[_Candidate]) -> list[_Candidate]:
         added = []
@@ -366,8 +381,9 @@ def _at_public_points(candidates: list[_Candidate], cell_m: float) -> list[_Cand
 
 
 def _addition(candidate: _Candidate) -> Addition:
-    point = candidate.public
-    return Addition(candidate.record.where, candidate.key, candidate.draft, point.lon, point.lat)
+    point, record = candidate.public, candidate.record
+    schedules = tuple(record.schedules)
+    return Addition(record.where, candidate.key, candidate.draft, point.lon, point.lat, schedules)
 
 
 def _title(record: Record) -> str:

@@ -20,11 +20,18 @@ from sqlalchemy import orm
 
 from assetmap.domain.area import Area
 from assetmap.domain.assets import AssetDraft
+from assetmap.domain.schedules import Schedule
 from assetmap.domain.vocab import Status
 from assetmap.exchange.report import ImportReport, Outcome, nearest_within, title_key
 from assetmap.storage import assets as store
 from assetmap.storage import imports
-from assetmap.storage.patterns import TEXT_FIELDS, read_patterns, read_patterns_from
+from assetmap.storage.patterns import (
+    TEXT_FIELDS,
+    keep_schedules,
+    read_patterns,
+    read_patterns_from,
+)
+from assetmap.storage.schedules import set_schedules
 
 Key = tuple[str, str]
 MEANWHILE = "while this file was being checked"
@@ -32,23 +39,27 @@ MEANWHILE = "while this file was being checked"
 
 @dataclass(frozen=True)
 class Addition:
-    """A row the plan adds: where it is in the file, its key, its draft and public point."""
+    """A row the plan adds: where it is in the file, its key, its draft and public point, and
+    the schedules the file gives as such (HSDS), if any."""
 
     where: str
     key: Key
     draft: AssetDraft
     lon: float
     lat: float
+    schedules: tuple[Schedule, ...] = ()
 
 
 @dataclass(frozen=True)
 class Update:
-    """A stored strength the plan changes, and how."""
+    """A stored strength the plan changes, and how: ``schedules``, when not None, replace the
+    ones it has (the file gives them as such, and they differ)."""
 
     where: str
     title: str
     asset_id: int
     changes: dict[str, Any]
+    schedules: tuple[Schedule, ...] | None = None
 
 
 @dataclass
@@ -113,7 +124,10 @@ def write_plan(
                 cell_m=cell_m,
                 sources=[a.key for a in kept],
             )
-            timed = [a.key for a in kept if _has_times(a.draft)]
+            given = {a.key: a.schedules for a in kept if a.schedules}
+            if given:
+                keep_schedules(session, given)
+            timed = [a.key for a in kept if not a.schedules and _has_times(a.draft)]
             if timed:
                 read_patterns_from(session, timed, today=today)
     retimed = []
@@ -121,14 +135,18 @@ def write_plan(
         if not recent.allows_update(update, report):
             continue
         try:
-            store.update_asset(
-                session, update.asset_id, update.changes, by=None, cell_m=cell_m, area=area
-            )
-        except store.AssetNotFound:
+            if update.changes:
+                store.update_asset(
+                    session, update.asset_id, update.changes, by=None, cell_m=cell_m, area=area
+                )
+            if update.schedules is not None:
+                set_schedules(session, update.asset_id, update.schedules, by=None)
+        except (store.AssetNotFound, LookupError):
             reason = f"strength {update.asset_id} was removed {MEANWHILE}"
             _skip(report, update, "id", reason, update.asset_id)
             continue
-        if any(field in update.changes for field in TEXT_FIELDS.values()):
+        words = any(field in update.changes for field in TEXT_FIELDS.values())
+        if words and update.schedules is None:
             retimed.append(update.asset_id)
     if retimed:
         # The file says something new of when these meet or open: read that instead.
