@@ -37,6 +37,9 @@ DEFAULTS: dict[str, Any] = {
     # Map tiles: the one outside resource a page loads. Point these at your own tile server.
     "MAP_TILES_URL": "https://tile.openstreetmap.org/{z}/{x}/{y}.png",
     "MAP_TILES_ATTRIBUTION": "&copy; OpenStreetMap contributors",
+    # Feeds of changes (OpenActive's session series) leave out what changed in the last this many
+    # seconds, so a write still being committed when a reader passes its time is not skipped.
+    "FEED_SETTLE_SECONDS": 5.0,
     # The largest file an import (web or command line) reads, in megabytes.
     "IMPORT_MAX_MB": 100,
     # The most rows or features an import (web or command line) reads, counted before reading.
@@ -122,6 +125,11 @@ def check(config: dict[str, Any]) -> None:
     if isinstance(cell, bool) or not isinstance(cell, int | float) or cell <= 0:
         raise ValueError(
             f"ASSETMAP_PRIVACY_CELL_M must be a positive number of metres, got {cell!r}"
+        )
+    settle = config["FEED_SETTLE_SECONDS"]
+    if isinstance(settle, bool) or not isinstance(settle, int | float) or settle < 0:
+        raise ValueError(
+            f"ASSETMAP_FEED_SETTLE_SECONDS must be a number of seconds, 0 or more, got {settle!r}"
         )
     area_bbox(config)
     development = config.get("DEBUG") or config.get("TESTING")

@@ -58,9 +58,18 @@ class SeriesRow:
 
 
 def session_series(
-    session: orm.Session, *, after: tuple[int, int] | None = None, limit: int = 500
+    session: orm.Session,
+    *,
+    after: tuple[int, int] | None = None,
+    limit: int = 500,
+    settled_before: dt.datetime | None = None,
 ) -> list[SeriesRow]:
     """Return up to ``limit`` groups ordered by (modified, id), after ``(modified, id)``.
+
+    ``settled_before``, when given, leaves out groups changed at or after it. A change is
+    stamped before its transaction commits, and on PostgreSQL transactions commit in any order:
+    a reader that has paged past a time must never later meet a change stamped before it. Give
+    it the time now less longer than a write takes to commit.
 
     A published group with schedules comes with them; any other group (withdrawn, hidden, or
     without schedules) comes as a row with none, so a reader drops what it had of it. Three
@@ -83,6 +92,8 @@ def session_series(
             Asset.updated_at >= moment,
             sa.or_(Asset.updated_at > moment, Asset.id > after_id),
         )
+    if settled_before is not None:
+        query = query.where(Asset.updated_at < settled_before)
     rows = session.execute(query.order_by(Asset.updated_at, Asset.id).limit(limit)).all()
     shown = [row.id for row in rows if row.status is Status.PUBLISHED]
     schedules = schedules_of(session, shown)

@@ -35,6 +35,21 @@ FIRST_FRIDAY = {
 }
 
 
+@pytest.fixture
+def app(sqlite_url: str) -> Iterator[Flask]:
+    """The app with no settling time, so a change made by a test is in the feed at once."""
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": sqlite_url,
+            "SECRET_KEY": "test",
+            "FEED_SETTLE_SECONDS": 0,
+        }
+    )
+    yield app
+    db.database(app).dispose()
+
+
 def _schedule(**raw: Any) -> Any:
     return validate_schedule({"starts_on": "2026-12-01", **raw}, today=TODAY)
 
@@ -226,7 +241,13 @@ def served(sqlite_url: str) -> Iterator[tuple[Flask, str]]:
     )
     base = f"http://127.0.0.1:{server.server_port}"
     holder["app"] = create_app(
-        {"TESTING": True, "DATABASE_URL": sqlite_url, "SECRET_KEY": "t", "PUBLIC_URL": base}
+        {
+            "TESTING": True,
+            "DATABASE_URL": sqlite_url,
+            "SECRET_KEY": "t",
+            "PUBLIC_URL": base,
+            "FEED_SETTLE_SECONDS": 0,
+        }
     )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -272,3 +293,23 @@ def test_the_feed_and_the_export_read_schedules_and_ties_alike_on_every_backend(
     [batch] = public_rows(session, ExportFilter())
     assert batch.venues == {group: [hall.id]}
     assert batch[0][0] == group and "Every Tuesday, 7.30pm to 9pm" in batch[0]
+
+
+def test_a_change_joins_the_feed_once_it_has_settled(
+    app: Flask, client: FlaskClient, make_draft: Callable[..., AssetDraft]
+) -> None:
+    """A change is stamped before it commits, and PostgreSQL commits in any order: the feed
+    holds back the last few seconds, so a reader never pages past a change still committing."""
+    app.config["FEED_SETTLE_SECONDS"] = 3600
+    choir = _add(app, make_draft(title="Frome Community Choir"), WEEKLY)
+    held_back = client.get(FEED).get_json()
+    assert held_back["items"] == []
+    app.config["FEED_SETTLE_SECONDS"] = 0
+    settled = client.get(FEED).get_json()
+    assert [item["id"] for item in settled["items"]] == [choir]
+
+
+def test_a_settling_time_that_is_not_a_number_of_seconds_stops_the_app(sqlite_url: str) -> None:
+    for wrong in (-1, "5", True):
+        with pytest.raises(ValueError, match="ASSETMAP_FEED_SETTLE_SECONDS"):
+            create_app({"TESTING": True, "DATABASE_URL": sqlite_url, "FEED_SETTLE_SECONDS": wrong})

@@ -7,11 +7,14 @@ tells a reader it is up to date. Anyone may read it from anywhere (CORS), as ope
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, jsonify, request
+import datetime as dt
+
+from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from assetmap.exchange import openactive
 from assetmap.runtime.links import external_url
 from assetmap.storage.feeds import session_series
+from assetmap.storage.models import utcnow
 from assetmap.web import db
 from assetmap.web.errors import error_response
 
@@ -45,7 +48,10 @@ def series() -> Response:
     except ValueError as exc:
         field, _, message = str(exc).partition(": ")
         return _open(error_response(400, message, field), 0)
-    rows = session_series(db.session(), after=after, limit=openactive.PAGE_SIZE)
+    settle = dt.timedelta(seconds=current_app.config["FEED_SETTLE_SECONDS"])
+    rows = session_series(
+        db.session(), after=after, limit=openactive.PAGE_SIZE, settled_before=utcnow() - settle
+    )
     themes_url = external_url("openactive.dataset") + "themes"
     items = [openactive.item(row, _page_of, themes_url) for row in rows]
     following = openactive.next_after(rows, after)
