@@ -25,9 +25,15 @@ from assetmap.domain.vocab import Kind
 
 IGNORE = ""
 SOURCE_ID = "source_id"
-# What a column may give: a field of a strength, or where it came from.
-TARGETS = (*FIELD_NAMES, SOURCE_ID, "source")
-TARGET_LABELS = {SOURCE_ID: "the source's own id", "source": "the source's name"}
+# What a column may give: a field of a strength, or where it came from; or, as an export
+# writes it, when a group meets or a space opens in words, read with its note beside it.
+SCHEDULE = "schedule"
+TARGETS = (*FIELD_NAMES, SOURCE_ID, "source", SCHEDULE)
+TARGET_LABELS = {
+    SOURCE_ID: "the source's own id",
+    "source": "the source's name",
+    SCHEDULE: "when it meets or opens, in words",
+}
 # Fields several columns may fill at once: their cells are joined.
 JOINED = frozenset({"contact"})
 REQUIRED = ("kind", "title", "lon", "lat")
