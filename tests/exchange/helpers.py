@@ -27,8 +27,9 @@ CELL = 400.0
 AREA = BBox(-2.42, 51.19, -2.24, 51.27)
 OPTIONS = ImportOptions(cell_m=CELL, area=AREA)
 FORMATS = ("geojson", "csv", "gpkg", "hsds")
-# Fields an export adds that an import does not carry over as they were.
-VOLATILE = ("id", "updated_at", "source", "source_id")
+# Fields an export adds that an import does not carry over as they were (``meets_at`` names
+# the exporting register's ids).
+VOLATILE = ("id", "updated_at", "source", "source_id", "meets_at")
 _TEMPLATES: dict[str, Path] = {}
 
 
