@@ -33,8 +33,9 @@ from assetmap.domain.geo import BBox, bbox_around
 from assetmap.domain.patterns import parse_pattern
 from assetmap.domain.privacy import generalise_points, is_generalised
 from assetmap.domain.schedules import Schedule
-from assetmap.domain.vocab import Status
+from assetmap.domain.vocab import Kind, Status
 from assetmap.exchange.geojson import projected_hint
+from assetmap.exchange.importing.columns import SCHEDULE
 from assetmap.exchange.importing.records import Record
 from assetmap.exchange.report import (
     TITLE_RADIUS_M,
@@ -181,7 +182,7 @@ class Planner:
             self.report.reject(where, {field: reason}, title)
 
     def _validate(self, record: Record) -> AssetDraft | None:
-        values = record.values
+        values = _with_schedule_words(record.values)
         if "themes" not in values and self.options.default_themes:
             values["themes"] = list(self.options.default_themes)
         area = None if self.options.skip_outside else self.options.area
@@ -355,6 +356,21 @@ def changed_fields(asset: Asset, changes: dict[str, Any], options: ImportOptions
     after = apply_changes(before, changes, area=options.area)
     changed = set(diff(before, store.at_public_point(after, options.cell_m)))
     return changed | {"lon", "lat"} if changed & {"lon", "lat"} else changed
+
+
+def _with_schedule_words(values: dict[str, Any]) -> dict[str, Any]:
+    """Put an export's ``schedule`` column (schedules in words) before the note in the text
+    it is read from, as the register's own words were: "First Friday of the month, 7.30pm;
+    term time"."""
+    words = values.pop(SCHEDULE, None)
+    kind = values.get("kind")
+    field = TEXT_FIELDS.get(Kind(kind)) if kind in {k.value for k in TEXT_FIELDS} else None
+    if field is None or not isinstance(words, str) or not words.strip():
+        return values
+    note = values.get(field)
+    parts = [words.strip(), note.strip() if isinstance(note, str) else ""]
+    values[field] = "; ".join(part for part in parts if part)
+    return values
 
 
 def _sessions(schedules: list[Schedule]) -> list[tuple[str, dt.time, dt.time | None]]:
