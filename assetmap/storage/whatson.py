@@ -7,6 +7,7 @@ and the text search is the one the explore search uses, on both backends.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Sequence
 
 import numpy as np
@@ -15,6 +16,7 @@ from sqlalchemy import orm
 
 from assetmap.domain.geo import BBox, bbox_around, check_lon_lat, distances_m
 from assetmap.domain.query import AssetFilter, check_radius
+from assetmap.domain.schedules import Weekday
 from assetmap.domain.vocab import Kind, Theme
 from assetmap.domain.whatson import Candidate, MeetingPlace
 from assetmap.storage.backends import backend_for
@@ -44,14 +46,21 @@ def candidates(
     near: Near | None = None,
     themes: frozenset[Theme] = frozenset(),
     words: Sequence[str] = (),
+    days: tuple[dt.date, dt.date] | None = None,
 ) -> list[Candidate]:
     """Return the published groups with schedules that match, with where they meet, by id.
 
     A group matches when it is filed under ``neighbourhood_id`` (if given), its public point
     lies within ``near`` (if given), it carries any of ``themes`` and holds every one of
-    ``words``. Two queries: the groups with their schedules, then the spaces they meet at.
+    ``words``. ``days``, the first and last day of a search (local dates), leaves out the
+    schedules that cannot have a session in them: not started yet, already ended, or weekly on
+    other days of the week; the sessions themselves are worked out by ``domain.whatson``. Two
+    queries: the groups with their schedules, then the spaces they meet at.
     """
-    rows = session.execute(_query(session, neighbourhood_id, near, themes, words)).all()
+    query = _query(session, neighbourhood_id, near, themes, words)
+    if days is not None:
+        query = query.where(*_could_meet(*days))
+    rows = session.execute(query).all()
     if near is not None and rows:
         points = np.asarray([(row.public_lon, row.public_lat) for row in rows], dtype=float)
         inside = distances_m(near.lon, near.lat, points[:, 0], points[:, 1]) <= near.radius_m
@@ -94,6 +103,29 @@ def _query(
         .where(*conditions)
         .order_by(Asset.id, AssetSchedule.position, AssetSchedule.id)
     )
+
+
+def _could_meet(first: dt.date, last: dt.date) -> list[sa.ColumnElement[bool]]:
+    """Return conditions that keep every schedule with a session between two dates.
+
+    A schedule's rule is written by ``Schedule.rule`` alone, whose BYDAY comes after any WKST,
+    so a weekly rule that meets on Monday matches ``%BYDAY=%MO%`` and no other rule does. A
+    monthly rule is always kept: its day moves from month to month.
+    """
+    conditions: list[sa.ColumnElement[bool]] = [
+        AssetSchedule.starts_on <= last,
+        sa.or_(AssetSchedule.ends_on.is_(None), AssetSchedule.ends_on >= first),
+    ]
+    span = (last - first).days + 1
+    if span < 7:
+        days = [list(Weekday)[(first + dt.timedelta(days=n)).weekday()] for n in range(span)]
+        conditions.append(
+            sa.or_(
+                AssetSchedule.rule.like("FREQ=MONTHLY%"),
+                *(AssetSchedule.rule.like(f"%BYDAY=%{day.value}%") for day in days),
+            )
+        )
+    return conditions
 
 
 def _candidate(rows: list[sa.Row], places: Sequence[Venue]) -> Candidate:

@@ -33,7 +33,11 @@ def index() -> str:
         themes=stats.count_by_theme(session),
         newest=stats.newest(session, limit=12),
         kinds=list(Kind),
-        on_today=whats_on(whatson.candidates(session), today, most=ON_TODAY_MAX),
+        on_today=whats_on(
+            whatson.candidates(session, days=(today.first_day, today.last_day)),
+            today,
+            most=ON_TODAY_MAX,
+        ),
     )
 
 

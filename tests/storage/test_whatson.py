@@ -184,3 +184,66 @@ def test_many_groups_are_read_in_two_statements(
     found = candidates(session, near=Near(-2.33, 51.23, 800), themes=frozenset({Theme.ARTS}))
     assert len(found) == 8 and all(len(c.schedules) == 2 for c in found)
     assert len(statements) == 2
+
+
+def schedule(**raw: Any) -> Any:
+    return validate_schedule({"start_time": "19:30", **raw}, today=TODAY)
+
+
+def test_a_search_of_some_days_reads_only_the_schedules_that_can_meet_in_them(
+    session: orm.Session, add: Callable[..., int]
+) -> None:
+    """The front page's "On today" must not read every schedule held to find today's few."""
+    add("Monday choir", weekly("MO"))
+    add("Tuesday choir", weekly("TU"))
+    # WKST=MO sits before BYDAY in a fortnightly rule: it must not pass for a Monday.
+    add("Fortnightly Tuesday", schedule(frequency="fortnightly", weekdays="TU"))
+    add(
+        "First Friday quiz",
+        schedule(frequency="monthly-by-weekday", weekdays="FR", week_of_month=1),
+    )
+    add("The 14th", schedule(frequency="monthly-by-date", day_of_month=14))
+    add(
+        "Ended",
+        schedule(frequency="weekly", weekdays="MO", starts_on="2026-11-02", ends_on="2026-12-07"),
+    )
+    add("Not yet", schedule(frequency="weekly", weekdays="MO", starts_on="2027-01-04"))
+    monday = dt.date(2026, 12, 14)
+    assert sorted(titles(candidates(session, days=(monday, monday)))) == [
+        "First Friday quiz",
+        "Monday choir",
+        "The 14th",
+    ]
+    week = (monday, monday + dt.timedelta(days=6))
+    assert "Tuesday choir" in titles(candidates(session, days=week))
+    assert "Fortnightly Tuesday" in titles(candidates(session, days=week))
+    assert "Not yet" not in titles(candidates(session, days=week))
+    later = (dt.date(2027, 1, 4), dt.date(2027, 1, 4))
+    assert "Not yet" in titles(candidates(session, days=later))
+
+
+def test_leaving_out_schedules_by_day_never_loses_a_session(
+    session: orm.Session, add: Callable[..., int]
+) -> None:
+    """Over a month of one-day, weekend and week searches, the day filter keeps every group
+    whose schedule has a session in the search, as working the sessions out finds them."""
+    add("Mon Thu", weekly("MO,TH"))
+    add("Sundays", weekly("SU", "10:00"))
+    add("Every other Wed", schedule(frequency="fortnightly", weekdays="WE", starts_on="2026-12-02"))
+    add("Last Thursday", schedule(frequency="monthly-by-weekday", weekdays="TH", week_of_month=-1))
+    add("Till Christmas", schedule(frequency="weekly", weekdays="SA", ends_on="2026-12-24"))
+    zone = dt.UTC
+    everything = candidates(session)
+    for offset in range(31):
+        first = TODAY + dt.timedelta(days=offset)
+        for span in (1, 2, 7):
+            last = first + dt.timedelta(days=span - 1)
+            start = dt.datetime.combine(first, dt.time(0), zone)
+            end = dt.datetime.combine(last + dt.timedelta(days=1), dt.time(0), zone)
+            meeting = {
+                group.title
+                for group in everything
+                if any(s.sessions_between(start, end) for s in group.schedules)
+            }
+            kept = set(titles(candidates(session, days=(first, last))))
+            assert meeting <= kept, (first, span, meeting - kept)

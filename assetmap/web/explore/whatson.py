@@ -47,14 +47,17 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def found_groups(session: orm.Session, asked: Asked) -> list[Candidate]:
-    """Return the groups with schedules that match a search."""
+def found_groups(
+    session: orm.Session, asked: Asked, window: Window | None = None
+) -> list[Candidate]:
+    """Return the groups with schedules that match a search (that may meet in ``window``)."""
     return store.candidates(
         session,
         neighbourhood_id=asked.neighbourhood.id if asked.neighbourhood else None,
         near=asked.near,
         themes=asked.themes,
         words=asked.words,
+        days=(window.first_day, window.last_day) if window else None,
     )
 
 
@@ -85,7 +88,7 @@ def page() -> tuple[str, int]:
 
 def _sessions(session: orm.Session, asked: Asked) -> WhatsOn:
     window = Window.of(asked.when, now())
-    return whats_on(found_groups(session, asked), window, most=SESSIONS_LISTED)
+    return whats_on(found_groups(session, asked, window), window, most=SESSIONS_LISTED)
 
 
 def _map(asked: Asked | None, groups: list[Candidate]) -> MapParts:
