@@ -245,7 +245,10 @@ class Schedule:
 
     def describe(self, *, today: dt.date | None = None) -> str:
         """Return the schedule in plain words: "Every Monday, 8pm to 10pm"."""
-        if self.frequency is Frequency.WEEKLY:
+        run = _run_of_days(self.weekdays)
+        if self.frequency is Frequency.WEEKLY and run:
+            when = run  # "Monday to Saturday"
+        elif self.frequency is Frequency.WEEKLY:
             when = "Every " + _days_in_words(self.weekdays)
         elif self.frequency is Frequency.FORTNIGHTLY:
             when = "Every other " + _days_in_words(self.weekdays)
@@ -429,6 +432,15 @@ def ordinal(number: int) -> str:
         "th" if 11 <= number % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     )
     return f"{number}{suffix}"
+
+
+def _run_of_days(days: tuple[Weekday, ...]) -> str:
+    """Return "Monday to Saturday" for three to six days in a row (Monday first), else ""."""
+    numbers = [day.number for day in days]
+    in_a_row = numbers == list(range(numbers[0], numbers[0] + len(numbers))) if numbers else False
+    if not in_a_row or not 3 <= len(days) <= 6 or days[:5] == tuple(Weekday)[:5] == days:
+        return ""
+    return f"{days[0].label} to {days[-1].label}"
 
 
 def _days_in_words(days: tuple[Weekday, ...]) -> str:

@@ -152,7 +152,7 @@ DEMO = [
     (
         "Mon–Sat 9am–10pm",
         SPACE,
-        "Every Monday, Tuesday, Wednesday, Thursday, Friday and Saturday, 9am to 10pm",
+        "Monday to Saturday, 9am to 10pm",
         "",
         [day for day in EVERY_DAY if day not in SUNDAYS],
         "09:00",
@@ -161,7 +161,7 @@ DEMO = [
     (
         "Tue–Sat 10am–5pm",
         SPACE,
-        "Every Tuesday, Wednesday, Thursday, Friday and Saturday, 10am to 5pm",
+        "Tuesday to Saturday, 10am to 5pm",
         "",
         [day for day in EVERY_DAY if day not in SUNDAYS + MONDAYS],
         "10:00",

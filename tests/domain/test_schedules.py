@@ -223,6 +223,18 @@ def test_sessions_between_keeps_start_and_leaves_out_end() -> None:
             "Every day, midday",
         ),
         (
+            {"frequency": "weekly", "weekdays": "MO,TU,WE,TH,FR,SA", "start_time": "09:00"},
+            "Monday to Saturday, 9am",
+        ),
+        (
+            {"frequency": "weekly", "weekdays": "MO,WE,FR", "start_time": "09:00"},
+            "Every Monday, Wednesday and Friday, 9am",
+        ),
+        (
+            {"frequency": "fortnightly", "weekdays": "TU,WE,TH", "starts_on": "2026-01-06"},
+            "Every other Tuesday, Wednesday and Thursday, 7.30pm, from 6 January 2026",
+        ),
+        (
             {"frequency": "fortnightly", "weekdays": "WE", "starts_on": "2026-01-07"},
             "Every other Wednesday, 7.30pm, from 7 January 2026",
         ),
