@@ -23,8 +23,9 @@ from assetmap.storage import erasure, written
 from assetmap.storage.assets import LAYER_COLUMNS, record_of, withdraw_asset
 from assetmap.storage.backends import backend_for
 from assetmap.storage.database import begin_write
-from assetmap.storage.models import ApiToken, Asset, Connection, Revision, User
+from assetmap.storage.models import ApiToken, Asset, Connection, Revision, Tie, User
 from assetmap.storage.private_points import forget_points, owner_point
+from assetmap.storage.schedules import schedules_of
 
 DELETED_REASON = "account deleted"
 # Where a group or space is, is public; where a skill is, is where a person is.
@@ -77,7 +78,8 @@ def personal_data(session: orm.Session, user: User) -> dict[str, Any]:
             "neighbourhoods": sorted(user.neighbourhoods),
             "created_at": user.created_at.isoformat(),
         },
-        "strengths": [_own_record(session, asset, user) for asset in reversed(assets)],
+        "strengths": _own_records(session, list(reversed(assets)), user),
+        "ties": _ties(session, user.id),
         "revisions": _revisions(session, user.id),
         "api_tokens": _tokens(session, user.id),
         "connections": _connections(session, user.id),
@@ -86,6 +88,41 @@ def personal_data(session: orm.Session, user: User) -> dict[str, Any]:
         "check_responses": written.responses_given(session, user.id),
         "role_changes": written.role_changes_of(session, user.id),
     }
+
+
+def _own_records(session: orm.Session, assets: list[Asset], owner: User) -> list[dict[str, Any]]:
+    """Return the person's strengths as held, each with its schedules."""
+    schedules = schedules_of(session, [asset.id for asset in assets])
+    records = []
+    for asset in assets:
+        record = _own_record(session, asset, owner)
+        record["schedules"] = [item.as_dict() for item in schedules.get(asset.id, [])]
+        records.append(record)
+    return records
+
+
+def _ties(session: orm.Session, user_id: int) -> list[dict[str, Any]]:
+    """Return the ties the person made, and those to or from their strengths, by ids alone:
+    the other strength may be someone else's, and is theirs to describe."""
+    mine = sa.select(Asset.id).where(Asset.owner_id == user_id)
+    query = (
+        sa.select(Tie)
+        .where(sa.or_(Tie.made_by == user_id, Tie.from_id.in_(mine), Tie.to_id.in_(mine)))
+        .order_by(Tie.id)
+    )
+    return [
+        {
+            "id": tie.id,
+            "kind": tie.kind.value,
+            "from_id": tie.from_id,
+            "to_id": tie.to_id,
+            "state": tie.state.value,
+            "made_by_you": tie.made_by == user_id,
+            "created_at": tie.created_at.isoformat(),
+            "decided_at": tie.decided_at.isoformat() if tie.decided_at else None,
+        }
+        for tie in session.scalars(query)
+    ]
 
 
 def _own_record(session: orm.Session, asset: Asset, owner: User) -> dict[str, Any]:

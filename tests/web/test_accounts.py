@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import email
 import re
 import time
@@ -13,8 +14,12 @@ from flask.testing import FlaskClient
 from itsdangerous import TimestampSigner
 
 from assetmap import create_app
+from assetmap.domain.schedules import validate_schedule
+from assetmap.domain.ties import TieKind
 from assetmap.storage import assets as store
 from assetmap.storage import users as user_store
+from assetmap.storage.schedules import set_schedules
+from assetmap.storage.ties import add_tie
 from assetmap.web import db
 from tests.web.helpers import (
     PASSWORD,
@@ -278,6 +283,34 @@ def test_my_data_downloads_everything_held_about_the_person(
     [skill] = data["strengths"]
     assert (skill["contact"], skill["lon"], skill["lat"]) == ("07700 900123", -2.321234, 51.230987)
     assert [r["action"] for r in data["revisions"]] == ["create"]
+
+
+def test_my_data_holds_the_persons_schedules_and_ties(app: Flask, client: FlaskClient) -> None:
+    """When their group meets, and the ties to and from their strengths, are held about them."""
+    ann = add_user(app)
+    bob = add_user(app, "bob@example.org")
+    choir = add_asset(app, ann, title="Ann's choir")
+    skill = add_asset(app, ann, **PRIVATE_SKILL)
+    hall = add_asset(app, bob, kind="space", title="Bob's hall")
+    bobs_band = add_asset(app, bob, title="Bob's band")
+    with app.app_context(), db.database().session() as session:
+        weekly = {"frequency": "weekly", "weekdays": "TU", "start_time": "19:30"}
+        set_schedules(
+            session, choir, [validate_schedule(weekly, today=dt.date(2026, 12, 7))], by=ann
+        )
+        add_tie(session, TieKind.MEETS_AT, choir, hall, by=ann)
+        add_tie(session, TieKind.OFFERS, skill, bobs_band, by=ann)
+        session.commit()
+    sign_in_as(client)
+    data = client.get("/account/my-data").get_json()
+    schedules = {row["title"]: row["schedules"] for row in data["strengths"]}
+    assert [s["description"] for s in schedules["Ann's choir"]] == ["Every Tuesday, 7.30pm"]
+    assert [(t["kind"], t["from_id"], t["to_id"], t["state"]) for t in data["ties"]] == [
+        ("meets-at", choir, hall, "accepted"),
+        ("offers", skill, bobs_band, "proposed"),
+    ]
+    # The other strengths are named by id alone: they are Bob's to describe.
+    assert "Bob's" not in str(data["ties"])
 
 
 def test_my_data_holds_nobody_elses_data(app: Flask, client: FlaskClient) -> None:
