@@ -159,7 +159,7 @@ def test_the_staff_menu_fits_on_one_line_at_1280_px(
     live_server.sign_in_as(page, "ada@example.org")
     page.goto(f"{live_server.url}/checks")
     items = page.get_by_role("navigation", name="Main").get_by_role("link")
-    assert items.count() == 11
+    assert items.count() == 12
     boxes = [items.nth(i).bounding_box() for i in range(items.count())]
     assert len({round(box["y"]) for box in boxes if box}) == 1
     account = page.get_by_role("navigation", name="Your account")

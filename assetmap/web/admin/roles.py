@@ -144,7 +144,7 @@ def init_app(app: Flask) -> None:
     nav.add_link(
         app,
         "roles.index",
-        "Users and roles",
+        "Users",
         order=80,
         show=lambda u: bool(u.is_authenticated) and can_manage_roles(u),
     )
