@@ -18,8 +18,6 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from dateutil import rrule
-
 from assetmap.domain.errors import ValidationError
 
 DEFAULT_TIMEZONE = "Europe/London"
@@ -67,13 +65,14 @@ class Weekday(enum.StrEnum):
     @property
     def number(self) -> int:
         """Monday is 0, as ``datetime.date.weekday``."""
-        return list(Weekday).index(self)
+        return _DAY_NUMBERS[self]
 
     @property
     def schema_org(self) -> str:
         return f"https://schema.org/{self.label}"
 
 
+_DAY_NUMBERS = {day: number for number, day in enumerate(Weekday)}
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # Which week of the month a monthly-by-weekday session falls in; -1 is the last.
 WEEKS_OF_MONTH = {1: "First", 2: "Second", 3: "Third", 4: "Fourth", -1: "Last"}
@@ -201,28 +200,45 @@ class Schedule:
     def sessions_between(self, start: dt.datetime, end: dt.datetime) -> list[Session]:
         """Return the sessions that start in ``[start, end)``, cancelled dates left out.
 
-        ``start`` and ``end`` are timezone-aware. Expansion runs on wall-clock time, so the
-        clock changes move no session."""
+        ``start`` and ``end`` are timezone-aware. Sessions are found day by day on wall-clock
+        dates (``occurs_on``), so the clock changes move no session; the dates are those the
+        RFC 5545 rule gives (the tests expand ``rule()`` with dateutil and with
+        recurring-ical-events and compare)."""
         zone = self.zone
         local_start = start.astimezone(zone).replace(tzinfo=None)
         local_end = end.astimezone(zone).replace(tzinfo=None)
-        # Expanded on naive wall-clock times, which dateutil refuses beside a UTC ``UNTIL``:
-        # the rule goes in without its end, and the last date is kept below.
-        recurrence = rrule.rrulestr(
-            ";".join(self._repeats()),
-            dtstart=dt.datetime.combine(self.starts_on, self.start_time),
-        )
-        cancelled = set(self.cancelled)
+        first = max(local_start.date(), self.starts_on)
+        last = local_end.date() if self.ends_on is None else min(local_end.date(), self.ends_on)
         sessions = []
-        # ``between`` is inclusive at both ends when asked; keep [start, end).
-        for when in recurrence.between(local_start, local_end, inc=True):
-            if when >= local_end or when.date() in cancelled:
+        for offset in range((last - first).days + 1):
+            day = first + dt.timedelta(days=offset)
+            if not self.occurs_on(day):
                 continue
-            if self.ends_on is not None and when.date() > self.ends_on:
-                continue
-            starts = when.replace(tzinfo=zone)
-            sessions.append(Session(starts=starts, ends=self._end_of(starts)))
+            when = dt.datetime.combine(day, self.start_time)
+            if local_start <= when < local_end:
+                starts = when.replace(tzinfo=zone)
+                sessions.append(Session(starts=starts, ends=self._end_of(starts)))
         return sessions
+
+    def occurs_on(self, day: dt.date) -> bool:
+        """Return whether a session falls on ``day`` (a local date)."""
+        if day < self.starts_on or (self.ends_on is not None and day > self.ends_on):
+            return False
+        if day in self.cancelled:
+            return False
+        if self.frequency is Frequency.MONTHLY_BY_DATE:
+            return day.day == self.day_of_month
+        if day.weekday() not in {weekday.number for weekday in self.weekdays}:
+            return False
+        if self.frequency is Frequency.WEEKLY:
+            return True
+        if self.frequency is Frequency.FORTNIGHTLY:
+            # Weeks start on Monday (WKST=MO) and are counted from the first date's week.
+            weeks = (_monday_of(day) - _monday_of(self.starts_on)).days // 7
+            return weeks % 2 == 0
+        if self.week_of_month == -1:
+            return (day + dt.timedelta(days=7)).month != day.month
+        return (day.day - 1) // 7 + 1 == self.week_of_month
 
     def first_session(self) -> Session | None:
         """Return the first session on or after ``starts_on``: a calendar's DTSTART, which
@@ -524,6 +540,10 @@ def _first_on(days: Iterable[Weekday], start: dt.date) -> dt.date:
     """Return the first date on or after ``start`` that falls on one of ``days``."""
     numbers = {day.number for day in days}
     return next(start + dt.timedelta(n) for n in range(7) if (start.weekday() + n) % 7 in numbers)
+
+
+def _monday_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
 
 
 def _weekday_of(day: dt.date) -> Weekday:

@@ -381,3 +381,47 @@ def test_from_rule_refuses_what_a_plain_schedule_cannot_say() -> None:
     ):
         with pytest.raises(ValueError):
             Schedule.from_rule(rule, start_time=dt.time(19), starts_on=TODAY)
+
+
+# -- the sessions are the rule's: day-by-day against dateutil's expansion of rule() -------------
+
+_RULE_SCHEDULES = st.builds(
+    dict,
+    frequency=st.sampled_from(["weekly", "fortnightly", "monthly-by-weekday", "monthly-by-date"]),
+    weekdays=st.lists(
+        st.sampled_from(list(["MO", "TU", "WE", "TH", "FR", "SA", "SU"])), min_size=1
+    ),
+    week_of_month=st.sampled_from([1, 2, 3, 4, -1]),
+    day_of_month=st.integers(1, 31),
+    start_time=st.sampled_from(["00:00", "01:30", "09:00", "19:30", "23:45"]),
+    starts_on=st.dates(dt.date(2025, 1, 1), dt.date(2027, 12, 31)),
+    ends_on=st.one_of(st.none(), st.dates(dt.date(2026, 1, 1), dt.date(2028, 12, 31))),
+    cancelled=st.lists(st.dates(dt.date(2026, 1, 1), dt.date(2026, 12, 31)), max_size=4),
+)
+
+
+def _by_dateutil(schedule: Schedule, start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
+    """The reference: dateutil expanding the stored RRULE (its UNTIL in UTC, so on aware times),
+    EXDATEs left out, the first session being DTSTART as RFC 5545 counts it."""
+    from dateutil import rrule
+
+    first = dt.datetime.combine(schedule.starts_on, schedule.start_time, schedule.zone)
+    found = rrule.rrulestr(schedule.rule(), dtstart=first).between(start, end, inc=True)
+    cancelled = set(schedule.cancelled)
+    return [when for when in found if when < end and when.date() not in cancelled]
+
+
+@given(raw=_RULE_SCHEDULES, offset=st.integers(0, 800), days=st.integers(1, 60))
+def test_sessions_are_the_ones_the_stored_rule_gives(
+    raw: dict[str, Any], offset: int, days: int
+) -> None:
+    if raw["ends_on"] is not None and raw["ends_on"] < raw["starts_on"]:
+        raw["ends_on"] = None
+    if raw["frequency"] == "monthly-by-weekday":
+        raw["weekdays"] = raw["weekdays"][:1]
+    made = schedule(**raw)
+    zone = ZoneInfo("Europe/London")
+    start = dt.datetime.combine(dt.date(2025, 1, 1) + dt.timedelta(days=offset), dt.time(6), zone)
+    end = start + dt.timedelta(days=days)
+    ours = [found.starts for found in made.sessions_between(start, end)]
+    assert ours == _by_dateutil(made, start, end)
