@@ -18,7 +18,7 @@ from assetmap.domain.geo import BBox, bbox_around, check_lon_lat, distances_m
 from assetmap.domain.query import AssetFilter, check_radius
 from assetmap.domain.schedules import Weekday
 from assetmap.domain.vocab import Kind, Theme
-from assetmap.domain.whatson import Candidate, MeetingPlace
+from assetmap.domain.whatson import Candidate, MeetingPlace, WhatsOn, Window, whats_on
 from assetmap.storage.backends import backend_for
 from assetmap.storage.backends.common import THEMES, published
 from assetmap.storage.models import Asset, AssetSchedule, Neighbourhood
@@ -65,6 +65,48 @@ def candidates(
         points = np.asarray([(row.public_lon, row.public_lat) for row in rows], dtype=float)
         inside = distances_m(near.lon, near.lat, points[:, 0], points[:, 1]) <= near.radius_m
         rows = [row for row, keep in zip(rows, inside.tolist(), strict=True) if keep]
+    return _candidates(session, rows)
+
+
+# How many schedules ``soonest`` reads at a time.
+SOONEST_BATCH = 60
+
+
+def soonest(session: orm.Session, window: Window, *, most: int) -> WhatsOn:
+    """Return the first ``most`` sessions of a one-day ``window`` from ``window.now``, anywhere.
+
+    The front page's "On today" wants a handful of sessions, not every group meeting today:
+    schedules that can meet that day and have not finished by now are read soonest first, a
+    batch at a time, until ``most`` sessions are found or none are left.
+    """
+    if window.first_day != window.last_day:
+        raise ValueError("soonest reads one day at a time")
+    now = window.now.astimezone(window.timezone)
+    later = (
+        dt.time(0) if now.date() < window.first_day else now.time().replace(second=0, microsecond=0)
+    )
+    query = _query(session, None, None, frozenset(), ()).where(
+        *_could_meet(window.first_day, window.last_day),
+        # Not over yet: starts later, ends later, or ends after midnight.
+        sa.or_(
+            AssetSchedule.start_time >= later,
+            AssetSchedule.end_time >= later,
+            AssetSchedule.end_time <= AssetSchedule.start_time,
+        ),
+    )
+    query = query.order_by(None).order_by(AssetSchedule.start_time, AssetSchedule.id)
+    found: list[Candidate] = []
+    offset = 0
+    while True:
+        rows = session.execute(query.limit(SOONEST_BATCH).offset(offset)).all()
+        offset += len(rows)
+        found += _candidates(session, rows)
+        answer = whats_on(found, window, most=most)
+        if answer.count >= most or len(rows) < SOONEST_BATCH:
+            return answer
+
+
+def _candidates(session: orm.Session, rows: Sequence[sa.Row]) -> list[Candidate]:
     groups: dict[int, list[sa.Row]] = {}
     for row in rows:
         groups.setdefault(row.AssetSchedule.asset_id, []).append(row)

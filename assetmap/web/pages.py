@@ -9,7 +9,7 @@ from flask import Blueprint, Flask, Response, abort, current_app, jsonify, rende
 
 from assetmap.domain.privacy import public_record
 from assetmap.domain.vocab import Action, Kind, Status, Theme
-from assetmap.domain.whatson import Window, whats_on
+from assetmap.domain.whatson import Window
 from assetmap.maps import place_map, render
 from assetmap.storage import assets as store
 from assetmap.storage import listing, stats, whatson
@@ -33,11 +33,7 @@ def index() -> str:
         themes=stats.count_by_theme(session),
         newest=stats.newest(session, limit=12),
         kinds=list(Kind),
-        on_today=whats_on(
-            whatson.candidates(session, days=(today.first_day, today.last_day)),
-            today,
-            most=ON_TODAY_MAX,
-        ),
+        on_today=whatson.soonest(session, today, most=ON_TODAY_MAX),
     )
 
 

@@ -247,3 +247,47 @@ def test_leaving_out_schedules_by_day_never_loses_a_session(
             }
             kept = set(titles(candidates(session, days=(first, last))))
             assert meeting <= kept, (first, span, meeting - kept)
+
+
+def test_the_soonest_sessions_of_a_day_are_those_of_every_group_that_day(
+    session: orm.Session, add: Callable[..., int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The front page reads schedules soonest first, a batch at a time, and stops at a few:
+    what it lists is what working out every group's sessions that day would list first."""
+    import assetmap.storage.whatson as whatson_store
+    from assetmap.domain.whatson import Window, whats_on
+
+    monkeypatch.setattr(whatson_store, "SOONEST_BATCH", 3)
+    for hour in (7, 9, 11, 13, 15, 17, 19, 21):
+        add(f"Weekly at {hour}", weekly("MO,WE,FR", f"{hour:02d}:30"))
+        add(
+            f"Monthly at {hour}",
+            schedule(
+                frequency="monthly-by-weekday",
+                weekdays="WE",
+                week_of_month=2,
+                start_time=f"{hour:02d}:00",
+                end_time=f"{hour + 2:02d}:00",
+            ),
+        )
+        add(
+            f"The 9th at {hour}",
+            schedule(frequency="monthly-by-date", day_of_month=9, start_time=f"{hour:02d}:15"),
+        )
+    for moment in (
+        "2026-12-09T06:00",
+        "2026-12-09T12:40",
+        "2026-12-09T20:00",
+        "2026-12-10T06:00",
+        "2026-12-09T23:50",
+    ):
+        now = dt.datetime.fromisoformat(moment).replace(tzinfo=dt.UTC)
+        today = Window.today(now)
+        for most in (1, 6, 40):
+            every = whats_on(
+                candidates(session, days=(today.first_day, today.last_day)), today, most=most
+            )
+            soon = whatson_store.soonest(session, today, most=most)
+            assert [(o.group.title, o.starts) for o in soon.occasions] == [
+                (o.group.title, o.starts) for o in every.occasions
+            ], (moment, most)
