@@ -23,32 +23,24 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from assetmap.runtime import links
     from assetmap.storage import database as storage_db
     from assetmap.web import (
+        accounts,
+        admin,
+        api,
+        checks,
         compression,
         db,
         errors,
+        exchange,
+        explore,
         ids,
         limits,
         nav,
         pages,
         proxies,
         security,
+        strengths,
         wording,
     )
-    from assetmap.web.accounts import auth, confirmation, tokens
-    from assetmap.web.accounts import views as accounts
-    from assetmap.web.admin import moderation, roles
-    from assetmap.web.api import views as api
-    from assetmap.web.checks import public as checks_public
-    from assetmap.web.checks import said_did
-    from assetmap.web.checks import views as checks
-    from assetmap.web.exchange import init_app as exchange_pages
-    from assetmap.web.exchange import views as exchange
-    from assetmap.web.explore import init_app as explore_pages
-    from assetmap.web.explore import search
-    from assetmap.web.explore import views as explore
-    from assetmap.web.strengths import adding, connections, freshness, history
-    from assetmap.web.strengths import init_app as strengths_pages
-    from assetmap.web.strengths import views as strengths
 
     app = Flask(
         __name__,
@@ -67,30 +59,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     wording.init_app(app)
     security.init_app(app)
     compression.init_app(app)
-    auth.init_app(app)
     errors.init_app(app)
     pages.init_app(app)
-    explore.init_app(app)
     mail.init_app(app)
-    accounts.init_app(app)
-    confirmation.init_app(app)
-    adding.init_app(app)
-    strengths.init_app(app)
-    strengths_pages(app)
-    search.init_app(app)
-    explore_pages(app)
-    connections.init_app(app)
-    tokens.init_app(app)
-    api.init_app(app)
-    checks_public.init_app(app)
-    said_did.init_app(app)
-    checks.init_app(app)
-    exchange.init_app(app)
-    exchange_pages(app)
-    freshness.init_app(app)
-    moderation.init_app(app)
-    history.init_app(app)
-    roles.init_app(app)
+    # Each area registers its own pages, in the order its package's ``init_app`` gives.
+    for area in (accounts, explore, strengths, api, checks, exchange, admin):
+        area.init_app(app)
     limits.init_app(app)
     cli.init_app(app)
     return app

@@ -6,7 +6,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the exchange pages that wire themselves here, one line each."""
-    from assetmap.web.exchange import openactive
+    """Register this area's pages, in order."""
+    from assetmap.web.exchange import openactive, views
 
+    views.init_app(app)
     openactive.init_app(app)

@@ -1,4 +1,5 @@
-"""Finding strengths: the explore map and list, and the search by place, theme and words."""
+"""Finding strengths: the explore map and list, the search by place, theme and words, and
+what's on."""
 
 from __future__ import annotations
 
@@ -6,7 +7,9 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the explore pages that wire themselves here, one line each."""
-    from assetmap.web.explore import whatson
+    """Register this area's pages, in order."""
+    from assetmap.web.explore import search, views, whatson
 
+    views.init_app(app)
+    search.init_app(app)
     whatson.init_app(app)

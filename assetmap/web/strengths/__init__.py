@@ -1,4 +1,5 @@
-"""Strengths: adding, placing, editing and withdrawing one, its history, coaches' connections."""
+"""Strengths: adding, placing, editing and withdrawing one, when it meets, its ties and
+calendar, its history, and coaches' connections."""
 
 from __future__ import annotations
 
@@ -6,9 +7,23 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    """Register the strength pages that wire themselves here, one line each."""
-    from assetmap.web.strengths import calendars, schedules, ties
+    """Register this area's pages, in order."""
+    from assetmap.web.strengths import (
+        adding,
+        calendars,
+        connections,
+        freshness,
+        history,
+        schedules,
+        ties,
+        views,
+    )
 
+    adding.init_app(app)
+    views.init_app(app)
     schedules.init_app(app)
     ties.init_app(app)
     calendars.init_app(app)
+    connections.init_app(app)
+    freshness.init_app(app)
+    history.init_app(app)
