@@ -76,6 +76,7 @@ bench: install postgis browser bench-tools
 	$(BIN)/python bench/export.py
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/api_load.py
+	$(BIN)/python bench/whatson.py
 	$(BIN)/python bench/api_cost.py
 	$(BIN)/python bench/catchment.py
 	$(BIN)/python bench/gazetteer.py

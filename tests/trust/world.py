@@ -6,6 +6,7 @@ Built once into a SQLite file; each test copies it and serves it with its own ap
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,16 +17,21 @@ from flask.testing import FlaskClient
 
 from assetmap import create_app
 from assetmap.domain.assets import validate_asset
+from assetmap.domain.schedules import validate_schedule
+from assetmap.domain.ties import TieKind
 from assetmap.storage import assets as store
 from assetmap.storage import checks as check_store
 from assetmap.storage import moderation
 from assetmap.storage import tokens as token_store
 from assetmap.storage import users as user_store
 from assetmap.storage.database import connect, upgrade
+from assetmap.storage.schedules import set_schedules
+from assetmap.storage.ties import add_tie
 from assetmap.web import db
 from tests.web.helpers import PASSWORD, decide, post, publish, sign_in_by_cookie, start
 
 ROLES = ("resident", "coach", "planner", "admin")
+TODAY = dt.date(2026, 12, 7)
 # Personal details that only their owner (and, for contacts, staff a rule allows) may see.
 MARKERS = {
     "contact": "marker-contact-7q2x@example.org",
@@ -123,6 +129,14 @@ def _assets(session: Any, world: World) -> None:
         session, world.ids["skill"], {"contact": MARKERS["contact"]}, by=owner, cell_m=400.0
     )
     moderation.hide_asset(session, world.ids["hidden"], by=None, reason="Closed last spring")
+    # When the choir meets, where, and a skill its owner offered to it, not yet answered.
+    world.ids["hall"] = _asset(session, owner, kind="space", title="Wesley hall")
+    weekly = {"frequency": "weekly", "weekdays": "TU", "start_time": "19:30"}
+    set_schedules(session, world.ids["group"], [validate_schedule(weekly, today=TODAY)], by=owner)
+    world.ids["tie"] = add_tie(
+        session, TieKind.MEETS_AT, world.ids["group"], world.ids["hall"], by=owner
+    ).id
+    add_tie(session, TieKind.OFFERS, world.ids["skill"], world.ids["group"], by=owner)
     world.ids["report"] = moderation.add_report(
         session, world.ids["group"], "wrong", "Meets on Tuesdays now", by=None
     ).id

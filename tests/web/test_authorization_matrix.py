@@ -138,6 +138,42 @@ RULES: dict[tuple[str, str], Rule] = {
     ("adding.publish", "POST"): Rule(
         at("/strengths/new/group/publish"), SIGNED_IN, frozenset({400})
     ),
+    # When a group meets: its owner, or staff in their neighbourhoods (the world's are all).
+    ("schedules.show", "GET"): Rule(at("/strengths/{group}/schedule"), STAFF),
+    ("schedules.save_note", "POST"): Rule(
+        at("/strengths/{group}/schedule"), STAFF, frozenset({302})
+    ),
+    ("schedules.new", "GET"): Rule(at("/strengths/{group}/schedule/new"), STAFF),
+    ("schedules.new", "POST"): Rule(at("/strengths/{group}/schedule/new"), STAFF, frozenset({400})),
+    ("schedules.change", "GET"): Rule(at("/strengths/{group}/schedule/1"), STAFF),
+    ("schedules.change", "POST"): Rule(
+        at("/strengths/{group}/schedule/1"), STAFF, frozenset({400})
+    ),
+    ("schedules.remove", "POST"): Rule(
+        at("/strengths/{group}/schedule/1/remove"), STAFF, frozenset({302})
+    ),
+    ("calendars.calendar", "GET"): Rule(at("/assets/{group}/calendar.ics"), EVERYONE),
+    ("calendars.upload", "GET"): Rule(at("/strengths/{group}/schedule/import"), STAFF),
+    ("calendars.preview", "POST"): Rule(
+        at("/strengths/{group}/schedule/import"), STAFF, frozenset({400})
+    ),
+    ("calendars.confirm", "POST"): Rule(
+        at("/strengths/{group}/schedule/import/confirm"), STAFF, frozenset({400})
+    ),
+    # Ties: made from the group by its owner or staff; taken off or answered by either end's.
+    ("ties.new", "GET"): Rule(at("/strengths/{group}/ties/new?kind=meets-at"), STAFF),
+    ("ties.create", "POST"): Rule(
+        at("/strengths/{group}/ties/new?kind=meets-at"), STAFF, frozenset({400})
+    ),
+    ("ties.answer", "POST"): Rule(at("/strengths/{group}/ties/answer"), STAFF, frozenset({400})),
+    ("ties.remove", "GET"): Rule(at("/strengths/{group}/ties/remove?tie={tie}"), STAFF),
+    ("ties.remove", "POST"): Rule(
+        at("/strengths/{group}/ties/remove?tie={tie}"), STAFF, frozenset({302})
+    ),
+    ("whatson.page", "GET"): Rule(at("/whats-on"), EVERYONE),
+    ("whatson.feed", "GET"): Rule(at("/whats-on.ics"), EVERYONE),
+    ("openactive.dataset", "GET"): Rule(at("/openactive/"), EVERYONE),
+    ("openactive.series", "GET"): Rule(at("/openactive/session-series"), EVERYONE),
     ("strengths.mine", "GET"): Rule(at("/strengths/mine"), SIGNED_IN),
     ("strengths.edit", "GET"): Rule(at("/strengths/{group}/edit"), ADMINS),
     ("strengths.edit", "POST"): Rule(at("/strengths/{group}/edit"), ADMINS, frozenset({400})),
@@ -180,6 +216,11 @@ RULES: dict[tuple[str, str], Rule] = {
         at("/api/assets?bbox=-2.34,51.21,-2.30,51.25"), EVERYONE, api=True
     ),
     ("api.get_asset", "GET"): Rule(at("/api/assets/{group}"), EVERYONE, api=True),
+    ("api.get_schedules", "GET"): Rule(at("/api/assets/{group}/schedules"), EVERYONE, api=True),
+    ("api.put_schedules", "PUT"): Rule(
+        at("/api/assets/{group}/schedules"), STAFF, frozenset({400}), api=True
+    ),
+    ("api.asset_ties", "GET"): Rule(at("/api/assets/{group}/ties"), EVERYONE, api=True),
     ("api.openapi_document", "GET"): Rule(at("/api/openapi.json"), EVERYONE, api=True),
     ("api.places", "GET"): Rule(at("/api/places?q=Market+Place"), EVERYONE, api=True),
     ("api.create_asset", "POST"): Rule(at("/api/assets"), SIGNED_IN, frozenset({400}), api=True),
