@@ -5,13 +5,15 @@ each with a meeting pattern people really write (the demo's own), then times:
 
 - reading every group's words into schedules (``storage.patterns.read_patterns``, as an
   import and migration 0013 do), in groups per second;
-- the front page's "On today": schedules that can meet today read soonest first, a batch at a
-  time, until six sessions are found (``storage.whatson.soonest``), beside the same answer
-  worked out from every group that can meet today, and from every group with a schedule;
-- what's on this week within 1.6 km of a point, and the same for the whole area.
+- the front page's "On today" (six sessions), what's on this week within 1.6 km of a point and
+  this week in the whole area (200 sessions), each read as the app reads them: schedules that
+  can meet each day, soonest first, a batch at a time, until the first sessions are known
+  (``storage.whatson.soonest``), beside the same answer worked out from every group that can
+  meet in the window (``candidates`` then ``domain.whatson.whats_on``), the baseline.
 
 Each search runs ``--runs`` times after one warm-up; the median and the slowest are printed,
-with how many groups were read and how many sessions found.
+with how many sessions were listed and how many groups: those listed for a soonest-first read,
+those read for the baseline.
 
 Run: ``python bench/whatson.py [--groups 20000,100000] [--runs 5] [--sqlite-only]``.
 """
@@ -125,28 +127,28 @@ def searches() -> dict[str, Search]:
     week = Window.this_week(NOW)
     near = Near(CENTRE_LON, CENTRE_LAT, 1600)
 
-    def on_today(session: orm.Session) -> tuple[int, int]:
-        answer = soonest(session, today, most=6)
-        return len({o.group.asset_id for o in answer.occasions}), answer.count
+    def soonest_first(window: Window, most: int, **filters: object) -> Search:
+        def search(session: orm.Session) -> tuple[int, int]:
+            answer = soonest(session, window, most=most, **filters)  # type: ignore[arg-type]
+            return len({o.group.asset_id for o in answer.occasions}), answer.count
 
-    def every_group_today(session: orm.Session, days: bool = True) -> tuple[int, int]:
-        found = candidates(session, days=(today.first_day, today.last_day) if days else None)
-        return len(found), whats_on(found, today, most=6).count
+        return search
 
-    def week_near(session: orm.Session) -> tuple[int, int]:
-        found = candidates(session, near=near, days=(week.first_day, week.last_day))
-        return len(found), whats_on(found, week, most=200).count
+    def every_group(window: Window, most: int, **filters: object) -> Search:
+        def search(session: orm.Session) -> tuple[int, int]:
+            days = (window.first_day, window.last_day)
+            found = candidates(session, days=days, **filters)  # type: ignore[arg-type]
+            return len(found), whats_on(found, window, most=most).count
 
-    def week_everywhere(session: orm.Session) -> tuple[int, int]:
-        found = candidates(session, days=(week.first_day, week.last_day))
-        return len(found), whats_on(found, week, most=200).count
+        return search
 
     return {
-        "On today (front page, soonest first)": on_today,
-        "On today from every group meeting today": every_group_today,
-        "On today from every group with times": lambda s: every_group_today(s, days=False),
-        "This week within 1.6 km": week_near,
-        "This week, whole area": week_everywhere,
+        "On today (front page), soonest first": soonest_first(today, 6),
+        "  from every group meeting today": every_group(today, 6),
+        "This week within 1.6 km, soonest first": soonest_first(week, 200, near=near),
+        "  from every group meeting then": every_group(week, 200, near=near),
+        "This week, whole area, soonest first": soonest_first(week, 200),
+        "  from every group meeting then ": every_group(week, 200),
     }
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
@@ -47,6 +49,7 @@ def candidates(
     themes: frozenset[Theme] = frozenset(),
     words: Sequence[str] = (),
     days: tuple[dt.date, dt.date] | None = None,
+    most: int | None = None,
 ) -> list[Candidate]:
     """Return the published groups with schedules that match, with where they meet, by id.
 
@@ -54,56 +57,94 @@ def candidates(
     lies within ``near`` (if given), it carries any of ``themes`` and holds every one of
     ``words``. ``days``, the first and last day of a search (local dates), leaves out the
     schedules that cannot have a session in them: not started yet, already ended, or weekly on
-    other days of the week; the sessions themselves are worked out by ``domain.whatson``. Two
-    queries: the groups with their schedules, then the spaces they meet at.
+    other days of the week; the sessions themselves are worked out by ``domain.whatson``.
+    ``most`` stops at that many schedules, read a batch at a time.
     """
     query = _query(session, neighbourhood_id, near, themes, words)
     if days is not None:
         query = query.where(*_could_meet(*days))
-    rows = session.execute(query).all()
-    if near is not None and rows:
-        points = np.asarray([(row.public_lon, row.public_lat) for row in rows], dtype=float)
-        inside = distances_m(near.lon, near.lat, points[:, 0], points[:, 1]) <= near.radius_m
-        rows = [row for row, keep in zip(rows, inside.tolist(), strict=True) if keep]
-    return _candidates(session, rows)
+    if most is None:
+        return _candidates(session, _within(session.execute(query).all(), near))
+    found: list[sa.Row] = []
+    for rows in _batches(session, query, near):
+        found += rows
+        if len(found) >= most:
+            break
+    return _candidates(session, found[:most])
 
 
 # How many schedules ``soonest`` reads at a time.
 SOONEST_BATCH = 60
 
 
-def soonest(session: orm.Session, window: Window, *, most: int) -> WhatsOn:
-    """Return the first ``most`` sessions of a one-day ``window`` from ``window.now``, anywhere.
+def soonest(
+    session: orm.Session,
+    window: Window,
+    *,
+    most: int,
+    neighbourhood_id: int | None = None,
+    near: Near | None = None,
+    themes: frozenset[Theme] = frozenset(),
+    words: Sequence[str] = (),
+) -> WhatsOn:
+    """Return the first ``most`` sessions in ``window`` from ``window.now`` that match (as
+    ``candidates`` matches), without reading every group that meets in it.
 
-    The front page's "On today" wants a handful of sessions, not every group meeting today:
-    schedules that can meet that day and have not finished by now are read soonest first, a
-    batch at a time, until ``most`` sessions are found or none are left.
+    A day at a time, the schedules that can meet that day are read soonest first, a batch at a
+    time. Once more than ``most`` sessions are known to start before the last schedule read
+    (none unread can start before it), the first ``most`` are those, and reading stops.
     """
-    if window.first_day != window.last_day:
-        raise ValueError("soonest reads one day at a time")
-    now = window.now.astimezone(window.timezone)
-    later = (
-        dt.time(0) if now.date() < window.first_day else now.time().replace(second=0, microsecond=0)
-    )
-    query = _query(session, None, None, frozenset(), ()).where(
-        *_could_meet(window.first_day, window.last_day),
-        # Not over yet: starts later, ends later, or ends after midnight.
-        sa.or_(
-            AssetSchedule.start_time >= later,
-            AssetSchedule.end_time >= later,
-            AssetSchedule.end_time <= AssetSchedule.start_time,
-        ),
-    )
-    query = query.order_by(None).order_by(AssetSchedule.start_time, AssetSchedule.id)
+    base = _query(session, neighbourhood_id, near, themes, words)
+    base = base.order_by(None).order_by(AssetSchedule.start_time, AssetSchedule.id)
+    zone = window.timezone
+    now = window.now.astimezone(zone)
     found: list[Candidate] = []
+    day = window.first_day
+    while day <= window.last_day:
+        query = base.where(*_could_meet(day, day))
+        if day == now.date():
+            later = now.time().replace(second=0, microsecond=0)
+            # Not over yet: starts later, ends later, or ends after midnight.
+            query = query.where(
+                sa.or_(
+                    AssetSchedule.start_time >= later,
+                    AssetSchedule.end_time >= later,
+                    AssetSchedule.end_time <= AssetSchedule.start_time,
+                )
+            )
+        for rows in _batches(session, query, near):
+            found += _candidates(session, rows)
+            last = rows[-1].AssetSchedule.start_time if rows else dt.time(23, 59)
+            known = dt.datetime.combine(day, last, zone)
+            every = whats_on(found, window, most=sys.maxsize)
+            if sum(1 for occasion in every.occasions if occasion.starts < known) > most:
+                return whats_on(found, window, most=most)
+        day += dt.timedelta(days=1)
+    return whats_on(found, window, most=most)
+
+
+def _batches(
+    session: orm.Session, query: sa.Select[Any], near: Near | None
+) -> Iterator[list[sa.Row[Any]]]:
+    """Yield the query's rows a batch at a time, those outside ``near`` left out."""
     offset = 0
     while True:
         rows = session.execute(query.limit(SOONEST_BATCH).offset(offset)).all()
         offset += len(rows)
-        found += _candidates(session, rows)
-        answer = whats_on(found, window, most=most)
-        if answer.count >= most or len(rows) < SOONEST_BATCH:
-            return answer
+        kept = _within(rows, near)
+        if kept:
+            yield kept
+        if len(rows) < SOONEST_BATCH:
+            return
+
+
+def _within(rows: Sequence[sa.Row[Any]], near: Near | None) -> list[sa.Row[Any]]:
+    """Return the rows whose public point lies within ``near``'s geodesic radius."""
+    if near is None or not rows:
+        return list(rows)
+    points = np.asarray([(row.public_lon, row.public_lat) for row in rows], dtype=float)
+    inside = distances_m(near.lon, near.lat, points[:, 0], points[:, 1]) <= near.radius_m
+    return [row for row, keep in zip(rows, inside.tolist(), strict=True) if keep]
 
 
 def _candidates(session: orm.Session, rows: Sequence[sa.Row]) -> list[Candidate]:

@@ -249,45 +249,49 @@ def test_leaving_out_schedules_by_day_never_loses_a_session(
             assert meeting <= kept, (first, span, meeting - kept)
 
 
-def test_the_soonest_sessions_of_a_day_are_those_of_every_group_that_day(
+def test_the_soonest_sessions_are_those_of_every_group_that_meets_then(
     session: orm.Session, add: Callable[..., int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """The front page reads schedules soonest first, a batch at a time, and stops at a few:
-    what it lists is what working out every group's sessions that day would list first."""
+    """What's on and the front page read schedules a day at a time, soonest first, a batch at
+    a time, and stop once the first few are known: what they list is what working out every
+    matching group's sessions would list first, for any window, limit and filter."""
     import assetmap.storage.whatson as whatson_store
     from assetmap.domain.whatson import Window, whats_on
 
     monkeypatch.setattr(whatson_store, "SOONEST_BATCH", 3)
-    for hour in (7, 9, 11, 13, 15, 17, 19, 21):
-        add(f"Weekly at {hour}", weekly("MO,WE,FR", f"{hour:02d}:30"))
-        add(
-            f"Monthly at {hour}",
-            schedule(
-                frequency="monthly-by-weekday",
-                weekdays="WE",
-                week_of_month=2,
-                start_time=f"{hour:02d}:00",
-                end_time=f"{hour + 2:02d}:00",
-            ),
+    for number, hour in enumerate((7, 9, 11, 13, 15, 17, 19, 21)):
+        west, east = dict(lon=-2.33, lat=51.23), dict(lon=-2.31, lat=51.23)
+        place = west if number % 2 else east
+        add(f"Weekly at {hour}", weekly("MO,WE,FR", f"{hour:02d}:30"), **place)
+        monthly = schedule(
+            frequency="monthly-by-weekday",
+            weekdays="WE",
+            week_of_month=2,
+            start_time=f"{hour:02d}:00",
+            end_time=f"{hour + 2:02d}:00",
         )
+        add(f"Monthly at {hour}", monthly, **west)
         add(
             f"The 9th at {hour}",
             schedule(frequency="monthly-by-date", day_of_month=9, start_time=f"{hour:02d}:15"),
+            **east,
         )
-    for moment in (
-        "2026-12-09T06:00",
-        "2026-12-09T12:40",
-        "2026-12-09T20:00",
-        "2026-12-10T06:00",
-        "2026-12-09T23:50",
-    ):
+        add(f"Weekends at {hour}", weekly("SA,SU", f"{hour:02d}:45"), **place)
+    west_id = session.scalars(sa.select(Neighbourhood.id).where(Neighbourhood.code == "west")).one()
+    filters: list[dict[str, Any]] = [
+        {},
+        {"neighbourhood_id": west_id},
+        {"near": Near(-2.31, 51.23, 500)},
+    ]
+    for moment in ("2026-12-09T12:40", "2026-12-09T23:50", "2026-12-12T10:00"):
         now = dt.datetime.fromisoformat(moment).replace(tzinfo=dt.UTC)
-        today = Window.today(now)
-        for most in (1, 6, 40):
-            every = whats_on(
-                candidates(session, days=(today.first_day, today.last_day)), today, most=most
-            )
-            soon = whatson_store.soonest(session, today, most=most)
-            assert [(o.group.title, o.starts) for o in soon.occasions] == [
-                (o.group.title, o.starts) for o in every.occasions
-            ], (moment, most)
+        for window in (Window.today(now), Window.this_week(now), Window.weekend(now)):
+            for most in (1, 40):
+                for chosen in filters:
+                    days = (window.first_day, window.last_day)
+                    every = whats_on(candidates(session, days=days, **chosen), window, most=most)
+                    soon = whatson_store.soonest(session, window, most=most, **chosen)
+                    assert [(o.group.title, o.starts) for o in soon.occasions] == [
+                        (o.group.title, o.starts) for o in every.occasions
+                    ], (moment, window.label, most, chosen)
+                    assert soon.capped == every.capped

@@ -8,6 +8,7 @@ their search from the URL; neither shows anything of a skill.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, abort, render_template, request, url_for
@@ -16,7 +17,7 @@ from sqlalchemy import orm
 from assetmap.domain.geo import bbox_around
 from assetmap.domain.schedules import CalendarEntry
 from assetmap.domain.vocab import Theme
-from assetmap.domain.whatson import SESSIONS_MAX, Candidate, WhatsOn, When, Window, whats_on
+from assetmap.domain.whatson import SESSIONS_MAX, Candidate, WhatsOn, When, Window
 from assetmap.exchange.calendars import write_calendar
 from assetmap.maps import MapParts, render
 from assetmap.maps.whatson import places_layer, whatson_map
@@ -47,18 +48,14 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def found_groups(
-    session: orm.Session, asked: Asked, window: Window | None = None
-) -> list[Candidate]:
-    """Return the groups with schedules that match a search (that may meet in ``window``)."""
-    return store.candidates(
-        session,
-        neighbourhood_id=asked.neighbourhood.id if asked.neighbourhood else None,
-        near=asked.near,
-        themes=asked.themes,
-        words=asked.words,
-        days=(window.first_day, window.last_day) if window else None,
-    )
+def _filters(asked: Asked) -> dict[str, Any]:
+    """Return a search's filters as the store takes them."""
+    return {
+        "neighbourhood_id": asked.neighbourhood.id if asked.neighbourhood else None,
+        "near": asked.near,
+        "themes": asked.themes,
+        "words": asked.words,
+    }
 
 
 @bp.get("/whats-on")
@@ -88,7 +85,7 @@ def page() -> tuple[str, int]:
 
 def _sessions(session: orm.Session, asked: Asked) -> WhatsOn:
     window = Window.of(asked.when, now())
-    return whats_on(found_groups(session, asked, window), window, most=SESSIONS_LISTED)
+    return store.soonest(session, window, most=SESSIONS_LISTED, **_filters(asked))
 
 
 def _map(asked: Asked | None, groups: list[Candidate]) -> MapParts:
@@ -138,7 +135,7 @@ def feed() -> Response:
     asked = form.resolve(store.neighbourhood_boxes(session))
     if asked is None:
         abort(400, " ".join(message for messages in form.errors.values() for message in messages))
-    entries = calendar_entries(found_groups(session, asked))[:FEED_MAX]
+    entries = calendar_entries(store.candidates(session, most=FEED_MAX, **_filters(asked)))
     name = " ".join(part for part in ("What's on", asked.where_in_words) if part)
     body = write_calendar(entries, name=name, description=_feed_description(asked))
     response = Response(body, mimetype="text/calendar")
