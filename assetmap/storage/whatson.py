@@ -73,8 +73,10 @@ def candidates(
     return _candidates(session, found[:most])
 
 
-# How many schedules ``soonest`` reads at a time.
+# How many schedules ``soonest`` reads at a time, and the most it reads in one go when a search
+# matches no more than that.
 SOONEST_BATCH = 60
+READ_WHOLE = 300
 
 
 def soonest(
@@ -90,11 +92,18 @@ def soonest(
     """Return the first ``most`` sessions in ``window`` from ``window.now`` that match (as
     ``candidates`` matches), without reading every group that meets in it.
 
-    A day at a time, the schedules that can meet that day are read soonest first, a batch at a
-    time. Once more than ``most`` sessions are known to start before the last schedule read
-    (none unread can start before it), the first ``most`` are those, and reading stops.
+    A search matching no more than ``READ_WHOLE`` schedules is read whole. Otherwise, a day at
+    a time, the schedules that can meet that day are read soonest first, in batches that double.
+    Once more than ``most`` sessions are known to start before the last schedule read (none
+    unread can start before it), the first ``most`` are those, and reading stops.
     """
     base = _query(session, neighbourhood_id, near, themes, words)
+    # A search that matches few schedules is read whole, in one query.
+    few = session.execute(
+        base.where(*_could_meet(window.first_day, window.last_day)).limit(READ_WHOLE + 1)
+    ).all()
+    if len(few) <= READ_WHOLE:
+        return whats_on(_candidates(session, _within(few, near)), window, most=most)
     base = base.order_by(None).order_by(AssetSchedule.start_time, AssetSchedule.id)
     zone = window.timezone
     now = window.now.astimezone(zone)
@@ -126,16 +135,17 @@ def soonest(
 def _batches(
     session: orm.Session, query: sa.Select[Any], near: Near | None
 ) -> Iterator[list[sa.Row[Any]]]:
-    """Yield the query's rows a batch at a time, those outside ``near`` left out."""
-    offset = 0
+    """Yield the query's rows in batches that double, those outside ``near`` left out."""
+    offset, size = 0, SOONEST_BATCH
     while True:
-        rows = session.execute(query.limit(SOONEST_BATCH).offset(offset)).all()
+        rows = session.execute(query.limit(size).offset(offset)).all()
         offset += len(rows)
         kept = _within(rows, near)
         if kept:
             yield kept
-        if len(rows) < SOONEST_BATCH:
+        if len(rows) < size:
             return
+        size *= 2
 
 
 def _within(rows: Sequence[sa.Row[Any]], near: Near | None) -> list[sa.Row[Any]]:

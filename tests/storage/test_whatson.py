@@ -259,6 +259,7 @@ def test_the_soonest_sessions_are_those_of_every_group_that_meets_then(
     from assetmap.domain.whatson import Window, whats_on
 
     monkeypatch.setattr(whatson_store, "SOONEST_BATCH", 3)
+    monkeypatch.setattr(whatson_store, "READ_WHOLE", 5)
     for number, hour in enumerate((7, 9, 11, 13, 15, 17, 19, 21)):
         west, east = dict(lon=-2.33, lat=51.23), dict(lon=-2.31, lat=51.23)
         place = west if number % 2 else east
