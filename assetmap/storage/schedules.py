@@ -19,6 +19,8 @@ from assetmap.storage.models import Asset, AssetSchedule, Revision, utcnow
 # The kinds of strength that have a schedule: a group's sessions, a space's opening hours.
 SCHEDULED_KINDS = (Kind.GROUP, Kind.SPACE)
 CHANGE = "schedule"
+# The most ids one statement names: PostgreSQL takes at most 65,535 parameters.
+IDS_PER_QUERY = 10_000
 
 
 def schedule_of(row: AssetSchedule) -> Schedule:
@@ -34,20 +36,18 @@ def schedule_of(row: AssetSchedule) -> Schedule:
 
 
 def schedules_of(session: orm.Session, asset_ids: Iterable[int]) -> dict[int, list[Schedule]]:
-    """Return each asset's schedules in the order their owner gave them, in one query.
-
-    Assets with none are absent from the answer."""
+    """Return each asset's schedules in the order their owner gave them: one query per
+    ``IDS_PER_QUERY`` assets. Assets with none are absent from the answer."""
     ids = sorted(set(asset_ids))
     found: dict[int, list[Schedule]] = defaultdict(list)
-    if not ids:
-        return found
-    rows = session.execute(
-        sa.select(AssetSchedule)
-        .where(AssetSchedule.asset_id.in_(ids))
-        .order_by(AssetSchedule.asset_id, AssetSchedule.position, AssetSchedule.id)
-    ).scalars()
-    for row in rows:
-        found[row.asset_id].append(schedule_of(row))
+    for start in range(0, len(ids), IDS_PER_QUERY):
+        rows = session.execute(
+            sa.select(AssetSchedule)
+            .where(AssetSchedule.asset_id.in_(ids[start : start + IDS_PER_QUERY]))
+            .order_by(AssetSchedule.asset_id, AssetSchedule.position, AssetSchedule.id)
+        ).scalars()
+        for row in rows:
+            found[row.asset_id].append(schedule_of(row))
     return found
 
 

@@ -26,6 +26,9 @@ from assetmap.storage.backends import backend_for
 from assetmap.storage.database import begin_write
 from assetmap.storage.models import Asset, Tie, utcnow
 
+# The most ids one statement names: PostgreSQL takes at most 65,535 parameters.
+IDS_PER_QUERY = 10_000
+
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Venue:
@@ -74,28 +77,27 @@ def add_tie(
 
 
 def meeting_places(session: orm.Session, group_ids: Iterable[int]) -> dict[int, list[Venue]]:
-    """Return, for each published group that has them, the published spaces it meets at, in
-    one query."""
+    """Return, for each published group that has them, the published spaces it meets at: one
+    query per ``IDS_PER_QUERY`` groups (a statement can name only so many)."""
     ids = sorted(set(group_ids))
     places: dict[int, list[Venue]] = defaultdict(list)
-    if not ids:
-        return places
     group = orm.aliased(Asset)
-    rows = session.execute(
-        sa.select(Tie.from_id, Asset.id, Asset.title, Asset.public_lon, Asset.public_lat)
-        .join(Asset, Asset.id == Tie.to_id)
-        .join(group, group.id == Tie.from_id)
-        .where(
-            Tie.kind == TieKind.MEETS_AT,
-            Tie.state == TieState.ACCEPTED,
-            Tie.from_id.in_(ids),
-            Asset.status == Status.PUBLISHED,
-            group.status == Status.PUBLISHED,
-        )
-        .order_by(Tie.from_id, Tie.id)
-    ).all()
-    for group_id, space_id, title, lon, lat in rows:
-        places[group_id].append(Venue(space_id, title, lon, lat))
+    for start in range(0, len(ids), IDS_PER_QUERY):
+        rows = session.execute(
+            sa.select(Tie.from_id, Asset.id, Asset.title, Asset.public_lon, Asset.public_lat)
+            .join(Asset, Asset.id == Tie.to_id)
+            .join(group, group.id == Tie.from_id)
+            .where(
+                Tie.kind == TieKind.MEETS_AT,
+                Tie.state == TieState.ACCEPTED,
+                Tie.from_id.in_(ids[start : start + IDS_PER_QUERY]),
+                Asset.status == Status.PUBLISHED,
+                group.status == Status.PUBLISHED,
+            )
+            .order_by(Tie.from_id, Tie.id)
+        ).all()
+        for group_id, space_id, title, lon, lat in rows:
+            places[group_id].append(Venue(space_id, title, lon, lat))
     return places
 
 

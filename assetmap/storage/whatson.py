@@ -121,10 +121,9 @@ def soonest(
                     AssetSchedule.end_time <= AssetSchedule.start_time,
                 )
             )
-        for rows in _batches(session, query, near):
+        for rows in _soonest_batches(session, query, near):
             found += _candidates(session, rows)
-            last = rows[-1].AssetSchedule.start_time if rows else dt.time(23, 59)
-            known = dt.datetime.combine(day, last, zone)
+            known = dt.datetime.combine(day, rows[-1].AssetSchedule.start_time, zone)
             every = whats_on(found, window, most=sys.maxsize)
             if sum(1 for occasion in every.occasions if occasion.starts < known) > most:
                 return whats_on(found, window, most=most)
@@ -140,6 +139,29 @@ def _batches(
     while True:
         rows = session.execute(query.limit(size).offset(offset)).all()
         offset += len(rows)
+        kept = _within(rows, near)
+        if kept:
+            yield kept
+        if len(rows) < size:
+            return
+        size *= 2
+
+
+def _soonest_batches(
+    session: orm.Session, query: sa.Select[Any], near: Near | None
+) -> Iterator[list[sa.Row[Any]]]:
+    """Yield a query ordered by (start time, id) in batches that double, each read from where
+    the last ended (on ``ix_asset_schedule_start_time_id``, so a batch reads what it returns),
+    those outside ``near`` left out; an empty batch is not yielded."""
+    size = SOONEST_BATCH
+    after: tuple[dt.time, int] | None = None
+    while True:
+        page = query
+        if after is not None:
+            page = page.where(sa.tuple_(AssetSchedule.start_time, AssetSchedule.id) > after)
+        rows = session.execute(page.limit(size)).all()
+        if rows:
+            after = (rows[-1].AssetSchedule.start_time, rows[-1].AssetSchedule.id)
         kept = _within(rows, near)
         if kept:
             yield kept

@@ -20,6 +20,8 @@ class AssetSchedule(Base):
     """
 
     __tablename__ = "asset_schedule"
+    # What's on reads schedules soonest first, a batch at a time, from where the last ended.
+    __table_args__ = (sa.Index("ix_asset_schedule_start_time_id", "start_time", "id"),)
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
     asset_id: orm.Mapped[int] = orm.mapped_column(
