@@ -27,7 +27,6 @@ from werkzeug.wrappers import Response
 from wtforms import HiddenField
 
 from assetmap.domain.errors import ValidationError
-from assetmap.domain.permissions import can_edit_schedule
 from assetmap.domain.schedules import Schedule, validate_schedule
 from assetmap.domain.vocab import Kind, Status
 from assetmap.exchange.calendars import CalendarError, CalendarReading, write_calendar
@@ -39,7 +38,7 @@ from assetmap.storage.models import Asset
 from assetmap.storage.schedules import SCHEDULED_KINDS, schedules_of
 from assetmap.storage.ties import meeting_places
 from assetmap.web import db
-from assetmap.web.accounts.auth import actor
+from assetmap.web.strengths.schedules import schedulable
 
 bp = Blueprint("calendars", __name__)
 Page = str | tuple[str, int] | Response
@@ -94,31 +93,18 @@ class ConfirmForm(FlaskForm):  # type: ignore[misc]
     schedules = HiddenField()
 
 
-def _importable(asset_id: int) -> Asset:
-    """Return the group or space if the signed-in person may set its times: 404, 403 or 409
-    if not."""
-    asset = store.get_asset(db.session(), asset_id)
-    if asset is None or asset.kind not in SCHEDULED_KINDS:
-        abort(404, f"Group or space {asset_id} doesn't exist.")
-    if not can_edit_schedule(actor(), asset):
-        abort(403, "Only its owner, or staff for its neighbourhood, can change when it happens.")
-    if asset.status is Status.WITHDRAWN:
-        abort(409, f"“{asset.title}” was withdrawn and can't be changed.")
-    return asset
-
-
 @bp.get("/strengths/<int:asset_id>/schedule/import")
 @login_required
 def upload(asset_id: int) -> str:
     """Ask for the calendar file to read."""
-    return _upload_page(_importable(asset_id), UploadForm())
+    return _upload_page(schedulable(asset_id), UploadForm())
 
 
 @bp.post("/strengths/<int:asset_id>/schedule/import")
 @login_required
 def preview(asset_id: int) -> Page:
     """Show what the file holds and what would be left out, writing nothing yet."""
-    asset = _importable(asset_id)
+    asset = schedulable(asset_id)
     form = UploadForm()
     if not form.validate():
         return _upload_page(asset, form), 400
@@ -136,7 +122,7 @@ def preview(asset_id: int) -> Page:
 @login_required
 def confirm(asset_id: int) -> Page:
     """Replace the schedule with the sessions the file held, all or nothing."""
-    asset = _importable(asset_id)
+    asset = schedulable(asset_id)
     form = ConfirmForm()
     if not form.validate():
         abort(400, "This form has expired. Please upload the calendar again.")

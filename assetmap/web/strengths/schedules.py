@@ -64,7 +64,7 @@ def note_of(asset: Asset) -> str:
     return (asset.meeting_pattern if asset.kind is Kind.GROUP else asset.opening_times) or ""
 
 
-def _schedulable(asset_id: int) -> Asset:
+def schedulable(asset_id: int) -> Asset:
     """Return the group or space if the signed-in person may set its times: 404, 403 or 409
     if not."""
     asset = store.get_asset(db.session(), asset_id)
@@ -97,7 +97,7 @@ def _save(asset: Asset, sessions: list[Schedule], note: str | None = None) -> st
 @login_required
 def show(asset_id: int) -> str:
     """List the sessions in words, each to change or remove, with the note beside them."""
-    asset = _schedulable(asset_id)
+    asset = schedulable(asset_id)
     return _list_page(asset, NoteForm(formdata=None, data={"note": note_of(asset)}))
 
 
@@ -130,7 +130,7 @@ def _described(schedule: Schedule) -> dict[str, Any]:
 @login_required
 def save_note(asset_id: int) -> Page:
     """Change the note beside the sessions."""
-    asset = _schedulable(asset_id)
+    asset = schedulable(asset_id)
     form = NoteForm()
     note = form.cleaned(SHORT_TEXT_MAX) if form.validate() else None
     refused = _save(asset, _sessions(asset), note) if note is not None else None
@@ -146,7 +146,7 @@ def save_note(asset_id: int) -> Page:
 @login_required
 def new(asset_id: int) -> Page:
     """Add a session."""
-    asset = _schedulable(asset_id)
+    asset = schedulable(asset_id)
     sessions = _sessions(asset)
     if len(sessions) >= SCHEDULES_MAX:
         flash(f"You can give at most {SCHEDULES_MAX}. Change or remove one first.", "info")
@@ -160,7 +160,7 @@ def new(asset_id: int) -> Page:
 @login_required
 def change(asset_id: int, number: int) -> Page:
     """Change one session, by its number in the list (from 1)."""
-    asset = _schedulable(asset_id)
+    asset = schedulable(asset_id)
     sessions = _sessions(asset)
     if not 1 <= number <= len(sessions):
         abort(404, f"“{asset.title}” has no session {number}.")
@@ -208,7 +208,7 @@ def _form_page(asset: Asset, form: SessionForm, number: int | None) -> str:
 @login_required
 def remove(asset_id: int, number: int) -> Page:
     """Remove one session."""
-    asset = _schedulable(asset_id)
+    asset = schedulable(asset_id)
     form = NoteForm()  # only its CSRF token is read
     if not form.validate():
         abort(400, "The form had expired. Go back and try again.")
