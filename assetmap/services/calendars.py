@@ -117,21 +117,44 @@ def calendar_entries(session: orm.Session, assets: Sequence[Asset]) -> list[Cale
     venues = meeting_places(session, [a.id for a in shown if a.kind is Kind.GROUP])
     entries = []
     for asset in shown:
-        url = external_url("pages.asset", asset_id=asset.id)
-        host = urlsplit(url).hostname or "assetmap"
         venue = venues.get(asset.id, [None])[0]
-        for position, schedule in enumerate(schedules.get(asset.id, [])):
-            entries.append(
-                CalendarEntry(
-                    uid=f"asset-{asset.id}-session-{position}@{host}",
-                    title=asset.title,
-                    description=asset.description,
-                    url=url,
-                    schedule=schedule,
-                    location=venue.title if venue else asset.title,
-                    lon=venue.lon if venue else asset.public_lon,
-                    lat=venue.lat if venue else asset.public_lat,
-                    updated=asset.updated_at,
-                )
-            )
+        place = (venue.title, venue.lon, venue.lat) if venue else None
+        entries += entries_of(
+            asset.id,
+            asset.title,
+            asset.description,
+            schedules.get(asset.id, []),
+            place or (asset.title, asset.public_lon, asset.public_lat),
+            asset.updated_at,
+        )
     return entries
+
+
+def entries_of(
+    asset_id: int,
+    title: str,
+    description: str,
+    schedules: Sequence[Schedule],
+    place: tuple[str, float, float],
+    updated: dt.datetime,
+) -> list[CalendarEntry]:
+    """Return a strength's calendar entries, one per schedule, at ``place`` (a name, lon and
+    lat): the same events, with the same ids, in its own calendar file and in any what's-on
+    feed that lists it, so a calendar holding both shows each session once."""
+    url = external_url("pages.asset", asset_id=asset_id)
+    host = urlsplit(url).hostname or "assetmap"
+    name, lon, lat = place
+    return [
+        CalendarEntry(
+            uid=f"asset-{asset_id}-session-{position}@{host}",
+            title=title,
+            description=description,
+            url=url,
+            schedule=schedule,
+            location=name,
+            lon=lon,
+            lat=lat,
+            updated=updated,
+        )
+        for position, schedule in enumerate(schedules)
+    ]

@@ -104,7 +104,6 @@ def soonest(
     ).all()
     if len(few) <= READ_WHOLE:
         return whats_on(_candidates(session, _within(few, near)), window, most=most)
-    base = base.order_by(None).order_by(AssetSchedule.start_time, AssetSchedule.id)
     zone = window.timezone
     now = window.now.astimezone(zone)
     found: list[Candidate] = []
@@ -121,7 +120,7 @@ def soonest(
                     AssetSchedule.end_time <= AssetSchedule.start_time,
                 )
             )
-        for rows in _soonest_batches(session, query, near):
+        for rows in _batches(session, query, near, soonest=True):
             found += _candidates(session, rows)
             known = dt.datetime.combine(day, rows[-1].AssetSchedule.start_time, zone)
             every = whats_on(found, window, most=sys.maxsize)
@@ -132,36 +131,21 @@ def soonest(
 
 
 def _batches(
-    session: orm.Session, query: sa.Select[Any], near: Near | None
+    session: orm.Session, query: sa.Select[Any], near: Near | None, *, soonest: bool = False
 ) -> Iterator[list[sa.Row[Any]]]:
-    """Yield the query's rows in batches that double, those outside ``near`` left out."""
-    offset, size = 0, SOONEST_BATCH
-    while True:
-        rows = session.execute(query.limit(size).offset(offset)).all()
-        offset += len(rows)
-        kept = _within(rows, near)
-        if kept:
-            yield kept
-        if len(rows) < size:
-            return
-        size *= 2
-
-
-def _soonest_batches(
-    session: orm.Session, query: sa.Select[Any], near: Near | None
-) -> Iterator[list[sa.Row[Any]]]:
-    """Yield a query ordered by (start time, id) in batches that double, each read from where
-    the last ended (on ``ix_asset_schedule_start_time_id``, so a batch reads what it returns),
-    those outside ``near`` left out; an empty batch is not yielded."""
+    """Yield a query's schedules in batches that double, those outside ``near`` left out (an
+    empty batch is not yielded). Each batch is read from where the last ended, by schedule id,
+    or, when ``soonest``, by (start time, id) on ``ix_asset_schedule_start_time_id``, so a
+    batch reads what it returns."""
+    order = (AssetSchedule.start_time, AssetSchedule.id) if soonest else (AssetSchedule.id,)
+    query = query.order_by(None).order_by(*order)
     size = SOONEST_BATCH
-    after: tuple[dt.time, int] | None = None
+    after: tuple[Any, ...] | None = None
     while True:
-        page = query
-        if after is not None:
-            page = page.where(sa.tuple_(AssetSchedule.start_time, AssetSchedule.id) > after)
+        page = query if after is None else query.where(sa.tuple_(*order) > after)
         rows = session.execute(page.limit(size)).all()
         if rows:
-            after = (rows[-1].AssetSchedule.start_time, rows[-1].AssetSchedule.id)
+            after = tuple(getattr(rows[-1].AssetSchedule, column.key) for column in order)
         kept = _within(rows, near)
         if kept:
             yield kept

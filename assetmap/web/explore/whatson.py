@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
-from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, abort, render_template, request, url_for
 from sqlalchemy import orm
@@ -22,6 +21,7 @@ from assetmap.exchange.calendars import write_calendar
 from assetmap.maps import MapParts, render
 from assetmap.maps.whatson import places_layer, whatson_map
 from assetmap.runtime.links import external_url
+from assetmap.services.calendars import entries_of
 from assetmap.storage import whatson as store
 from assetmap.web import db, nav
 from assetmap.web.area import current_area
@@ -161,23 +161,17 @@ def calendar_entries(groups: list[Candidate]) -> list[CalendarEntry]:
     same events, with the same ids, as the group's own calendar file."""
     entries = []
     for group in groups:
-        url = external_url("pages.asset", asset_id=group.asset_id)
-        host = urlsplit(url).hostname or "assetmap"
         lon, lat = group.point
-        entries += [
-            CalendarEntry(
-                uid=f"asset-{group.asset_id}-session-{position}@{host}",
-                title=group.title,
-                description=group.description,
-                url=url,
-                schedule=schedule,
-                location=group.places[0].title if group.places else group.title,
-                lon=lon,
-                lat=lat,
-                updated=group.updated or now(),
-            )
-            for position, schedule in enumerate(group.schedules)
-        ]
+        name = group.places[0].title if group.places else group.title
+        updated = group.updated or now()
+        entries += entries_of(
+            group.asset_id,
+            group.title,
+            group.description,
+            group.schedules,
+            (name, lon, lat),
+            updated,
+        )
     return entries
 
 
