@@ -76,7 +76,7 @@ def candidates(
 # How many schedules ``soonest`` reads at a time, and the most it reads in one go when a search
 # matches no more than that.
 SOONEST_BATCH = 60
-READ_WHOLE = 300
+READ_WHOLE = 1000
 
 
 def soonest(
