@@ -98,9 +98,12 @@ def soonest(
     unread can start before it), the first ``most`` are those, and reading stops.
     """
     base = _query(session, neighbourhood_id, near, themes, words)
-    # A search that matches few schedules is read whole, in one query.
+    # A search that matches few schedules is read whole, in one query, in no order: ordered
+    # by id with a limit, PostgreSQL would walk every group by id to find the few.
     few = session.execute(
-        base.where(*_could_meet(window.first_day, window.last_day)).limit(READ_WHOLE + 1)
+        base.where(*_could_meet(window.first_day, window.last_day))
+        .order_by(None)
+        .limit(READ_WHOLE + 1)
     ).all()
     if len(few) <= READ_WHOLE:
         return whats_on(_candidates(session, _within(few, near)), window, most=most)
