@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app assetmap
 
-.PHONY: install install-serve serve run demo-db notebook test postgis browser bench-tools lint bench migration clean
+.PHONY: install install-serve serve run demo-db notebook test postgis browser bench-tools lint bench migration translations catalogues clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,25 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/activate
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed catalogues
+
+# The translations pages are read in: each language's catalogue, compiled when it changes.
+LANGUAGE_PO := $(wildcard assetmap/translations/*/LC_MESSAGES/messages.po)
+catalogues: $(LANGUAGE_PO:.po=.mo)
+
+%/LC_MESSAGES/messages.mo: %/LC_MESSAGES/messages.po | $(BIN)/activate
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+# Gather every word the app says into messages.pot, bring each language's catalogue up to it,
+# and compile them. A new language: $(BIN)/pybabel init -i assetmap/translations/messages.pot
+# -d assetmap/translations -l xx, then add it to LANGUAGES in assetmap/web/i18n.py.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k lazy -k _l -k N_ --no-location --no-wrap --sort-output \
+	  --project assetmap --copyright-holder "assetmap contributors" \
+	  -o assetmap/translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching --ignore-obsolete --no-wrap \
+	  -i assetmap/translations/messages.pot -d assetmap/translations
+	$(BIN)/pybabel compile --statistics -d assetmap/translations
 
 # Production: the app and gunicorn alone, without the tools that test it.
 $(VENV)/.serve: pyproject.toml | $(BIN)/activate
@@ -22,7 +40,7 @@ $(VENV)/.serve: pyproject.toml | $(BIN)/activate
 	$(BIN)/python -m pip install --quiet -e '.[serve]'
 	touch $@
 
-install-serve: $(VENV)/.serve
+install-serve: $(VENV)/.serve catalogues
 
 # gunicorn on 127.0.0.1:8000 with deploy/gunicorn.conf.py, for a reverse proxy to reach.
 serve: install-serve

@@ -32,6 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         errors,
         exchange,
         explore,
+        i18n,
         ids,
         limits,
         nav,
@@ -55,6 +56,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     links.init_app(app)
     proxies.init_app(app)
     db.init_app(app)
+    i18n.init_app(app)
     nav.init_app(app)
     wording.init_app(app)
     security.init_app(app)

@@ -16,7 +16,7 @@ class Link:
 
     order: int
     endpoint: str
-    label: str
+    label: Any  # Text, or a lazy translation read as text when shown.
     show: Callable[[Any], bool]
 
 
@@ -26,7 +26,7 @@ def everyone(_user: Any) -> bool:
 
 
 def add_link(
-    app: Flask, endpoint: str, label: str, *, order: int, show: Callable[[Any], bool] = everyone
+    app: Flask, endpoint: str, label: Any, *, order: int, show: Callable[[Any], bool] = everyone
 ) -> None:
     """Add a link to the main navigation."""
     links: list[Link] = app.extensions.setdefault("assetmap.nav", [])
@@ -50,7 +50,7 @@ def init_app(app: Flask) -> None:
             raise ValueError(f"area must be main or account, got {area!r}")
         links: list[Link] = app.extensions.get("assetmap.nav", [])
         return [
-            (link.endpoint, link.label)
+            (link.endpoint, str(link.label))
             for link in links
             if (link.endpoint in ACCOUNT_ENDPOINTS) == (area == "account")
             and link.show(current_user)

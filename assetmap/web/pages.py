@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from flask import Blueprint, Flask, Response, abort, current_app, jsonify, render_template
+from flask_babel import lazy_gettext as _l
 
 from assetmap.domain.privacy import public_record
 from assetmap.domain.vocab import Action, Kind, Status, Theme
@@ -103,4 +104,4 @@ def init_app(app: Flask) -> None:
     """Register the pages."""
     app.register_blueprint(bp)
     app.jinja_env.filters["theme_label"] = theme_label
-    nav.add_link(app, "pages.index", "Home", order=0)
+    nav.add_link(app, "pages.index", _l("Home"), order=0)

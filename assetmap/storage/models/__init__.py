@@ -11,7 +11,14 @@ from assetmap.storage.models.base import Base, JSONList, UTCDateTime, utcnow
 from assetmap.storage.models.checks import CheckResponse, CheckRevision, StrengthCheck
 from assetmap.storage.models.moderation import OwnerAnswer, Report
 from assetmap.storage.models.people import ApiToken, RoleChange, User, UserScope
-from assetmap.storage.models.register import Asset, AssetTheme, Connection, Neighbourhood, Revision
+from assetmap.storage.models.register import (
+    Asset,
+    AssetTheme,
+    Connection,
+    Neighbourhood,
+    Revision,
+    SubmissionKey,
+)
 from assetmap.storage.models.ties import AssetSchedule, Tie
 
 # Registered with the metadata, but not exported: only ``storage.private_points`` reads it.
@@ -35,6 +42,7 @@ __all__ = [
     "RoleChange",
     "ServiceArea",
     "StrengthCheck",
+    "SubmissionKey",
     "Tie",
     "UTCDateTime",
     "User",

@@ -32,6 +32,8 @@ class User(Base):
     session_epoch: orm.Mapped[int] = orm.mapped_column(default=0, server_default="0")
     # When the person followed the link mailed to their address; None until then.
     confirmed_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime)
+    # The language the person chose for pages and mail ("cy"); empty until they choose.
+    language: orm.Mapped[str] = orm.mapped_column(sa.String(12), default="", server_default="")
 
     assets: orm.Mapped[list[Asset]] = orm.relationship(back_populates="owner")
     scope_rows: orm.Mapped[list[UserScope]] = orm.relationship(

@@ -68,6 +68,10 @@ class Asset(Base):
     opening_times: orm.Mapped[str] = orm.mapped_column(sa.String(300), default="")
     capacity: orm.Mapped[int | None] = orm.mapped_column()
     facilities: orm.Mapped[list[str]] = orm.mapped_column(JSONList, default=list)
+    # The language its owner wrote it in, as a BCP 47 tag: pages never translate it.
+    language: orm.Mapped[str] = orm.mapped_column(
+        sa.String(35), default="en-GB", server_default="en-GB"
+    )
 
     neighbourhood_id: orm.Mapped[int | None] = orm.mapped_column(
         sa.ForeignKey("neighbourhood.id", ondelete="SET NULL")
@@ -150,4 +154,22 @@ class Connection(Base):
     )
     on: orm.Mapped[dt.date] = orm.mapped_column(sa.Date)
     note: orm.Mapped[str] = orm.mapped_column(sa.String(500), default="")
+    created_at: orm.Mapped[dt.datetime] = orm.mapped_column(UTCDateTime, default=utcnow)
+
+
+class SubmissionKey(Base):
+    """A key a person's device sent with a new strength, so that the same form sent twice
+    (again after a lost connection, or from a queue of forms kept while offline) adds it once."""
+
+    __tablename__ = "submission_key"
+    __table_args__ = (sa.UniqueConstraint("user_id", "key", name="uq_submission_key_user_key"),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    user_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey("app_user.id", ondelete="CASCADE")
+    )
+    key: orm.Mapped[str] = orm.mapped_column(sa.String(64))
+    asset_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("asset.id", ondelete="SET NULL")
+    )
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(UTCDateTime, default=utcnow)
