@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import gettext as _gettext
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from babel import Locale
 from babel import dates as _dates
@@ -101,7 +101,9 @@ def format_number(value: float) -> str:
     return _numbers.format_decimal(value, locale=locale())
 
 
-def weekday_name(index: int, width: str = "wide") -> str:
+def weekday_name(
+    index: int, width: Literal["abbreviated", "narrow", "short", "wide"] = "wide"
+) -> str:
     """Return the name of a weekday, Monday being 0."""
     return str(_dates.get_day_names(width, locale=locale())[index])
 
