@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -15,8 +16,9 @@ import orjson
 
 from assetmap.domain.area import OUTSIDE, Area
 from assetmap.domain.errors import ValidationError
-from assetmap.domain.fields import KIND_FIELDS
+from assetmap.domain.fields import KIND_FIELDS, LANGUAGE_PATTERN
 from assetmap.domain.geo import check_lon_lat
+from assetmap.domain.i18n import _
 from assetmap.domain.limits import (
     ACCESSIBILITY_MAX,
     CAPACITY_MAX,
@@ -25,6 +27,7 @@ from assetmap.domain.limits import (
     DESCRIPTION_MAX,
     FACILITIES_MAX,
     FACILITY_MAX,
+    LANGUAGE_MAX,
     SHORT_TEXT_MAX,
     TAG_MAX,
     TAGS_MAX,
@@ -35,6 +38,8 @@ from assetmap.domain.text import clean_text, split_items
 from assetmap.domain.vocab import Kind, ShareMode, Theme
 
 _ALL_KIND_FIELDS = frozenset().union(*KIND_FIELDS.values())
+# The language a strength is written in when nobody says (a BCP 47 tag).
+DEFAULT_LANGUAGE = "en-GB"
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -59,6 +64,7 @@ class AssetDraft:
     opening_times: str = ""
     capacity: int | None = None
     facilities: tuple[str, ...] = ()
+    language: str = DEFAULT_LANGUAGE
 
     def as_dict(self) -> dict[str, Any]:
         """Return the draft as plain JSON values: enums as strings, tuples as lists, ISO dates."""
@@ -81,7 +87,7 @@ def validate_asset(raw: Mapping[str, Any], *, area: Area | None = None) -> Asset
     clean: dict[str, Any] = {}
     unknown = sorted(set(raw) - set(FIELD_NAMES))
     for name in unknown:
-        errors[name] = "is not a field of an asset"
+        errors[name] = _("is not a field of an asset")
     kind = _check(errors, "kind", lambda: Kind(clean_text(raw.get("kind"), 20, required=True)))
     for name, check in _CHECKS.items():
         if name in raw or name in _REQUIRED:
@@ -91,7 +97,7 @@ def validate_asset(raw: Mapping[str, Any], *, area: Area | None = None) -> Asset
     if kind is not None:
         _check_kind_fields(errors, kind, raw)
         if kind is Kind.SKILL and not clean.get("share_modes") and "share_modes" not in errors:
-            errors["share_modes"] = "choose at least one way to share the skill"
+            errors["share_modes"] = _("choose at least one way to share the skill")
     if errors:
         raise ValidationError(errors)
     return AssetDraft(kind=kind, **clean)  # type: ignore[arg-type]
@@ -106,10 +112,10 @@ def apply_changes(
     public point, so half a move would mix a given coordinate with a generalised one.
     """
     if "kind" in changes and str(changes["kind"]) != current.kind.value:
-        raise ValidationError({"kind": "cannot be changed; withdraw this and add a new one"})
+        raise ValidationError({"kind": _("cannot be changed; withdraw this and add a new one")})
     if ("lon" in changes) != ("lat" in changes):
         missing = "lat" if "lon" in changes else "lon"
-        raise ValidationError({missing: "give lon and lat together to move a strength"})
+        raise ValidationError({missing: _("give lon and lat together to move a strength")})
     return validate_asset({**current.as_dict(), **changes}, area=area)
 
 
@@ -140,9 +146,11 @@ def _check(errors: dict[str, str], name: str, fn: Any) -> Any:
 
 
 def _reason(name: str, exc: Exception) -> str:
-    message = str(exc)
+    # The message itself, not ``str(exc)``: a translated ``Text`` remembers its English.
+    first = exc.args[0] if len(exc.args) == 1 else None
+    message = first if isinstance(first, str) else str(exc)
     if name == "kind" and "is not a valid Kind" in message:
-        return f"must be one of {', '.join(k.value for k in Kind)}"
+        return _("must be one of %(kinds)s", kinds=", ".join(k.value for k in Kind))
     return message
 
 
@@ -160,7 +168,7 @@ def _check_location(errors: dict[str, str], clean: dict[str, Any], area: Area | 
 def _check_kind_fields(errors: dict[str, str], kind: Kind, raw: Mapping[str, Any]) -> None:
     for name in sorted(_ALL_KIND_FIELDS - KIND_FIELDS[kind]):
         if _is_set(raw.get(name)):
-            errors[name] = f"does not apply to a {kind.value}"
+            errors[name] = _("does not apply to a %(kind)s", kind=kind.value)
 
 
 def _is_set(value: Any) -> bool:
@@ -175,20 +183,28 @@ _SHARE_MODE_VALUES = frozenset(mode.value for mode in ShareMode)
 def _themes(value: Any) -> tuple[Theme, ...]:
     items = split_items(value)
     if not items:
-        raise ValueError("choose at least one theme")
+        raise ValueError(_("choose at least one theme"))
     if len(items) > THEMES_MAX:
-        raise ValueError(f"choose at most {THEMES_MAX} themes, got {len(items)}")
+        raise ValueError(
+            _("choose at most %(most)d themes, got %(got)d", most=THEMES_MAX, got=len(items))
+        )
     known = _THEME_VALUES
     for item in items:
         if not isinstance(item, str) or item not in known:
-            raise ValueError(f"{item!r} is not a theme; choose from {', '.join(sorted(known))}")
+            raise ValueError(
+                _(
+                    "%(item)r is not a theme; choose from %(themes)s",
+                    item=item,
+                    themes=", ".join(sorted(known)),
+                )
+            )
     return tuple(dict.fromkeys(Theme(item) for item in items))
 
 
 def _tags(value: Any) -> tuple[str, ...]:
     tags = [clean_text(item, TAG_MAX).lower() for item in split_items(value)]
     if len(tags) > TAGS_MAX:
-        raise ValueError(f"at most {TAGS_MAX} tags, got {len(tags)}")
+        raise ValueError(_("at most %(most)d tags, got %(got)d", most=TAGS_MAX, got=len(tags)))
     return tuple(dict.fromkeys(tag for tag in tags if tag))
 
 
@@ -198,23 +214,31 @@ def _share_modes(value: Any) -> tuple[ShareMode, ...]:
     for item in items:
         if not isinstance(item, str) or item not in known:
             choices = ", ".join(mode.value for mode in ShareMode)
-            raise ValueError(f"{item!r} is not a way to share; choose from {choices}")
+            raise ValueError(
+                _(
+                    "%(item)r is not a way to share; choose from %(choices)s",
+                    item=item,
+                    choices=choices,
+                )
+            )
     return tuple(dict.fromkeys(ShareMode(item) for item in items))
 
 
 def _facilities(value: Any) -> tuple[str, ...]:
     items = [clean_text(item, FACILITY_MAX) for item in split_items(value)]
     if len(items) > FACILITIES_MAX:
-        raise ValueError(f"at most {FACILITIES_MAX} facilities, got {len(items)}")
+        raise ValueError(
+            _("at most %(most)d facilities, got %(got)d", most=FACILITIES_MAX, got=len(items))
+        )
     return tuple(dict.fromkeys(item for item in items if item))
 
 
 def _coordinate(name: str) -> Any:
     def check(value: Any) -> float:
         if value is None or value == "":
-            raise ValueError("is required")
+            raise ValueError(_("is required"))
         if isinstance(value, bool):
-            raise ValueError(f"must be a number, got {value!r}")
+            raise ValueError(_("must be a number, got %(value)r", value=value))
         try:
             lon, lat = check_lon_lat(value, 0.0) if name == "lon" else check_lon_lat(0.0, value)
         except ValueError as exc:
@@ -234,7 +258,7 @@ def _flag(value: Any) -> bool:
         return True
     if text in {"0", "false", "no", "off", "n"}:
         return False
-    raise ValueError(f"must be yes or no, got {value!r}")
+    raise ValueError(_("must be yes or no, got %(value)r", value=value))
 
 
 def _optional_flag(value: Any) -> bool | None:
@@ -245,13 +269,20 @@ def _capacity(value: Any) -> int | None:
     if value in (None, ""):
         return None
     if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
-        raise ValueError(f"must be a whole number, got {value!r}")
+        raise ValueError(_("must be a whole number, got %(value)r", value=value))
     try:
         number = int(value)
     except (TypeError, ValueError):
-        raise ValueError(f"must be a whole number, got {value!r}") from None
+        raise ValueError(_("must be a whole number, got %(value)r", value=value)) from None
     if not CAPACITY_MIN <= number <= CAPACITY_MAX:
-        raise ValueError(f"must be between {CAPACITY_MIN} and {CAPACITY_MAX}, got {number}")
+        raise ValueError(
+            _(
+                "must be between %(least)d and %(most)d, got %(got)d",
+                least=CAPACITY_MIN,
+                most=CAPACITY_MAX,
+                got=number,
+            )
+        )
     return number
 
 
@@ -265,7 +296,34 @@ def _date(value: Any) -> dt.date | None:
     try:
         return dt.date.fromisoformat(str(value))
     except ValueError:
-        raise ValueError(f"must be a date like 2026-05-31, got {value!r}") from None
+        raise ValueError(_("must be a date like 2026-05-31, got %(value)r", value=value)) from None
+
+
+_LANGUAGE = re.compile(LANGUAGE_PATTERN)
+
+
+def language_tag(value: Any) -> str:
+    """Return a well-formed BCP 47 tag in its usual case ("en-GB", "pa-Guru-IN"), British
+    English when none is given, or raise ValueError."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return DEFAULT_LANGUAGE
+    if not isinstance(value, str):
+        raise ValueError(_("must be text, got %(type)s", type=type(value).__name__))
+    tag = value.strip().replace("_", "-")
+    if len(tag) > LANGUAGE_MAX or not _LANGUAGE.match(tag):
+        raise ValueError(
+            _("must be a language tag, such as en-GB, cy or pl, got %(value)r", value=value)
+        )
+    first, *rest = tag.split("-")
+    subtags = [first.lower()]
+    for subtag in rest:
+        if len(subtag) == 2 and subtag.isalpha():
+            subtags.append(subtag.upper())
+        elif len(subtag) == 4 and subtag.isalpha() and len(subtags) == 1:
+            subtags.append(subtag.title())
+        else:
+            subtags.append(subtag.lower())
+    return "-".join(subtags)
 
 
 _REQUIRED = frozenset({"title", "lon", "lat", "themes"})
@@ -287,4 +345,5 @@ _CHECKS: dict[str, Any] = {
     "opening_times": lambda v: clean_text(v, SHORT_TEXT_MAX),
     "capacity": _capacity,
     "facilities": _facilities,
+    "language": language_tag,
 }

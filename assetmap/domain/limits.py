@@ -18,3 +18,5 @@ FACILITY_MAX = 40
 FACILITIES_MAX = 20
 CAPACITY_MIN = 1
 CAPACITY_MAX = 100_000
+# A BCP 47 language tag, as the register's column holds it.
+LANGUAGE_MAX = 35

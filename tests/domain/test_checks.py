@@ -231,6 +231,7 @@ def public(**overrides: Any) -> dict[str, Any]:
         "opening_times": "",
         "capacity": None,
         "facilities": [],
+        "language": "en-GB",
         "last_confirmed": dt.date(2026, 10, 1),
         "lon": -2.32,
         "lat": 51.23,

@@ -33,6 +33,7 @@ def test_export_column_order_is_pinned() -> None:
         "opening_times",
         "capacity",
         "facilities",
+        "language",
         "schedule",
         "meets_at",
         "last_confirmed",
