@@ -8,6 +8,11 @@ a thread of its own, and a failure is logged, never shown. So the answer is the 
 quick, whether or not there was mail to send or the mail server was up: a page that mails only
 people with an account cannot tell anyone who has one. Tests wait for the thread, so the mail
 is there when the answer is.
+
+Mail is written in the language of the person it goes to (``language_of``): the language kept
+in their account, else, when they are the person acting (signing up, asking for a reset), the
+language of the page they acted on, else British English. ``send_to`` renders the subject and
+body in that language (``in_language``) and sends them once the answer has gone.
 """
 
 from __future__ import annotations
@@ -18,18 +23,30 @@ import smtplib
 import ssl
 import threading
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any, Protocol
 
-from flask import Flask, Response, after_this_request, current_app, g
+from babel import Locale, UnknownLocaleError
+from flask import Flask, Response, after_this_request, current_app, g, render_template
+from flask_babel import force_locale, get_locale
 
 from assetmap.files import private_folder, write_private
 
 EXTENSION = "assetmap.mail"
 BACKENDS = ("outbox", "smtp")
+# The language of mail to someone who never chose one and is not the person acting.
+ENGLISH = "en_GB"
+
+
+class Recipient(Protocol):
+    """Anyone mail goes to: an address, and the language they chose ("" when never chosen)."""
+
+    email: str
+    language: str
 
 
 class MailBackend(Protocol):
@@ -174,6 +191,57 @@ def deliver(backend: MailBackend, messages: list[EmailMessage], logger: logging.
             backend.send(mail)
         except Exception:  # noqa: BLE001 - a person has had their answer; tell the operator
             logger.exception("Could not send the mail %r to %s", mail["Subject"], mail["To"])
+
+
+def language_of(recipient: Recipient | None, acting: bool = False) -> str:
+    """Return the locale mail to ``recipient`` is written in: the language kept in their
+    account; else, where they are the person acting (``acting``), the current page's; else
+    British English."""
+    chosen = (getattr(recipient, "language", "") or "").strip()
+    if chosen:
+        return _locale_name(chosen)
+    if acting:
+        page = get_locale()
+        if page is not None:
+            return str(page)
+    return ENGLISH
+
+
+def _locale_name(tag: str) -> str:
+    try:
+        locale = Locale.parse(tag.replace("-", "_"))
+    except (ValueError, UnknownLocaleError):
+        return ENGLISH
+    return ENGLISH if locale.language == "en" else str(locale)
+
+
+@contextmanager
+def in_language(locale: str) -> Iterator[None]:
+    """Translate and format everything said inside the block in ``locale`` ("cy", "en_GB")."""
+    with force_locale(locale):
+        yield
+
+
+def render(
+    recipient: Recipient | None, subject: object, template: str, acting: bool = False, **values: Any
+) -> tuple[str, str]:
+    """Return the subject and body of a mail to ``recipient``, in their language.
+
+    ``subject`` is read as text inside that language, so pass it lazily translated
+    (``lazy_gettext("Reset your password", ...)``) or as a callable returning it.
+    """
+    with in_language(language_of(recipient, acting)):
+        said = subject() if callable(subject) else subject
+        return str(said), render_template(template, **values)
+
+
+def send_to(
+    recipient: Recipient, subject: object, template: str, acting: bool = False, **values: Any
+) -> None:
+    """Send ``recipient`` the mail ``template`` makes, in their language, once this answer has
+    gone (see ``render`` for the subject)."""
+    said, body = render(recipient, subject, template, acting, **values)
+    send_after_response(recipient.email, said, body)
 
 
 def init_app(app: Flask) -> None:
