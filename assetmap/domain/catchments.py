@@ -21,6 +21,7 @@ from shapely.geometry.polygon import orient
 
 from assetmap.domain.edges import distances_to_edges
 from assetmap.domain.geo import GEOD, BBox, bbox_around, check_lon_lat, distances_m
+from assetmap.domain.i18n import _, format_number, ngettext
 from assetmap.domain.outlines import clipped, grown
 from assetmap.domain.query import check_radius
 
@@ -128,6 +129,16 @@ class Catchment:
         return distances_m(lon, lat, lons, lats)
 
 
+class CentreProblem(ValueError):
+    """A centre or radius that can't be used, naming which: ``lon``, ``lat``, ``radius_m`` or
+    ``centre``; ``reason`` says why, in the reader's language."""
+
+    def __init__(self, field: str, reason: str) -> None:
+        self.field = field
+        self.reason = reason
+        super().__init__(f"{field} {reason}")
+
+
 def polygon_catchment(text: Any, area: BBox | None = None) -> tuple[Catchment, list[str]]:
     """Read a drawn or pasted GeoJSON polygon; return it mended, with notes on what was mended.
 
@@ -140,9 +151,11 @@ def polygon_catchment(text: Any, area: BBox | None = None) -> tuple[Catchment, l
     polygons = [_mend_polygon(rings, notes) for rings in _polygon_rings(_geojson(text))]
     geometry: BaseGeometry = polygons[0] if len(polygons) == 1 else MultiPolygon(polygons)
     if not geometry.is_valid:
-        raise ValueError(f"is not a usable outline: {_reason(geometry)}")
+        raise ValueError(_("is not a usable outline: %(reason)s", reason=_reason(geometry)))
     if shapely.get_num_coordinates(geometry) > VERTICES_MAX:
-        raise ValueError(f"has more than {VERTICES_MAX} points; draw a simpler outline")
+        raise ValueError(
+            _("has more than %(most)d points; draw a simpler outline", most=VERTICES_MAX)
+        )
     return Catchment(How.POLYGON, area=_fit_to_area(geometry, area, notes)), notes
 
 
@@ -152,10 +165,10 @@ def neighbourhood_catchment(
     """Return the union of the named neighbourhoods, or raise ValueError naming an unknown one."""
     codes = list(dict.fromkeys(code for code in codes if code))
     if not codes:
-        raise ValueError("choose at least one neighbourhood")
+        raise ValueError(_("choose at least one neighbourhood"))
     for code in codes:
         if code not in known:
-            raise ValueError(f"{code!r} is not a neighbourhood; choose from the list")
+            raise ValueError(_("%(code)r is not a neighbourhood; choose from the list", code=code))
     union = shapely.union_all([known[code].boundary for code in codes])
     area = orient(union, 1.0) if isinstance(union, Polygon) else _oriented_parts(union)
     named = tuple((code, known[code].name) for code in codes)
@@ -171,16 +184,20 @@ def radius_catchment(
     """
     for name, value in (("lon", lon), ("lat", lat), ("radius_m", radius_m)):
         if value is None or value == "":
-            raise ValueError(f"{name} is required")
+            raise CentreProblem(name, _("is required"))
     lon, lat = check_lon_lat(lon, lat)
     try:
         radius = check_radius(float(radius_m))
     except (TypeError, ValueError):
-        raise ValueError(
-            f"radius_m must be a number of metres above 0 and at most 100000, got {radius_m!r}"
+        raise CentreProblem(
+            "radius_m",
+            _(
+                "must be a number of metres above 0 and at most 100000, got %(got)r",
+                got=radius_m,
+            ),
         ) from None
     if area is not None and not area.contains(lon, lat):
-        raise ValueError("centre is outside the area this assetmap covers")
+        raise CentreProblem("centre", _("is outside the area this assetmap covers"))
     return Catchment(How.RADIUS, centre=(lon, lat), radius_m=radius), []
 
 
@@ -188,24 +205,30 @@ def _geojson(text: Any) -> Any:
     if isinstance(text, Mapping):
         return text
     if not isinstance(text, str) or not text.strip():
-        raise ValueError("draw the catchment on the map, or paste it as GeoJSON")
+        raise ValueError(_("draw the catchment on the map, or paste it as GeoJSON"))
     if len(text) > GEOJSON_MAX:
-        raise ValueError(f"must be at most {GEOJSON_MAX} characters of GeoJSON, got {len(text)}")
+        raise ValueError(
+            _(
+                "must be at most %(most)d characters of GeoJSON, got %(got)d",
+                most=GEOJSON_MAX,
+                got=len(text),
+            )
+        )
     try:
         return orjson.loads(text)
     except orjson.JSONDecodeError as exc:
-        raise ValueError(f"is not GeoJSON: {exc}") from None
+        raise ValueError(_("is not GeoJSON: %(error)s", error=str(exc))) from None
 
 
 def _polygon_rings(value: Any) -> list[list[Any]]:
     """Return each polygon's rings from a GeoJSON geometry, Feature or FeatureCollection."""
     if not isinstance(value, Mapping):
-        raise ValueError(f"must be a GeoJSON object, got {type(value).__name__}")
+        raise ValueError(_("must be a GeoJSON object, got %(got)s", got=type(value).__name__))
     kind = value.get("type")
     if kind == "FeatureCollection":
         features = value.get("features") or []
         if not features:
-            raise ValueError("is empty: the collection holds no outline")
+            raise ValueError(_("is empty: the collection holds no outline"))
         return [rings for feature in features for rings in _polygon_rings(feature)]
     if kind == "Feature":
         return _polygon_rings(value.get("geometry") or {})
@@ -216,9 +239,9 @@ def _polygon_rings(value: Any) -> list[list[Any]]:
     elif kind == "MultiPolygon":
         parts = coordinates if isinstance(coordinates, list) else [None]
     else:
-        raise ValueError(f"must be a Polygon or MultiPolygon, got {kind!r}")
+        raise ValueError(_("must be a Polygon or MultiPolygon, got %(got)r", got=kind))
     if not parts or not all(isinstance(p, list) and p for p in parts):
-        raise ValueError("is empty: draw at least three points")
+        raise ValueError(_("is empty: draw at least three points"))
     return parts
 
 
@@ -226,21 +249,23 @@ def _mend_polygon(rings: list[Any], notes: list[str]) -> Polygon:
     shell, *holes = [_mend_ring(ring, notes) for ring in rings]
     polygon = Polygon(shell, holes)
     if polygon.convex_hull.area == 0:
-        raise ValueError("is empty: its points lie on one line")
+        raise ValueError(_("is empty: its points lie on one line"))
     if not polygon.exterior.is_ccw:
         _note(
-            notes, "The outline ran clockwise; it now runs anticlockwise. It covers the same area."
+            notes,
+            _("The outline ran clockwise; it now runs anticlockwise. It covers the same area."),
         )
     if any(ring.is_ccw for ring in polygon.interiors):
         _note(
-            notes, "A hole ran anticlockwise; it now runs clockwise. It leaves out the same area."
+            notes,
+            _("A hole ran anticlockwise; it now runs clockwise. It leaves out the same area."),
         )
     return orient(polygon, 1.0)
 
 
 def _mend_ring(ring: Any, notes: list[str]) -> list[tuple[float, float]]:
     if not isinstance(ring, list):
-        raise ValueError("is not a list of [lon, lat] points")
+        raise ValueError(_("is not a list of [lon, lat] points"))
     points = [_position(p) for p in ring]
     closed = len(points) > 1 and points[0] == points[-1]
     if closed:
@@ -249,22 +274,29 @@ def _mend_ring(ring: Any, notes: list[str]) -> list[tuple[float, float]]:
     while len(kept) > 1 and kept[-1] == kept[0]:
         kept.pop()
     if len(kept) < 3:
-        raise ValueError("is empty: draw at least three different points")
+        raise ValueError(_("is empty: draw at least three different points"))
     if not closed:
-        _note(notes, "The outline was not closed; its last point now joins its first.")
+        _note(notes, _("The outline was not closed; its last point now joins its first."))
     if len(kept) < len(points):
         removed = len(points) - len(kept)
-        _note(notes, f"{removed} repeated point{'s were' if removed > 1 else ' was'} removed.")
+        _note(
+            notes,
+            ngettext(
+                "%(num)d repeated point was removed.",
+                "%(num)d repeated points were removed.",
+                removed,
+            ),
+        )
     return [*kept, kept[0]]
 
 
 def _position(value: Any) -> tuple[float, float]:
     if not isinstance(value, list | tuple) or len(value) < 2:
-        raise ValueError(f"has a point that is not [lon, lat]: {value!r}")
+        raise ValueError(_("has a point that is not [lon, lat]: %(got)r", got=value))
     try:
         return check_lon_lat(value[0], value[1])
     except ValueError as exc:
-        raise ValueError(f"has a point out of range: {exc}") from None
+        raise ValueError(_("has a point out of range: %(error)s", error=str(exc))) from None
 
 
 def _note(notes: list[str], note: str) -> None:
@@ -275,11 +307,11 @@ def _note(notes: list[str], note: str) -> None:
 def _reason(geometry: BaseGeometry) -> str:
     reason = shapely.is_valid_reason(geometry)
     if "Self-intersection" in reason:
-        return "it crosses itself; draw it again without crossing lines"
+        return _("it crosses itself; draw it again without crossing lines")
     if "Hole lies outside shell" in reason:
-        return "a hole lies outside the outline"
+        return _("a hole lies outside the outline")
     if "Nested shells" in reason or "overlap" in reason.lower():
-        return "two of its parts overlap"
+        return _("two of its parts overlap")
     return reason.split("[")[0].lower()
 
 
@@ -288,24 +320,29 @@ def _fit_to_area(geometry: BaseGeometry, area: BBox | None, notes: list[str]) ->
         return geometry
     frame = box(*area.as_tuple())
     if not geometry.intersects(frame):
-        raise ValueError("is outside the area this assetmap covers")
+        raise ValueError(_("is outside the area this assetmap covers"))
     if frame.covers(geometry):
         return geometry
     _note(
         notes,
-        "Part of the catchment lies outside the area this assetmap covers; "
-        "nothing is mapped there.",
+        _(
+            "Part of the catchment lies outside the area this assetmap covers; "
+            "nothing is mapped there."
+        ),
     )
     reach = grown(area, EDGE_M)
     if box(*reach.as_tuple()).covers(geometry):
         return geometry
     kept = clipped(geometry, reach)
     if kept is None:
-        raise ValueError("is outside the area this assetmap covers")
+        raise ValueError(_("is outside the area this assetmap covers"))
     _note(
         notes,
-        f"The catchment was trimmed to the area and the {EDGE_M:,.0f} metres around it, "
-        "as far as a check looks past its edge.",
+        _(
+            "The catchment was trimmed to the area and the %(metres)s metres around it, "
+            "as far as a check looks past its edge.",
+            metres=format_number(EDGE_M),
+        ),
     )
     return kept
 

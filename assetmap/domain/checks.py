@@ -17,6 +17,7 @@ from typing import Any
 
 from assetmap.domain.catchments import (
     Catchment,
+    CentreProblem,
     How,
     NamedArea,
     neighbourhood_catchment,
@@ -25,6 +26,7 @@ from assetmap.domain.catchments import (
 )
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.geo import BBox
+from assetmap.domain.i18n import _, lazy
 from assetmap.domain.query import split_words
 from assetmap.domain.text import clean_text, split_items
 from assetmap.domain.vocab import Kind, Theme
@@ -52,14 +54,14 @@ class DecisionKind(enum.StrEnum):
     @property
     def label(self) -> str:
         """Return the decision as a person reads it."""
-        return DECISION_LABELS[self]
+        return str(DECISION_LABELS[self])
 
 
 DECISION_LABELS = {
-    DecisionKind.SUPPORT: "Support or fund existing strengths",
-    DecisionKind.CO_DESIGN: "Co-design with named groups",
-    DecisionKind.COMMISSION: "Commission something new",
-    DecisionKind.NOT_PROCEED: "Not proceed",
+    DecisionKind.SUPPORT: lazy("Support or fund existing strengths"),
+    DecisionKind.CO_DESIGN: lazy("Co-design with named groups"),
+    DecisionKind.COMMISSION: lazy("Commission something new"),
+    DecisionKind.NOT_PROCEED: lazy("Not proceed"),
 }
 
 
@@ -69,6 +71,18 @@ class TakePart(enum.StrEnum):
     YES = "yes"
     MAYBE = "maybe"
     NO = "no"
+
+    @property
+    def label(self) -> str:
+        """Return the answer as a person reads it: "Yes"."""
+        return str(TAKE_PART_LABELS[self])
+
+
+TAKE_PART_LABELS = {
+    TakePart.YES: lazy("Yes"),
+    TakePart.MAYBE: lazy("Maybe"),
+    TakePart.NO: lazy("No"),
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -174,7 +188,7 @@ def validate_proposal(
         and not clean.get("words")
         and not errors.keys() & {"themes", "words"}
     ):
-        errors["themes"] = "choose at least one theme or give at least one key word"
+        errors["themes"] = _("choose at least one theme or give at least one key word")
     catchment, notes = _catchment(errors, raw, area, neighbourhoods or {})
     if errors:
         raise ValidationError(errors)
@@ -194,10 +208,10 @@ def validate_decision(
     kind = _check(errors, clean, "kind", lambda: _decision_kind(raw.get("kind")))
     checks: dict[str, Any] = {
         "rationale": lambda v: clean_text(
-            v, RATIONALE_MAX, required=True, multiline=True, empty="say why this was decided"
+            v, RATIONALE_MAX, required=True, multiline=True, empty=_("say why this was decided")
         ),
         "decided_by": lambda v: clean_text(
-            v, DECIDED_BY_MAX, required=True, empty="say who decided"
+            v, DECIDED_BY_MAX, required=True, empty=_("say who decided")
         ),
         "decided_on": lambda v: _decided_on(v, today),
         "strengths": lambda v: _linked(v, found, required=kind is DecisionKind.SUPPORT),
@@ -218,7 +232,7 @@ def validate_response(raw: Mapping[str, Any]) -> ResponseDraft:
     for name, check in _RESPONSE_CHECKS.items():
         _check(errors, clean, name, lambda c=check, n=name: c(raw.get(n)))
     if not errors and not any(clean.values()):
-        errors["missed"] = (
+        errors["missed"] = _(
             "tell us about a strength we missed, whether you would take part, or both"
         )
     if errors:
@@ -228,7 +242,7 @@ def validate_response(raw: Mapping[str, Any]) -> ResponseDraft:
 
 def check_action_note(text: Any) -> str:
     """Return what staff did about a response, or raise ValueError if it is empty or too long."""
-    return clean_text(text, NOTE_MAX, required=True, multiline=True, empty="say what was done")
+    return clean_text(text, NOTE_MAX, required=True, multiline=True, empty=_("say what was done"))
 
 
 def _catchment(
@@ -240,7 +254,7 @@ def _catchment(
     try:
         how = How(raw.get("catchment") or "")
     except ValueError:
-        errors["catchment"] = (
+        errors["catchment"] = _(
             "choose how to give the catchment: a drawn area, neighbourhoods or a radius"
         )
         return None, []
@@ -250,8 +264,11 @@ def _catchment(
         if how is How.NEIGHBOURHOODS:
             return neighbourhood_catchment(_items(raw.get("neighbourhoods")), known)
         return radius_catchment(raw.get("lon"), raw.get("lat"), raw.get("radius_m"), area)
+    except CentreProblem as exc:
+        errors[exc.field] = exc.reason
+        return None, []
     except ValueError as exc:
-        field, message = _catchment_field(how, str(exc))
+        field, message = _catchment_field(how, _said(exc))
         errors[field] = message
         return None, []
 
@@ -269,9 +286,15 @@ def _check(errors: dict[str, str], clean: dict[str, Any], name: str, fn: Any) ->
     try:
         clean[name] = fn()
     except (TypeError, ValueError) as exc:
-        errors[name] = str(exc)
+        errors[name] = _said(exc)
         return None
     return clean[name]
+
+
+def _said(exc: Exception) -> str:
+    """Return what an error says, keeping a translated message's English (``Text``)."""
+    said = exc.args[0] if len(exc.args) == 1 else None
+    return said if isinstance(said, str) else str(exc)
 
 
 def _items(value: Any) -> list[str]:
@@ -282,14 +305,23 @@ def _members(enum_cls: type[enum.StrEnum], value: Any, what: str) -> tuple[Any, 
     known = [member.value for member in enum_cls]
     for item in _items(value):
         if item not in known:
-            raise ValueError(f"{item!r} is not a {what}; choose from {', '.join(known)}")
+            raise ValueError(
+                _(
+                    "%(item)r is not a %(what)s; choose from %(known)s",
+                    item=item,
+                    what=what,
+                    known=", ".join(known),
+                )
+            )
     return tuple(dict.fromkeys(enum_cls(item) for item in _items(value)))
 
 
 def _words(value: Any) -> tuple[str, ...]:
     words = split_words(clean_text(value, 200))
     if len(words) > WORDS_MAX:
-        raise ValueError(f"give at most {WORDS_MAX} key words, got {len(words)}")
+        raise ValueError(
+            _("give at most %(most)d key words, got %(got)d", most=WORDS_MAX, got=len(words))
+        )
     return words
 
 
@@ -297,7 +329,7 @@ def _decision_kind(value: Any) -> DecisionKind:
     try:
         return DecisionKind(value or "")
     except ValueError:
-        raise ValueError("choose what was decided") from None
+        raise ValueError(_("choose what was decided")) from None
 
 
 def _decided_on(value: Any, today: dt.date) -> dt.date:
@@ -306,9 +338,11 @@ def _decided_on(value: Any, today: dt.date) -> dt.date:
     try:
         day = dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise ValueError(f"must be a date like {today.isoformat()}, got {value!r}") from None
+        raise ValueError(
+            _("must be a date like %(example)s, got %(got)r", example=today.isoformat(), got=value)
+        ) from None
     if day > today:
-        raise ValueError(f"must not be in the future, got {day.isoformat()}")
+        raise ValueError(_("must not be in the future, got %(got)s", got=day.isoformat()))
     return day
 
 
@@ -316,10 +350,10 @@ def _linked(value: Any, found: Collection[int], *, required: bool) -> tuple[int,
     ids: list[int] = []
     for item in _items(value):
         if not item.isdigit() or int(item) not in found:
-            raise ValueError(f"strength {item} is not one this check found")
+            raise ValueError(_("strength %(item)s is not one this check found", item=item))
         ids.append(int(item))
     if required and not ids:
-        raise ValueError("choose at least one strength this check found")
+        raise ValueError(_("choose at least one strength this check found"))
     return tuple(dict.fromkeys(ids))
 
 
@@ -328,9 +362,11 @@ def _groups(value: Any) -> tuple[str, ...]:
     names = [clean_text(line, GROUP_NAME_MAX) for line in lines]
     names = list(dict.fromkeys(name for name in names if name))
     if not names:
-        raise ValueError("name at least one group, one to a line")
+        raise ValueError(_("name at least one group, one to a line"))
     if len(names) > GROUPS_MAX:
-        raise ValueError(f"name at most {GROUPS_MAX} groups, got {len(names)}")
+        raise ValueError(
+            _("name at most %(most)d groups, got %(got)d", most=GROUPS_MAX, got=len(names))
+        )
     return tuple(names)
 
 
@@ -340,11 +376,11 @@ def _take_part(value: Any) -> TakePart | None:
     try:
         return TakePart(value)
     except ValueError:
-        raise ValueError("choose yes, maybe or no") from None
+        raise ValueError(_("choose yes, maybe or no")) from None
 
 
 def _reason(value: Any) -> str:
-    empty = "say why the strengths already there do not meet the need"
+    empty = _("say why the strengths already there do not meet the need")
     return clean_text(value, RATIONALE_MAX, required=True, multiline=True, empty=empty)
 
 
@@ -361,13 +397,13 @@ _RESPONSE_CHECKS: dict[str, Any] = {
 }
 _PROPOSAL_CHECKS: dict[str, Any] = {
     "name": lambda v: clean_text(
-        v, NAME_MAX, required=True, empty="give the proposed service a name"
+        v, NAME_MAX, required=True, empty=_("give the proposed service a name")
     ),
     "purpose": lambda v: clean_text(
-        v, PURPOSE_MAX, required=True, multiline=True, empty="say what the service is for"
+        v, PURPOSE_MAX, required=True, multiline=True, empty=_("say what the service is for")
     ),
     "audience": lambda v: clean_text(
-        v, AUDIENCE_MAX, required=True, empty="say who the service is for"
+        v, AUDIENCE_MAX, required=True, empty=_("say who the service is for")
     ),
     "themes": lambda v: _members(Theme, v, "theme"),
     "words": _words,

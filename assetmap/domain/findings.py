@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from assetmap.domain.errors import ValidationError
+from assetmap.domain.i18n import _, lazy
 from assetmap.domain.privacy import PRIVATE_FIELDS
 from assetmap.domain.privacy import PUBLIC_FIELDS as PRIVACY_PUBLIC_FIELDS
 from assetmap.domain.vocab import Kind, Theme
@@ -79,9 +80,9 @@ def freshness(last_confirmed: str | dt.date, on: dt.date) -> str:
 
 
 FRESHNESS_LABELS = {
-    "fresh": "Confirmed in the 6 months before the check",
-    "ageing": "Confirmed 6 to 12 months before the check",
-    "stale": "Not confirmed in the year before the check",
+    "fresh": lazy("Confirmed in the 6 months before the check"),
+    "ageing": lazy("Confirmed 6 to 12 months before the check"),
+    "stale": lazy("Not confirmed in the year before the check"),
 }
 
 
@@ -169,14 +170,18 @@ class FindingFilter:
         (``words`` or ``kind``) and why."""
         text = "" if words is None else str(words)
         if len(text) > FILTER_WORDS_MAX:
-            raise ValidationError({"words": f"must be at most {FILTER_WORDS_MAX} characters"})
+            raise ValidationError(
+                {"words": _("must be at most %(most)d characters", most=FILTER_WORDS_MAX)}
+            )
         if kind in (None, ""):
             return cls(tuple(text.split()), None)
         try:
             return cls(tuple(text.split()), Kind(kind))
         except ValueError:
             known = ", ".join(k.value for k in Kind)
-            raise ValidationError({"kind": f"must be one of {known}, or any"}) from None
+            raise ValidationError(
+                {"kind": _("must be one of %(known)s, or any", known=known)}
+            ) from None
 
     def matches(self, record: Mapping[str, Any]) -> bool:
         """Return whether a finding is of the kind (any, if none) and holds every word in its

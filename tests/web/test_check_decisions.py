@@ -12,7 +12,7 @@ from tests.web.helpers import add_asset, decide, error_beside, sign_in, start, t
 
 CHOICE = re.compile(
     r'<div class="govuk-checkboxes__item"[^>]*?(?P<hidden> hidden)?>\s*<input[^>]*?'
-    r"(?P<checked> checked)?>\s*<label[^>]*>(?P<label>[^<]*)</label>"
+    r"(?P<checked> checked)?>\s*<label[^>]*>(?P<label>.*?)</label>"
 )
 
 

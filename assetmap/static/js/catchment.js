@@ -34,6 +34,12 @@
   const radius = form.querySelector("#radius_m");
   const tools = form.querySelector("[data-catchment-tools]");
   const status = form.querySelector("[data-catchment-status]");
+  const words = {
+    none: status.dataset.none || "",
+    more: status.dataset.more || "",
+    corners: JSON.parse(status.dataset.corners || "{}"),
+  };
+  const plurals = new Intl.PluralRules(document.documentElement.lang || "en");
   const colour = "#1d70b8";
   const area = L.polygon([], { color: colour, weight: 3, fillOpacity: 0.1 }).addTo(map);
   const corners = L.layerGroup().addTo(map);
@@ -66,11 +72,19 @@
     });
     const count = points.length;
     if (count === 0) {
-      status.textContent = "No corners drawn. Choose “Draw an area on the map”, then click the map.";
+      status.textContent = words.none;
     } else {
-      const more = count < 3 ? ` Add at least ${3 - count} more.` : "";
-      status.textContent = `${count} corner${count === 1 ? "" : "s"} drawn.${more}`;
+      const more = count < 3 ? ` ${words.more.replace("{more}", String(3 - count))}` : "";
+      status.textContent = `${cornersDrawn(count)}${more}`;
     }
+  }
+
+  // "3 corners drawn.", in the page's language: the page gives the message for each plural
+  // category of its language, and the browser says which category a number falls in.
+  function cornersDrawn(count) {
+    const category = plurals.select(count);
+    const message = words.corners[category] || words.corners.other || "{count}";
+    return message.replace("{count}", String(count));
   }
 
   function readField() {

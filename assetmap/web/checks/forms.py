@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import render_template, request
+from flask_babel import gettext as _
 
 from assetmap.domain.checks import DecisionKind
 from assetmap.domain.errors import ValidationError
@@ -14,7 +15,7 @@ from assetmap.domain.vocab import Kind
 from assetmap.storage import checks as store
 from assetmap.storage.models import StrengthCheck
 from assetmap.web import db
-from assetmap.web.checks.public import catchment_text, revision_view, sentences
+from assetmap.web.checks.public import KIND_PLURALS, catchment_text, revision_view, sentences
 
 # The address's names for the filter's fields.
 _FILTER_FIELDS = {"words": "q", "kind": "kind"}
@@ -36,7 +37,7 @@ def decision_form(check: StrengthCheck, values: dict[str, Any], errors: dict[str
         chosen=chosen,
         shown={f["id"] for f in view.on_the_map if wanted.matches(f) or str(f["id"]) in chosen},
         filter_text=filter_text,
-        strength_kinds=[(kind.value, f"{kind.value.capitalize()}s") for kind in Kind],
+        strength_kinds=[(kind.value, KIND_PLURALS[kind]) for kind in Kind],
         asked=asked,
         asked_args={name: value for name, value in asked.items() if value},
     )
@@ -66,12 +67,20 @@ def rerun_page(check: StrengthCheck, *, changed_since: bool = False) -> str:
 def rerun_done(check: StrengthCheck, number: int) -> str:
     """Return what to tell the planner once the check ran again as revision ``number``."""
     decided = store.in_force(check)
-    done = f"The check has run again on today's map as revision {number}, awaiting a decision."
+    done = _(
+        "The check has run again on today's map as revision %(number)s, awaiting a decision.",
+        number=number,
+    )
     if decided is None:
         return done
     if check.published_at is not None:
-        return (
-            f"{done} Until you record one, the published decision on revision "
-            f"{decided.number} stays on the “You said, we did” log with its findings."
+        then = _(
+            "Until you record one, the published decision on revision %(number)s stays on the "
+            "“You said, we did” log with its findings.",
+            number=decided.number,
         )
-    return f"{done} The decision recorded on revision {decided.number} stays with it."
+    else:
+        then = _(
+            "The decision recorded on revision %(number)s stays with it.", number=decided.number
+        )
+    return f"{done} {then}"

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
+from babel.numbers import format_decimal
 from flask import (
     Blueprint,
     Flask,
@@ -24,7 +26,11 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
+from markupsafe import Markup, escape
 from shapely.geometry import Point
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -132,40 +138,101 @@ class RevisionView:
         return None
 
 
+# The kinds of strength, as a list's options name them.
+KIND_PLURALS = {Kind.SKILL: _l("Skills"), Kind.GROUP: _l("Groups"), Kind.SPACE: _l("Spaces")}
+
 # Who or what a field's message is about, where the message does not say.
 SUBJECTS = {
-    "name": "The name",
-    "purpose": "The purpose",
-    "audience": "Who it is for",
-    "words": "The key words",
-    "polygon": "The area",
-    "place": "The place",
-    "lon": "The longitude",
-    "lat": "The latitude",
-    "radius_m": "The radius",
-    "centre": "The centre",
-    "rationale": "Why this was decided",
-    "decided_by": "Who decided",
-    "decided_on": "When it was decided",
-    "filter-q": "The words to filter by",
-    "filter-kind": "The kind to filter by",
-    "reason": "The reason",
-    "missed": "What was missed",
-    "comment": "The comment",
-    "note": "The note",
+    "name": _l("The name"),
+    "purpose": _l("The purpose"),
+    "audience": _l("Who it is for"),
+    "words": _l("The key words"),
+    "polygon": _l("The area"),
+    "place": _l("The place"),
+    "lon": _l("The longitude"),
+    "lat": _l("The latitude"),
+    "radius_m": _l("The radius"),
+    "centre": _l("The centre"),
+    "rationale": _l("Why this was decided"),
+    "decided_by": _l("Who decided"),
+    "decided_on": _l("When it was decided"),
+    "filter-q": _l("The words to filter by"),
+    "filter-kind": _l("The kind to filter by"),
+    "reason": _l("The reason"),
+    "missed": _l("What was missed"),
+    "comment": _l("The comment"),
+    "note": _l("The note"),
 }
 _PREDICATES = ("is ", "was ", "must ", "has ", "crosses ")
 
 
 def sentences(errors: dict[str, str]) -> dict[str, str]:
-    """Return each field's error as a sentence a person reads beside the field."""
+    """Return each field's error as a sentence a person reads beside the field.
+
+    A message that says only what is wrong ("must not be in the future") is said of its field
+    ("When it was decided must not be in the future"). Whether it does is read from its English
+    (a translated message remembers it), so the same holds in every language.
+    """
     out = {}
     for field, message in errors.items():
-        if message.startswith(_PREDICATES):
-            out[field] = f"{SUBJECTS.get(field, 'This')} {message}"
+        english = getattr(message, "english", message)
+        if english.startswith(_PREDICATES):
+            subject = SUBJECTS.get(field) or _("This")
+            # TRANSLATORS: a field's name, then what is wrong with it: "The name is required".
+            out[field] = _("%(subject)s %(problem)s", subject=subject, problem=message)
         else:
             out[field] = message[:1].upper() + message[1:]
     return out
+
+
+def take_part_label(value: str) -> str:
+    """Return a resident's answer to "would you take part" as a person reads it."""
+    return TakePart(value).label if value in set(TakePart) else value.capitalize()
+
+
+# What each revision of a check says changed, as kept (in English): read in the reader's
+# language when shown.
+_CHANGES = {
+    "Started and run": _l("Started and run"),
+    "Proposal changed and run again": _l("Proposal changed and run again"),
+    "Run again on today's map; awaits a decision": _l(
+        "Run again on today's map; awaits a decision"
+    ),
+    "Decision recorded": _l("Decision recorded"),
+    "Decision changed": _l("Decision changed"),
+}
+_STANDS = re.compile(
+    r"^Run again on today's map; awaits a decision "
+    r"\(the decision on revision (?P<number>\d+) stands until one is recorded\)$"
+)
+
+
+def revision_change(change: str) -> str:
+    """Return what a revision says changed, in the reader's language where it is known."""
+    known = _CHANGES.get(change)
+    if known is not None:
+        return str(known)
+    stands = _STANDS.match(change)
+    if stands:
+        return _(
+            "Run again on today's map; awaits a decision (the decision on revision "
+            "%(number)s stands until one is recorded)",
+            number=stands["number"],
+        )
+    return change
+
+
+def check_day(value: dt.date | dt.datetime | str | None) -> str:
+    """Return a day (a date, or one kept as year-month-day) as the reader writes it."""
+    if not value:
+        return ""
+    if isinstance(value, str):
+        try:
+            return format_date(dt.date.fromisoformat(value[:10]), "long")
+        except ValueError:
+            return value
+    day = value.date() if isinstance(value, dt.datetime) else value
+    return format_date(day, "long")
 
 
 def can_manage() -> bool:
@@ -177,7 +244,7 @@ def visible_check(check_id: int) -> StrengthCheck:
     """Return the check if this user may see it; 404 otherwise."""
     check = store.get_check(db.session(), check_id)
     if check is None or (check.published_at is None and not can_manage()):
-        abort(404, f"Strength check {check_id} doesn't exist or isn't published.")
+        abort(404, _("Strength check %(id)s doesn't exist or isn't published.", id=check_id))
     return check
 
 
@@ -185,7 +252,9 @@ def revision_view(check: StrengthCheck, number: int | None = None) -> RevisionVi
     """Return a revision of the check (its newest by default) ready for a page; 404 if none."""
     revision = store.current(check) if number is None else store.revision_of(check, number)
     if revision is None:
-        abort(404, f"Strength check {check.id} has no revision {number}.")
+        abort(
+            404, _("Strength check %(id)s has no revision %(number)s.", id=check.id, number=number)
+        )
     findings = revision.findings
     run_on = revision.run_at.date()
     live = store.still_published(db.session(), (f["id"] for f in findings))
@@ -232,7 +301,8 @@ def findings_map(view: RevisionView) -> maps.MapParts:
     shown = [(f["lon"], f["lat"]) for f in (*view.inside, *view.nearby) if not f[WITHDRAWN]]
     fmap = maps.new_map(settings, bounds=catchment_bounds(catchment.outline(), shown))
     add_catchment(fmap, area=catchment.area, centre=catchment.centre, radius_m=catchment.radius_m)
-    for findings, name in ((view.inside, "Inside the catchment"), (view.nearby, "Just outside")):
+    layers = ((view.inside, _("Inside the catchment")), (view.nearby, _("Just outside")))
+    for findings, name in layers:
         located = [f for f in findings if not f[WITHDRAWN]]
         if located:
             maps.add_assets(fmap, _layer(located), settings, name=name)
@@ -256,14 +326,24 @@ def catchment_text(proposal: Proposal) -> str:
     """Describe the catchment in words."""
     catchment = proposal.catchment
     if catchment.how is How.NEIGHBOURHOODS:
-        return "Neighbourhoods: " + ", ".join(name for _, name in catchment.neighbourhoods)
+        names = ", ".join(str(escape(name)) for _code, name in catchment.neighbourhoods)
+        return Markup(
+            _("Neighbourhoods: %(names)s", names=Markup(f'<span translate="no">{names}</span>'))
+        )
     if catchment.how is How.POLYGON:
-        return "An area drawn on the map"
+        return _("An area drawn on the map")
     lon, lat = catchment.centre or (0.0, 0.0)
-    metres = f"{catchment.radius_m:,.0f} metres"
-    within = f"Within {metres} of {lat:.5f}, {lon:.5f} (latitude, longitude)"
+    within = _(
+        "Within %(metres)s metres of %(lat)s, %(lon)s (latitude, longitude)",
+        metres=format_decimal(round(catchment.radius_m or 0), locale=get_locale()),
+        lat=f"{lat:.5f}",
+        lon=f"{lon:.5f}",
+    )
     words = whereabouts(db.session(), lon, lat)
-    return f"{within}: {words[:1].lower()}{words[1:]}" if words else within
+    if not words:
+        return within
+    place = Markup('<span translate="no">%s</span>') % f"{words[:1].lower()}{words[1:]}"
+    return Markup(_("%(within)s: %(place)s", within=escape(within), place=place))
 
 
 def render_check(check: StrengthCheck, number: int | None = None, **extra: Any) -> str:
@@ -279,6 +359,7 @@ def render_check(check: StrengthCheck, number: int | None = None, **extra: Any) 
         add_strength_url=_add_strength_url(),
         freshness=lambda f: freshness(f["last_confirmed"], view.run_on),
         freshness_labels=FRESHNESS_LABELS,
+        take_part_labels={choice.value: choice.label for choice in TakePart},
         edge_m=EDGE_M,
         **extra,
     )
@@ -349,7 +430,7 @@ def report(check_id: int) -> str:
 def _published(check_id: int) -> StrengthCheck:
     check = visible_check(check_id)
     if check.published_at is None:
-        abort(404, f"Strength check {check_id} isn't published yet.")
+        abort(404, _("Strength check %(id)s isn't published yet.", id=check_id))
     return check
 
 
@@ -377,7 +458,7 @@ def respond_post(check_id: int) -> WerkzeugResponse | tuple[str, int]:
         return _respond_page(check, values, exc.errors), 400
     session.commit()
     check_mail.tell_of_response(check, response)
-    flash("Thank you: your response is on the check's page.")
+    flash(_("Thank you: your response is on the check's page."))
     return redirect(url_for("check_pages.show", check_id=check.id, _anchor="responses"))
 
 
@@ -388,7 +469,7 @@ def _respond_page(check: StrengthCheck, values: dict, errors: dict) -> str:
         name=store.current(check).name,
         values=values,
         errors=sentences(errors),
-        take_part=[(choice.value, choice.value.capitalize()) for choice in TakePart],
+        take_part=[(choice.value, choice.label) for choice in TakePart],
         add_strength_url=_add_strength_url(),
     )
 
@@ -399,5 +480,7 @@ def _add_strength_url() -> str | None:
 
 
 def init_app(app: Flask) -> None:
-    """Register the public check pages."""
+    """Register the public check pages, and the words their templates share."""
     app.register_blueprint(bp)
+    app.jinja_env.filters["check_day"] = check_day
+    app.jinja_env.globals["revision_change"] = revision_change

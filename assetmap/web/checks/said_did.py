@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from feedgen.feed import FeedGenerator
 from flask import Blueprint, Flask, Response, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from assetmap.runtime.links import external_url
 from assetmap.storage import checks as store
@@ -12,7 +15,7 @@ from assetmap.web import db, nav
 from assetmap.web.checks.public import RevisionView, page_view
 
 bp = Blueprint("said_did", __name__)
-LOG_TITLE = "You said, we did"
+LOG_TITLE = _l("You said, we did")
 FEED_SIZE = 50
 
 
@@ -20,17 +23,25 @@ FEED_SIZE = 50
 def log() -> str:
     """List every published check, the most recently published first."""
     entries = [page_view(check) for check in store.published_checks(db.session())]
-    return render_template("checks/log.html", entries=entries, title=LOG_TITLE)
+    return render_template("checks/log.html", entries=entries, title=str(LOG_TITLE))
 
 
 @bp.get("/you-said-we-did/feed.atom")
 def feed() -> Response:
-    """Return the published checks as an Atom feed, the most recently published first."""
+    """Return the published checks as an Atom feed, the most recently published first.
+
+    The feed is in British English whoever asks, as it says (``language``): a feed reader
+    keeps the words it first read."""
+    with force_locale("en_GB"):
+        return _feed()
+
+
+def _feed() -> Response:
     checks = store.published_checks(db.session(), limit=FEED_SIZE)
     generator = FeedGenerator()
     generator.id(external_url("said_did.log"))
-    generator.title(f"{LOG_TITLE}: strength checks")
-    generator.subtitle("What was already there, what was decided and why.")
+    generator.title(_("%(title)s: strength checks", title=LOG_TITLE))
+    generator.subtitle(_("What was already there, what was decided and why."))
     generator.author({"name": "assetmap"})
     generator.link(href=external_url("said_did.feed"), rel="self")
     generator.link(href=external_url("said_did.log"), rel="alternate")
@@ -50,12 +61,15 @@ def _entry(generator: FeedGenerator, view: RevisionView) -> None:
     entry.link(href=url)
     entry.published(view.check.published_at)
     entry.updated(view.revision.made_at)
-    decision = view.decision.kind.label if view.decision else "No decision yet"
+    decision = view.decision.kind.label if view.decision else _("No decision yet")
     rationale = view.decision.rationale if view.decision else ""
-    entry.summary(
-        f"{decision}. {rationale} Found {view.summary.inside} strengths inside the catchment "
-        f"and {view.summary.nearby} just outside.".replace("  ", " ")
+    found = _(
+        "Found %(inside)s strengths inside the catchment and %(nearby)s just outside.",
+        inside=view.summary.inside,
+        nearby=view.summary.nearby,
     )
+    said = _("%(decision)s.", decision=decision)
+    entry.summary(f"{said} {rationale} {found}".replace("  ", " "))
 
 
 def init_app(app: Flask) -> None:

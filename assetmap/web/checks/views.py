@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
+from babel import Locale
 from flask import (
     Blueprint,
     Flask,
@@ -17,6 +18,9 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from shapely.geometry import mapping
 from werkzeug.wrappers import Response
@@ -31,6 +35,7 @@ from assetmap.domain.checks import (
 )
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.geo import BBox
+from assetmap.domain.i18n import _ as _d
 from assetmap.domain.permissions import can_run_checks, can_use_neighbourhood
 from assetmap.domain.vocab import Kind, Role, Theme
 from assetmap.storage import checks as store
@@ -42,6 +47,7 @@ from assetmap.web.area import current_area
 from assetmap.web.checks import forms
 from assetmap.web.checks import mail as check_mail
 from assetmap.web.checks.public import (
+    KIND_PLURALS,
     in_scope,
     may_change,
     render_check,
@@ -88,7 +94,7 @@ def create() -> Page:
         session.rollback()
         return _form(values, exc.errors), 400
     session.commit()
-    _tell(notes, "The check has run: this is what is already there.")
+    _tell(notes, _("The check has run: this is what is already there."))
     return redirect(url_for("check_pages.show", check_id=check.id))
 
 
@@ -115,7 +121,7 @@ def update(check_id: int) -> Page:
         session.rollback()
         return _form(values, exc.errors, check), 400
     session.commit()
-    _tell(notes, "The changed proposal has run as a new revision.")
+    _tell(notes, _("The changed proposal has run as a new revision."))
     return redirect(url_for("check_pages.show", check_id=check_id))
 
 
@@ -171,7 +177,7 @@ def decide(check_id: int) -> Page:
         session.rollback()
         return forms.decision_form(check, values, exc.errors), 400
     session.commit()
-    flash("The decision is recorded.")
+    flash(_("The decision is recorded."))
     return redirect(url_for("check_pages.show", check_id=check.id, _anchor="decision"))
 
 
@@ -187,7 +193,7 @@ def publish(check_id: int) -> Page:
         session.rollback()
         return render_check(check, page_errors=sentences(exc.errors)), 400
     session.commit()
-    flash("The check is published, and listed on the “You said, we did” log.")
+    flash(_("The check is published, and listed on the “You said, we did” log."))
     return redirect(url_for("check_pages.show", check_id=check.id))
 
 
@@ -204,10 +210,12 @@ def acted_upon(check_id: int, response_id: int) -> Page:
         )
     except LookupError as exc:
         session.rollback()
-        return render_template("error.html", status=404, title="Not Found", message=str(exc)), 404
+        page = render_template("error.html", status=404, title=_("Not Found"), message=str(exc))
+        return page, 404
     except ValueError as exc:
         session.rollback()
-        message = sentences({"note": str(exc)})["note"]
+        said = exc.args[0] if len(exc.args) == 1 and isinstance(exc.args[0], str) else str(exc)
+        message = sentences({"note": said})["note"]
         page = render_check(
             check,
             page_errors={f"note-{response_id}": message},
@@ -217,7 +225,7 @@ def acted_upon(check_id: int, response_id: int) -> Page:
         return page, 400
     session.commit()
     check_mail.tell_of_action(check, response)
-    flash("The response is marked as acted upon.")
+    flash(_("The response is marked as acted upon."))
     return redirect(
         url_for("check_pages.show", check_id=check.id, _anchor=f"response-{response_id}")
     )
@@ -226,7 +234,7 @@ def acted_upon(check_id: int, response_id: int) -> Page:
 def _check(check_id: int) -> StrengthCheck:
     check = store.get_check(db.session(), check_id)
     if check is None:
-        abort(404, f"Strength check {check_id} doesn't exist.")
+        abort(404, _("Strength check %(id)s doesn't exist.", id=check_id))
     return check
 
 
@@ -234,7 +242,7 @@ def _changeable(check_id: int) -> StrengthCheck:
     """Return the check if this user may change it; 403 where it reaches beyond their scope."""
     check = _check(check_id)
     if not may_change(check):
-        abort(403, f"Strength check {check_id} reaches beyond your neighbourhoods.")
+        abort(403, _("Strength check %(id)s reaches beyond your neighbourhoods.", id=check_id))
     return check
 
 
@@ -242,9 +250,13 @@ def _within_scope(proposal: Proposal) -> None:
     """Refuse a catchment that reaches beyond the user's neighbourhoods."""
     if in_scope(proposal.catchment):
         return
-    names = ", ".join(name for _, name in _usable_neighbourhoods())
+    names = ", ".join(name for _code, name in _usable_neighbourhoods())
     raise ValidationError(
-        {"catchment": f"The catchment must lie within your neighbourhoods: {names}"}
+        {
+            "catchment": _(
+                "The catchment must lie within your neighbourhoods: %(names)s", names=names
+            )
+        }
     )
 
 
@@ -278,11 +290,13 @@ def _read_proposal(values: dict[str, Any]) -> tuple[Proposal, list[str]]:
         try:
             places = geocoder().lookup(raw["place"], limit=1)
         except ValueError as exc:
-            places, errors["place"] = [], str(exc)
+            places, errors["place"] = [], exc.args[0] if len(exc.args) == 1 else str(exc)
         if places:
             raw["lon"], raw["lat"] = places[0].lon, places[0].lat
         else:
-            errors.setdefault("place", "was not found; try a postcode, a street or a place name")
+            errors.setdefault(
+                "place", _d("was not found; try a postcode, a street or a place name")
+            )
     try:
         proposal, notes = validate_proposal(
             raw,
@@ -309,7 +323,7 @@ def _values_of(proposal: Proposal) -> dict[str, Any]:
         **proposal.as_json(),
         "words": " ".join(proposal.words),
         "catchment": catchment.how.value,
-        "neighbourhoods": [code for code, _ in catchment.neighbourhoods],
+        "neighbourhoods": [code for code, _name in catchment.neighbourhoods],
         "radius_m": "800",
     }
     if catchment.how is How.POLYGON and catchment.area is not None:
@@ -337,16 +351,32 @@ def _form(
         values=values,
         errors=sentences(errors),
         themes=[(theme.value, theme.label) for theme in Theme],
-        kinds=[(kind.value, f"{kind.value.capitalize()}s") for kind in Kind],
+        kinds=[(kind.value, KIND_PLURALS[kind]) for kind in Kind],
         neighbourhoods=_usable_neighbourhoods(),
         map=maps.render(fmap),
+        corner_words=_corner_words(),
     )
 
 
 def init_app(app: Flask) -> None:
     """Register the staff pages and their navigation link."""
     app.register_blueprint(bp)
-    nav.add_link(app, "checks.index", "Strength checks", order=60, show=_staff)
+    nav.add_link(app, "checks.index", _l("Strength checks"), order=60, show=_staff)
+
+
+def _corner_words() -> dict[str, str]:
+    """Return "{count} corners drawn." for each plural category of the page's language (as
+    the browser's ``Intl.PluralRules`` names them), for the drawing script to count with."""
+    locale = get_locale() or Locale.parse("en_GB")
+    samples: dict[str, int] = {}
+    for number in range(0, 201):
+        samples.setdefault(locale.plural_form(number), number)
+    return {
+        category: ngettext(
+            "%(count)s corner drawn.", "%(count)s corners drawn.", n, count="{count}"
+        )
+        for category, n in samples.items()
+    }
 
 
 def _staff(user: Any) -> bool:
