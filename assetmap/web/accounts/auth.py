@@ -22,6 +22,8 @@ from flask import (
     url_for,
 )
 from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFProtect
@@ -30,6 +32,7 @@ from werkzeug.wrappers import Response
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Length, ValidationError
 
+from assetmap.domain.i18n import N_
 from assetmap.domain.permissions import Actor
 from assetmap.domain.users import check_email
 from assetmap.domain.vocab import Role
@@ -102,7 +105,7 @@ def role_required(*roles: Role) -> Callable[[F], F]:
         @login_required
         def wrapped(*args: Any, **kwargs: Any) -> Any:
             if current_user.role not in roles:
-                abort(403, "Your role does not allow this.")
+                abort(403, _("Your role does not allow this."))
             return view(*args, **kwargs)
 
         return wrapped  # type: ignore[return-value]
@@ -123,7 +126,7 @@ def requires(rule: Callable[[Actor | None], bool]) -> Callable[[F], F]:
             if not rule(user):
                 if user is None:
                     return login_manager.unauthorized()
-                abort(403, "Your role does not allow this.")
+                abort(403, _("Your role does not allow this."))
             return view(*args, **kwargs)
 
         return wrapped  # type: ignore[return-value]
@@ -136,15 +139,20 @@ def email_address(form: FlaskForm, field: Any) -> None:
     try:
         field.data = check_email(field.data or "")
     except ValueError:
-        raise ValidationError("Enter an email address like name@example.org") from None
+        raise ValidationError(_("Enter an email address like name@example.org")) from None
 
 
 class SignInForm(FlaskForm):  # type: ignore[misc]
     email = EmailField(
-        "Email address", validators=[DataRequired("Enter your email address"), email_address]
+        _l("Email address"),
+        validators=[DataRequired(_l("Enter your email address")), email_address],
     )
     password = PasswordField(
-        "Password", validators=[DataRequired("Enter your password"), Length(max=200)]
+        _l("Password"),
+        validators=[
+            DataRequired(_l("Enter your password")),
+            Length(max=200, message=_l("Your password must be 200 characters or fewer")),
+        ],
     )
 
 
@@ -162,9 +170,9 @@ def sign_in_post() -> str | Response:
         user = user_store.authenticate(db.session(), form.email.data, form.password.data)
         if user is not None:
             login_user(SessionUser(user))
-            flash("You are signed in.")
+            flash(_("You are signed in."))
             return redirect(_safe_next(request) or url_for("pages.index"))
-        form.email.errors = ["The email address or password is not right"]
+        form.email.errors = [_("The email address or password is not right")]
     return render_template("auth/sign_in.html", form=form), 400  # type: ignore[return-value]
 
 
@@ -175,7 +183,7 @@ def sign_out() -> Response:
         user_store.end_sessions(current_user.user)
         db.session().commit()
     logout_user()
-    flash("You are signed out.")
+    flash(_("You are signed out."))
     return redirect(url_for("pages.index"))
 
 
@@ -249,10 +257,13 @@ def init_app(app: Flask) -> None:
     app.config["SESSION_COOKIE_SAMESITE"] = app.config.get("SESSION_COOKIE_SAMESITE") or "Lax"
     app.session_interface = _SessionInterface()
     login_manager.login_view = "auth.sign_in"
-    login_manager.login_message = "You need to sign in to see that page."
+    login_manager.login_message = N_("You need to sign in to see that page.")
+    login_manager.localize_callback = _
     login_manager.login_message_category = "info"
     login_manager.init_app(app)
     csrf.init_app(app)
     app.before_request(_confirmed_first)
     app.register_blueprint(bp)
-    nav.add_link(app, "auth.sign_in", "Sign in", order=90, show=lambda u: not u.is_authenticated)
+    nav.add_link(
+        app, "auth.sign_in", _l("Sign in"), order=90, show=lambda u: not u.is_authenticated
+    )

@@ -8,6 +8,8 @@ the address, and lasts three days.
 from __future__ import annotations
 
 from flask import Blueprint, Flask, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Response
@@ -48,8 +50,14 @@ def user_for_token(token: str, max_age_s: int = CONFIRM_MAX_AGE_S) -> User | Non
 def send_link(user: User) -> None:
     """Mail the person a link that confirms their address, once this answer has gone."""
     link = external_url("confirmation.confirm", token=confirmation_token(user))
-    body = render_template("accounts/confirm_email.txt", link=link, days=CONFIRM_MAX_AGE_S // 86400)
-    mail.send_after_response(user.email, "Confirm your email address for assetmap", body)
+    mail.send_to(
+        user,
+        _l("Confirm your email address for assetmap"),
+        "accounts/confirm_email.txt",
+        acting=True,
+        link=link,
+        days=CONFIRM_MAX_AGE_S // 86400,
+    )
 
 
 @bp.get("/confirm-email/<token>")
@@ -62,9 +70,9 @@ def confirm(token: str) -> Page:
     user_store.confirm_email(user)
     db.session().commit()
     if current_user.is_authenticated and current_user.id == user.id:
-        flash("Your email address is confirmed. You can add your strengths now.")
+        flash(_("Your email address is confirmed. You can add your strengths now."))
         return redirect(url_for("strengths.mine"))
-    flash("Your email address is confirmed. Sign in to add your strengths.")
+    flash(_("Your email address is confirmed. Sign in to add your strengths."))
     return redirect(url_for("auth.sign_in", next=url_for("strengths.mine")))
 
 
@@ -74,10 +82,10 @@ def send_again() -> Response:
     """Mail the signed-in person a new confirmation link."""
     user: User = current_user.user
     if user.confirmed_at is not None:
-        flash("Your email address is already confirmed.")
+        flash(_("Your email address is already confirmed."))
     else:
         send_link(user)
-        flash(f"We have sent a new link to {user.email}. It works for 3 days.")
+        flash(_("We have sent a new link to %(email)s. It works for 3 days.", email=user.email))
     return redirect(url_for("accounts.account"))
 
 

@@ -18,6 +18,8 @@ from flask import (
     render_template,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from wtforms import StringField
@@ -33,10 +35,15 @@ bp = Blueprint("tokens", __name__)
 
 class TokenForm(FlaskForm):  # type: ignore[misc]
     name = StringField(
-        "Token name",
+        _l("Token name"),
         validators=[
-            DataRequired("Enter a name that says what the token is for"),
-            Length(max=token_store.NAME_MAX, message="Token name must be 100 characters or fewer"),
+            DataRequired(_l("Enter a name that says what the token is for")),
+            Length(
+                max=token_store.NAME_MAX,
+                message=_l(
+                    "Token name must be %(most)s characters or fewer", most=token_store.NAME_MAX
+                ),
+            ),
         ],
     )
 
@@ -80,9 +87,9 @@ def revoke(token_id: int) -> Response:
     """Revoke one of the person's tokens."""
     session = db.session()
     if not token_store.revoke_token(session, current_user.id, token_id):
-        abort(404, f"You have no token {token_id}.")
+        abort(404, _("You have no token %(id)s.", id=token_id))
     session.commit()
-    flash("The token is revoked: it no longer works.")
+    flash(_("The token is revoked: it no longer works."))
     return redirect(url_for("tokens.index"))  # type: ignore[return-value]
 
 
@@ -94,4 +101,4 @@ def _works_with_data(user: Any) -> bool:
 def init_app(app: Flask) -> None:
     """Register the tokens pages, linked from the menu of those who work with the data."""
     app.register_blueprint(bp)
-    nav.add_link(app, "tokens.index", "API tokens", order=80, show=_works_with_data)
+    nav.add_link(app, "tokens.index", _l("API tokens"), order=80, show=_works_with_data)

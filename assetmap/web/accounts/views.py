@@ -26,6 +26,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -36,12 +38,13 @@ from wtforms.validators import DataRequired, EqualTo, ValidationError
 from assetmap import mail
 from assetmap.domain import passwords
 from assetmap.domain.errors import ValidationError as Refused
+from assetmap.domain.users import DISPLAY_NAME_MAX
 from assetmap.runtime.links import external_url
 from assetmap.storage import accounts as account_store
 from assetmap.storage import tokens as token_store
 from assetmap.storage import users as user_store
 from assetmap.storage.models import User
-from assetmap.web import db, nav
+from assetmap.web import db, i18n, nav
 from assetmap.web.accounts import confirmation
 from assetmap.web.accounts.auth import email_address
 
@@ -52,50 +55,63 @@ Page = str | tuple[str, int] | Redirect
 
 def password_rule(form: FlaskForm, field: Any) -> None:
     """Check a new password with the storage layer's rule."""
+    password = field.data or ""
     try:
-        user_store.check_password(field.data or "")
-    except ValueError as exc:
-        raise ValidationError(f"Your password {exc}") from None
+        user_store.check_password(password)
+    except ValueError:
+        if len(password) < user_store.PASSWORD_MIN:
+            message = _(
+                "Your password must be at least %(least)d characters", least=user_store.PASSWORD_MIN
+            )
+        else:
+            message = _(
+                "Your password must be at most %(most)d characters", most=user_store.PASSWORD_MAX
+            )
+        raise ValidationError(message) from None
 
 
 class SignUpForm(FlaskForm):  # type: ignore[misc]
     email = EmailField(
-        "Email address", validators=[DataRequired("Enter your email address"), email_address]
+        _l("Email address"),
+        validators=[DataRequired(_l("Enter your email address")), email_address],
     )
-    display_name = StringField("Your name (optional)")
+    display_name = StringField(_l("Your name (optional)"))
     password = PasswordField(
-        "Create a password", validators=[DataRequired("Create a password"), password_rule]
+        _l("Create a password"), validators=[DataRequired(_l("Create a password")), password_rule]
     )
     password_again = PasswordField(
-        "Type the password again",
+        _l("Type the password again"),
         validators=[
-            DataRequired("Type the password again"),
-            EqualTo("password", "The two passwords are not the same"),
+            DataRequired(_l("Type the password again")),
+            EqualTo("password", _l("The two passwords are not the same")),
         ],
     )
 
 
 class ResetRequestForm(FlaskForm):  # type: ignore[misc]
     email = EmailField(
-        "Email address", validators=[DataRequired("Enter your email address"), email_address]
+        _l("Email address"),
+        validators=[DataRequired(_l("Enter your email address")), email_address],
     )
 
 
 class NewPasswordForm(FlaskForm):  # type: ignore[misc]
     password = PasswordField(
-        "New password", validators=[DataRequired("Create a password"), password_rule]
+        _l("New password"), validators=[DataRequired(_l("Create a password")), password_rule]
     )
     password_again = PasswordField(
-        "Type the new password again",
+        _l("Type the new password again"),
         validators=[
-            DataRequired("Type the password again"),
-            EqualTo("password", "The two passwords are not the same"),
+            DataRequired(_l("Type the password again")),
+            EqualTo("password", _l("The two passwords are not the same")),
         ],
     )
 
 
 class DeleteForm(FlaskForm):  # type: ignore[misc]
-    password = PasswordField("Your password", validators=[DataRequired("Enter your password")])
+    password = PasswordField(
+        _l("Your password"), validators=[DataRequired(_l("Enter your password"))]
+    )
 
 
 @bp.route("/sign-up", methods=["GET", "POST"])
@@ -117,11 +133,13 @@ def sign_up() -> Page:
             password_hash=password_hash,
             confirmed=False,
         )
+        # The page's language becomes the account's: its pages and mail speak it from now on.
+        user.language = i18n.current_language().code
     except Refused as exc:
         session.rollback()
         if set(exc.errors) != {"email"}:
-            for name, reason in exc.errors.items():
-                form[name].errors = [f"Your {_FIELD_NAMES.get(name, name)} {reason}"]
+            for name in exc.errors:
+                form[name].errors = [_field_error(name)]
             return render_template("accounts/sign_up.html", form=form), 400
         _tell_the_holder(form.email.data)
     else:
@@ -131,7 +149,11 @@ def sign_up() -> Page:
     return render_template("accounts/sign_up_sent.html", email=form.email.data, next=next_page)
 
 
-_FIELD_NAMES = {"email": "email address", "display_name": "name"}
+def _field_error(name: str) -> str:
+    """Return what is wrong with a sign-up field as one whole sentence."""
+    if name == "display_name":
+        return _("Your name must be at most %(most)d characters", most=DISPLAY_NAME_MAX)
+    return _("Enter an email address like name@example.org")
 
 
 def _tell_the_holder(email: str) -> None:
@@ -139,13 +161,15 @@ def _tell_the_holder(email: str) -> None:
     user = user_store.get_user_by_email(db.session(), email)
     if user is None:
         return
-    body = render_template(
+    mail.send_to(
+        user,
+        _l("Your assetmap account"),
         "accounts/sign_up_taken_email.txt",
+        acting=True,
         sign_in=external_url("auth.sign_in"),
         reset=external_url("accounts.reset_password", token=reset_token(user)),
         hours=RESET_MAX_AGE_S // 3600,
     )
-    mail.send_after_response(user.email, "Your assetmap account", body)
 
 
 def _local(target: str) -> str | None:
@@ -189,8 +213,14 @@ def reset_request() -> Page:
     user = user_store.get_user_by_email(db.session(), form.email.data)
     if user is not None:
         link = external_url("accounts.reset_password", token=reset_token(user))
-        body = render_template("accounts/reset_email.txt", link=link, hours=RESET_MAX_AGE_S // 3600)
-        mail.send_after_response(user.email, "Reset your assetmap password", body)
+        mail.send_to(
+            user,
+            _l("Reset your assetmap password"),
+            "accounts/reset_email.txt",
+            acting=True,
+            link=link,
+            hours=RESET_MAX_AGE_S // 3600,
+        )
     return render_template("accounts/reset_sent.html", email=form.email.data)
 
 
@@ -210,9 +240,9 @@ def reset_password(token: str) -> Page:
     user_store.confirm_email(user)  # the link came to the address, so it is theirs
     revoked = token_store.revoke_all(session, user.id)
     session.commit()
-    flash("Your password is changed. Sign in with it now.")
+    flash(_("Your password is changed. Sign in with it now."))
     if revoked:
-        flash("Your API tokens no longer work: make new ones on your account's API tokens page.")
+        flash(_("Your API tokens no longer work: make new ones on your account's API tokens page."))
     return redirect(url_for("auth.sign_in"))
 
 
@@ -244,21 +274,21 @@ def delete() -> Page:
         return render_template("accounts/delete.html", form=form), status
     user = current_user.user
     if not passwords.password_matches(user.password_hash or "", form.password.data):
-        form.password.errors = ["The password is not right"]
+        form.password.errors = [_("The password is not right")]
         return render_template("accounts/delete.html", form=form), 400
     session = db.session()
     account_store.delete_account(session, user.id)
     session.commit()
     logout_user()
-    flash("Your account is deleted, and your strengths are withdrawn.")
+    flash(_("Your account is deleted, and your strengths are withdrawn."))
     return redirect(url_for("pages.index"))
 
 
 def init_app(app: Flask) -> None:
     """Register the account pages and their navigation links."""
     app.register_blueprint(bp)
-    nav.add_link(app, "accounts.sign_up", "Sign up", order=95, show=_visitor)
-    nav.add_link(app, "accounts.account", "My account", order=85, show=_signed_in)
+    nav.add_link(app, "accounts.sign_up", _l("Sign up"), order=95, show=_visitor)
+    nav.add_link(app, "accounts.account", _l("My account"), order=85, show=_signed_in)
 
 
 def _visitor(user: Any) -> bool:
