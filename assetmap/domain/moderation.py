@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import enum
 
+from assetmap.domain.i18n import N_, _
+
 REASON_MAX = 2000
+# Each problem as a person reads it, translated when shown.
+PROBLEM_LABELS = {"wrong": N_("Wrong"), "out-of-date": N_("Out of date"), "abusive": N_("Abusive")}
 
 
 class Problem(enum.StrEnum):
@@ -17,7 +21,7 @@ class Problem(enum.StrEnum):
     @property
     def label(self) -> str:
         """Return the problem as a person reads it."""
-        return {"wrong": "Wrong", "out-of-date": "Out of date", "abusive": "Abusive"}[self.value]
+        return _(PROBLEM_LABELS[self.value])
 
 
 class Outcome(enum.StrEnum):
@@ -31,7 +35,9 @@ def check_reason(text: str | None, what: str = "reason") -> str:
     """Return a reason trimmed, or raise ValueError saying what is wrong with it."""
     text = (text or "").strip()
     if not text:
-        raise ValueError(f"give a {what}")
+        raise ValueError(_("give a reason") if what == "reason" else _("give an answer"))
     if len(text) > REASON_MAX:
-        raise ValueError(f"must be at most {REASON_MAX} characters, got {len(text)}")
+        raise ValueError(
+            _("must be at most %(most)d characters, got %(got)d", most=REASON_MAX, got=len(text))
+        )
     return text

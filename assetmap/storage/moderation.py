@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from assetmap.domain.errors import ValidationError
+from assetmap.domain.i18n import _
 from assetmap.domain.moderation import Outcome, Problem, check_reason
 from assetmap.domain.vocab import Action, Status
 from assetmap.storage import assets as store
@@ -42,7 +43,7 @@ def add_report(
     try:
         chosen = Problem(problem)
     except ValueError:
-        raise ValidationError({"problem": "choose wrong, out of date or abusive"}) from None
+        raise ValidationError({"problem": _("choose wrong, out of date or abusive")}) from None
     text = _reason(reason)
     begin_write(session)
     asset = _asset(session, asset_id)
@@ -99,7 +100,12 @@ def hide_asset(session: orm.Session, asset_id: int, *, by: int | None, reason: s
     asset = _asset(session, asset_id)
     if asset.status is not Status.PUBLISHED:
         raise ValidationError(
-            {"status": f"only a published strength can be hidden, not {asset.status.value}"}
+            {
+                "status": _(
+                    "only a published strength can be hidden, not %(status)s",
+                    status=asset.status.value,
+                )
+            }
         )
     _record(session, asset, by, Action.HIDE, {"status": ["published", "hidden"]}, text)
     asset.status, asset.hidden_reason, asset.updated_at = Status.HIDDEN, text, utcnow()
@@ -117,7 +123,12 @@ def restore_asset(
     asset = _asset(session, asset_id)
     if asset.status is not Status.HIDDEN:
         raise ValidationError(
-            {"status": f"only a hidden strength can be restored, not {asset.status.value}"}
+            {
+                "status": _(
+                    "only a hidden strength can be restored, not %(status)s",
+                    status=asset.status.value,
+                )
+            }
         )
     _record(session, asset, by, Action.RESTORE, {"status": ["hidden", "published"]}, reason.strip())
     asset.status, asset.hidden_reason, asset.updated_at = Status.PUBLISHED, "", utcnow()

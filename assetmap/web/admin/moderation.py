@@ -7,7 +7,11 @@ finds themselves listed without agreeing, often has no account. CSRF protection 
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
 from wtforms import RadioField, SelectChoice, TextAreaField
@@ -15,7 +19,7 @@ from wtforms.validators import DataRequired, Length
 
 from assetmap import mail
 from assetmap.domain.errors import ValidationError
-from assetmap.domain.moderation import REASON_MAX, Problem
+from assetmap.domain.moderation import PROBLEM_LABELS, REASON_MAX, Problem
 from assetmap.domain.permissions import can_answer, can_moderate, can_report, is_moderator
 from assetmap.domain.vocab import Status
 from assetmap.runtime.links import external_url
@@ -30,32 +34,41 @@ bp = Blueprint("moderation", __name__)
 Page = str | tuple[str, int] | Response
 
 
+_TOO_LONG = _l("Write at most %(most)s characters", most=REASON_MAX)
+
+
 class ReportForm(FlaskForm):  # type: ignore[misc]
     problem = RadioField(
-        "What is wrong with it?",
-        choices=[SelectChoice(problem.value, problem.label) for problem in Problem],
-        validators=[DataRequired("Choose what is wrong with it")],
+        _l("What is wrong with it?"),
+        choices=[SelectChoice(p.value, _l(PROBLEM_LABELS[p.value])) for p in Problem],
+        validators=[DataRequired(_l("Choose what is wrong with it"))],
     )
     reason = TextAreaField(
-        "Tell us more",
+        _l("Tell us more"),
         validators=[
-            DataRequired("Say what is wrong, so a moderator can check it"),
-            Length(max=REASON_MAX),
+            DataRequired(_l("Say what is wrong, so a moderator can check it")),
+            Length(max=REASON_MAX, message=_TOO_LONG),
         ],
     )
 
 
 class ReasonForm(FlaskForm):  # type: ignore[misc]
     reason = TextAreaField(
-        "Why is it being hidden?",
-        validators=[DataRequired("Give the reason: its owner is told it"), Length(max=REASON_MAX)],
+        _l("Why is it being hidden?"),
+        validators=[
+            DataRequired(_l("Give the reason: its owner is told it")),
+            Length(max=REASON_MAX, message=_TOO_LONG),
+        ],
     )
 
 
 class AnswerForm(FlaskForm):  # type: ignore[misc]
     answer = TextAreaField(
-        "Your answer to the moderators",
-        validators=[DataRequired("Write your answer"), Length(max=REASON_MAX)],
+        _l("Your answer to the moderators"),
+        validators=[
+            DataRequired(_l("Write your answer")),
+            Length(max=REASON_MAX, message=_TOO_LONG),
+        ],
     )
 
 
@@ -69,21 +82,21 @@ def _me() -> int:
 def _asset(asset_id: int) -> Asset:
     asset = store.get_asset(db.session(), asset_id)
     if asset is None:
-        abort(404, f"Strength {asset_id} doesn't exist.")
+        abort(404, _("Strength %(id)s doesn't exist.", id=asset_id))
     return asset
 
 
 def _published(asset_id: int) -> Asset:
     asset = _asset(asset_id)
     if asset.status is not Status.PUBLISHED:
-        abort(404, f"Strength {asset_id} doesn't exist or isn't public.")
+        abort(404, _("Strength %(id)s doesn't exist or isn't public.", id=asset_id))
     return asset
 
 
 def _moderated(asset_id: int) -> Asset:
     asset = _asset(asset_id)
     if not can_moderate(actor(), asset):
-        abort(403, "You can't moderate this strength.")
+        abort(403, _("You can't moderate this strength."))
     return asset
 
 
@@ -110,7 +123,7 @@ def report_post(asset_id: int) -> Page:
         session, asset.id, form.problem.data, form.reason.data, by=user.id if user else None
     )
     session.commit()
-    flash("Thank you. A moderator will look at your report.")
+    flash(_("Thank you. A moderator will look at your report."))
     return redirect(url_for("pages.asset", asset_id=asset.id))
 
 
@@ -135,7 +148,9 @@ def hide(asset_id: int) -> str:
     asset = _moderated(asset_id)
     reports = moderation_store.open_reports_of(db.session(), asset.id)
     form = ReasonForm(formdata=None)
-    return render_template("moderation/hide.html", asset=asset, form=form, reports=reports)
+    return render_template(
+        "moderation/hide.html", asset=asset, form=form, reports=reports, Problem=Problem
+    )
 
 
 @bp.post("/moderation/assets/<int:asset_id>/hide")
@@ -147,7 +162,9 @@ def hide_post(asset_id: int) -> Page:
     session = db.session()
     if not form.validate():
         reports = moderation_store.open_reports_of(session, asset.id)
-        page = render_template("moderation/hide.html", asset=asset, form=form, reports=reports)
+        page = render_template(
+            "moderation/hide.html", asset=asset, form=form, reports=reports, Problem=Problem
+        )
         return page, 400
     try:
         moderation_store.hide_asset(session, asset.id, by=_me(), reason=form.reason.data)
@@ -155,24 +172,26 @@ def hide_post(asset_id: int) -> Page:
         abort(409, "; ".join(exc.errors.values()))
     session.commit()
     _tell_owner(asset)
-    flash(f"“{asset.title}” is hidden. Its owner has been told why.")
+    flash(_("“%(title)s” is hidden. Its owner has been told why.", title=asset.title))
     return redirect(url_for(".queue"))
 
 
 def _tell_owner(asset: Asset) -> None:
-    body = render_template(
+    _tell(
+        asset.owner_id,
+        _l("“%(title)s” has been hidden", title=asset.title),
         "moderation/hidden_email.txt",
         asset=asset,
         link=external_url("strengths.mine"),
     )
-    _tell(asset.owner_id, f"“{asset.title}” has been hidden", body)
 
 
-def _tell(user_id: int | None, subject: str, body: str) -> None:
-    """Mail a person once this answer has gone, unless they have no account (any more)."""
+def _tell(user_id: int | None, subject: object, template: str, **values: Any) -> None:
+    """Mail a person in their language once this answer has gone, unless they have no account
+    (any more)."""
     user = get_user(db.session(), user_id) if user_id else None
     if user is not None and not user.email.endswith("@invalid"):
-        mail.send_after_response(user.email, subject, body)
+        mail.send_to(user, subject, template, **values)
 
 
 @bp.post("/moderation/assets/<int:asset_id>/restore")
@@ -189,15 +208,13 @@ def restore(asset_id: int) -> Response:
     session.commit()
     _tell(
         asset.owner_id,
-        f"“{asset.title}” is on the map again",
-        render_template(
-            "moderation/shown_email.txt",
-            asset=asset,
-            reason=reason,
-            link=external_url("strengths.mine"),
-        ),
+        _l("“%(title)s” is on the map again", title=asset.title),
+        "moderation/shown_email.txt",
+        asset=asset,
+        reason=reason,
+        link=external_url("strengths.mine"),
     )
-    flash(f"“{asset.title}” is public again. Its owner has been told.")
+    flash(_("“%(title)s” is public again. Its owner has been told.", title=asset.title))
     return redirect(url_for(".queue"))
 
 
@@ -208,12 +225,12 @@ def dismiss(report_id: int) -> Response:
     session = db.session()
     found = moderation_store.get_report(session, report_id)
     if found is None:
-        abort(404, f"Report {report_id} doesn't exist.")
+        abort(404, _("Report %(id)s doesn't exist.", id=report_id))
     if not can_moderate(actor(), found.asset):
-        abort(403, "You can't moderate this strength.")
+        abort(403, _("You can't moderate this strength."))
     moderation_store.dismiss_report(session, report_id, by=_me())
     session.commit()
-    flash("The report is closed; the strength stays public.")
+    flash(_("The report is closed; the strength stays public."))
     return redirect(url_for(".queue"))
 
 
@@ -223,26 +240,27 @@ def answer(asset_id: int) -> Page:
     """Record the owner's answer to the moderators about a hidden strength."""
     asset = _asset(asset_id)
     if not can_answer(actor(), asset):
-        abort(403, "You can only answer about your own strengths.")
+        abort(403, _("You can only answer about your own strengths."))
     if asset.status is not Status.HIDDEN:
-        abort(409, f"“{asset.title}” is not hidden.")
+        abort(409, _("“%(title)s” is not hidden.", title=asset.title))
     form = AnswerForm()
     if not form.validate():
-        flash("Write your answer before sending it.")
+        flash(_("Write your answer before sending it."))
         return redirect(url_for("strengths.mine"))
     session = db.session()
     hiding = moderation_store.last_hides(session, [asset.id])[asset.id]
     answer = moderation_store.add_answer(session, asset.id, form.answer.data, by=_me())
     session.commit()
     if hiding is not None and hiding.by is not None:
-        body = render_template(
+        _tell(
+            hiding.by,
+            _l("The owner of “%(title)s” has answered", title=asset.title),
             "moderation/answer_email.txt",
             asset=asset,
             answer=answer.text,
             link=external_url("moderation.queue") + "#hidden",
         )
-        _tell(hiding.by, f"The owner of “{asset.title}” has answered", body)
-    flash("Your answer is sent to the moderators.")
+    flash(_("Your answer is sent to the moderators."))
     return redirect(url_for("strengths.mine"))
 
 
@@ -252,7 +270,7 @@ def init_app(app: Flask) -> None:
     nav.add_link(
         app,
         "moderation.queue",
-        "Moderation",
+        _l("Moderation"),
         order=70,
         show=lambda u: bool(u.is_authenticated) and is_moderator(u),
     )

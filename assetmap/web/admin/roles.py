@@ -6,7 +6,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 from wtforms import BooleanField, RadioField, SelectChoice, SelectMultipleField
 
@@ -21,19 +24,19 @@ from assetmap.web.accounts.auth import actor, requires
 
 bp = Blueprint("roles", __name__)
 ROLE_LABELS = {
-    Role.RESIDENT: "Resident",
-    Role.COACH: "Coach",
-    Role.PLANNER: "Planner",
-    Role.ADMIN: "Admin",
+    Role.RESIDENT: _l("Resident"),
+    Role.COACH: _l("Coach"),
+    Role.PLANNER: _l("Planner"),
+    Role.ADMIN: _l("Admin"),
 }
 
 
 class RoleForm(FlaskForm):  # type: ignore[misc]
     role = RadioField(
-        "Role", choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
+        _l("Role"), choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
     )
-    neighbourhoods = SelectMultipleField("Limited to these neighbourhoods", coerce=int)
-    moderates = BooleanField("Moderates reports (coaches; admins always do)")
+    neighbourhoods = SelectMultipleField(_l("Limited to these neighbourhoods"), coerce=int)
+    moderates = BooleanField(_l("Moderates reports (coaches; admins always do)"))
 
 
 def _names() -> dict[int, str]:
@@ -41,23 +44,39 @@ def _names() -> dict[int, str]:
 
 
 def _neighbourhoods() -> list[SelectChoice]:
-    return [SelectChoice(n, name) for n, name in _names().items()]
+    # A neighbourhood's name is data, never translated.
+    return [
+        SelectChoice(n, Markup('<span translate="no">{}</span>').format(name))
+        for n, name in _names().items()
+    ]
 
 
 def area(ids: Iterable[int], names: dict[int, str]) -> str:
     """Return where a user acts, in words: their neighbourhoods by name, or everywhere."""
-    return ", ".join(sorted(names.get(n, f"neighbourhood {n}") for n in ids)) or "All"
+    listed = sorted(names.get(n) or _("neighbourhood %(id)s", id=n) for n in ids)
+    return ", ".join(listed) or _("All")
 
 
 def describe(changes: dict[str, Any], names: dict[int, str]) -> list[str]:
     """Return a role change as sentences a person reads: each field, from what to what."""
     shown = {
-        "role": lambda value: ROLE_LABELS[Role(value)],
+        "role": lambda value: str(ROLE_LABELS[Role(value)]),
         "neighbourhoods": lambda ids: area(ids, names),
-        "moderates": lambda value: "Yes" if value else "No",
+        "moderates": lambda value: _("Yes") if value else _("No"),
+    }
+    said = {
+        "role": lambda before, after: _(
+            "Role: %(before)s to %(after)s", before=before, after=after
+        ),
+        "neighbourhoods": lambda before, after: _(
+            "Neighbourhoods: %(before)s to %(after)s", before=before, after=after
+        ),
+        "moderates": lambda before, after: _(
+            "Moderates: %(before)s to %(after)s", before=before, after=after
+        ),
     }
     return [
-        f"{name.capitalize()}: {shown[name](before)} to {shown[name](after)}"
+        said[name](shown[name](before), shown[name](after))
         for name, (before, after) in changes.items()
         if name in shown
     ]
@@ -66,7 +85,7 @@ def describe(changes: dict[str, Any], names: dict[int, str]) -> list[str]:
 def _user(user_id: int) -> User:
     user = user_store.get_user(db.session(), user_id)
     if user is None:
-        abort(404, f"User {user_id} doesn't exist.")
+        abort(404, _("User %(id)s doesn't exist.", id=user_id))
     return user
 
 
@@ -130,10 +149,16 @@ def edit_post(user_id: int) -> Response | tuple[str, int]:
             session.rollback()
             for name, reason in exc.errors.items():
                 target = form._fields.get(name, form.role)
-                target.errors = [*target.errors, f"{target.label.text}: {reason}"]
+                target.errors = [
+                    *target.errors,
+                    _("%(field)s: %(reason)s", field=target.label.text, reason=reason),
+                ]
         else:
             session.commit()
-            flash(f"{user.email}: saved." if change else f"{user.email}: nothing changed.")
+            if change:
+                flash(_("%(email)s: saved.", email=user.email))
+            else:
+                flash(_("%(email)s: nothing changed.", email=user.email))
             return redirect(url_for(".index"))
     return render_template("roles/edit.html", user=user, form=form), 400
 
@@ -144,7 +169,7 @@ def init_app(app: Flask) -> None:
     nav.add_link(
         app,
         "roles.index",
-        "Users",
+        _l("Users"),
         order=80,
         show=lambda u: bool(u.is_authenticated) and can_manage_roles(u),
     )
