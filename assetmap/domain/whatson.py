@@ -12,9 +12,14 @@ import dataclasses
 import datetime as dt
 import enum
 import itertools
+import re
 from collections.abc import Iterable
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from babel import dates as babel_dates
+
+from assetmap.domain.i18n import _, lazy, locale
 from assetmap.domain.schedules import DEFAULT_TIMEZONE, Schedule, Session, times_in_words
 from assetmap.domain.vocab import Theme
 
@@ -34,14 +39,27 @@ class When(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return _WHEN_LABELS[self]
+        """Return the window as a choice or a heading reads: "In the next 7 days"."""
+        return str(_WHEN_LABELS[self])
+
+    @property
+    def phrase(self) -> str:
+        """Return the window as it reads inside a sentence: "in the next 7 days"."""
+        return str(_WHEN_PHRASES[self])
 
 
-_WHEN_LABELS = {
-    When.TODAY: "Today",
-    When.TOMORROW: "Tomorrow",
-    When.WEEK: "In the next 7 days",
-    When.WEEKEND: "At the weekend",
+_WHEN_LABELS: dict[When, Any] = {
+    When.TODAY: lazy("Today"),
+    When.TOMORROW: lazy("Tomorrow"),
+    When.WEEK: lazy("In the next 7 days"),
+    When.WEEKEND: lazy("At the weekend"),
+}
+# Inside a sentence ("3 sessions in the next 7 days"), where some languages word it otherwise.
+_WHEN_PHRASES: dict[When, Any] = {
+    When.TODAY: lazy("today"),
+    When.TOMORROW: lazy("tomorrow"),
+    When.WEEK: lazy("in the next 7 days"),
+    When.WEEKEND: lazy("at the weekend"),
 }
 
 
@@ -87,7 +105,9 @@ class Candidate:
         """Return where it meets in words: its spaces, or its neighbourhood, or ""."""
         if self.places:
             return " or ".join(place.title for place in self.places)
-        return f"In the {self.neighbourhood} neighbourhood" if self.neighbourhood else ""
+        if self.neighbourhood:
+            return _("In the %(neighbourhood)s neighbourhood", neighbourhood=self.neighbourhood)
+        return ""
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -102,23 +122,24 @@ class Window:
     end: dt.datetime
     now: dt.datetime
     label: str
+    phrase: str = ""
 
     @classmethod
     def today(cls, now: dt.datetime, timezone: str = DEFAULT_TIMEZONE) -> Window:
         """Return the rest of today."""
         day = _local(now, timezone).date()
-        return cls._days(now, day, 1, timezone, When.TODAY.label)
+        return cls._days(now, day, 1, timezone, When.TODAY.label, When.TODAY.phrase)
 
     @classmethod
     def tomorrow(cls, now: dt.datetime, timezone: str = DEFAULT_TIMEZONE) -> Window:
         """Return the whole of tomorrow."""
         day = _local(now, timezone).date() + dt.timedelta(days=1)
-        return cls._days(now, day, 1, timezone, When.TOMORROW.label)
+        return cls._days(now, day, 1, timezone, When.TOMORROW.label, When.TOMORROW.phrase)
 
     @classmethod
     def this_week(cls, now: dt.datetime, timezone: str = DEFAULT_TIMEZONE) -> Window:
         """Return today and the six days after it."""
-        return cls.next_days(now, 7, timezone, label=When.WEEK.label)
+        return cls.next_days(now, 7, timezone, label=When.WEEK.label, phrase=When.WEEK.phrase)
 
     @classmethod
     def weekend(cls, now: dt.datetime, timezone: str = DEFAULT_TIMEZONE) -> Window:
@@ -127,17 +148,25 @@ class Window:
         saturday = today + dt.timedelta(days=(5 - today.weekday()) % 7)
         if today.weekday() == 6:
             saturday = today - dt.timedelta(days=1)
-        return cls._days(now, saturday, 2, timezone, When.WEEKEND.label)
+        return cls._days(now, saturday, 2, timezone, When.WEEKEND.label, When.WEEKEND.phrase)
 
     @classmethod
     def next_days(
-        cls, now: dt.datetime, days: int, timezone: str = DEFAULT_TIMEZONE, *, label: str = ""
+        cls,
+        now: dt.datetime,
+        days: int,
+        timezone: str = DEFAULT_TIMEZONE,
+        *,
+        label: str = "",
+        phrase: str = "",
     ) -> Window:
         """Return today and the ``days - 1`` days after it (1 to ``DAYS_MAX`` days)."""
         if not 1 <= days <= DAYS_MAX:
             raise ValueError(f"days must be from 1 to {DAYS_MAX}, got {days}")
         today = _local(now, timezone).date()
-        return cls._days(now, today, days, timezone, label or f"In the next {days} days")
+        label = label or _("In the next %(days)d days", days=days)
+        phrase = phrase or _("in the next %(days)d days", days=days)
+        return cls._days(now, today, days, timezone, label, phrase)
 
     @classmethod
     def of(cls, when: When, now: dt.datetime, timezone: str = DEFAULT_TIMEZONE) -> Window:
@@ -152,7 +181,13 @@ class Window:
 
     @classmethod
     def _days(
-        cls, now: dt.datetime, first: dt.date, days: int, timezone: str, label: str
+        cls,
+        now: dt.datetime,
+        first: dt.date,
+        days: int,
+        timezone: str,
+        label: str,
+        phrase: str = "",
     ) -> Window:
         if now.tzinfo is None:
             raise ValueError("now must be timezone-aware")
@@ -160,7 +195,7 @@ class Window:
         # Midnight to midnight in the area's wall-clock time, whatever the clocks do between.
         start = dt.datetime.combine(first, dt.time(0), zone)
         end = dt.datetime.combine(first + dt.timedelta(days=days), dt.time(0), zone)
-        return cls(start=start, end=end, now=now, label=label)
+        return cls(start=start, end=end, now=now, label=label, phrase=phrase or label.lower())
 
     @property
     def timezone(self) -> dt.tzinfo:
@@ -267,13 +302,34 @@ def _by_day(occasions: list[Occasion], window: Window) -> tuple[Day, ...]:
 
 
 def day_heading(day: dt.date, today: dt.date) -> str:
-    """Return how a list heads a day: "Today", "Tomorrow", else "Saturday 12 December"."""
+    """Return how a list heads a day in the reader's language: "Today", "Tomorrow", else
+    "Saturday 12 December" (with the year when it is not this year's)."""
     if day == today:
-        return "Today"
+        return When.TODAY.label
     if day == today + dt.timedelta(days=1):
-        return "Tomorrow"
-    heading = f"{day:%A} {day.day} {day:%B}"
-    return heading if day.year == today.year else f"{heading} {day.year}"
+        return When.TOMORROW.label
+    return day_in_words(day, with_year=day.year != today.year)
+
+
+# British English days as GOV.UK writes them, with no comma: "Saturday 12 December 2026".
+_ENGLISH_DAYS = {False: "EEEE d MMMM", True: "EEEE d MMMM y"}
+_WEEKDAY = re.compile(r"E+|c+")
+
+
+def day_in_words(day: dt.date, *, with_year: bool = False) -> str:
+    """Return a day with its weekday's and month's full names in the reader's language:
+    "Saturday 12 December", "sobota, 12 grudnia"."""
+    reader = locale()
+    if reader.language == "en":
+        pattern = _ENGLISH_DAYS[with_year]
+    else:
+        # The locale's own order for a day and month (with the year), its weekday in full.
+        skeleton = "yMMMMEd" if with_year else "MMMMEd"
+        found = reader.datetime_skeletons.get(skeleton)
+        pattern = _WEEKDAY.sub("EEEE", found.pattern) if found else ""
+        if not pattern:
+            return babel_dates.format_skeleton("y" * with_year + "MMMMEEEEd", day, locale=reader)
+    return babel_dates.format_date(day, pattern, locale=reader)
 
 
 def _local(now: dt.datetime, timezone: str) -> dt.datetime:

@@ -6,8 +6,14 @@ nearest it, and the neighbourhood it lies in.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from babel.numbers import format_decimal
+from flask_babel import gettext as _
+from markupsafe import Markup, escape
 from sqlalchemy import orm
 
+from assetmap.domain.i18n import locale
 from assetmap.domain.places import Geocoder, Place
 from assetmap.storage import places as gazetteer
 from assetmap.storage.models import Neighbourhood
@@ -48,27 +54,63 @@ def whereabouts(session: orm.Session, lon: float, lat: float) -> str | None:
 
     Give it only a point the public may see: the words name what lies nearest the point given.
     """
+    return in_words(*_nearest(session, lon, lat))
+
+
+def whereabouts_marked(session: orm.Session, lon: float, lat: float) -> Markup | None:
+    """Say where a public point is, as ``whereabouts`` does, for a page: the names of places
+    and neighbourhoods, which are never translated, are marked ``translate="no"``."""
+    words = in_words(*_nearest(session, lon, lat), mark=untranslated)
+    return Markup(words) if words is not None else None
+
+
+def _nearest(
+    session: orm.Session, lon: float, lat: float
+) -> tuple[tuple[Place, float] | None, str | None]:
     area_id = locate(session, [lon], [lat])[0]
     area = session.get(Neighbourhood, area_id) if area_id is not None else None
-    return in_words(gazetteer.nearest_place(session, lon, lat), area.name if area else None)
+    return gazetteer.nearest_place(session, lon, lat), area.name if area else None
 
 
-def in_words(nearest: tuple[Place, float] | None, neighbourhood: str | None) -> str | None:
-    """Return "Near Cheap Street, in the Market neighbourhood", or as much of it as is known."""
-    parts = []
-    if nearest is not None:
-        place, metres = nearest
-        parts.append(f"near {place.name}" if metres <= NEAR_M else f"{_far(metres)} {place.name}")
+def untranslated(name: object) -> Markup:
+    """Return a name from the data (a place, a neighbourhood, a person) marked for a page as
+    never to be translated."""
+    return Markup('<span translate="no">%s</span>') % name
+
+
+def in_words(
+    nearest: tuple[Place, float] | None,
+    neighbourhood: str | None,
+    mark: Callable[[str], str] = str,
+) -> str | None:
+    """Return "Near Cheap Street, in the Market neighbourhood", or as much of it as is known.
+
+    ``mark`` wraps each name; a name marked as HTML (``Markup``) keeps its markup, and the
+    words around it are escaped.
+    """
+    html = mark is not str
+    say: Callable[..., str] = (lambda msgid, **v: escape(_(msgid)) % v) if html else _
+    if nearest is None:
+        if not neighbourhood:
+            return None
+        return say("In the %(neighbourhood)s neighbourhood", neighbourhood=mark(neighbourhood))
+    place, metres = nearest
+    name = mark(place.name)
+    if metres <= NEAR_M:
+        if neighbourhood:
+            return say(
+                "Near %(place)s, in the %(neighbourhood)s neighbourhood",
+                place=name,
+                neighbourhood=mark(neighbourhood),
+            )
+        return say("Near %(place)s", place=name)
+    pattern = "#,##0.0" if metres < 10_000 else "#,##0"
+    kilometres = format_decimal(metres / 1000, format=pattern, locale=locale())
     if neighbourhood:
-        parts.append(f"in the {neighbourhood} neighbourhood")
-    if not parts:
-        return None
-    words = ", ".join(parts)
-    return words[:1].upper() + words[1:]
-
-
-def _far(metres: float) -> str:
-    kilometres = metres / 1000
-    return (
-        f"about {kilometres:.1f} km from" if kilometres < 10 else f"about {kilometres:.0f} km from"
-    )
+        return say(
+            "About %(distance)s km from %(place)s, in the %(neighbourhood)s neighbourhood",
+            distance=kilometres,
+            place=name,
+            neighbourhood=mark(neighbourhood),
+        )
+    return say("About %(distance)s km from %(place)s", distance=kilometres, place=name)

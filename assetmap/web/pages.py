@@ -6,17 +6,19 @@ import datetime as dt
 from collections.abc import Sequence
 
 from flask import Blueprint, Flask, Response, abort, current_app, jsonify, render_template
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from assetmap.domain.i18n import format_date
 from assetmap.domain.privacy import public_record
-from assetmap.domain.vocab import Action, Kind, Status, Theme
+from assetmap.domain.vocab import Action, Kind, ShareMode, Status, Theme
 from assetmap.domain.whatson import Window
 from assetmap.maps import place_map, render
 from assetmap.storage import assets as store
 from assetmap.storage import listing, stats, whatson
 from assetmap.storage.database import is_current
 from assetmap.web import db, nav
-from assetmap.web.geocoding import whereabouts
+from assetmap.web.geocoding import untranslated, whereabouts_marked
 from assetmap.web.mapping import map_settings
 
 bp = Blueprint("pages", __name__)
@@ -48,7 +50,7 @@ def asset(asset_id: int) -> str:
     session = db.session()
     found = store.get_asset(session, asset_id)
     if found is None or found.status is not Status.PUBLISHED:
-        abort(404, f"Asset {asset_id} doesn't exist or isn't public.")
+        abort(404, _("Asset %(id)s doesn't exist or isn't public.", id=asset_id))
     record = public_record(store.record_of(found))
     # A skill's public point is the centre of its privacy cell; the ring holds the whole cell.
     ring = current_app.config["PRIVACY_CELL_M"] / 2**0.5 if found.kind is Kind.SKILL else None
@@ -58,31 +60,37 @@ def asset(asset_id: int) -> str:
     return render_template(
         "asset.html",
         asset=record,
+        language=found.language,
         map=render(place),
-        where=whereabouts(session, found.public_lon, found.public_lat),
+        where=whereabouts_marked(session, found.public_lon, found.public_lat),
         history=history_rows(listing.history_summary(session, asset_id)),
     )
 
 
-HISTORY_LABELS = {
-    Action.CREATE: "Added",
-    Action.UPDATE: "Changed",
-    Action.CONFIRM: "Confirmed as current",
-    Action.HIDE: "Hidden",
-    Action.RESTORE: "Shown again",
-    Action.WITHDRAW: "Withdrawn",
-}
+class _HistoryLabels(dict[Action, str]):
+    """What each action is called in a history, read in the reader's language when asked."""
+
+    def __getitem__(self, action: Action) -> str:
+        return Action(action).label
+
+
+HISTORY_LABELS = _HistoryLabels.fromkeys(Action, "")
 
 
 def history_rows(lines: Sequence[listing.HistoryLine]) -> list[tuple[str, str]]:
     """Return a history as rows a person reads: what happened, how often and when."""
     rows = []
     for line in lines:
-        last = f"{line.last:%-d %B %Y}"
+        last = format_date(line.last)
         if line.times == 1:
-            rows.append((HISTORY_LABELS[line.action], f"On {last}"))
+            rows.append((HISTORY_LABELS[line.action], _("On %(date)s", date=last)))
         else:
-            rows.append((HISTORY_LABELS[line.action], f"{line.times} times, last on {last}"))
+            rows.append(
+                (
+                    HISTORY_LABELS[line.action],
+                    _("%(times)s times, last on %(date)s", times=line.times, date=last),
+                )
+            )
     return rows
 
 
@@ -100,8 +108,38 @@ def theme_label(value: str) -> str:
     return Theme(value).label
 
 
+def kind_label(value: str) -> str:
+    """Return a kind's label from its value ("skill" reads "Skill"), for templates."""
+    return Kind(value).label
+
+
+def share_mode_label(value: str) -> str:
+    """Return how a skill is shared from its value ("teach" reads "Teach it"), for templates."""
+    return ShareMode(value).label if value in {mode.value for mode in ShareMode} else value
+
+
+def day(value: dt.date | str | None) -> str:
+    """Return a date (or an ISO date) as the reader writes it: "5 February 2027"."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = dt.date.fromisoformat(value[:10])
+    return format_date(value)
+
+
+def kind_phrase(kind: str, skill: str, group: str, space: str) -> str:
+    """Return the one of three whole messages that speaks of ``kind``: a sentence naming a
+    kind is written three times, as languages word each kind differently."""
+    return {Kind.SKILL: skill, Kind.GROUP: group, Kind.SPACE: space}[Kind(kind)]
+
+
 def init_app(app: Flask) -> None:
     """Register the pages."""
     app.register_blueprint(bp)
     app.jinja_env.filters["theme_label"] = theme_label
+    app.jinja_env.filters["untranslated"] = untranslated
+    app.jinja_env.filters["kind_label"] = kind_label
+    app.jinja_env.filters["share_mode_label"] = share_mode_label
+    app.jinja_env.filters["day"] = day
+    app.jinja_env.globals["kind_phrase"] = kind_phrase
     nav.add_link(app, "pages.index", _l("Home"), order=0)

@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from werkzeug.datastructures import MultiDict
 
 from assetmap.domain.geo import BBox, check_lon_lat
+from assetmap.domain.i18n import Text, _
 from assetmap.domain.query import AssetFilter, check_radius, split_words
 from assetmap.domain.vocab import Kind, Theme
 from assetmap.storage import clusters, listing
@@ -21,19 +22,50 @@ from assetmap.storage import clusters, listing
 FILTER_ARGS = ("kind", "theme", "q")
 ORDERS = ("asc", "desc")
 PAGE_MAX = 999_999_999
-_SORT_ERROR = (
-    f"Sort by {', '.join(listing.SORTS[:-1])} or {listing.SORTS[-1]}, in asc or desc order."
-)
+_SORT_CHOICES = {"sorts": ", ".join(listing.SORTS[:-1]), "last": listing.SORTS[-1]}
 _LIST_PAGE = re.compile(r"[1-9][0-9]{0,8}")
 _RESULTS_PAGE = re.compile(r"[0-9]{1,6}")
 
 
 class BadParameter(ValueError):
-    """A query parameter that cannot be used: which one, and why."""
+    """A query parameter that cannot be used: which one, and why.
+
+    ``message`` is in the reader's language (a ``Text``, which remembers its English); the
+    API, which speaks English to programs, answers with ``english``.
+    """
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(message)
         self.field, self.message = field, message
+
+    @property
+    def english(self) -> str:
+        """Return the message in English."""
+        return english(self.message)
+
+
+def english(message: object) -> str:
+    """Return a message in English: a ``Text``'s English, else the message as it is."""
+    return message.english if isinstance(message, Text) else str(message)
+
+
+def _reason(exc: Exception) -> str:
+    """Return an exception's message, keeping a ``Text`` whole (``str()`` would lose its
+    English)."""
+    first = exc.args[0] if exc.args else ""
+    return first if isinstance(first, str) else str(exc)
+
+
+def words_error(message: str) -> str:
+    """Return what a form says of unusable words, from ``words``' message."""
+    values = message.values if isinstance(message, Text) else {}
+    if "most" in values:
+        return _("Words must be at most %(most)s characters", most=values["most"])
+    return _("Words %(problem)s", problem=str(message).removeprefix("q "))
+
+
+def _sort_error() -> str:
+    return _("Sort by %(sorts)s or %(last)s, in asc or desc order.", **_SORT_CHOICES)
 
 
 def asset_filter(args: MultiDict[str, str]) -> AssetFilter:
@@ -50,7 +82,7 @@ def kinds(values: Iterable[str]) -> frozenset[Kind]:
     try:
         return AssetFilter.parse(kinds=values).kinds
     except ValueError as exc:
-        raise BadParameter("kind", str(exc)) from None
+        raise BadParameter("kind", _reason(exc)) from None
 
 
 def themes(values: Iterable[str]) -> frozenset[Theme]:
@@ -58,7 +90,7 @@ def themes(values: Iterable[str]) -> frozenset[Theme]:
     try:
         return AssetFilter.parse(themes=values).themes
     except ValueError as exc:
-        raise BadParameter("theme", str(exc)) from None
+        raise BadParameter("theme", _reason(exc)) from None
 
 
 def words(text: str) -> tuple[str, ...]:
@@ -66,7 +98,7 @@ def words(text: str) -> tuple[str, ...]:
     try:
         return split_words(text)
     except ValueError as exc:
-        raise BadParameter("q", str(exc)) from None
+        raise BadParameter("q", _reason(exc)) from None
 
 
 def bbox(text: str) -> BBox:
@@ -74,13 +106,13 @@ def bbox(text: str) -> BBox:
     try:
         return BBox.parse(text)
     except ValueError as exc:
-        raise BadParameter("bbox", f"bbox: {exc}") from None
+        raise BadParameter("bbox", _("bbox: %(problem)s", problem=_reason(exc))) from None
 
 
 def required_bbox(text: str | None) -> BBox:
     """Read ``bbox`` where a request must give one."""
     if not text:
-        raise BadParameter("bbox", "bbox is required, as minlon,minlat,maxlon,maxlat")
+        raise BadParameter("bbox", _("bbox is required, as minlon,minlat,maxlon,maxlat"))
     return bbox(text)
 
 
@@ -88,11 +120,12 @@ def near(text: str) -> tuple[float, float]:
     """Read ``near``: lon,lat in EPSG:4326."""
     parts = text.split(",")
     if len(parts) != 2:
-        raise BadParameter("near", f"near must be lon,lat, got {text[:60]!r}")
+        raise BadParameter("near", _("near must be lon,lat, got %(got)s", got=repr(text[:60])))
     try:
         return check_lon_lat(parts[0].strip(), parts[1].strip())
     except ValueError as exc:
-        raise BadParameter("near", f"near must be lon,lat: {exc}") from None
+        message = _("near must be lon,lat: %(problem)s", problem=_reason(exc))
+        raise BadParameter("near", message) from None
 
 
 def radius(text: str) -> float:
@@ -100,12 +133,12 @@ def radius(text: str) -> float:
     try:
         value = float(text)
     except ValueError:
-        message = f"radius must be a number of metres, got {text[:60]!r}"
+        message = _("radius must be a number of metres, got %(got)s", got=repr(text[:60]))
         raise BadParameter("radius", message) from None
     try:
         return check_radius(value)
     except ValueError as exc:
-        raise BadParameter("radius", str(exc)) from None
+        raise BadParameter("radius", _reason(exc)) from None
 
 
 def limit(text: str, most: int) -> int:
@@ -115,7 +148,12 @@ def limit(text: str, most: int) -> int:
     except ValueError:
         value = 0
     if not 1 <= value <= most:
-        raise BadParameter("limit", f"limit must be a whole number from 1 to {most}, got {text!r}")
+        message = _(
+            "limit must be a whole number from 1 to %(most)s, got %(got)s",
+            most=most,
+            got=repr(text),
+        )
+        raise BadParameter("limit", message)
     return value
 
 
@@ -123,32 +161,36 @@ def zoom(text: str | None) -> int:
     """Read ``zoom``: a whole number from 0 to ``clusters.ZOOM_MAX``."""
     if text is None or text == "":
         raise BadParameter(
-            "zoom", f"zoom is required, a whole number from 0 to {clusters.ZOOM_MAX}"
+            "zoom", _("zoom is required, a whole number from 0 to %(most)s", most=clusters.ZOOM_MAX)
         )
     try:
         return clusters.check_zoom(text)
     except ValueError as exc:
-        raise BadParameter("zoom", str(exc)) from None
+        raise BadParameter("zoom", _reason(exc)) from None
 
 
 def sort(text: str) -> str:
     """Read ``sort``: the column a list is sorted by, one of ``listing.SORTS``."""
     if text not in listing.SORTS:
-        raise BadParameter("sort", _SORT_ERROR)
+        raise BadParameter("sort", _sort_error())
     return text
 
 
 def order(text: str) -> str:
     """Read ``order``: asc or desc."""
     if text not in ORDERS:
-        raise BadParameter("order", _SORT_ERROR)
+        raise BadParameter("order", _sort_error())
     return text
 
 
 def page(text: str) -> int:
     """Read a list's ``page``: a whole number from 1 to ``PAGE_MAX``, with no leading zero."""
     if not _LIST_PAGE.fullmatch(text):
-        message = f"page must be a whole number from 1 to {PAGE_MAX}, got {text!r}"
+        message = _(
+            "page must be a whole number from 1 to %(most)s, got %(got)s",
+            most=PAGE_MAX,
+            got=repr(text),
+        )
         raise BadParameter("page", message)
     return int(text)
 
@@ -158,6 +200,6 @@ def results_page(text: str | None) -> int:
     if text is None:
         return 1
     if not _RESULTS_PAGE.fullmatch(text) or int(text) < 1:
-        message = f"The page must be a whole number from 1, like 2, not ‘{text[:20]}’."
+        message = _("The page must be a whole number from 1, like 2, not ‘%(got)s’.", got=text[:20])
         raise BadParameter("page", message)
     return int(text)

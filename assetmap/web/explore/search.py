@@ -12,6 +12,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Blueprint, Flask, abort, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm
 
 from assetmap.domain.geo import bbox_around
@@ -93,7 +95,12 @@ def run(
     total = store.count_near(session, origin.lon, origin.lat, search.radius_m, search.filters)
     found = Found([], total, page, per_page)
     if page > found.pages:
-        abort(404, f"This search has {found.pages} pages of results, so there is no page {page}.")
+        message = _(
+            "This search has %(pages)s pages of results, so there is no page %(page)s.",
+            pages=found.pages,
+            page=page,
+        )
+        abort(404, message)
     items = paging.near_slice(
         session, origin.lon, origin.lat, search.radius_m, search.filters, found.first - 1, per_page
     )
@@ -236,4 +243,4 @@ def print_page() -> tuple[str, int]:
 def init_app(app: Flask) -> None:
     """Register the search pages."""
     app.register_blueprint(bp)
-    nav.add_link(app, "search.search_page", "Search", order=10)
+    nav.add_link(app, "search.search_page", _l("Search"), order=10)

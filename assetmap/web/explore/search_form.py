@@ -6,35 +6,46 @@ The search lives in the URL (a GET form), so a coach can bookmark it, share it a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import geopandas as gpd
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm
 from werkzeug.datastructures import MultiDict
 
 from assetmap.domain.places import Place
-from assetmap.domain.query import AssetFilter
+from assetmap.domain.query import RADIUS_MAX_M, AssetFilter
 from assetmap.storage.neighbourhoods import neighbourhood_layer
 from assetmap.web import params
 from assetmap.web.geocoding import geocoder
 from assetmap.web.params import BadParameter
 
-RADIUS_CHOICES = (
-    ("400", "400 m", "About a 5 minute walk"),
-    ("800", "800 m", "About a 10 minute walk"),
-    ("1600", "1.6 km", "About a 20 minute walk"),
+RADIUS_CHOICES: tuple[tuple[str, str, Any], ...] = (
+    ("400", "400 m", _l("About a 5 minute walk")),
+    ("800", "800 m", _l("About a 10 minute walk")),
+    ("1600", "1.6 km", _l("About a 20 minute walk")),
 )
 # What the form says beside a filter it can't use; a bad ``q`` says what is wrong with it.
-_FILTER_ERRORS = {"kind": "Choose skills, groups or spaces", "theme": "Choose themes from the list"}
+_FILTER_ERRORS: dict[str, Any] = {
+    "kind": _l("Choose skills, groups or spaces"),
+    "theme": _l("Choose themes from the list"),
+}
 FIELDS = ("where", "place", "neighbourhood", "at", "radius", "other_radius", "kind", "theme", "q")
 
 
 @dataclass(frozen=True)
 class Origin:
-    """Where a search measures from (EPSG:4326)."""
+    """Where a search measures from (EPSG:4326).
+
+    ``named`` says the label is a name from the data (a place or a neighbourhood), which pages
+    never translate, rather than words of the interface ("the point 51.2, -2.3").
+    """
 
     label: str
     lon: float
     lat: float
+    named: bool = True
 
 
 @dataclass(frozen=True)
@@ -101,7 +112,7 @@ class SearchForm:
             chosen = self.neighbourhood
             area = areas.get(int(chosen)) if chosen.isdigit() and len(chosen) < 10 else None
             if area is None:
-                self.refuse("neighbourhood", "Choose a neighbourhood")
+                self.refuse("neighbourhood", _("Choose a neighbourhood"))
             return area, ()
         if self.where == "point":
             return self._point(), ()
@@ -111,21 +122,26 @@ class SearchForm:
         try:
             lon, lat = params.near(self.at)
         except BadParameter:
-            self.refuse("at", "Click the map where the search should start")
+            self.refuse("at", _("Click the map where the search should start"))
             return None
-        return Origin(f"the point {lat:.5f}, {lon:.5f}", lon, lat)
+        point = f"{lat:.5f}, {lon:.5f}"
+        return Origin(_("the point %(point)s", point=point), lon, lat, named=False)
 
     def _place(self) -> tuple[Origin | None, tuple[Place, ...]]:
         try:
             found = geocoder().lookup(self.place, limit=6)
         except ValueError as exc:
-            self.refuse("place", f"{str(exc)[:1].upper()}{str(exc)[1:]}")
+            text = str(exc)
+            self.refuse("place", text[:1].upper() + text[1:])
             return None, ()
         if not found:
             self.refuse(
                 "place",
-                f"No postcode, street or place called ‘{self.place.strip()}’ was found; "
-                "check the spelling or try a postcode",
+                _(
+                    "No postcode, street or place called ‘%(text)s’ was found; "
+                    "check the spelling or try a postcode",
+                    text=self.place.strip(),
+                ),
             )
             return None, ()
         best = found[0]
@@ -134,13 +150,17 @@ class SearchForm:
     def _radius(self) -> float | None:
         text = self.other_radius if self.radius == "other" else self.radius
         if self.radius != "other" and text not in {value for value, _, _ in RADIUS_CHOICES}:
-            self.refuse("radius", "Choose how far to look")
+            self.refuse("radius", _("Choose how far to look"))
             return None
         try:
             return params.radius(text.strip().removesuffix("m").strip())
         except BadParameter:
             self.refuse(
-                "other_radius", "Enter a distance in metres, more than 0 and at most 100000"
+                "other_radius",
+                _(
+                    "Enter a distance in metres, more than 0 and at most %(most)s",
+                    most=int(RADIUS_MAX_M),
+                ),
             )
             return None
 
@@ -150,13 +170,10 @@ class SearchForm:
             themes = params.themes(self.themes)
             words = params.words(self.q)
         except BadParameter as exc:
-            self.refuse(exc.field, _FILTER_ERRORS.get(exc.field) or _words_error(exc.message))
+            known = _FILTER_ERRORS.get(exc.field)
+            self.refuse(exc.field, str(known) if known else params.words_error(exc.message))
             return None
         return AssetFilter(kinds=kinds, themes=themes, words=words)
-
-
-def _words_error(message: str) -> str:
-    return f"Words {message.removeprefix('q ')}"
 
 
 def neighbourhood_centres(session: orm.Session) -> dict[int, Origin]:

@@ -13,6 +13,8 @@ from urllib.parse import urlencode
 
 import orjson
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from assetmap.domain.geo import BBox
 from assetmap.domain.query import AssetFilter, page_window
@@ -40,12 +42,16 @@ CACHE = "assetmap.aggregates"
 PER_PAGE = 50
 FILTER_ARGS = params.FILTER_ARGS
 LIST_ARGS = frozenset({*FILTER_ARGS, "bbox", "sort", "order", "page"})
-KIND_LABELS = {Kind.SKILL: "Skills", Kind.GROUP: "Groups", Kind.SPACE: "Spaces"}
+KIND_LABELS: dict[Kind, Any] = {
+    Kind.SKILL: _l("Skills"),
+    Kind.GROUP: _l("Groups"),
+    Kind.SPACE: _l("Spaces"),
+}
 # Where a list sort starts when first chosen: the newest confirmation first, else A to Z.
 FIRST_ORDER = {"title": "asc", "kind": "asc", "confirmed": "desc"}
 WORLD_VIEW = (-180.0, -85.0, 180.0, 85.0)
 # The overlay of one strength's ties: fixed words, as the layer control shows names as HTML.
-TIES_LAYER = "Ties of this strength"
+TIES_LAYER = _l("Ties of this strength")
 
 
 @bp.get("/api/map/features")
@@ -56,7 +62,7 @@ def features() -> Response:
         zoom = params.zoom(request.args.get("zoom"))
         filters = params.asset_filter(request.args)
     except BadParameter as exc:
-        return error_response(400, exc.message, exc.field)
+        return error_response(400, exc.english, exc.field)
     view = clusters.map_view(db.session(), bbox, zoom, filters, cache=aggregates())
     body = orjson.dumps(feature_collection(view, asset_link, unconfirmed_before()))
     return Response(body, mimetype="application/geo+json")
@@ -86,7 +92,7 @@ def map_page() -> str:
         layer,
         bounds=bounds,
         ties=tied.layers if tied else None,
-        ties_name=TIES_LAYER,
+        ties_name=str(TIES_LAYER),
         link=asset_link,
     )
     return render_template(
@@ -96,7 +102,7 @@ def map_page() -> str:
         neighbourhoods=[(row.name, int(row.assets)) for row in layer.itertuples()],
         top=shading_top(layer),
         theme_labels={theme.value: theme.label for theme in Theme},
-        kind_labels={kind.value: label for kind, label in KIND_LABELS.items()},
+        kind_labels={kind.value: str(label) for kind, label in KIND_LABELS.items()},
         **_filter_context(filters),
     )
 
@@ -115,11 +121,13 @@ def _tied(text: str | None) -> Tied | None:
     if text is None:
         return None
     if not text.isdigit() or len(text) > 9:
-        abort(400, f"ties must be a strength's id, such as ties=12; got “{text[:20]}”.")
+        abort(
+            400, _("ties must be a strength's id, such as ties=12; got “%(got)s”.", got=text[:20])
+        )
     session = db.session()
     asset = store.get_asset(session, int(text))
     if asset is None or asset.status is not Status.PUBLISHED:
-        abort(404, f"Asset {text} doesn't exist or isn't public.")
+        abort(404, _("Asset %(id)s doesn't exist or isn't public.", id=text))
     ends = public_ties(session, asset.id)
     found = store.get_assets(session, [end.asset_id for end in ends])
     themes = {n: other.themes for n, other in found.items()} | {asset.id: asset.themes}
@@ -148,7 +156,10 @@ def list_page() -> str:
         per_page=PER_PAGE,
     )
     if found.page > found.pages:
-        abort(404, f"There is no page {found.page}: the list has {found.pages}.")
+        message = _(
+            "There is no page %(page)s: the list has %(pages)s.", page=found.page, pages=found.pages
+        )
+        abort(404, message)
     return render_template(
         "explore/list.html",
         found=found,
@@ -242,5 +253,5 @@ def init_app(app: Flask) -> None:
     """Register the map, the list and the features endpoint, and add them to the navigation."""
     app.extensions[CACHE] = AggregateCache(sessions=db.database(app).session)
     app.register_blueprint(bp)
-    nav.add_link(app, "explore.map_page", "Map", order=10)
-    nav.add_link(app, "explore.list_page", "List", order=11)
+    nav.add_link(app, "explore.map_page", _l("Map"), order=10)
+    nav.add_link(app, "explore.list_page", _l("List"), order=11)

@@ -11,6 +11,8 @@ import datetime as dt
 from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm
 
 from assetmap.domain.geo import bbox_around
@@ -79,6 +81,7 @@ def page() -> tuple[str, int]:
         map=_map(asked, found.groups if found else []),
         feed=_feed_links() if asked else None,
         distance_in_words=distance_in_words,
+        where_words=lambda asked: asked.where_marked() if asked else "",
     )
     return page, 400 if form.errors else 200
 
@@ -136,7 +139,8 @@ def feed() -> Response:
     if asked is None:
         abort(400, " ".join(message for messages in form.errors.values() for message in messages))
     entries = calendar_entries(store.candidates(session, most=FEED_MAX, **_filters(asked)))
-    name = " ".join(part for part in ("What's on", asked.where_in_words) if part)
+    where = asked.where_in_words
+    name = _("What's on %(where)s", where=where) if where else _("What's on")
     body = write_calendar(entries, name=name, description=_feed_description(asked))
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = 'inline; filename="whats-on.ics"'
@@ -146,14 +150,14 @@ def feed() -> Response:
 
 
 def _feed_description(asked: Asked) -> str:
-    parts = ["Groups that meet"]
-    if asked.where_in_words:
-        parts.append(asked.where_in_words)
+    where = asked.where_in_words
+    lines = [_("Groups that meet %(where)s.", where=where) if where else _("Groups that meet.")]
     if asked.themes:
-        parts.append("about " + ", ".join(sorted(theme.label for theme in asked.themes)))
+        themes = ", ".join(sorted(theme.label for theme in asked.themes))
+        lines.append(_("About %(themes)s.", themes=themes))
     if asked.words:
-        parts.append("matching ‘" + " ".join(asked.words) + "’")
-    return " ".join(parts) + "."
+        lines.append(_("Matching ‘%(words)s’.", words=" ".join(asked.words)))
+    return " ".join(lines)
 
 
 def calendar_entries(groups: list[Candidate]) -> list[CalendarEntry]:
@@ -178,4 +182,4 @@ def calendar_entries(groups: list[Candidate]) -> list[CalendarEntry]:
 def init_app(app: Flask) -> None:
     """Register what's on: the page and its calendar feed."""
     app.register_blueprint(bp)
-    nav.add_link(app, "whatson.page", "What's on", order=15)
+    nav.add_link(app, "whatson.page", _l("What's on"), order=15)

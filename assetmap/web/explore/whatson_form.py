@@ -6,26 +6,33 @@ a calendar. Each field's problem is said beside it, in words a person reads.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
+from babel.numbers import format_decimal
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
+from assetmap.domain.i18n import locale
 from assetmap.domain.query import RADIUS_MAX_M
 from assetmap.domain.vocab import Theme
 from assetmap.domain.whatson import When
 from assetmap.storage.whatson import Near, NeighbourhoodBox
 from assetmap.web import params
-from assetmap.web.geocoding import geocoder
+from assetmap.web.geocoding import geocoder, untranslated
 from assetmap.web.params import BadParameter
 
-WHERE_CHOICES = (
-    ("anywhere", "Anywhere in the area"),
-    ("neighbourhood", "In a neighbourhood"),
-    ("place", "Near a postcode, street or place"),
+WHERE_CHOICES: tuple[tuple[str, Any], ...] = (
+    ("anywhere", _l("Anywhere in the area")),
+    ("neighbourhood", _l("In a neighbourhood")),
+    ("place", _l("Near a postcode, street or place")),
 )
-RADIUS_CHOICES = (
-    ("800", "800 m (about a 10 minute walk)"),
-    ("1600", "1.6 km (about a 20 minute walk)"),
+RADIUS_CHOICES: tuple[tuple[str, Any], ...] = (
+    ("800", _l("%(distance)s (about a 10 minute walk)", distance="800 m")),
+    ("1600", _l("%(distance)s (about a 20 minute walk)", distance="1.6 km")),
     ("3000", "3 km"),
     ("5000", "5 km"),
 )
@@ -46,16 +53,35 @@ class Asked:
     @property
     def where_in_words(self) -> str:
         """Return "in the West End neighbourhood", "within 1.6 km of Market Place" or ""."""
+        return self.where_said()
+
+    def where_marked(self) -> Markup:
+        """Return where, in words, for a page: names from the data marked never to be
+        translated."""
+        return Markup(self.where_said(untranslated))
+
+    def where_said(self, mark: Callable[[str], str] = str) -> str:
+        """Return where, in words, each name wrapped by ``mark`` (``Markup`` keeps its HTML,
+        and the words around it are escaped)."""
+        html = mark is not str
+        say: Callable[..., str] = (lambda msgid, **v: escape(_(msgid)) % v) if html else _
         if self.neighbourhood is not None:
-            return f"in the {self.neighbourhood.name} neighbourhood"
+            name = mark(self.neighbourhood.name)
+            return say("in the %(neighbourhood)s neighbourhood", neighbourhood=name)
         if self.near is not None:
-            return f"within {distance_in_words(self.near.radius_m)} of {self.place}"
+            distance = distance_in_words(self.near.radius_m)
+            return say(
+                "within %(distance)s of %(place)s", distance=distance, place=mark(self.place)
+            )
         return ""
 
 
 def distance_in_words(metres: float) -> str:
-    """Return "800 m" or "1.6 km"."""
-    return f"{metres:,.0f} m" if metres < 1000 else f"{metres / 1000:g} km"
+    """Return "800 m" or "1.6 km", with the reader's separators."""
+    if metres < 1000:
+        return _("%(metres)s m", metres=format_decimal(round(metres), locale=locale()))
+    kilometres = format_decimal(metres / 1000, format="#,##0.###", locale=locale())
+    return _("%(kilometres)s km", kilometres=kilometres)
 
 
 @dataclass
@@ -107,19 +133,19 @@ class WhatsOnForm:
         try:
             return When(self.when)
         except ValueError:
-            self.refuse("when", "Choose today, tomorrow, the next 7 days or the weekend")
+            self.refuse("when", _("Choose today, tomorrow, the next 7 days or the weekend"))
             return None
 
     def _filters(self) -> tuple[frozenset[Theme], tuple[str, ...]] | None:
         try:
             themes = params.themes(self.themes)
         except BadParameter:
-            self.refuse("theme", "Choose themes from the list")
+            self.refuse("theme", _("Choose themes from the list"))
             return None
         try:
             words = params.words(self.q)
         except BadParameter as exc:
-            self.refuse("q", f"Words {exc.message.removeprefix('q ')}")
+            self.refuse("q", params.words_error(exc.message))
             return None
         return themes, words
 
@@ -131,30 +157,33 @@ class WhatsOnForm:
         if self.where == "neighbourhood":
             area = areas.get(self.neighbourhood)
             if area is None:
-                self.refuse("neighbourhood", "Choose a neighbourhood from the list")
+                self.refuse("neighbourhood", _("Choose a neighbourhood from the list"))
                 return None
             return area, None, ""
         if self.where == "place":
             return self._place()
-        self.refuse("where", "Choose anywhere, a neighbourhood, or near a place")
+        self.refuse("where", _("Choose anywhere, a neighbourhood, or near a place"))
         return None
 
     def _place(self) -> tuple[None, Near, str] | None:
         radius = self._radius()
         text = self.place.strip()
         if not text:
-            self.refuse("place", "Enter a postcode, street or place, such as Market Place")
+            self.refuse("place", _("Enter a postcode, street or place, such as Market Place"))
             return None
         try:
             found = geocoder().lookup(text, limit=1)
         except ValueError as exc:
-            self.refuse("place", f"{str(exc)[:1].upper()}{str(exc)[1:]}")
+            self.refuse("place", capitalised(exc))
             return None
         if not found:
             self.refuse(
                 "place",
-                f"No postcode, street or place called ‘{text}’ was found; "
-                "check the spelling or try a postcode",
+                _(
+                    "No postcode, street or place called ‘%(text)s’ was found; "
+                    "check the spelling or try a postcode",
+                    text=text,
+                ),
             )
             return None
         if radius is None:
@@ -164,6 +193,12 @@ class WhatsOnForm:
 
     def _radius(self) -> float | None:
         if self.radius not in {value for value, _ in RADIUS_CHOICES}:
-            self.refuse("radius", "Choose how far from the place to look")
+            self.refuse("radius", _("Choose how far from the place to look"))
             return None
         return min(float(self.radius), RADIUS_MAX_M)
+
+
+def capitalised(message: object) -> str:
+    """Return a message as a sentence starts: its first letter a capital."""
+    text = str(message)
+    return text[:1].upper() + text[1:]
