@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from assetmap.domain.errors import ValidationError
+from assetmap.domain.i18n import _
 from assetmap.domain.vocab import Role
 from assetmap.storage import users as user_store
 from assetmap.storage.database import begin_write
@@ -52,7 +53,7 @@ def change_role(
     except ValueError:
         raise ValidationError({"role": f"must be one of {', '.join(Role)}, got {role!r}"}) from None
     if by is not None and by == user_id:
-        raise ValidationError({"role": "you can't change your own role; ask another admin"})
+        raise ValidationError({"role": _("you can't change your own role; ask another admin")})
     begin_write(session)
     user = session.get(User, user_id)
     if user is None:
@@ -99,7 +100,7 @@ def neighbourhood_ids(session: orm.Session, given: Iterable[str]) -> list[int]:
     for word in given:
         found = by_word.get(word.strip().casefold())
         if found is None:
-            listed = "; ".join(f"{code} ({name})" for _, code, name in known) or "none are stored"
+            listed = "; ".join(f"{code} ({name})" for _id, code, name in known) or "none are stored"
             reason = f"{word!r} is unknown; choose a code from: {listed}"
             raise ValidationError({"neighbourhood": reason})
         ids.append(found)

@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from assetmap.domain.errors import ValidationError
+from assetmap.domain.i18n import _
 from assetmap.storage.database import begin_write
 from assetmap.storage.models import ApiToken, utcnow
 
@@ -45,7 +46,7 @@ def check_name(name: str) -> str:
     """Return a token's name trimmed, or raise ValueError saying what is wrong."""
     name = " ".join((name or "").split())
     if not name:
-        raise ValueError("enter a name that says what the token is for")
+        raise ValueError(_("enter a name that says what the token is for"))
     if len(name) > NAME_MAX:
         raise ValueError(f"must be at most {NAME_MAX} characters, got {len(name)}")
     return name
@@ -59,7 +60,9 @@ def create_token(session: orm.Session, user_id: int, name: str) -> NewToken:
         raise ValidationError({"name": str(exc)}) from None
     begin_write(session)
     if len(list_tokens(session, user_id)) >= TOKENS_MAX:
-        raise ValidationError({"name": f"you have {TOKENS_MAX} tokens; revoke one first"})
+        raise ValidationError(
+            {"name": _("you have %(most)d tokens; revoke one first", most=TOKENS_MAX)}
+        )
     secret = PREFIX + secrets.token_urlsafe(32)
     token = ApiToken(
         user_id=user_id, name=name, token_hash=hash_secret(secret), created_at=utcnow()
