@@ -252,3 +252,35 @@ def test_the_account_forms_name_what_each_field_holds(
     for name, purpose in fields.items():
         found = re.search(rf'<input[^>]*name="{name}"[^>]*>', page)
         assert found and f'autocomplete="{purpose}"' in found.group(), name
+
+
+def test_a_person_slowed_down_is_told_how_long_to_wait(
+    world: World, tmp_path: Path, translations: Path
+) -> None:
+    app = create_app(
+        config(
+            copy(world, tmp_path),
+            BABEL_TRANSLATION_DIRECTORIES=str(translations),
+            RATELIMIT_ENABLED=True,
+            RATELIMIT_SIGN_IN="1 per minute",
+        )
+    )
+    client = app.test_client()
+    token = form_token(client, "/sign-in")
+    data = {"email": "nobody@example.org", "password": "not this one", "csrf_token": token}
+    assert client.post("/sign-in", data=data).status_code == 400
+    slowed = client.post("/sign-in", data=data)
+    assert slowed.status_code == 429
+    wait = int(slowed.headers["Retry-After"])
+    page = slowed.get_data(as_text=True)
+    assert "Too many requests" in page
+    assert f"Try again in {wait} second" in page
+    db.database(app).dispose()
+
+
+def test_a_form_sent_without_its_token_is_said_plainly(client: FlaskClient) -> None:
+    answer = client.post("/sign-in", data={"email": "a@example.org", "password": "x"})
+    assert answer.status_code == 400
+    page = answer.get_data(as_text=True)
+    assert "The form has expired" in page
+    assert "CSRF" not in page
