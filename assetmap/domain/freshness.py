@@ -9,6 +9,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from assetmap.domain.i18n import _, format_date
+
 
 @dataclass(frozen=True)
 class Freshness:
@@ -32,7 +34,11 @@ class Freshness:
         for name, value in values.items():
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(
-                    f"{name} must be a whole number of days of 1 or more, got {value!r}"
+                    _(
+                        "%(name)s must be a whole number of days of 1 or more, got %(got)r",
+                        name=name,
+                        got=value,
+                    )
                 )
         return cls(**values)
 
@@ -58,8 +64,14 @@ class Freshness:
 
 
 def stale_reason(last_confirmed: dt.date, days: int) -> str:
-    """Return the reason a strength hidden for not being confirmed is given."""
-    return (
-        f"Not confirmed as still current since {last_confirmed:%-d %B %Y} (over {days} days). "
-        "Mark it as still current and it is shown again."
+    """Return the reason a strength hidden for not being confirmed is given.
+
+    It is kept with the revision that hides it, so it reads in the language of whoever (or
+    whatever: the daily job reads British English) hid it.
+    """
+    return _(
+        "Not confirmed as still current since %(date)s (over %(days)d days). "
+        "Mark it as still current and it is shown again.",
+        date=format_date(last_confirmed),
+        days=days,
     )

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from assetmap.domain.geo import check_lon_lat
+from assetmap.domain.i18n import _
 
 PLACE_QUERY_MAX = 100
 PLACE_NAME_MAX = 200
@@ -101,11 +102,17 @@ def check_query(text: str) -> str:
     """Return a place query trimmed, or raise ValueError saying what is wrong with it."""
     text = " ".join((text or "").split())
     if not text:
-        raise ValueError("enter a postcode, street or place name")
+        raise ValueError(_("enter a postcode, street or place name"))
     if len(text) > PLACE_QUERY_MAX:
-        raise ValueError(f"must be at most {PLACE_QUERY_MAX} characters, got {len(text)}")
+        raise ValueError(
+            _(
+                "must be at most %(most)d characters, got %(got)d",
+                most=PLACE_QUERY_MAX,
+                got=len(text),
+            )
+        )
     if not normalise(text):
-        raise ValueError("enter a postcode, street or place name, in letters or numbers")
+        raise ValueError(_("enter a postcode, street or place name, in letters or numbers"))
     return text
 
 
@@ -113,9 +120,21 @@ def check_place(name: str, kind: str, lon: object, lat: object) -> Place:
     """Return a place to store, or raise ValueError naming the field that is wrong."""
     name = " ".join(name.split())
     if not normalise(name):
-        raise ValueError("name must have a letter or a number in it")
+        raise ValueError(_("name must have a letter or a number in it"))
     if len(name) > PLACE_NAME_MAX:
-        raise ValueError(f"name must be at most {PLACE_NAME_MAX} characters, got {len(name)}")
+        raise ValueError(
+            _(
+                "name must be at most %(most)d characters, got %(got)d",
+                most=PLACE_NAME_MAX,
+                got=len(name),
+            )
+        )
     if kind not in PLACE_KINDS:
-        raise ValueError(f"kind must be one of {', '.join(PLACE_KINDS)}, got {kind!r}")
+        raise ValueError(
+            _(
+                "kind must be one of %(kinds)s, got %(got)s",
+                kinds=", ".join(PLACE_KINDS),
+                got=repr(kind),
+            )
+        )
     return Place(name, kind, *check_lon_lat(lon, lat))

@@ -9,6 +9,7 @@ import re
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
+from assetmap.domain.i18n import _
 from assetmap.domain.vocab import Kind, Theme
 
 WORDS_MAX = 200
@@ -50,16 +51,23 @@ def _members(enum_cls: type[enum.StrEnum], values: Iterable[str], name: str) -> 
                 out.append(enum_cls(part.strip()))
             except ValueError:
                 choices = ", ".join(member.value for member in enum_cls)
-                raise ValueError(
-                    f"{name} {part.strip()!r} is unknown; choose from {choices}"
-                ) from None
+                message = _(
+                    "%(name)s %(value)s is unknown; choose from %(choices)s",
+                    name=name,
+                    value=repr(part.strip()),
+                    choices=choices,
+                )
+                raise ValueError(message) from None
     return out
 
 
 def split_words(text: str) -> tuple[str, ...]:
     """Return the words of a free-text query, lowercased, with punctuation dropped."""
     if len(text) > WORDS_MAX:
-        raise ValueError(f"q must be at most {WORDS_MAX} characters, got {len(text)}")
+        message = _(
+            "q must be at most %(most)d characters, got %(got)d", most=WORDS_MAX, got=len(text)
+        )
+        raise ValueError(message)
     return tuple(dict.fromkeys(word.lower() for word in _WORD.findall(text)))
 
 
@@ -67,16 +75,24 @@ def check_radius(radius_m: float) -> float:
     """Return the radius as a float, or raise ValueError if it is not in 0..RADIUS_MAX_M."""
     radius = float(radius_m)
     if not 0 < radius <= RADIUS_MAX_M:
-        raise ValueError(
-            f"radius must be more than 0 and at most {RADIUS_MAX_M:.0f} metres, got {radius_m}"
+        message = _(
+            "radius must be more than 0 and at most %(most)s metres, got %(got)s",
+            most=f"{RADIUS_MAX_M:.0f}",
+            got=radius_m,
         )
+        raise ValueError(message)
     return radius
 
 
 def check_limit(limit: int) -> int:
     """Return the limit, or raise ValueError if it is not in 1..LIMIT_MAX."""
     if isinstance(limit, bool) or int(limit) != limit or not 1 <= int(limit) <= LIMIT_MAX:
-        raise ValueError(f"limit must be a whole number from 1 to {LIMIT_MAX}, got {limit}")
+        message = _(
+            "limit must be a whole number from 1 to %(most)d, got %(got)s",
+            most=LIMIT_MAX,
+            got=limit,
+        )
+        raise ValueError(message)
     return int(limit)
 
 

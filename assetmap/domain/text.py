@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from assetmap.domain.i18n import N_, Text, _
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -15,24 +17,27 @@ def clean_text(
     *,
     required: bool = False,
     multiline: bool = False,
-    empty: str = "must not be empty",
+    empty: str = N_("must not be empty"),
 ) -> str:
     """Return text with its spaces tidied, or raise ValueError saying what is wrong with it.
 
     One-line text has every run of whitespace made a single space; multiline text is only
-    trimmed. ``empty`` is the reason given when required text is missing.
+    trimmed. ``empty`` is the reason given when required text is missing (a message marked
+    for translation, said in the reader's language).
     """
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise ValueError(f"must be text, got {type(value).__name__}")
+        raise ValueError(_("must be text, got %(type)s", type=type(value).__name__))
     text = value.strip() if multiline else " ".join(value.split())
     if required and not text:
-        raise ValueError(empty)
+        raise ValueError(empty if isinstance(empty, Text) else _(empty))
     if len(text) > limit:
-        raise ValueError(f"must be at most {limit} characters, got {len(text)}")
+        raise ValueError(
+            _("must be at most %(most)d characters, got %(got)d", most=limit, got=len(text))
+        )
     if _CONTROL.search(text):
-        raise ValueError("must not contain control characters")
+        raise ValueError(_("must not contain control characters"))
     return text
 
 
@@ -44,4 +49,4 @@ def split_items(value: Any) -> list[Any]:
         return [part.strip() for part in value.split(",") if part.strip()]
     if isinstance(value, Iterable) and not isinstance(value, Mapping | bytes):
         return list(value)
-    raise ValueError(f"must be a list, got {type(value).__name__}")
+    raise ValueError(_("must be a list, got %(type)s", type=type(value).__name__))

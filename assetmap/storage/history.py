@@ -11,6 +11,7 @@ from sqlalchemy import orm
 from assetmap.domain.area import Area
 from assetmap.domain.assets import FIELD_NAMES
 from assetmap.domain.errors import ValidationError
+from assetmap.domain.i18n import _, format_date
 from assetmap.domain.privacy import is_generalised
 from assetmap.domain.vocab import Action, Status
 from assetmap.storage.accounts import DELETED_REASON
@@ -40,7 +41,10 @@ def version_after(session: orm.Session, asset: Asset, revision_id: int) -> dict[
     """
     history = revisions(session, asset.id)
     if not any(revision.id == revision_id for revision in history):
-        raise ValidationError({"revision": f"strength {asset.id} has no revision {revision_id}"})
+        message = _(
+            "strength %(id)s has no revision %(revision)s", id=asset.id, revision=revision_id
+        )
+        raise ValidationError({"revision": message})
     values = draft_of(asset).as_dict()
     for revision in reversed(history):
         if revision.id <= revision_id:
@@ -78,13 +82,21 @@ def restore_version(
         by=by,
         cell_m=cell_m,
         area=area,
-        reason=f"Put back as it was on {_when(session, revision_id)}",
+        reason=_when(session, revision_id),
     )
 
 
 def _when(session: orm.Session, revision_id: int) -> str:
+    """Return the reason a version put back is given: kept with the revision, in the language
+    of the person who put it back."""
     revision = session.get(Revision, revision_id)
-    return f"{revision.at:%-d %B %Y at %H:%M} UTC" if revision else "an earlier date"
+    if revision is None:
+        return _("Put back as it was on an earlier date")
+    return _(
+        "Put back as it was on %(date)s at %(time)s UTC",
+        date=format_date(revision.at),
+        time=f"{revision.at:%H:%M}",
+    )
 
 
 def bring_back(session: orm.Session, asset_id: int, *, by: int | None) -> Asset:
