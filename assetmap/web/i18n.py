@@ -13,10 +13,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from babel import Locale
-from flask import Blueprint, Flask, redirect, request
-from werkzeug.wrappers import Response
+from flask import Blueprint, Flask, has_request_context, redirect, request
 from flask_babel import Babel, get_locale, get_translations
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from assetmap.domain import i18n as domain_i18n
 from assetmap.web import db
@@ -84,7 +84,9 @@ def current_language() -> Language:
 
 
 def _select_locale() -> str:
-    return str(LANGUAGES[chosen_code()].locale)
+    # Outside a request (a command, a job, a test's app context) there is no reader: English.
+    code = chosen_code() if has_request_context() else DEFAULT
+    return str(LANGUAGES[code].locale)
 
 
 def _local(target: str | None) -> str:
