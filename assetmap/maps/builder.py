@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 from shapely.geometry.base import BaseGeometry
 
 from assetmap.domain.area import Area, OutlinedArea
+from assetmap.domain.i18n import _
 
 # Paths under the app's static folder that replace folium's CDN links.
 LEAFLET_JS = ("leaflet", "vendor/leaflet/leaflet.js")
@@ -60,7 +61,10 @@ def new_map(
     fmap.default_js = [(LEAFLET_JS[0], settings.static_url(LEAFLET_JS[1]))]
     fmap.default_css = [(LEAFLET_CSS[0], settings.static_url(LEAFLET_CSS[1]))]
     folium.TileLayer(
-        tiles=settings.tiles_url, attr=settings.tiles_attribution, name="Streets", control=False
+        tiles=settings.tiles_url,
+        attr=settings.tiles_attribution,
+        name=str(escape(_("Streets"))),
+        control=False,
     ).add_to(fmap)
     if bounds is not None:
         fmap.fit_bounds([[bounds[1], bounds[0]], [bounds[3], bounds[2]]])
@@ -71,7 +75,7 @@ def add_neighbourhoods(
     fmap: folium.Map,
     layer: gpd.GeoDataFrame,
     *,
-    name: str = "Neighbourhoods",
+    name: str | None = None,
     show: bool = True,
     tolerance: float = 0.0,
 ) -> folium.GeoJson:
@@ -81,6 +85,7 @@ def add_neighbourhoods(
     lighter page.
     """
     check_crs(layer)
+    name = str(escape(_("Neighbourhoods"))) if name is None else name
     top = shading_top(layer)
 
     def style(feature: dict) -> dict:
@@ -103,7 +108,8 @@ def add_neighbourhoods(
         show=show,
         style_function=style,
         tooltip=folium.GeoJsonTooltip(
-            fields=["name", "assets"], aliases=["Neighbourhood", "Strengths"]
+            fields=["name", "assets"],
+            aliases=[str(escape(_("Neighbourhood"))), str(escape(_("Strengths")))],
         ),
     )
     geojson.add_to(fmap)

@@ -6,10 +6,12 @@ from collections.abc import Iterable
 from typing import Any
 
 import folium
+from markupsafe import escape
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
 
 from assetmap.domain.geo import bbox_around
+from assetmap.domain.i18n import _
 from assetmap.maps.markers import add_origin
 
 CATCHMENT_COLOUR = "#1d70b8"
@@ -37,16 +39,19 @@ def add_catchment(
     area: BaseGeometry | None = None,
     centre: tuple[float, float] | None = None,
     radius_m: float | None = None,
-    name: str = "Catchment",
+    name: str | None = None,
 ) -> Any:
-    """Outline an area (EPSG:4326), or ring ``centre`` (lon, lat) at ``radius_m`` metres."""
+    """Outline an area (EPSG:4326), or ring ``centre`` (lon, lat) at ``radius_m`` metres.
+
+    The layer is named ``name``, else "Catchment" in the reader's language."""
+    name = str(_("Catchment")) if name is None else name
     if area is None:
         if centre is None or radius_m is None:
             raise ValueError("a catchment is an area, or a centre with a radius")
         return add_origin(fmap, centre[0], centre[1], label=name, radius_m=radius_m)
     layer = folium.GeoJson(
         {"type": "Feature", "properties": {}, "geometry": mapping(area)},
-        name=name,
+        name=str(escape(name)),
         style_function=lambda _feature: {
             "color": CATCHMENT_COLOUR,
             "weight": 3,

@@ -11,8 +11,10 @@ from collections.abc import Callable, Sequence
 
 import folium
 import geopandas as gpd
+from markupsafe import escape
 
 from assetmap.domain.geo import bbox_around
+from assetmap.domain.i18n import _
 from assetmap.domain.whatson import Candidate
 from assetmap.maps.builder import MapSettings, new_map
 from assetmap.maps.markers import add_assets, add_origin
@@ -55,7 +57,8 @@ def whatson_map(
         lon, lat, label, radius_m = origin
         add_origin(fmap, lon, lat, label=label, radius_m=radius_m)
     if len(layer):
-        add_assets(fmap, layer, settings, name="Groups meeting", link=link)
+        name = str(escape(_("Groups meeting")))
+        add_assets(fmap, layer, settings, name=name, link=link)
     return fmap
 
 
