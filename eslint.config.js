@@ -38,6 +38,15 @@ module.exports = [
     languageOptions: { sourceType: "commonjs", globals: globals.node },
   },
   {
+    // The service worker, and the outbox it shares with pages through importScripts.
+    files: ["assetmap/static/js/offline-worker.js", "assetmap/static/js/offline-store.js"],
+    languageOptions: { globals: { ...globals.serviceworker } },
+  },
+  {
+    files: ["assetmap/static/js/offline.js"],
+    languageOptions: { globals: { assetmapOutbox: "readonly" } },
+  },
+  {
     files: ["assetmap/static/js/govuk-init.js"],
     languageOptions: { sourceType: "module" },
     rules: { strict: "off" },

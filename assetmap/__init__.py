@@ -36,6 +36,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         ids,
         limits,
         nav,
+        offline,
         pages,
         proxies,
         security,
@@ -63,6 +64,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     compression.init_app(app)
     errors.init_app(app)
     pages.init_app(app)
+    offline.init_app(app)
     mail.init_app(app)
     # Each area registers its own pages, in the order its package's ``init_app`` gives.
     for area in (accounts, explore, strengths, api, checks, exchange, admin):

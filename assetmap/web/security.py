@@ -40,6 +40,8 @@ def policy(nonce: str | None, tiles: str) -> str:
             f"img-src 'self' data: {tiles}".strip(),
             "connect-src 'self'",
             "font-src 'self'",
+            "worker-src 'self'",
+            "manifest-src 'self'",
             "object-src 'none'",
             "base-uri 'self'",
             "form-action 'self'",

@@ -31,7 +31,7 @@ from assetmap.domain.ties import TieEnd
 from assetmap.domain.vocab import Kind, Status
 from assetmap.storage import assets as store
 from assetmap.storage import moderation as moderation_store
-from assetmap.storage import tokens
+from assetmap.storage import submissions, tokens
 from assetmap.storage import users as user_store
 from assetmap.storage.models import Asset, User
 from assetmap.storage.schedules import SCHEDULED_KINDS, schedules_of, set_schedules
@@ -236,16 +236,26 @@ def create_asset() -> Response:
     user = _writer()
     if not can_add(_actor(user)):
         raise ApiError(403, "your account may not add strengths", "Authorization")
+    key = request.headers.get("Idempotency-Key", "")
+    if key and not submissions.is_key(key):
+        raise ApiError(400, "must be 1 to 64 letters, digits or ._:~-", "Idempotency-Key")
     body = _written(_body())
     config = current_app.config
     session = db.session()
+    owner_id = user.id
     try:
         draft = validate_asset(body, area=current_area())
-        asset = store.add_asset(session, draft, owner_id=user.id, cell_m=config["PRIVACY_CELL_M"])
+        session.rollback()  # end the read, so the write below takes the lock from the start
+        asset, added = submissions.add_once(
+            session, draft, owner_id=owner_id, key=key, cell_m=config["PRIVACY_CELL_M"]
+        )
     except ValidationError as exc:
         raise _refused(exc) from None
     session.commit()
-    response = _json(asset_feature(session, asset, _actor(user)), status=201)
+    if asset is None:
+        raise ApiError(409, "this key added a strength since erased", "Idempotency-Key")
+    # A key sent again answers with the strength its first send added, as 200 rather than 201.
+    response = _json(asset_feature(session, asset, _actor(user)), status=201 if added else 200)
     response.headers["Location"] = url_for("api.get_asset", asset_id=asset.id)
     return response
 

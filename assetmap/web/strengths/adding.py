@@ -6,6 +6,7 @@ signed with the app's secret (``itsdangerous``), bound to the person and the kin
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import geopandas as gpd
@@ -22,6 +23,7 @@ from assetmap.domain.errors import ValidationError
 from assetmap.domain.privacy import PRIVATE_FIELDS, public_point
 from assetmap.domain.vocab import Kind
 from assetmap.storage import assets as store
+from assetmap.storage import submissions
 from assetmap.web import db, nav
 from assetmap.web.geocoding import whereabouts
 from assetmap.web.mapping import map_settings
@@ -135,8 +137,18 @@ def publish(kind: str) -> Page:
     except ValidationError as exc:
         return _step_for(chosen, values, place, exc)
     session = db.session()
-    store.add_asset(session, draft, owner_id=current_user.id, cell_m=cell_m())
+    key = request.form.get("submission_key", "")
+    key = key if submissions.is_key(key) else ""
+    owner_id = current_user.id
+    session.rollback()  # end the read, so the write below takes the lock from the start
+    asset, added = submissions.add_once(session, draft, owner_id=owner_id, key=key, cell_m=cell_m())
     session.commit()
+    if not added:
+        # The same form was sent before (again after a lost connection): it is there already.
+        flash(f"“{draft.title}” was already added: this form had been sent before.")
+        if asset is not None:
+            return redirect(url("pages.asset", asset_id=asset.id))
+        return redirect(url("strengths.mine"))
     flash(f"“{draft.title}” is published. Everyone can see it now.")
     return redirect(url("strengths.mine"))
 
@@ -204,6 +216,7 @@ def _preview_page(kind: Kind, values: dict[str, Any], place: str) -> Page:
         private={"contact": bool(draft.contact), "via_coach": draft.contact_via_coach},
         place=place,
         draft=_seal(kind, values, place),
+        submission_key=str(uuid.uuid4()),
         map=maps.render(fmap),
         caption=f"Add a {kind.value}",
     )
