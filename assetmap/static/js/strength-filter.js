@@ -1,6 +1,7 @@
 // Filter the strengths a decision involves as the planner types or picks a kind, without
 // reloading the page (and so without losing what was written in the rest of the form).
 // Without this script the same filter works through the page's address (?q=...&kind=...).
+// It says what it shows in the page's words (the status element's data attributes).
 (function () {
   "use strict";
 
@@ -13,6 +14,16 @@
   }
   const items = Array.from(document.querySelectorAll("[data-filter-text]"));
   const decision = document.querySelector("[data-decision-form]");
+  const language = document.documentElement.lang || undefined;
+
+  // The words are the page's, in its language: the status element carries them with {shown}
+  // and {found} to fill in (data-showing-some, data-showing-all).
+  function said(name, shown) {
+    const words = status.dataset[name] || "{shown} / {found}";
+    return words
+      .replace("{shown}", shown.toLocaleString(language))
+      .replace("{found}", items.length.toLocaleString(language));
+  }
 
   function apply() {
     const wanted = words.value.toLowerCase().split(/\s+/).filter(Boolean);
@@ -24,8 +35,7 @@
       item.hidden = !(matches || chosen);
       shown += item.hidden ? 0 : 1;
     });
-    const note = shown < items.length ? "; chosen ones always show" : "";
-    status.textContent = `Showing ${shown} of ${items.length} strengths${note}.`;
+    status.textContent = said(shown < items.length ? "showingSome" : "showingAll", shown);
     const address = new URL(window.location.href);
     for (const [name, value] of [["q", words.value.trim()], ["kind", kind.value]]) {
       if (value) {
