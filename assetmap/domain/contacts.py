@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import re
 
+from assetmap.domain.i18n import _
+
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A run of digits with the separators people type inside phone numbers: spaces, dots, hyphens,
 # brackets and a leading plus. It counts as a phone number when it holds 10 to 13 digits, as
@@ -31,7 +33,7 @@ def contact_details_in(text: str) -> list[str]:
     "an email address", or none."""
     found = []
     if has_phone_number(text):
-        found.append("a phone number")
+        found.append(_("a phone number"))
     if has_email_address(text):
-        found.append("an email address")
+        found.append(_("an email address"))
     return found

@@ -19,6 +19,15 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from assetmap.domain.errors import ValidationError
+from assetmap.domain.i18n import (
+    _,
+    format_date,
+    format_number,
+    format_time,
+    lazy,
+    locale,
+    weekday_name,
+)
 
 DEFAULT_TIMEZONE = "Europe/London"
 # The most sessions one schedule may list for one asset, and cancelled dates per schedule.
@@ -36,14 +45,15 @@ class Frequency(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return _FREQUENCY_LABELS[self]
+        """How often, as a person reads it, in their language."""
+        return str(_FREQUENCY_LABELS[self])
 
 
 _FREQUENCY_LABELS = {
-    Frequency.WEEKLY: "Every week",
-    Frequency.FORTNIGHTLY: "Every other week",
-    Frequency.MONTHLY_BY_WEEKDAY: "Once a month, on a weekday (such as the first Friday)",
-    Frequency.MONTHLY_BY_DATE: "Once a month, on a date (such as the 15th)",
+    Frequency.WEEKLY: lazy("Every week"),
+    Frequency.FORTNIGHTLY: lazy("Every other week"),
+    Frequency.MONTHLY_BY_WEEKDAY: lazy("Once a month, on a weekday (such as the first Friday)"),
+    Frequency.MONTHLY_BY_DATE: lazy("Once a month, on a date (such as the 15th)"),
 }
 
 
@@ -60,6 +70,12 @@ class Weekday(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        """The day's name in the reader's language, from Babel: "Monday", "Dydd Llun"."""
+        return weekday_name(self.number)
+
+    @property
+    def english(self) -> str:
+        """The day's name in English, as schema.org and RFC 5545's readers name it."""
         return _DAY_NAMES[self.number]
 
     @property
@@ -69,13 +85,19 @@ class Weekday(enum.StrEnum):
 
     @property
     def schema_org(self) -> str:
-        return f"https://schema.org/{self.label}"
+        return f"https://schema.org/{self.english}"
 
 
 _DAY_NUMBERS = {day: number for number, day in enumerate(Weekday)}
 _DAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 # Which week of the month a monthly-by-weekday session falls in; -1 is the last.
-WEEKS_OF_MONTH = {1: "First", 2: "Second", 3: "Third", 4: "Fourth", -1: "Last"}
+WEEKS_OF_MONTH = {
+    1: lazy("First"),
+    2: lazy("Second"),
+    3: lazy("Third"),
+    4: lazy("Fourth"),
+    -1: lazy("Last"),
+}
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -260,34 +282,45 @@ class Schedule:
     # -- in words ---------------------------------------------------------------------------
 
     def describe(self, *, today: dt.date | None = None) -> str:
-        """Return the schedule in plain words: "Every Monday, 8pm to 10pm"."""
+        """Return the schedule in plain words, in the reader's language: "Every Monday, 8pm to
+        10pm". Each part is a whole message, so a translation may order it as its language does."""
         run = _run_of_days(self.weekdays)
         if self.frequency is Frequency.WEEKLY and run:
             when = run  # "Monday to Saturday"
         elif self.frequency is Frequency.WEEKLY:
-            when = "Every " + _days_in_words(self.weekdays)
+            when = _every(self.weekdays)
         elif self.frequency is Frequency.FORTNIGHTLY:
-            when = "Every other " + _days_in_words(self.weekdays)
+            when = _every_other(self.weekdays)
         elif self.frequency is Frequency.MONTHLY_BY_WEEKDAY:
-            week = WEEKS_OF_MONTH[self.week_of_month or 1]
-            when = f"{week} {self.weekdays[0].label} of the month"
+            when = _in_the_month(self.week_of_month or 1, self.weekdays[0])
         else:
-            when = f"The {ordinal(self.day_of_month or 1)} of every month"
-        words = f"{when}, {times_in_words(self.start_time, self.end_time)}"
+            when = _("The %(ordinal)s of every month", ordinal=ordinal(self.day_of_month or 1))
+        times = times_in_words(self.start_time, self.end_time)
         # Every other week needs its first date to say which weeks.
         future = today is not None and self.starts_on > today
+        start = day_in_words(self.starts_on)
         if future or self.frequency is Frequency.FORTNIGHTLY:
-            words += f", from {day_in_words(self.starts_on)}"
+            if self.ends_on is not None:
+                end = day_in_words(self.ends_on)
+                return _(
+                    "%(when)s, %(times)s, from %(start)s, until %(end)s",
+                    when=when,
+                    times=times,
+                    start=start,
+                    end=end,
+                )
+            return _("%(when)s, %(times)s, from %(start)s", when=when, times=times, start=start)
         if self.ends_on is not None:
-            words += f", until {day_in_words(self.ends_on)}"
-        return words
+            end = day_in_words(self.ends_on)
+            return _("%(when)s, %(times)s, until %(end)s", when=when, times=times, end=end)
+        return _("%(when)s, %(times)s", when=when, times=times)
 
     def cancelled_in_words(self, *, today: dt.date | None = None) -> str:
         """Return "Not on 25 December 2026 or 1 January 2027", leaving out past dates."""
         days = [day for day in self.cancelled if today is None or day >= today]
         if not days:
             return ""
-        return "Not on " + _joined([day_in_words(day) for day in days], "or")
+        return _("Not on %(dates)s", dates=_either([day_in_words(day) for day in days]))
 
     # -- plain values -----------------------------------------------------------------------
 
@@ -325,77 +358,79 @@ def validate_schedule(
         errors,
         "frequency",
         lambda: Frequency(str(raw.get("frequency") or "")),
-        "choose how often it happens",
+        _("choose how often it happens"),
     )
     weekdays = _field(
         errors,
         "weekdays",
         lambda: _weekdays(raw.get("weekdays")),
-        "choose days of the week from Monday to Sunday",
+        _("choose days of the week from Monday to Sunday"),
     )
     start_time = _field(
         errors,
         "start_time",
         lambda: _time(raw.get("start_time"), required=True),
-        "enter a start time such as 19:30",
+        _("enter a start time such as 19:30"),
     )
     end_time = _field(
         errors,
         "end_time",
         lambda: _time(raw.get("end_time")),
-        "enter an end time such as 21:00, or leave it empty",
+        _("enter an end time such as 21:00, or leave it empty"),
     )
     starts_on = _field(
         errors,
         "starts_on",
         lambda: _date(raw.get("starts_on")) or today,
-        "enter the first date as a real date, such as 2027-01-15",
+        _("enter the first date as a real date, such as 2027-01-15"),
     )
     ends_on = _field(
         errors,
         "ends_on",
         lambda: _date(raw.get("ends_on")),
-        "enter the last date as a real date, or leave it empty",
+        _("enter the last date as a real date, or leave it empty"),
     )
     cancelled = _field(
         errors,
         "cancelled",
         lambda: _dates(raw.get("cancelled")),
-        "enter each cancelled date as a real date, such as 2026-12-25",
+        _("enter each cancelled date as a real date, such as 2026-12-25"),
     )
     week = _field(
         errors,
         "week_of_month",
         lambda: _int(raw.get("week_of_month")),
-        "choose which week of the month",
+        _("choose which week of the month"),
     )
     day_of_month = _field(
         errors,
         "day_of_month",
         lambda: _int(raw.get("day_of_month")),
-        "enter a day of the month from 1 to 31",
+        _("enter a day of the month from 1 to 31"),
     )
     try:
         zone_name = str(raw.get("timezone") or timezone)
         _zone(zone_name)
     except ValueError:
-        errors["timezone"] = "is not a timezone this app knows"
+        errors["timezone"] = _("is not a timezone this app knows")
         zone_name = timezone
     if frequency in (Frequency.WEEKLY, Frequency.FORTNIGHTLY) and weekdays == ():
-        errors.setdefault("weekdays", "choose at least one day of the week")
+        errors.setdefault("weekdays", _("choose at least one day of the week"))
     if frequency is Frequency.MONTHLY_BY_WEEKDAY:
         if weekdays is not None and len(weekdays) != 1:
-            errors.setdefault("weekdays", "choose one day of the week")
+            errors.setdefault("weekdays", _("choose one day of the week"))
         if week not in WEEKS_OF_MONTH:
-            errors.setdefault("week_of_month", "choose first, second, third, fourth or last")
+            errors.setdefault("week_of_month", _("choose first, second, third, fourth or last"))
     if frequency is Frequency.MONTHLY_BY_DATE and not (
         isinstance(day_of_month, int) and 1 <= day_of_month <= 31
     ):
-        errors.setdefault("day_of_month", "enter a day of the month from 1 to 31")
+        errors.setdefault("day_of_month", _("enter a day of the month from 1 to 31"))
     if ends_on is not None and starts_on is not None and ends_on < starts_on:
-        errors.setdefault("ends_on", "must be on or after the first date")
+        errors.setdefault("ends_on", _("must be on or after the first date"))
     if cancelled is not None and len(cancelled) > CANCELLED_MAX:
-        errors.setdefault("cancelled", f"list at most {CANCELLED_MAX} cancelled dates")
+        errors.setdefault(
+            "cancelled", _("list at most %(most)d cancelled dates", most=CANCELLED_MAX)
+        )
     if errors:
         raise ValidationError(errors)
     assert frequency is not None and start_time is not None and starts_on is not None
@@ -423,11 +458,20 @@ def validate_schedule(
 
 def times_in_words(start: dt.time, end: dt.time | None) -> str:
     """Return "8pm to 10pm", "7.30pm", "midday to 2pm"."""
-    return f"{time_in_words(start)} to {time_in_words(end)}" if end else time_in_words(start)
+    if end is None:
+        return time_in_words(start)
+    return _("%(start)s to %(end)s", start=time_in_words(start), end=time_in_words(end))
+
+
+def _english() -> bool:
+    return locale().language == "en"
 
 
 def time_in_words(value: dt.time) -> str:
-    """Return a time as GOV.UK writes it, with a full stop: "7.30pm", "10am", "midday"."""
+    """Return a time as GOV.UK writes it, with a full stop: "7.30pm", "10am", "midday"; in
+    another language, as Babel writes it there ("19:30")."""
+    if not _english():
+        return format_time(value)
     if value.hour == 12 and value.minute == 0:
         return "midday"
     if value.hour == 0 and value.minute == 0:
@@ -438,16 +482,49 @@ def time_in_words(value: dt.time) -> str:
 
 
 def day_in_words(value: dt.date) -> str:
-    """Return "5 January 2027"."""
-    return f"{value.day} {value:%B %Y}"
+    """Return "5 January 2027", month names from Babel in the reader's language."""
+    return format_date(value, "long")
 
 
 def ordinal(number: int) -> str:
-    """Return "1st", "2nd", "3rd", "11th", "22nd"."""
+    """Return "1st", "2nd", "3rd", "11th", "22nd"; in another language, the number with a
+    full stop ("15."), which the message around it may reword."""
+    if not _english():
+        return f"{format_number(number)}."
     suffix = (
         "th" if 11 <= number % 100 <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     )
     return f"{number}{suffix}"
+
+
+def _every(days: tuple[Weekday, ...]) -> str:
+    if len(days) == 7:
+        return _("Every day")
+    if days == _WORKING_WEEK:
+        return _("Every weekday")
+    return _("Every %(days)s", days=_both([day.label for day in days]))
+
+
+def _every_other(days: tuple[Weekday, ...]) -> str:
+    if len(days) == 7:
+        return _("Every other day")
+    if days == _WORKING_WEEK:
+        return _("Every other weekday")
+    return _("Every other %(days)s", days=_both([day.label for day in days]))
+
+
+def _in_the_month(week: int, day: Weekday) -> str:
+    """Return "First Friday of the month": a whole message for each week."""
+    name = day.label
+    if week == 1:
+        return _("First %(day)s of the month", day=name)
+    if week == 2:
+        return _("Second %(day)s of the month", day=name)
+    if week == 3:
+        return _("Third %(day)s of the month", day=name)
+    if week == 4:
+        return _("Fourth %(day)s of the month", day=name)
+    return _("Last %(day)s of the month", day=name)
 
 
 def _run_of_days(days: tuple[Weekday, ...]) -> str:
@@ -456,19 +533,24 @@ def _run_of_days(days: tuple[Weekday, ...]) -> str:
     in_a_row = numbers == list(range(numbers[0], numbers[0] + len(numbers))) if numbers else False
     if not in_a_row or not 3 <= len(days) <= 6 or days[:5] == tuple(Weekday)[:5] == days:
         return ""
-    return f"{days[0].label} to {days[-1].label}"
+    return _("%(first)s to %(last)s", first=days[0].label, last=days[-1].label)
 
 
-def _days_in_words(days: tuple[Weekday, ...]) -> str:
-    if len(days) == 7:
-        return "day"
-    if days == (Weekday.MO, Weekday.TU, Weekday.WE, Weekday.TH, Weekday.FR):
-        return "weekday"
-    return _joined([day.label for day in days], "and")
+_WORKING_WEEK = (Weekday.MO, Weekday.TU, Weekday.WE, Weekday.TH, Weekday.FR)
 
 
-def _joined(items: list[str], word: str) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {word} {items[-1]}"
+def _both(items: list[str]) -> str:
+    """Return "Monday, Wednesday and Friday"."""
+    if len(items) == 1:
+        return items[0]
+    return _("%(items)s and %(last)s", items=", ".join(items[:-1]), last=items[-1])
+
+
+def _either(items: list[str]) -> str:
+    """Return "25 December 2026 or 1 January 2027"."""
+    if len(items) == 1:
+        return items[0]
+    return _("%(items)s or %(last)s", items=", ".join(items[:-1]), last=items[-1])
 
 
 # -- parsing loose values ---------------------------------------------------------------------

@@ -14,6 +14,7 @@ import dataclasses
 import datetime as dt
 import enum
 
+from assetmap.domain.i18n import _, lazy
 from assetmap.domain.vocab import Kind
 
 
@@ -43,9 +44,9 @@ _ENDS = {
 
 # How a tie reads on each end's page: (on the "from" page, on the "to" page).
 TIE_WORDS = {
-    TieKind.MEETS_AT: ("Meets at", "Groups that meet here"),
-    TieKind.RUNS_WITH: ("Runs things with", "Runs things with"),
-    TieKind.OFFERS: ("Offered to", "Skills offered to this group"),
+    TieKind.MEETS_AT: (lazy("Meets at"), lazy("Groups that meet here")),
+    TieKind.RUNS_WITH: (lazy("Runs things with"), lazy("Runs things with")),
+    TieKind.OFFERS: (lazy("Offered to"), lazy("Skills offered to this group")),
 }
 
 
@@ -71,21 +72,23 @@ class TieEnd:
     lon: float  # the public point: a skill's is its grid cell's centre
     lat: float
     made_on: dt.date
+    language: str = "en-GB"  # the language its title is written in (a BCP 47 tag)
 
     @property
     def label(self) -> str:
-        return TIE_WORDS[self.kind][0 if self.outgoing else 1]
+        """How the tie reads on this page, in the reader's language."""
+        return str(TIE_WORDS[self.kind][0 if self.outgoing else 1])
 
 
 def check_tie(kind: TieKind, from_kind: Kind, to_kind: Kind, from_id: int, to_id: int) -> str:
     """Return why such a tie cannot be made, in words for a person, or "" if it can."""
     if from_id == to_id:
-        return "A strength cannot be tied to itself."
+        return _("A strength cannot be tied to itself.")
     want_from, want_to = kind.kinds
     if from_kind is not want_from or to_kind is not want_to:
         return {
-            TieKind.MEETS_AT: "Only a group can meet at a space.",
-            TieKind.RUNS_WITH: "Only a group can run things with another group.",
-            TieKind.OFFERS: "Only a skill can be offered to a group.",
-        }[kind]
+            TieKind.MEETS_AT: lambda: _("Only a group can meet at a space."),
+            TieKind.RUNS_WITH: lambda: _("Only a group can run things with another group."),
+            TieKind.OFFERS: lambda: _("Only a skill can be offered to a group."),
+        }[kind]()
     return ""

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from assetmap.domain.errors import ValidationError
+from assetmap.domain.i18n import _
 from assetmap.domain.schedules import SCHEDULES_MAX, Schedule
 from assetmap.domain.vocab import Action, Kind, Status
 from assetmap.storage.database import begin_write
@@ -82,11 +83,11 @@ def set_schedules(
     if asset is None:
         raise LookupError(f"no asset {asset_id}")
     if asset.kind not in SCHEDULED_KINDS:
-        raise ValidationError({"schedule": "only a group or a space has a schedule"})
+        raise ValidationError({"schedule": _("only a group or a space has a schedule")})
     if asset.status is Status.WITHDRAWN:
-        raise ValidationError({"status": "this strength was withdrawn and can't be changed"})
+        raise ValidationError({"status": _("this strength was withdrawn and can't be changed")})
     if len(schedules) > SCHEDULES_MAX:
-        raise ValidationError({"schedule": f"give at most {SCHEDULES_MAX} sessions"})
+        raise ValidationError({"schedule": _("give at most %(most)d sessions", most=SCHEDULES_MAX)})
     before = schedules_of(session, [asset_id]).get(asset_id, [])
     changes: dict[str, list[object]] = {}
     if list(before) != list(schedules):

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from assetmap.domain.errors import ValidationError
+from assetmap.domain.i18n import _
 from assetmap.domain.permissions import Actor, can_answer_tie, is_owner
 from assetmap.domain.query import split_words
 from assetmap.domain.ties import TieEnd, TieKind, TieState, check_tie
@@ -55,9 +56,9 @@ def add_tie(
     ).all()
     found = {row.id: row for row in ends}
     if to_id not in found or found[to_id].status is not Status.PUBLISHED:
-        raise ValidationError({"to_id": "Choose a strength that is on the map."})
+        raise ValidationError({"to_id": _("Choose a strength that is on the map.")})
     if from_id not in found or found[from_id].status is not Status.PUBLISHED:
-        raise ValidationError({"from_id": "This strength is not on the map."})
+        raise ValidationError({"from_id": _("This strength is not on the map.")})
     problem = check_tie(kind, found[from_id].kind, found[to_id].kind, from_id, to_id)
     if problem:
         raise ValidationError({"to_id": problem})
@@ -134,7 +135,14 @@ def _ends(session: orm.Session, asset_id: int) -> list[TieEnd]:
     outgoing = Tie.from_id == asset_id
     rows = session.execute(
         sa.select(
-            Tie, outgoing, other.id, other.kind, other.title, other.public_lon, other.public_lat
+            Tie,
+            outgoing,
+            other.id,
+            other.kind,
+            other.title,
+            other.public_lon,
+            other.public_lat,
+            other.language,
         )
         .join(this, this.id == sa.case((outgoing, Tie.from_id), else_=Tie.to_id))
         .join(other, other.id == sa.case((outgoing, Tie.to_id), else_=Tie.from_id))
@@ -157,8 +165,9 @@ def _ends(session: orm.Session, asset_id: int) -> list[TieEnd]:
             lon=lon,
             lat=lat,
             made_on=tie.created_at.date(),
+            language=language,
         )
-        for tie, out, other_id, kind, title, lon, lat in rows
+        for tie, out, other_id, kind, title, lon, lat, language in rows
     ]
 
 
@@ -176,9 +185,11 @@ def answer_tie(session: orm.Session, tie_id: int, accept: bool, *, by: int | Non
     begin_write(session)
     tie = session.get(Tie, tie_id)
     if tie is None or tie.kind is not TieKind.OFFERS:
-        raise ValidationError({"tie": "Only an offer of a skill can be accepted or declined."})
+        raise ValidationError({"tie": _("Only an offer of a skill can be accepted or declined.")})
     if tie.state is not TieState.PROPOSED:
-        raise ValidationError({"tie": f"This offer was already {tie.state.value}."})
+        if tie.state is TieState.ACCEPTED:
+            raise ValidationError({"tie": _("This offer was already accepted.")})
+        raise ValidationError({"tie": _("This offer was already declined.")})
     tie.state = TieState.ACCEPTED if accept else TieState.DECLINED
     tie.decided_at = utcnow()
     session.flush()
@@ -195,7 +206,7 @@ def remove_tie(session: orm.Session, tie_id: int, *, by: int | None) -> None:
     begin_write(session)
     tie = session.get(Tie, tie_id)
     if tie is None:
-        raise ValidationError({"tie": "This tie was already taken off."})
+        raise ValidationError({"tie": _("This tie was already taken off.")})
     if tie.state is TieState.ACCEPTED:
         _touch_groups(session, tie)
     session.delete(tie)
@@ -228,6 +239,8 @@ class Offer:
     skill_id: int
     skill_title: str
     made_on: dt.date
+    group_language: str = "en-GB"  # the languages the titles are written in (BCP 47 tags)
+    skill_language: str = "en-GB"
 
 
 def pending_offers(session: orm.Session, owner_id: int) -> list[Offer]:
@@ -235,7 +248,16 @@ def pending_offers(session: orm.Session, owner_id: int) -> list[Offer]:
     published skills, oldest first, in one query."""
     group, skill = orm.aliased(Asset), orm.aliased(Asset)
     rows = session.execute(
-        sa.select(Tie.id, group.id, group.title, skill.id, skill.title, Tie.created_at)
+        sa.select(
+            Tie.id,
+            group.id,
+            group.title,
+            skill.id,
+            skill.title,
+            Tie.created_at,
+            group.language,
+            skill.language,
+        )
         .join(group, group.id == Tie.to_id)
         .join(skill, skill.id == Tie.from_id)
         .where(
@@ -248,8 +270,8 @@ def pending_offers(session: orm.Session, owner_id: int) -> list[Offer]:
         .order_by(Tie.created_at, Tie.id)
     ).all()
     return [
-        Offer(tie_id, group_id, group_title, skill_id, skill_title, created.date())
-        for tie_id, group_id, group_title, skill_id, skill_title, created in rows
+        Offer(tie_id, group_id, group_title, skill_id, skill_title, created.date(), *languages)
+        for tie_id, group_id, group_title, skill_id, skill_title, created, *languages in rows
     ]
 
 

@@ -92,7 +92,8 @@ def test_adding_a_skill_in_steps_publishes_it_owned_by_the_person(
         assert kept is not None and (kept.lon, kept.lat) == EXACT
         assert (asset.public_lon, asset.public_lat) != EXACT
     mine = client.get("/strengths/mine").get_data(as_text=True)
-    assert "“Bike repair” is published" in mine and f"/assets/{asset.id}" in mine
+    published = '“<span lang="en-GB">Bike repair</span>” is published'
+    assert published in mine and f"/assets/{asset.id}" in mine
 
 
 def test_the_first_step_leads_to_the_form_for_the_kind_chosen(client: FlaskClient) -> None:
@@ -269,7 +270,7 @@ def test_a_place_name_with_one_match_goes_to_the_preview(client: FlaskClient) ->
     steps.details()
     page = steps.find("market place").get_data(as_text=True)
     assert "Check it before you publish" in page
-    assert "You placed it at Market Place." in page
+    assert 'You placed it at <span translate="no">Market Place</span>.' in page
 
 
 def test_a_place_name_with_several_matches_offers_a_choice(client: FlaskClient) -> None:
@@ -283,7 +284,8 @@ def test_a_place_name_with_several_matches_offers_a_choice(client: FlaskClient) 
     response = steps.post(
         "/strengths/new/skill/place", action="choose", looked_up="Catherine", choice="1"
     )
-    assert "You placed it at Catherine Street." in response.get_data(as_text=True)
+    placed = 'You placed it at <span translate="no">Catherine Street</span>.'
+    assert placed in response.get_data(as_text=True)
 
 
 def test_choosing_no_place_among_several_is_refused(client: FlaskClient) -> None:

@@ -18,7 +18,10 @@ def init_app(app: Flask) -> None:
         ties,
         views,
     )
+    from assetmap.web.strengths.written import written
 
+    # ``{{ asset.title | written(asset.language) }}``: what people wrote, marked with its language.
+    app.jinja_env.filters["written"] = written
     adding.init_app(app)
     views.init_app(app)
     schedules.init_app(app)

@@ -12,6 +12,8 @@ from typing import Any
 import geopandas as gpd
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request
 from flask import url_for as url
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from shapely.geometry import Point
@@ -22,13 +24,13 @@ from assetmap.domain.assets import validate_asset
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.privacy import PRIVATE_FIELDS, public_point
 from assetmap.domain.vocab import Kind
-from assetmap.storage import assets as store
 from assetmap.storage import submissions
 from assetmap.web import db, nav
-from assetmap.web.geocoding import whereabouts
+from assetmap.web.geocoding import whereabouts_marked
 from assetmap.web.mapping import map_settings
 from assetmap.web.strengths.forms import KIND_HINTS, KindForm, PlaceForm, StrengthForm
 from assetmap.web.strengths.placing import area, cell_m, picker, resolve
+from assetmap.web.strengths.written import sentence, written
 
 bp = Blueprint("adding", __name__)
 DRAFT_MAX_AGE_S = 24 * 3600
@@ -40,7 +42,7 @@ def _kind(value: str) -> Kind:
     try:
         return Kind(value)
     except ValueError:
-        abort(404, f"There is no kind of strength called {value!r}.")
+        abort(404, _("There is no kind of strength called %(kind)r.", kind=value))
 
 
 def _seal(kind: Kind, values: dict[str, Any], place: str) -> str:
@@ -57,9 +59,9 @@ def _unseal(kind: Kind, *, required: bool = True) -> tuple[dict[str, Any], str]:
     try:
         payload = _serializer().loads(token, max_age=DRAFT_MAX_AGE_S)
     except BadSignature:
-        abort(400, "This form has expired or was changed. Please start again.")
+        abort(400, _("This form has expired or was changed. Please start again."))
     if payload.get("user") != current_user.id or payload.get("kind") != kind.value:
-        abort(400, "This form belongs to another strength. Please start again.")
+        abort(400, _("This form belongs to another strength. Please start again."))
     return dict(payload["values"]), str(payload["place"])
 
 
@@ -145,12 +147,26 @@ def publish(kind: str) -> Page:
     session.commit()
     if not added:
         # The same form was sent before (again after a lost connection): it is there already.
-        flash(f"“{draft.title}” was already added: this form had been sent before.")
+        title = written(draft.title, draft.language)
+        flash(
+            sentence(
+                _("“%(title)s” was already added: this form had been sent before.", title=title)
+            )
+        )
         if asset is not None:
             return redirect(url("pages.asset", asset_id=asset.id))
         return redirect(url("strengths.mine"))
-    flash(f"“{draft.title}” is published. Everyone can see it now.")
+    title = written(draft.title, draft.language)
+    flash(sentence(_("“%(title)s” is published. Everyone can see it now.", title=title)))
     return redirect(url("strengths.mine"))
+
+
+def _caption(kind: Kind) -> str:
+    return {
+        Kind.SKILL: _("Add a skill"),
+        Kind.GROUP: _("Add a group"),
+        Kind.SPACE: _("Add a space"),
+    }[kind]
 
 
 def _pin_data(values: dict[str, Any], place: str) -> dict[str, Any]:
@@ -176,8 +192,8 @@ def _details_page(kind: Kind, form: StrengthForm, values: dict[str, Any], place:
         kind=kind,
         draft=_seal(kind, values, place),
         action=url(".details_post", kind=kind.value),
-        caption=f"Add a {kind.value}",
-        button="Continue",
+        caption=_caption(kind),
+        button=_("Continue"),
     )
 
 
@@ -188,7 +204,7 @@ def _place_page(kind: Kind, form: PlaceForm, values: dict[str, Any], place: str)
         kind=kind,
         draft=_seal(kind, values, place),
         action=url(".place_post", kind=kind.value),
-        caption=f"Add a {kind.value}",
+        caption=_caption(kind),
         **picker(form),
     )
 
@@ -207,22 +223,22 @@ def _preview_page(kind: Kind, values: dict[str, Any], place: str) -> Page:
         crs="EPSG:4326",
     )
     fmap = maps.new_map(map_settings(), center=(lon, lat), zoom=15)
-    maps.add_assets(fmap, layer, map_settings(), name="Preview")
+    maps.add_assets(fmap, layer, map_settings(), name=_("Preview"))
     return render_template(
         "strengths/preview.html",
         kind=kind,
         public={**public, "lon": lon, "lat": lat},
-        where=whereabouts(db.session(), lon, lat),
+        where=whereabouts_marked(db.session(), lon, lat),
         private={"contact": bool(draft.contact), "via_coach": draft.contact_via_coach},
         place=place,
         draft=_seal(kind, values, place),
         submission_key=str(uuid.uuid4()),
         map=maps.render(fmap),
-        caption=f"Add a {kind.value}",
+        caption=_caption(kind),
     )
 
 
 def init_app(app: Flask) -> None:
     """Register the steps and their navigation link."""
     app.register_blueprint(bp)
-    nav.add_link(app, "adding.new", "Add a strength", order=40)
+    nav.add_link(app, "adding.new", _l("Add a strength"), order=40)

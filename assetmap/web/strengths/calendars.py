@@ -18,6 +18,9 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -57,7 +60,7 @@ def calendar(asset_id: int) -> Response:
     session = db.session()
     asset = store.get_asset(session, asset_id)
     if asset is None or asset.status is not Status.PUBLISHED or asset.kind not in SCHEDULED_KINDS:
-        abort(404, f"Group or space {asset_id} doesn't exist or isn't public.")
+        abort(404, _("Group or space %(id)s doesn't exist or isn't public.", id=asset_id))
     name, description = service.calendar_name(asset)
     body = write_calendar(
         service.calendar_entries(session, [asset]), name=name, description=description
@@ -82,10 +85,12 @@ def _utc(moment: dt.datetime) -> dt.datetime:
 
 class UploadForm(FlaskForm):  # type: ignore[misc]
     calendar = FileField(
-        "Calendar file",
-        description="An .ics file, exported from Google Calendar, Outlook, Apple Calendar or "
-        "Meetup. It must be smaller than 1 MB.",
-        validators=[FileRequired("Choose a calendar file (.ics) to upload")],
+        _l("Calendar file"),
+        description=_l(
+            "An .ics file, exported from Google Calendar, Outlook, Apple Calendar or "
+            "Meetup. It must be smaller than 1 MB."
+        ),
+        validators=[FileRequired(_l("Choose a calendar file (.ics) to upload"))],
     )
 
 
@@ -125,18 +130,24 @@ def confirm(asset_id: int) -> Page:
     asset = schedulable(asset_id)
     form = ConfirmForm()
     if not form.validate():
-        abort(400, "This form has expired. Please upload the calendar again.")
+        abort(400, _("This form has expired. Please upload the calendar again."))
     schedules = _unseal(asset, form.schedules.data or "")
     session = db.session()
     try:
         service.replace_schedules(session, asset.id, schedules, by=current_user.id)
     except (ValidationError, service.CalendarImportError) as exc:
         session.rollback()
-        flash(f"The schedule was not changed: {exc}", "info")
+        flash(_("The schedule was not changed: %(reason)s", reason=_reason(exc)), "info")
         return redirect(url_for(".upload", asset_id=asset.id))
     session.commit()
     count = len(schedules)
-    flash(f"The schedule now has the {count} session{'s' * (count != 1)} from the calendar.")
+    flash(
+        ngettext(
+            "The schedule now has the %(num)d session from the calendar.",
+            "The schedule now has the %(num)d sessions from the calendar.",
+            count,
+        )
+    )
     return redirect(url_for("schedules.show", asset_id=asset.id))
 
 
@@ -172,13 +183,20 @@ def _unseal(asset: Asset, token: str) -> list[Schedule]:
     try:
         payload = _serializer().loads(token, max_age=CONFIRM_MAX_AGE_S)
     except BadSignature:
-        abort(400, "This form has expired or was changed. Please upload the calendar again.")
+        abort(400, _("This form has expired or was changed. Please upload the calendar again."))
     if payload.get("user") != current_user.id or payload.get("asset") != asset.id:
-        abort(400, "This form belongs to another strength. Please upload the calendar again.")
+        abort(400, _("This form belongs to another strength. Please upload the calendar again."))
     try:
         return [validate_schedule(raw, today=service.today()) for raw in payload["schedules"]]
     except (ValidationError, KeyError, TypeError):
-        abort(400, "This form has expired or was changed. Please upload the calendar again.")
+        abort(400, _("This form has expired or was changed. Please upload the calendar again."))
+
+
+def _reason(exc: Exception) -> str:
+    """Return why a schedule was refused: the domain's reasons, else the error's own words."""
+    if isinstance(exc, ValidationError):
+        return "; ".join(str(reason) for reason in exc.errors.values())
+    return str(exc)
 
 
 def _serializer() -> URLSafeTimedSerializer:

@@ -20,6 +20,8 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -34,10 +36,11 @@ from assetmap.storage.connections import NOTE_MAX, add_connection, connection_co
 from assetmap.storage.models import Asset, utcnow
 from assetmap.web import db
 from assetmap.web.accounts.auth import actor, requires
+from assetmap.web.strengths.written import sentence, title_of
 
 bp = Blueprint("connections", __name__)
 CONNECTORS = (Role.COACH, Role.ADMIN)
-_LABELS = {"on": "The date", "note": "The note"}
+_LABELS = {"on": _l("The date"), "note": _l("The note")}
 
 
 def _today() -> dt.date:
@@ -48,14 +51,17 @@ class ConnectionForm(FlaskForm):  # type: ignore[misc]
     asset = HiddenField()
     back = HiddenField()
     on = DateField(
-        "Date of the connection",
+        _l("Date of the connection"),
         default=_today,
-        validators=[InputRequired("Enter the date you made the connection")],
+        validators=[InputRequired(_l("Enter the date you made the connection"))],
     )
     note = TextAreaField(
-        "Note (optional)",
+        _l("Note (optional)"),
         validators=[
-            Length(max=NOTE_MAX, message=f"Note must be {NOTE_MAX} characters or fewer"),
+            Length(
+                max=NOTE_MAX,
+                message=_l("Note must be %(most)d characters or fewer", most=NOTE_MAX),
+            ),
         ],
     )
 
@@ -72,7 +78,7 @@ def _published(text: str | None) -> Asset:
     asset_id = int(text) if text and text.isdigit() and len(text) < 10 else 0
     asset = store.get_asset(db.session(), asset_id) if asset_id else None
     if asset is None or asset.status is not Status.PUBLISHED:
-        abort(404, f"Asset {text} doesn't exist or isn't public.")
+        abort(404, _("Asset %(id)s doesn't exist or isn't public.", id=text))
     return asset
 
 
@@ -82,7 +88,7 @@ def new() -> str:
     """Show the form to record a connection with a strength."""
     asset = _published(request.args.get("asset"))
     if not can_record_connection(actor(), asset):
-        abort(403, "This strength is outside your neighbourhoods.")
+        abort(403, _("This strength is outside your neighbourhoods."))
     form = ConnectionForm(asset=asset.id, back=safe_back(request.args.get("back")) or "")
     return render_template("search/connect.html", form=form, asset=asset, note_max=NOTE_MAX)
 
@@ -94,7 +100,7 @@ def create() -> Response | tuple[str, int]:
     form = ConnectionForm()
     asset = _published(form.asset.data)
     if not can_record_connection(actor(), asset):
-        abort(403, "This strength is outside your neighbourhoods.")
+        abort(403, _("This strength is outside your neighbourhoods."))
     if form.validate():
         session = db.session()
         try:
@@ -108,14 +114,19 @@ def create() -> Response | tuple[str, int]:
         except ValidationError as exc:
             for name, reason in exc.errors.items():
                 target = form.on if name == "on" else form.note
-                target.errors = [*target.errors, f"{_LABELS.get(name, 'Note')} {reason}"]
+                label = _LABELS.get(name, _l("The note"))
+                target.errors = [
+                    *target.errors,
+                    _("%(field)s %(reason)s", field=label, reason=reason),
+                ]
         else:
             session.commit()
-            flash(f"Connection with {asset.title} recorded.")
+            said = _("Connection with %(title)s recorded.", title=title_of(asset))
+            flash(sentence(said))
             back = safe_back(form.back.data) or url_for("pages.asset", asset_id=asset.id)
             return redirect(back)
     if form.on.errors and form.on.data is None and request.form.get("on"):
-        form.on.errors = ["Enter a real date, like 2026-05-31"]
+        form.on.errors = [_("Enter a real date, like 2026-05-31")]
     page = render_template("search/connect.html", form=form, asset=asset, note_max=NOTE_MAX)
     return page, 400
 

@@ -9,61 +9,95 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     HiddenField,
     RadioField,
+    SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
 
 from assetmap.domain.area import Area
-from assetmap.domain.assets import KIND_FIELDS, validate_asset
+from assetmap.domain.assets import DEFAULT_LANGUAGE, KIND_FIELDS, language_tag, validate_asset
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.fields import FIELDS, Field, names_of
 from assetmap.domain.geo import check_lon_lat
+from assetmap.domain.limits import THEMES_MAX
 from assetmap.domain.places import Geocoder, Place
 from assetmap.domain.vocab import Kind, ShareMode, Theme
+from assetmap.web.i18n import current_language
 from assetmap.web.wording import plain
 
 KIND_CHOICES = (
-    (Kind.SKILL.value, "A skill", "Something you can teach, lend, do for others or talk about"),
-    (Kind.GROUP.value, "A group", "A club, association or informal group you run"),
-    (Kind.SPACE.value, "A space", "A hall, room, garden or park you look after"),
+    (
+        Kind.SKILL.value,
+        _l("A skill"),
+        _l("Something you can teach, lend, do for others or talk about"),
+    ),
+    (Kind.GROUP.value, _l("A group"), _l("A club, association or informal group you run")),
+    (Kind.SPACE.value, _l("A space"), _l("A hall, room, garden or park you look after")),
 )
 KIND_HINTS = {value: hint for value, _label, hint in KIND_CHOICES}
 TITLE_LABELS = {
-    Kind.SKILL: "What is your skill?",
-    Kind.GROUP: "What is the group called?",
-    Kind.SPACE: "What is the space called?",
+    Kind.SKILL: _l("What is your skill?"),
+    Kind.GROUP: _l("What is the group called?"),
+    Kind.SPACE: _l("What is the space called?"),
 }
 # A strength's name is asked, with its hint, in the words of its kind.
 TITLE_HINTS = {
-    Kind.SKILL: "For example: bike repairs, conversational Polish, sourdough baking.",
-    Kind.GROUP: "The name people know it by.",
-    Kind.SPACE: "The name people know it by.",
+    Kind.SKILL: _l("For example: bike repairs, conversational Polish, sourdough baking."),
+    Kind.GROUP: _l("The name people know it by."),
+    Kind.SPACE: _l("The name people know it by."),
 }
 SHARE_MODE_LABELS = {
-    ShareMode.TEACH: "Teach it",
-    ShareMode.LEND: "Lend things",
-    ShareMode.DO: "Do it for others",
-    ShareMode.TALK: "Talk about it and give advice",
+    ShareMode.TEACH: _l("Teach it"),
+    ShareMode.LEND: _l("Lend things"),
+    ShareMode.DO: _l("Do it for others"),
+    ShareMode.TALK: _l("Talk about it and give advice"),
 }
+# The languages a strength is most often written in, in Britain, each named in itself (so a
+# reader finds their own whatever language the page is in), then any other by its tag.
+WRITTEN_IN = (
+    ("en-GB", "English"),
+    ("cy", "Cymraeg"),
+    ("pl", "Polski"),
+    ("ur", "اردو"),
+    ("pa", "ਪੰਜਾਬੀ"),
+    ("bn", "বাংলা"),
+    ("gu", "ગુજરાતી"),
+    ("ar", "العربية"),
+    ("so", "Soomaali"),
+    ("ro", "Română"),
+    ("pt", "Português"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("lt", "Lietuvių"),
+    ("zh", "中文"),
+)
+WRITTEN_IN_TAGS = frozenset(tag for tag, _name in WRITTEN_IN)
+ANOTHER_LANGUAGE = "other"
 COMMON_FIELDS = ("title", "description", "themes", "tags", "accessibility", "contact")
 # Fields any kind may have that the form asks of one kind only, after that kind's own fields.
 ASKED_OF = {Kind.SKILL: ("availability",)}
 # Names used in error messages, where a field's label is a question.
-NAMES = {field.name: field.label for field in FIELDS if field.entered} | {"location": "The place"}
+NAMES = {field.name: _l(field.label) for field in FIELDS if field.entered} | {
+    "location": _l("The place")
+}
 _VERBS = ("must", "is ", "does", "cannot", "can't")
 
 
 def message(field: str, reason: str) -> str:
     """Return the domain's ``reason`` a field was refused as a sentence a person reads."""
+    english = getattr(reason, "english", reason)
     reason = plain(reason)
-    if reason.startswith(_VERBS):
-        return f"{NAMES.get(field, field.replace('_', ' ').capitalize())} {reason}"
+    if english.startswith(_VERBS):
+        name = NAMES.get(field, field.replace("_", " ").capitalize())
+        return _("%(field)s %(reason)s", field=name, reason=reason)
     return reason[:1].upper() + reason[1:]
 
 
@@ -99,7 +133,7 @@ class StepForm(FlaskForm):  # type: ignore[misc]
 
 class KindForm(StepForm):
     options = {"kind": [(value, label) for value, label, _ in KIND_CHOICES]}
-    kind = RadioField("What would you like to add?", validate_choice=False)
+    kind = RadioField(_l("What would you like to add?"), validate_choice=False)
 
     def validate(self, extra_validators: Any = None) -> bool:
         """Check the CSRF token, then ask the domain whether this is a kind of strength."""
@@ -107,7 +141,7 @@ class KindForm(StepForm):
         chosen = self.kind.data or ""
         errors = domain_errors({"kind": chosen}, ["kind"])
         if not chosen:
-            errors = {"kind": "Choose a skill, a group or a space"}
+            errors = {"kind": _("Choose a skill, a group or a space")}
         self.reject(errors)
         return valid and not errors
 
@@ -118,14 +152,26 @@ class StrengthForm(StepForm):
     options = {
         "themes": [(theme.value, theme.label) for theme in Theme],
         "share_modes": [(mode.value, label) for mode, label in SHARE_MODE_LABELS.items()],
-        "welcomes_new_members": [("yes", "Yes"), ("no", "Not at the moment")],
+        "welcomes_new_members": [("yes", _l("Yes")), ("no", _l("Not at the moment"))],
     }
+    # Another language than those listed, by its tag.
+    language_other = StringField(
+        _l("If you chose another language: its language tag"),
+        description=_l("For example: sco for Scots, ti for Tigrinya or pt-BR."),
+    )
 
     def __init__(self, kind: Kind, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
         self.title.label.text = TITLE_LABELS[kind]
         self.title.description = TITLE_HINTS[kind]
+        self.language.choices = [
+            *WRITTEN_IN,
+            (ANOTHER_LANGUAGE, _("Another language")),
+        ]
+        if not self.language.data:
+            # A new strength is most likely written in the language the page is in.
+            self.language.data = current_language().tag
 
     @classmethod
     def filled(cls, kind: Kind, values: Mapping[str, Any]) -> StrengthForm:
@@ -135,11 +181,13 @@ class StrengthForm(StepForm):
     def names(self) -> tuple[str, ...]:
         """Return the domain fields this kind's form asks for, in the order it asks."""
         own = (*sorted(KIND_FIELDS[self.kind]), *ASKED_OF.get(self.kind, ()))
-        return (*COMMON_FIELDS[:4], *own, *COMMON_FIELDS[4:], "contact_via_coach")
+        return (*COMMON_FIELDS[:4], *own, *COMMON_FIELDS[4:], "contact_via_coach", "language")
 
     def values(self) -> dict[str, Any]:
         """Return what was typed, as loose domain values, for this kind's fields only."""
         values = {name: self[name].data for name in self.names()}
+        if values.get("language") == ANOTHER_LANGUAGE:
+            values["language"] = (self.language_other.data or "").strip()
         if "welcomes_new_members" in values:
             values["welcomes_new_members"] = values["welcomes_new_members"] or ""
         return {name: "" if value is None else value for name, value in values.items()}
@@ -148,7 +196,10 @@ class StrengthForm(StepForm):
         """Check the CSRF token, then ask the domain about every field on this form."""
         valid = super().validate(extra_validators)
         errors = domain_errors({"kind": self.kind.value, **self.values()}, self.names())
-        self.reject(errors)
+        other = self.language.data == ANOTHER_LANGUAGE
+        if other and not (self.language_other.data or "").strip():
+            errors["language"] = _("Type the tag of the language it is written in, such as sco")
+        self.reject(errors, onto={"language": "language_other"} if other else None)
         return valid and not errors
 
 
@@ -163,14 +214,35 @@ def form_data(values: Mapping[str, Any]) -> dict[str, Any]:
     welcome = data.get("welcomes_new_members")
     if isinstance(welcome, bool):
         data["welcomes_new_members"] = "yes" if welcome else "no"
+    language = data.get("language")
+    if isinstance(language, str) and language:
+        data["language"] = _listed(language)
+        if data["language"] == ANOTHER_LANGUAGE:
+            data["language_other"] = language
     return data
+
+
+def _listed(tag: str) -> str:
+    """Return the listed language a tag is shown as ("en" as English), else another."""
+    try:
+        tag = language_tag(tag)
+    except ValueError:
+        return ANOTHER_LANGUAGE
+    if tag in WRITTEN_IN_TAGS:
+        return tag
+    if tag.split("-")[0] == "en" and tag.count("-") <= 1:
+        return DEFAULT_LANGUAGE if tag in ("en", DEFAULT_LANGUAGE) else ANOTHER_LANGUAGE
+    return ANOTHER_LANGUAGE
 
 
 def _form_field(field: Field) -> Any:
     """Return the form field asking the table's question of ``field``, its hint beside it."""
     make = _ASKED_WITH.get(field.name, StringField)
     extra = {"validate_choice": False} if make in (SelectMultipleField, RadioField) else {}
-    return make(field.question, description=field.hint, **extra)
+    if make is SelectField:
+        extra = {"validate_choice": False, "choices": []}
+    hint = _l(field.hint, most=THEMES_MAX) if field.hint else ""
+    return make(_l(field.question), description=hint, **extra)
 
 
 # How the form asks a field, where it is not a line of text: lists of choices, yes or no, and
@@ -182,6 +254,7 @@ _ASKED_WITH: dict[str, Any] = {
     "share_modes": SelectMultipleField,
     "welcomes_new_members": RadioField,
     "contact_via_coach": BooleanField,
+    "language": SelectField,
 }
 # Lists typed as text, separated by commas, and whole numbers typed as text.
 _TYPED_LISTS = tuple(
@@ -196,10 +269,10 @@ for _field in FIELDS:
 class PlaceForm(StepForm):
     """Where a strength is: a pin put on the map, or a place name looked up in the gazetteer."""
 
-    lon = StringField("Longitude")
-    lat = StringField("Latitude")
-    place = StringField("Postcode, street or place name")
-    choice = RadioField("Which place do you mean?", validate_choice=False)
+    lon = StringField(_l("Longitude"))
+    lat = StringField(_l("Latitude"))
+    place = StringField(_l("Postcode, street or place name"))
+    choice = RadioField(_l("Which place do you mean?"), validate_choice=False)
     looked_up = HiddenField()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -217,7 +290,7 @@ class PlaceForm(StepForm):
         """Return the pin's point if the domain accepts it, else put its reasons on the form."""
         if not (self.lon.data or "").strip() and not (self.lat.data or "").strip():
             self.lon.errors = [
-                "Put the pin on the map, or type a postcode, street or place name below"
+                _("Put the pin on the map, or type a postcode, street or place name below")
             ]
             return None
         raw = {"kind": kind.value, "lon": self.lon.data, "lat": self.lat.data}
@@ -235,8 +308,11 @@ class PlaceForm(StepForm):
             return None, []
         if not places:
             self.place.errors = [
-                f"We could not find “{text.strip()}”. Check the spelling, "
-                "or try a postcode or a street name"
+                _(
+                    "We could not find “%(place)s”. Check the spelling, "
+                    "or try a postcode or a street name",
+                    place=text.strip(),
+                )
             ]
             return None, []
         if len(places) > 1:
@@ -256,7 +332,7 @@ class PlaceForm(StepForm):
         self.options["choice"] = choices(places)
         index = self.choice.data or ""
         if not index.isdigit() or int(index) >= len(places):
-            self.choice.errors = ["Choose the place you mean"]
+            self.choice.errors = [_("Choose the place you mean")]
             return None, places
         return self._place(kind, area, places[int(index)], "choice"), places
 

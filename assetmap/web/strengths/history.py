@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
 from assetmap.domain.errors import ValidationError
@@ -22,26 +23,27 @@ from assetmap.web import db
 from assetmap.web.accounts.auth import actor, requires
 from assetmap.web.area import current_area
 from assetmap.web.pages import HISTORY_LABELS
+from assetmap.web.strengths.written import sentence, title_of
 
 bp = Blueprint("history", __name__)
 
 
 def _shown(value: Any) -> str:
     if value is None or value == "" or value == []:
-        return "(none)"
+        return _("(none)")
     if isinstance(value, list):
         return ", ".join(str(item) for item in value)
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     return str(value)
 
 
 def _who(revision: Revision, asset: Asset, full: bool) -> str:
     if revision.user_id is None:
-        return "assetmap, automatically" if revision.action is Action.HIDE else "an import"
+        return _("assetmap, automatically") if revision.action is Action.HIDE else _("an import")
     if full and revision.user is not None:
         return revision.user.display_name or revision.user.email
-    return "its owner" if revision.user_id == asset.owner_id else "a moderator or admin"
+    return _("its owner") if revision.user_id == asset.owner_id else _("a moderator or admin")
 
 
 def action_label(revision: Revision, asset: Asset) -> str:
@@ -51,13 +53,15 @@ def action_label(revision: Revision, asset: Asset) -> str:
     before = status[0] if isinstance(status, list) and status else None
     if revision.action is Action.HIDE:
         by_assetmap = revision.user_id is None
-        return "Hidden until its owner confirms it" if by_assetmap else "Hidden by a moderator"
+        if by_assetmap:
+            return _("Hidden until its owner confirms it")
+        return _("Hidden by a moderator")
     if revision.action is Action.RESTORE:
         if before == "withdrawn":
-            return "Brought back by its owner"
+            return _("Brought back by its owner")
         if revision.user_id is not None and revision.user_id == asset.owner_id:
-            return "Shown again: its owner confirmed it"
-        return "Shown again by a moderator"
+            return _("Shown again: its owner confirmed it")
+        return _("Shown again by a moderator")
     return HISTORY_LABELS[revision.action]
 
 
@@ -88,10 +92,10 @@ def history_rows(asset: Asset, revisions: list[Revision], full: bool) -> list[di
 def _viewable(asset_id: int) -> tuple[Asset, bool]:
     asset = store.get_asset(db.session(), asset_id)
     if asset is None:
-        abort(404, f"Strength {asset_id} doesn't exist.")
+        abort(404, _("Strength %(id)s doesn't exist.", id=asset_id))
     full = can_see_full_history(actor(), asset)
     if not full and asset.status is not Status.PUBLISHED:
-        abort(404, f"Strength {asset_id} doesn't exist or isn't public.")
+        abort(404, _("Strength %(id)s doesn't exist or isn't public.", id=asset_id))
     return asset, full
 
 
@@ -117,10 +121,10 @@ def restore(asset_id: int, revision_id: int) -> Response:
     """Put back the strength as it was after an earlier revision, as a new revision."""
     asset = store.get_asset(db.session(), asset_id)
     if asset is None:
-        abort(404, f"Strength {asset_id} doesn't exist.")
+        abort(404, _("Strength %(id)s doesn't exist.", id=asset_id))
     user = actor()
     if user is None or not can_restore_version(user, asset):
-        abort(403, "Only an admin can restore an earlier version.")
+        abort(403, _("Only an admin can restore an earlier version."))
     session = db.session()
     config = current_app.config
     try:
@@ -136,7 +140,8 @@ def restore(asset_id: int, revision_id: int) -> Response:
         session.rollback()
         abort(409 if "status" in exc.errors else 404, "; ".join(exc.errors.values()))
     session.commit()
-    flash(f"“{asset.title}” is back as it was after that change.")
+    said = _("“%(title)s” is back as it was after that change.", title=title_of(asset))
+    flash(sentence(said))
     return redirect(url_for(".show", asset_id=asset.id))
 
 

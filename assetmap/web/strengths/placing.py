@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, current_app, request
+from flask_babel import gettext as _
 
 from assetmap import maps
 from assetmap.domain.area import Area
@@ -37,7 +38,7 @@ def resolve(form: PlaceForm, kind: Kind) -> tuple[tuple[float, float] | None, st
         point = form.pin(kind, area())
         return point, "", 200 if point else 400
     if action not in ("find", "choose"):
-        abort(400, "Choose where the strength is.")
+        abort(400, _("Choose where the strength is."))
     look_up = form.find if action == "find" else form.choose
     found, options = look_up(kind, area(), geocoder())
     if found is None:

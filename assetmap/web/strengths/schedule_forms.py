@@ -12,6 +12,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     RadioField,
@@ -25,22 +27,35 @@ from wtforms import (
 from assetmap.domain.schedules import WEEKS_OF_MONTH, Frequency, Schedule, Weekday
 from assetmap.domain.text import clean_text
 
-FREQUENCIES = [(frequency.value, frequency.label) for frequency in Frequency]
-WEEKDAYS = [(day.value, day.label) for day in Weekday]
-WEEKS = [(str(week), label) for week, label in WEEKS_OF_MONTH.items()]
+
+def frequencies() -> list[tuple[str, str]]:
+    """Return how often a session may come round, in the reader's language."""
+    return [(frequency.value, frequency.label) for frequency in Frequency]
+
+
+def weekdays() -> list[tuple[str, str]]:
+    """Return the days of the week, named by Babel in the reader's language."""
+    return [(day.value, day.label) for day in Weekday]
+
+
+def weeks() -> list[tuple[str, str]]:
+    """Return the weeks of the month, in the reader's language."""
+    return [(str(week), str(label)) for week, label in WEEKS_OF_MONTH.items()]
+
+
 # What each field is called where a reason needs its name: "The last date must be ...".
 NAMES = {
-    "frequency": "How often",
-    "weekdays": "The days",
-    "weekday": "The day",
-    "week_of_month": "The week of the month",
-    "day_of_month": "The day of the month",
-    "start_time": "The start time",
-    "end_time": "The end time",
-    "starts_on": "The first date",
-    "ends_on": "The last date",
-    "cancelled": "The cancelled dates",
-    "note": "The note",
+    "frequency": _l("How often"),
+    "weekdays": _l("The days"),
+    "weekday": _l("The day"),
+    "week_of_month": _l("The week of the month"),
+    "day_of_month": _l("The day of the month"),
+    "start_time": _l("The start time"),
+    "end_time": _l("The end time"),
+    "starts_on": _l("The first date"),
+    "ends_on": _l("The last date"),
+    "cancelled": _l("The cancelled dates"),
+    "note": _l("The note"),
 }
 # A date typed the British way, "25/12/2026", read as the ISO date the domain reads.
 _DAY_MONTH_YEAR = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
@@ -52,9 +67,11 @@ def _choices(pairs: list[tuple[str, str]]) -> list[SelectChoice]:
 
 def reworded(field: str, reason: str) -> str:
     """Return the domain's reason a field was refused as GOV.UK's error messages say it."""
+    english = str(getattr(reason, "english", reason))
     reason = re.sub(r"(?<!,) such as ", ", such as ", reason.strip())
-    if reason.startswith(("must", "is ", "can")):
-        return f"{NAMES.get(field, field.replace('_', ' ').capitalize())} {reason}"
+    if english.startswith(("must", "is ", "can")):
+        name = NAMES.get(field, field.replace("_", " ").capitalize())
+        return _("%(field)s %(reason)s", field=name, reason=reason)
     return reason[:1].upper() + reason[1:]
 
 
@@ -70,40 +87,41 @@ def iso_date(text: str) -> str:
 class SessionForm(FlaskForm):  # type: ignore[misc]
     """When one session happens: how often, which days, what time, from and until when."""
 
-    frequency = RadioField("How often does it happen?", validate_choice=False)
+    frequency = RadioField(_l("How often does it happen?"), validate_choice=False)
     weekdays = SelectMultipleField(
-        "Which days?",
+        _l("Which days?"),
         validate_choice=False,
-        description="Choose every day it happens.",
+        description=_l("Choose every day it happens."),
     )
-    week_of_month = SelectField(
-        "Which week of the month?",
-        choices=_choices([("", "Choose a week"), *WEEKS]),
-        validate_choice=False,
-    )
-    weekday = SelectField(
-        "Which day of the week?",
-        choices=_choices([("", "Choose a day"), *WEEKDAYS]),
-        validate_choice=False,
-    )
+    week_of_month = SelectField(_l("Which week of the month?"), validate_choice=False)
+    weekday = SelectField(_l("Which day of the week?"), validate_choice=False)
     day_of_month = StringField(
-        "Which day of the month?",
-        description="A number from 1 to 31. In a month without that day, there is no session.",
+        _l("Which day of the month?"),
+        description=_l("A number from 1 to 31. In a month without that day, there is no session."),
     )
-    start_time = StringField("Start time", description="For example, 19:30")
-    end_time = StringField("End time (optional)", description="For example, 21:00")
+    start_time = StringField(_l("Start time"), description=_l("For example, 19:30"))
+    end_time = StringField(_l("End time (optional)"), description=_l("For example, 21:00"))
     starts_on = StringField(
-        "First date (optional)",
-        description="Leave it empty to start today. Every other week counts from the first "
-        "session on or after this date.",
+        _l("First date (optional)"),
+        description=_l(
+            "Leave it empty to start today. Every other week counts from the first "
+            "session on or after this date."
+        ),
     )
-    ends_on = StringField("Last date (optional)", description="Leave it empty if it carries on.")
+    ends_on = StringField(
+        _l("Last date (optional)"), description=_l("Leave it empty if it carries on.")
+    )
     cancelled = TextAreaField(
-        "Dates it is not happening (optional)",
-        description="One date on each line, such as 2026-12-25 or 25/12/2026.",
+        _l("Dates it is not happening (optional)"),
+        description=_l("One date on each line, such as 2026-12-25 or 25/12/2026."),
     )
 
-    options = {"frequency": FREQUENCIES, "weekdays": WEEKDAYS}
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Choices are named in the reader's language, so each form makes its own.
+        self.options = {"frequency": frequencies(), "weekdays": weekdays()}
+        self.week_of_month.choices = _choices([("", _("Choose a week")), *weeks()])
+        self.weekday.choices = _choices([("", _("Choose a day")), *weekdays()])
 
     @classmethod
     def filled(cls, schedule: Schedule) -> SessionForm:
@@ -156,7 +174,7 @@ class SessionForm(FlaskForm):  # type: ignore[misc]
             target = "weekday" if name == "weekdays" and monthly else name
             message = reworded(target, reason)
             if target == "weekday":
-                message = "Choose which day of the week"
+                message = _("Choose which day of the week")
             if name == "cancelled":
                 message = self._cancelled_message(message)
             field = self._fields.get(target) or self.frequency
@@ -168,7 +186,9 @@ class SessionForm(FlaskForm):  # type: ignore[misc]
             try:
                 dt.date.fromisoformat(iso_date(line))
             except ValueError:
-                return f"“{line[:40]}” is not a date: enter each date like 2026-12-25"
+                return _(
+                    "“%(line)s” is not a date: enter each date like 2026-12-25", line=line[:40]
+                )
         return message
 
 
@@ -176,8 +196,8 @@ class NoteForm(FlaskForm):  # type: ignore[misc]
     """The free-text note beside the sessions: what a schedule cannot say."""
 
     note = TextAreaField(
-        "Anything else people should know about times (optional)",
-        description="For example: term time only, or ring ahead in the school holidays.",
+        _l("Anything else people should know about times (optional)"),
+        description=_l("For example: term time only, or ring ahead in the school holidays."),
     )
 
     def cleaned(self, limit: int) -> str | None:

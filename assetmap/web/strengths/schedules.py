@@ -12,10 +12,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from assetmap.domain.errors import ValidationError
+from assetmap.domain.i18n import format_day
 from assetmap.domain.limits import SHORT_TEXT_MAX
 from assetmap.domain.permissions import can_edit_schedule
 from assetmap.domain.schedules import (
@@ -23,7 +26,6 @@ from assetmap.domain.schedules import (
     SCHEDULES_MAX,
     Schedule,
     Session,
-    day_in_words,
     time_in_words,
     validate_schedule,
 )
@@ -34,12 +36,13 @@ from assetmap.storage.schedules import SCHEDULED_KINDS, schedules_of, set_schedu
 from assetmap.web import db
 from assetmap.web.accounts.auth import actor
 from assetmap.web.strengths.schedule_forms import NoteForm, SessionForm, reworded
+from assetmap.web.strengths.written import sentence, title_of
 
 bp = Blueprint("schedules", __name__)
 Page = str | tuple[str, int] | Response
 # What a group's sessions and a space's opening hours are called on its pages.
-HEADINGS = {Kind.GROUP: "When it meets", Kind.SPACE: "When it's open"}
-NEXT = {Kind.GROUP: "Next", Kind.SPACE: "Next open"}
+HEADINGS = {Kind.GROUP: _l("When it meets"), Kind.SPACE: _l("When it's open")}
+NEXT = {Kind.GROUP: _l("Next"), Kind.SPACE: _l("Next open")}
 
 
 def today() -> dt.date:
@@ -53,9 +56,9 @@ def now() -> dt.datetime:
 
 
 def session_in_words(session: Session) -> str:
-    """Return "Friday 1 January 2027, 7.30pm"."""
+    """Return "Friday 1 January 2027, 7.30pm", in the reader's language."""
     starts = session.starts
-    return f"{starts:%A} {day_in_words(starts.date())}, {time_in_words(starts.time())}"
+    return _("%(day)s, %(time)s", day=format_day(starts.date()), time=time_in_words(starts.time()))
 
 
 def note_of(asset: Asset) -> str:
@@ -69,11 +72,11 @@ def schedulable(asset_id: int) -> Asset:
     if not."""
     asset = store.get_asset(db.session(), asset_id)
     if asset is None or asset.kind not in SCHEDULED_KINDS:
-        abort(404, f"Group or space {asset_id} doesn't exist.")
+        abort(404, _("Group or space %(id)s doesn't exist.", id=asset_id))
     if not can_edit_schedule(actor(), asset):
-        abort(403, "Only its owner, or staff for its neighbourhood, can change when it happens.")
+        abort(403, _("Only its owner, or staff for its neighbourhood, can change when it happens."))
     if asset.status is Status.WITHDRAWN:
-        abort(409, f"“{asset.title}” was withdrawn and can't be changed.")
+        abort(409, _("“%(title)s” was withdrawn and can't be changed.", title=asset.title))
     return asset
 
 
@@ -116,7 +119,7 @@ def _list_page(asset: Asset, note: NoteForm) -> str:
 
 def _described(schedule: Schedule) -> dict[str, Any]:
     upcoming = [schedule.next_session(now())]
-    for _ in range(2):
+    for _step in range(2):
         last = upcoming[-1]
         upcoming.append(last and schedule.next_session(last.starts + dt.timedelta(minutes=1)))
     return {
@@ -138,7 +141,7 @@ def save_note(asset_id: int) -> Page:
         if refused:
             form.note.errors = [*form.note.errors, refused]
         return _list_page(asset, form), 400
-    flash(f"The note on times for “{asset.title}” is saved.")
+    flash(sentence(_("The note on times for “%(title)s” is saved.", title=title_of(asset))))
     return redirect(url_for(".show", asset_id=asset.id))
 
 
@@ -149,7 +152,10 @@ def new(asset_id: int) -> Page:
     asset = schedulable(asset_id)
     sessions = _sessions(asset)
     if len(sessions) >= SCHEDULES_MAX:
-        flash(f"You can give at most {SCHEDULES_MAX}. Change or remove one first.", "info")
+        flash(
+            _("You can give at most %(most)d. Change or remove one first.", most=SCHEDULES_MAX),
+            "info",
+        )
         return redirect(url_for(".show", asset_id=asset.id))
     if request.method == "GET":
         return _form_page(asset, SessionForm(formdata=None), None)
@@ -163,7 +169,7 @@ def change(asset_id: int, number: int) -> Page:
     asset = schedulable(asset_id)
     sessions = _sessions(asset)
     if not 1 <= number <= len(sessions):
-        abort(404, f"“{asset.title}” has no session {number}.")
+        abort(404, _("“%(title)s” has no session %(number)d.", title=asset.title, number=number))
     if request.method == "GET":
         return _form_page(asset, SessionForm.filled(sessions[number - 1]), number)
     return _saved(asset, SessionForm(), sessions, number - 1)
@@ -184,7 +190,7 @@ def _saved(asset: Asset, form: SessionForm, sessions: list[Schedule], index: int
     if refused:
         form.frequency.errors = [*form.frequency.errors, refused]
         return _form_page(asset, form, number), 400
-    flash(f"Saved: {schedule.describe(today=today())}.")
+    flash(_("Saved: %(session)s.", session=schedule.describe(today=today())))
     return redirect(url_for(".show", asset_id=asset.id))
 
 
@@ -211,15 +217,15 @@ def remove(asset_id: int, number: int) -> Page:
     asset = schedulable(asset_id)
     form = NoteForm()  # only its CSRF token is read
     if not form.validate():
-        abort(400, "The form had expired. Go back and try again.")
+        abort(400, _("The form had expired. Go back and try again."))
     sessions = _sessions(asset)
     if not 1 <= number <= len(sessions):
-        abort(404, f"“{asset.title}” has no session {number}.")
+        abort(404, _("“%(title)s” has no session %(number)d.", title=asset.title, number=number))
     gone = sessions.pop(number - 1)
     refused = _save(asset, sessions)
     if refused:
         abort(400, refused)
-    flash(f"Removed: {gone.describe(today=today())}.")
+    flash(_("Removed: %(session)s.", session=gone.describe(today=today())))
     return redirect(url_for(".show", asset_id=asset.id))
 
 
@@ -243,8 +249,8 @@ def _asset_page_when() -> dict[str, Any]:
         )
     return {
         "when": {
-            "heading": HEADINGS[asset.kind],
-            "next_label": NEXT[asset.kind],
+            "heading": str(HEADINGS[asset.kind]),
+            "next_label": str(NEXT[asset.kind]),
             "sessions": items,
             "note": note_of(asset),
             "can_change": can_edit_schedule(actor(), asset) and asset.status is Status.PUBLISHED,

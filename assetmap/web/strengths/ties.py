@@ -12,6 +12,8 @@ import dataclasses
 from typing import Any
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from werkzeug.wrappers import Response
@@ -20,7 +22,7 @@ from wtforms.validators import AnyOf
 
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.permissions import Actor, can_answer_tie, can_make_tie
-from assetmap.domain.ties import TIE_WORDS, TieEnd, TieKind, TieState, check_tie
+from assetmap.domain.ties import TieEnd, TieKind, TieState, check_tie
 from assetmap.domain.vocab import Kind, Status
 from assetmap.storage import assets as store
 from assetmap.storage import ties as tie_store
@@ -28,6 +30,7 @@ from assetmap.storage.models import Asset
 from assetmap.web import db
 from assetmap.web.accounts.auth import actor
 from assetmap.web.strengths.connections import safe_back
+from assetmap.web.strengths.written import sentence, title_of, written
 
 bp = Blueprint("ties", __name__)
 Page = str | tuple[str, int] | Response
@@ -38,31 +41,34 @@ SEARCH_MAX = 100
 class Making:
     """How a page asks for the other end of a kind of tie."""
 
-    action: str  # the link on the strength's page
-    question: str  # the search page's heading
-    hint: str
-    choose: str  # the error when nothing was chosen
+    # Each is read in the reader's language when shown (a lazy string).
+    action: Any  # the link on the strength's page
+    question: Any  # the search page's heading
+    hint: Any
+    choose: Any  # the error when nothing was chosen
 
 
 MAKING = {
     TieKind.MEETS_AT: Making(
-        "Say where it meets",
-        "Where does it meet?",
-        "Search for the space by its name, such as Church hall",
-        "Choose the space it meets at",
+        _l("Say where it meets"),
+        _l("Where does it meet?"),
+        _l("Search for the space by its name, such as Church hall"),
+        _l("Choose the space it meets at"),
     ),
     TieKind.RUNS_WITH: Making(
-        "Add a partner group",
-        "Which group does it run things with?",
-        "Search for the group by its name, such as Friends of the park",
-        "Choose the group it runs things with",
+        _l("Add a partner group"),
+        _l("Which group does it run things with?"),
+        _l("Search for the group by its name, such as Friends of the park"),
+        _l("Choose the group it runs things with"),
     ),
     TieKind.OFFERS: Making(
-        "Offer this skill to a group",
-        "Which group would you like to offer it to?",
-        "Search for the group by its name. The group's owner is asked first: nobody else "
-        "sees your offer unless they accept it, and they never see your name or address.",
-        "Choose the group to offer your skill to",
+        _l("Offer this skill to a group"),
+        _l("Which group would you like to offer it to?"),
+        _l(
+            "Search for the group by its name. The group's owner is asked first: nobody else "
+            "sees your offer unless they accept it, and they never see your name or address."
+        ),
+        _l("Choose the group to offer your skill to"),
     ),
 }
 
@@ -70,13 +76,15 @@ MAKING = {
 class TieForm(FlaskForm):  # type: ignore[misc]
     kind = HiddenField()
     q = HiddenField()
-    to = RadioField("Choose one", coerce=int, validate_choice=False)
+    to = RadioField(_l("Choose one"), coerce=int, validate_choice=False)
 
 
 class AnswerForm(FlaskForm):  # type: ignore[misc]
     tie = HiddenField()
     back = HiddenField()
-    answer = HiddenField(validators=[AnyOf(["accept", "decline"], "Accept or decline the offer")])
+    answer = HiddenField(
+        validators=[AnyOf(["accept", "decline"], _l("Accept or decline the offer"))]
+    )
 
 
 class RemoveForm(FlaskForm):  # type: ignore[misc]
@@ -91,7 +99,7 @@ def kinds_from(kind: Kind) -> list[TieKind]:
 def _published(asset_id: int) -> Asset:
     asset = store.get_asset(db.session(), asset_id)
     if asset is None or asset.status is not Status.PUBLISHED:
-        abort(404, f"Strength {asset_id} doesn't exist or isn't public.")
+        abort(404, _("Strength %(id)s doesn't exist or isn't public.", id=asset_id))
     return asset
 
 
@@ -99,9 +107,9 @@ def _maker(asset_id: int) -> Asset:
     """Return the strength if the signed-in person may tie it to another: 404 or 403 if not."""
     asset = _published(asset_id)
     if not kinds_from(asset.kind):
-        abort(404, "A space's ties are made from the groups that meet there.")
+        abort(404, _("A space's ties are made from the groups that meet there."))
     if not can_make_tie(actor(), asset):
-        abort(403, "Only its owner, or staff for its neighbourhood, can tie it to another.")
+        abort(403, _("Only its owner, or staff for its neighbourhood, can tie it to another."))
     return asset
 
 
@@ -113,7 +121,7 @@ def _kind(asset: Asset, text: str | None) -> TieKind:
     try:
         kind = TieKind(text)
     except ValueError:
-        abort(400, f"There is no kind of tie called “{text}”.")
+        abort(400, _("There is no kind of tie called “%(kind)s”.", kind=text))
     if kind not in allowed:
         abort(400, check_tie(kind, asset.kind, kind.kinds[1], 0, 1))
     return kind
@@ -151,7 +159,7 @@ def create(asset_id: int) -> Page:
         else:
             other = store.get_asset(session, tie.to_id)
             session.commit()
-            flash(_made(kind, asset, other.title if other else ""))
+            flash(_made(kind, asset, title_of(other) if other else ""))
             return redirect(url_for("pages.asset", asset_id=asset.id))
     else:
         form.to.errors = [MAKING[kind].choose]
@@ -159,12 +167,19 @@ def create(asset_id: int) -> Page:
 
 
 def _made(kind: TieKind, asset: Asset, other: str) -> str:
+    title = title_of(asset)
     if kind is TieKind.OFFERS:
-        return (
-            f"You offered “{asset.title}” to “{other}”. It shows on both pages once the "
-            "group's owner accepts it."
+        said = _(
+            "You offered “%(title)s” to “%(other)s”. It shows on both pages once the "
+            "group's owner accepts it.",
+            title=title,
+            other=other,
         )
-    return f"“{asset.title}” {TIE_WORDS[kind][0].lower()} “{other}” now."
+    elif kind is TieKind.MEETS_AT:
+        said = _("“%(title)s” meets at “%(other)s” now.", title=title, other=other)
+    else:
+        said = _("“%(title)s” runs things with “%(other)s” now.", title=title, other=other)
+    return sentence(said)
 
 
 def _new_page(asset: Asset, kind: TieKind, form: TieForm) -> str:
@@ -174,9 +189,9 @@ def _new_page(asset: Asset, kind: TieKind, form: TieForm) -> str:
     asked = "q" in request.args if request.method == "GET" else bool(words)
     if asked:
         if not words:
-            problem = "Enter a name to search for"
+            problem = _("Enter a name to search for")
         elif len(words) > SEARCH_MAX:
-            problem = f"Name must be {SEARCH_MAX} characters or fewer"
+            problem = _("Name must be %(most)d characters or fewer", most=SEARCH_MAX)
         else:
             found = tie_store.tie_candidates(
                 db.session(), kind.kinds[1], words, leaving_out=asset.id
@@ -187,7 +202,7 @@ def _new_page(asset: Asset, kind: TieKind, form: TieForm) -> str:
         asset=asset,
         kind=kind,
         making=MAKING[kind],
-        other_kind=kind.kinds[1].value,
+        other_kind=kind.kinds[1],
         form=form,
         words=words,
         problem=problem,
@@ -202,19 +217,27 @@ def answer(asset_id: int) -> Response:
     """Accept or decline an offer of a skill to this group; its owner, or staff in scope."""
     group = _published(asset_id)
     if not can_answer_tie(actor(), group):
-        abort(403, "Only the group's owner, or staff for its neighbourhood, can answer offers.")
+        abort(403, _("Only the group's owner, or staff for its neighbourhood, can answer offers."))
     form = AnswerForm()
     if not form.validate():
-        abort(400, "Accept or decline the offer.")
+        abort(400, _("Accept or decline the offer."))
     offer = _waiting(group, _id(form.tie.data))
     session = db.session()
     accept = form.answer.data == "accept"
     tie_store.answer_tie(session, offer.tie_id, accept, by=current_user.id)
     session.commit()
     if accept:
-        flash(f"You accepted “{offer.title}”. It now shows on “{group.title}”’s page.")
+        said = _(
+            "You accepted “%(offer)s”. It now shows on “%(group)s”’s page.",
+            offer=written(offer.title, offer.language),
+            group=title_of(group),
+        )
     else:
-        flash(f"You declined “{offer.title}”. Nobody else will see it was offered.")
+        said = _(
+            "You declined “%(offer)s”. Nobody else will see it was offered.",
+            offer=written(offer.title, offer.language),
+        )
+    flash(sentence(said))
     back = safe_back(form.back.data) or url_for("pages.asset", asset_id=group.id)
     return redirect(back)
 
@@ -224,7 +247,7 @@ def _waiting(group: Asset, tie_id: int) -> TieEnd:
     for end in ends:
         if end.tie_id == tie_id and not end.outgoing and end.state is TieState.PROPOSED:
             return end
-    abort(404, "This offer doesn't exist, or was already answered.")
+    abort(404, _("This offer doesn't exist, or was already answered."))
 
 
 @bp.route("/strengths/<int:asset_id>/ties/remove", methods=["GET", "POST"])
@@ -237,11 +260,16 @@ def remove(asset_id: int) -> Page:
     if request.method == "GET":
         return render_template("ties/remove.html", asset=asset, end=end, form=form)
     if not form.validate():
-        abort(400, "The form had expired. Try again.")
+        abort(400, _("The form had expired. Try again."))
     session = db.session()
     tie_store.remove_tie(session, end.tie_id, by=current_user.id)
     session.commit()
-    flash(f"“{asset.title}” is no longer tied to “{end.title}”.")
+    said = _(
+        "“%(title)s” is no longer tied to “%(other)s”.",
+        title=title_of(asset),
+        other=written(end.title, end.language),
+    )
+    flash(sentence(said))
     return redirect(url_for("pages.asset", asset_id=asset.id))
 
 
@@ -252,12 +280,15 @@ def _removable(asset: Asset, tie_id: int) -> TieEnd:
         (e for e in tie_store.ties_for(session, asset.id, viewer) if e.tie_id == tie_id), None
     )
     if end is None:
-        abort(404, "This tie doesn't exist, or was already taken off.")
+        abort(404, _("This tie doesn't exist, or was already taken off."))
     other = store.get_asset(session, end.asset_id)
     if other is None or not may_remove(viewer, asset, other, end):
         abort(
             403,
-            "Only the owner of either strength, or staff for its neighbourhood, can take it off.",
+            _(
+                "Only the owner of either strength, or staff for its neighbourhood, "
+                "can take it off."
+            ),
         )
     return end
 
@@ -296,7 +327,7 @@ def ties_view(asset: Asset, viewer: Actor | None) -> TiesView:
         sections=sections,
         waiting=[e for e in ends if not e.outgoing and e.state is TieState.PROPOSED],
         offered=[e for e in ends if e.outgoing and e.state is not TieState.ACCEPTED],
-        making=[(kind, MAKING[kind].action) for kind in making],
+        making=[(kind, str(MAKING[kind].action)) for kind in making],
         removable=frozenset(
             end.tie_id
             for end in ends

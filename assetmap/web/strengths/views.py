@@ -7,6 +7,8 @@ from typing import Any
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request
 from flask import url_for as url
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -26,6 +28,7 @@ from assetmap.web.mapping import map_settings
 from assetmap.web.strengths.forms import PlaceForm, StrengthForm
 from assetmap.web.strengths.freshness import is_unconfirmed
 from assetmap.web.strengths.placing import area, cell_m, picker, resolve
+from assetmap.web.strengths.written import sentence, title_of
 
 bp = Blueprint("strengths", __name__)
 Page = str | tuple[str, int] | Response
@@ -46,7 +49,7 @@ def mine() -> str:
             fmap = maps.new_map(map_settings(), center=(minx, miny), zoom=15)
         else:
             fmap = maps.new_map(map_settings(), bounds=(minx, miny, maxx, maxy))
-        maps.add_assets(fmap, layer, map_settings(), name="My strengths", link=_public_url)
+        maps.add_assets(fmap, layer, map_settings(), name=_("My strengths"), link=_public_url)
         shown = maps.render(fmap)
     hidden = [asset.id for asset in owned if asset.status is Status.HIDDEN]
     return render_template(
@@ -66,11 +69,11 @@ def _editable(asset_id: int) -> Asset:
     """Return the asset if the signed-in person may change it: 404, 403 or 409 if not."""
     asset = store.get_asset(db.session(), asset_id)
     if asset is None:
-        abort(404, f"Strength {asset_id} doesn't exist.")
+        abort(404, _("Strength %(id)s doesn't exist.", id=asset_id))
     if not can_edit(actor(), asset):
-        abort(403, "You can only change your own strengths.")
+        abort(403, _("You can only change your own strengths."))
     if asset.status is Status.WITHDRAWN:
-        abort(409, f"“{asset.title}” was withdrawn and can't be changed.")
+        abort(409, _("“%(title)s” was withdrawn and can't be changed.", title=asset.title))
     return asset
 
 
@@ -121,7 +124,7 @@ def _save(asset: Asset, changes: dict[str, Any]) -> ValidationError | None:
         session.rollback()
         return exc
     session.commit()
-    flash(f"Your changes to “{asset.title}” are saved.")
+    flash(sentence(_("Your changes to “%(title)s” are saved.", title=title_of(asset))))
     return None
 
 
@@ -133,7 +136,8 @@ def _edit_page(asset: Asset, form: StrengthForm) -> str:
         draft=None,
         action=url(".edit", asset_id=asset.id),
         caption=asset.title,
-        button="Save changes",
+        caption_lang=asset.language,
+        button=_("Save changes"),
     )
 
 
@@ -145,6 +149,7 @@ def _location_page(asset: Asset, form: PlaceForm) -> str:
         draft=None,
         action=url(".location", asset_id=asset.id),
         caption=asset.title,
+        caption_lang=asset.language,
         **picker(form),
     )
 
@@ -158,8 +163,13 @@ def confirm(asset_id: int) -> Response:
     shown_again = moderation_store.hidden_for_freshness(session, asset)
     moderation_store.confirm(session, asset.id, by=current_user.id)
     session.commit()
-    again = " It is public again." if shown_again else ""
-    flash(f"“{asset.title}” is marked as still current.{again}")
+    if shown_again:
+        said = _(
+            "“%(title)s” is marked as still current. It is public again.", title=title_of(asset)
+        )
+    else:
+        said = _("“%(title)s” is marked as still current.", title=title_of(asset))
+    flash(sentence(said))
     return redirect(url(".mine"))
 
 
@@ -173,7 +183,9 @@ def withdraw(asset_id: int) -> Page:
     session = db.session()
     store.withdraw_asset(session, asset.id, by=current_user.id)
     session.commit()
-    flash(f"“{asset.title}” is withdrawn. Nobody else can see it now.")
+    flash(
+        sentence(_("“%(title)s” is withdrawn. Nobody else can see it now.", title=title_of(asset)))
+    )
     return redirect(url(".mine"))
 
 
@@ -184,23 +196,27 @@ def bring_back(asset_id: int) -> Response:
     session = db.session()
     asset = store.get_asset(session, asset_id)
     if asset is None:
-        abort(404, f"Strength {asset_id} doesn't exist.")
+        abort(404, _("Strength %(id)s doesn't exist.", id=asset_id))
     if not is_owner(actor(), asset):
-        abort(403, "Only its owner can bring back a strength.")
+        abort(403, _("Only its owner can bring back a strength."))
     try:
         history_store.bring_back(session, asset.id, by=current_user.id)
     except ValidationError:
         session.rollback()
-        abort(409, f"“{asset.title}” is not withdrawn, or can't come back.")
+        abort(409, _("“%(title)s” is not withdrawn, or can't come back.", title=asset.title))
     session.commit()
-    flash(f"“{asset.title}” is back. {_BACK_AS[asset.status]}")
+    flash(sentence(_BACK_AS[asset.status](title_of(asset))))
     return redirect(url(".mine"))
 
 
 _BACK_AS = {
-    Status.PUBLISHED: "Everyone can see it again.",
-    Status.HIDDEN: "It is still hidden, as it was when you withdrew it.",
-    Status.WITHDRAWN: "",
+    Status.PUBLISHED: lambda title: _(
+        "“%(title)s” is back. Everyone can see it again.", title=title
+    ),
+    Status.HIDDEN: lambda title: _(
+        "“%(title)s” is back. It is still hidden, as it was when you withdrew it.", title=title
+    ),
+    Status.WITHDRAWN: lambda title: _("“%(title)s” is back.", title=title),
 }
 
 
@@ -218,7 +234,7 @@ def init_app(app: Flask) -> None:
     """Register the pages, their navigation links, and the contact on a strength's page."""
     app.register_blueprint(bp)
     app.context_processor(_asset_page_contact)
-    nav.add_link(app, "strengths.mine", "My strengths", order=45, show=_signed_in)
+    nav.add_link(app, "strengths.mine", _l("My strengths"), order=45, show=_signed_in)
 
 
 def _signed_in(user: Any) -> bool:
