@@ -195,7 +195,6 @@ def offline_words(*, anyone: bool = False) -> dict[str, Any]:
                 "close this page meanwhile."
             ),
             "waiting": _("Waiting to send"),
-            "sending": _("Sending…"),
             "refused": _(
                 "Not sent: the form was refused. Open it again to check it, or discard it."
             ),

@@ -127,6 +127,19 @@ ASSET_LIST = {
         "operationId": "createAsset",
         "summary": "Add a strength, owned by the token's holder",
         "security": TOKEN,
+        "parameters": [
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "description": (
+                    "A key the client makes for this strength (a UUID, say), so that sending "
+                    "it again (after a lost connection) adds it once: the same key from the "
+                    "same token holder answers 200 with the strength the first send added."
+                ),
+                "schema": {"type": "string", "pattern": "^[A-Za-z0-9._:~-]{1,64}$"},
+            }
+        ],
         "requestBody": {
             "required": True,
             "content": {"application/json": {"schema": ref("NewAsset")}},
@@ -139,6 +152,17 @@ ASSET_LIST = {
                     **RATE_HEADERS,
                 },
             },
+            "200": {
+                **_geojson(
+                    "The strength an earlier request with the same Idempotency-Key added.",
+                    "Asset",
+                ),
+                "headers": {
+                    "Location": {"description": "Its address.", "schema": {"type": "string"}},
+                    **RATE_HEADERS,
+                },
+            },
+            "409": _error("The Idempotency-Key added a strength that has since been erased."),
             "400": _error("A field is refused; `field` names the first, `message` says why."),
             "401": BAD_TOKEN,
             "403": _error("The token's holder may not add strengths."),
