@@ -31,7 +31,7 @@ def has_email_address(text: str) -> bool:
 def contact_details_in(text: str) -> list[str]:
     """Return what kinds of contact detail ``text`` holds, as words: "a phone number",
     "an email address", or none."""
-    found = []
+    found: list[str] = []
     if has_phone_number(text):
         found.append(_("a phone number"))
     if has_email_address(text):

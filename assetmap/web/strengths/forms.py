@@ -238,7 +238,9 @@ def _listed(tag: str) -> str:
 def _form_field(field: Field) -> Any:
     """Return the form field asking the table's question of ``field``, its hint beside it."""
     make = _ASKED_WITH.get(field.name, StringField)
-    extra = {"validate_choice": False} if make in (SelectMultipleField, RadioField) else {}
+    extra: dict[str, Any] = {}
+    if make in (SelectMultipleField, RadioField):
+        extra = {"validate_choice": False}
     if make is SelectField:
         extra = {"validate_choice": False, "choices": []}
     hint = _l(field.hint, most=THEMES_MAX) if field.hint else ""
