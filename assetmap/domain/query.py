@@ -75,9 +75,10 @@ def check_radius(radius_m: float) -> float:
     """Return the radius as a float, or raise ValueError if it is not in 0..RADIUS_MAX_M."""
     radius = float(radius_m)
     if not 0 < radius <= RADIUS_MAX_M:
+        most = format(RADIUS_MAX_M, ".0f")
         message = _(
             "radius must be more than 0 and at most %(most)s metres, got %(got)s",
-            most=f"{RADIUS_MAX_M:.0f}",
+            most=most,
             got=radius_m,
         )
         raise ValueError(message)

@@ -92,10 +92,9 @@ def _when(session: orm.Session, revision_id: int) -> str:
     revision = session.get(Revision, revision_id)
     if revision is None:
         return _("Put back as it was on an earlier date")
+    time = revision.at.strftime("%H:%M")
     return _(
-        "Put back as it was on %(date)s at %(time)s UTC",
-        date=format_date(revision.at),
-        time=f"{revision.at:%H:%M}",
+        "Put back as it was on %(date)s at %(time)s UTC", date=format_date(revision.at), time=time
     )
 
 

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy import orm
 
-from assetmap.domain.i18n import locale
+from assetmap.domain.i18n import N_, locale
 from assetmap.domain.places import Geocoder, Place
 from assetmap.storage import places as gazetteer
 from assetmap.storage.models import Neighbourhood
@@ -93,24 +93,24 @@ def in_words(
     if nearest is None:
         if not neighbourhood:
             return None
-        return say("In the %(neighbourhood)s neighbourhood", neighbourhood=mark(neighbourhood))
+        return say(N_("In the %(neighbourhood)s neighbourhood"), neighbourhood=mark(neighbourhood))
     place, metres = nearest
     name = mark(place.name)
     if metres <= NEAR_M:
         if neighbourhood:
             return say(
-                "Near %(place)s, in the %(neighbourhood)s neighbourhood",
+                N_("Near %(place)s, in the %(neighbourhood)s neighbourhood"),
                 place=name,
                 neighbourhood=mark(neighbourhood),
             )
-        return say("Near %(place)s", place=name)
+        return say(N_("Near %(place)s"), place=name)
     pattern = "#,##0.0" if metres < 10_000 else "#,##0"
     kilometres = format_decimal(metres / 1000, format=pattern, locale=locale())
     if neighbourhood:
         return say(
-            "About %(distance)s km from %(place)s, in the %(neighbourhood)s neighbourhood",
+            N_("About %(distance)s km from %(place)s, in the %(neighbourhood)s neighbourhood"),
             distance=kilometres,
             place=name,
             neighbourhood=mark(neighbourhood),
         )
-    return say("About %(distance)s km from %(place)s", distance=kilometres, place=name)
+    return say(N_("About %(distance)s km from %(place)s"), distance=kilometres, place=name)

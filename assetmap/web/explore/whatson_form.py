@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 
-from assetmap.domain.i18n import locale
+from assetmap.domain.i18n import N_, locale
 from assetmap.domain.query import RADIUS_MAX_M
 from assetmap.domain.vocab import Theme
 from assetmap.domain.whatson import When
@@ -67,11 +67,11 @@ class Asked:
         say: Callable[..., str] = (lambda msgid, **v: escape(_(msgid)) % v) if html else _
         if self.neighbourhood is not None:
             name = mark(self.neighbourhood.name)
-            return say("in the %(neighbourhood)s neighbourhood", neighbourhood=name)
+            return say(N_("in the %(neighbourhood)s neighbourhood"), neighbourhood=name)
         if self.near is not None:
             distance = distance_in_words(self.near.radius_m)
             return say(
-                "within %(distance)s of %(place)s", distance=distance, place=mark(self.place)
+                N_("within %(distance)s of %(place)s"), distance=distance, place=mark(self.place)
             )
         return ""
 
