@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
 
-from assetmap.domain.i18n import _, lazy, locale
+from assetmap.domain.i18n import _, lazy, locale, ngettext
 from assetmap.domain.schedules import DEFAULT_TIMEZONE, Schedule, Session, times_in_words
 from assetmap.domain.vocab import Theme
 
@@ -164,8 +164,8 @@ class Window:
         if not 1 <= days <= DAYS_MAX:
             raise ValueError(f"days must be from 1 to {DAYS_MAX}, got {days}")
         today = _local(now, timezone).date()
-        label = label or _("In the next %(days)d days", days=days)
-        phrase = phrase or _("in the next %(days)d days", days=days)
+        label = label or ngettext("In the next %(num)d day", "In the next %(num)d days", days)
+        phrase = phrase or ngettext("in the next %(num)d day", "in the next %(num)d days", days)
         return cls._days(now, today, days, timezone, label, phrase)
 
     @classmethod
