@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import orm
 
+from assetmap.domain.i18n import _
 from assetmap.domain.schedules import DEFAULT_TIMEZONE, CalendarEntry, Schedule
 from assetmap.domain.vocab import Kind, Status
 from assetmap.exchange.calendars import CalendarError, CalendarReading, read_calendar
@@ -45,11 +46,11 @@ def schedulable(session: orm.Session, asset_id: int) -> Asset:
     """Return the group or space whose schedule may be set, or raise ``CalendarImportError``."""
     asset = store.get_asset(session, asset_id)
     if asset is None:
-        raise CalendarImportError(f"There is no strength {asset_id}.")
+        raise CalendarImportError(_("There is no strength %(id)s.", id=asset_id))
     if asset.kind not in SCHEDULED_KINDS:
-        raise CalendarImportError("Only a group or a space has a schedule: this is a skill.")
+        raise CalendarImportError(_("Only a group or a space has a schedule: this is a skill."))
     if asset.status is Status.WITHDRAWN:
-        raise CalendarImportError("This strength was withdrawn, so its schedule can't be set.")
+        raise CalendarImportError(_("This strength was withdrawn, so its schedule can't be set."))
     return asset
 
 
@@ -70,7 +71,7 @@ def replace_schedules(
     The caller commits."""
     schedulable(session, asset_id)
     if not schedules:
-        raise CalendarImportError("The calendar holds no repeating sessions: nothing changed.")
+        raise CalendarImportError(_("The calendar holds no repeating sessions: nothing changed."))
     return set_schedules(session, asset_id, schedules, by=by)
 
 
@@ -87,7 +88,7 @@ def import_calendar(
     commit; nothing is written when anything is wrong."""
     reading = read_for(session, asset_id, data, on=on)
     if not reading.found:
-        raise CalendarImportError("The calendar holds no repeating sessions: nothing changed.")
+        raise CalendarImportError(_("The calendar holds no repeating sessions: nothing changed."))
     if not dry_run:
         try:
             replace_schedules(session, asset_id, reading.schedules, by=by)
