@@ -23,11 +23,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from assetmap import create_app
+from assetmap.domain.i18n import _
 from assetmap.domain.schedules import validate_schedule
 from assetmap.domain.whatson import day_heading
 from assetmap.storage.schedules import set_schedules
 from assetmap.web import db
 from assetmap.web.explore import whatson
+from assetmap.web.params import BadParameter, bbox
+from assetmap.web.wording import plain
 from tests.web.helpers import add_asset, add_at_market, text
 
 LONDON = ZoneInfo("Europe/London")
@@ -57,6 +60,11 @@ MESSAGES = (
     "Food",
     "Today",
     "Where",
+    # A refusal the domain says, and the plain form a page shows of one of them.
+    "must be a whole number, got %(value)r",
+    "must be a whole number, like 12",
+    "choose at most %(most)d themes, got %(got)d",
+    "The map area in this link can't be used. Open the map and move it to the area you want.",
 )
 PLURALS = (
     (
@@ -195,3 +203,30 @@ def test_a_strengths_page_shows_the_date_it_was_confirmed_in_the_readers_words(
     assert "Last confirmed 1 December 2026" in english
     polish = text(client.get(f"/assets/{asset_id}", headers=POLISH).get_data(as_text=True))
     assert "1 grudnia 2026" in polish
+
+
+def test_plain_words_are_found_by_the_english_and_said_in_the_readers_language(
+    app: Flask,
+) -> None:
+    with app.test_request_context(headers=WELSH):
+        number = _("must be a whole number, got %(value)r", value="six")
+        assert number == welsh("must be a whole number, got 'six'")
+        assert number.english == "must be a whole number, got 'six'"
+        assert plain(number) == welsh("must be a whole number, like 12")
+        # With no translation of its plain form, a message is shown as it was said, in Welsh.
+        themes = _("choose at most %(most)d themes, got %(got)d", most=3, got=5)
+        assert plain(themes) == welsh("choose at most 3 themes, got 5")
+        with pytest.raises(BadParameter) as refused:
+            bbox("1,2,3")
+        assert plain(refused.value.message) == welsh(
+            "The map area in this link can't be used. Open the map and move it to the area "
+            "you want."
+        )
+        # The API speaks English to programs, whatever the language of the request.
+        assert refused.value.english.startswith("bbox: ")
+    with app.test_request_context():
+        number = _("must be a whole number, got %(value)r", value="six")
+        assert plain(number) == "must be a whole number, like 12"
+        assert plain("Capacity must be a whole number, got 'six'") == (
+            "Capacity must be a whole number, like 12"
+        )
