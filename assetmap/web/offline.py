@@ -22,9 +22,10 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-from flask import Blueprint, Flask, Response, current_app, render_template, url_for
+from flask import Blueprint, Flask, Response, current_app, jsonify, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from assetmap.web.i18n import current_language
 
@@ -101,6 +102,7 @@ def _settings() -> dict[str, Any]:
         "staticPrefix": url_for("static", filename=""),
         "staticRevision": revisions["static"],
         "offline": offline_page,
+        "check": url_for("offline.signed_in"),
         "signIn": url_for("auth.sign_in"),
         "signOut": url_for("auth.sign_out"),
         "syncTag": OUTBOX_SYNC_TAG,
@@ -174,6 +176,16 @@ def page() -> str:
     return render_template("offline.html")
 
 
+@bp.get("/offline/session")
+def signed_in() -> Response:
+    """Say who is signed in now, with a fresh form token, so the outbox sends a kept form only
+    for its author, with a token of the session it is sent in."""
+    user = str(current_user.id) if current_user.is_authenticated else ""
+    response = jsonify(user=user, csrf=generate_csrf())
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def offline_words(*, anyone: bool = False) -> dict[str, Any]:
     """Return what the offline scripts say and need, for the page to hand them as data.
 
@@ -186,6 +198,7 @@ def offline_words(*, anyone: bool = False) -> dict[str, Any]:
     return {
         "user": user,
         "worker": url_for("offline.worker"),
+        "check": url_for("offline.signed_in"),
         "signIn": url_for("auth.sign_in"),
         "syncTag": OUTBOX_SYNC_TAG,
         "words": {

@@ -60,15 +60,14 @@
     }
   }
 
-  // Send one kept form as the browser would have. Resolves with what happened:
-  // "sent" (and the address of the page the server answered with), "offline" (no connection:
-  // try again later), "signed-out" (the session ended), "refused" (the server said 400), or
-  // "later" (the server failed: try again later). Only "sent" forgets the entry.
-  async function send(entry, options) {
+  // Send one kept form as the browser would have, with a fresh CSRF token. Resolves with what
+  // happened: "sent" (and the address of the page the server answered with), "offline" (no
+  // connection: try again later), "signed-out" (the session ended), "refused" (the server said
+  // 400), or "later" (the server failed: try again later). Only "sent" forgets the entry.
+  async function send(entry, csrf, signIn) {
     const body = new URLSearchParams();
     for (const [name, value] of entry.fields) {
-      const fresh = name === "csrf_token" && options.csrf;
-      body.append(name, fresh ? options.csrf : value);
+      body.append(name, name === "csrf_token" && csrf ? csrf : value);
     }
     let response;
     try {
@@ -81,8 +80,7 @@
     } catch (error) {
       return { outcome: "offline" };
     }
-    const landed = new URL(response.url);
-    if (response.redirected && landed.pathname === options.signIn) {
+    if (response.redirected && new URL(response.url).pathname === signIn) {
       return { outcome: "signed-out" };
     }
     if (response.ok) {
@@ -92,28 +90,52 @@
     return { outcome: response.status === 400 ? "refused" : "later" };
   }
 
-  // Send every waiting entry of ``options.user`` (all of them when it is "*"), one at a time.
-  // A page passes its own fresh CSRF token and records refusals; the worker sends as kept.
+  // Ask the server who is signed in now, and for a fresh CSRF token: the page that kept a form
+  // (or the kept copy of a page) may be older than the session.
+  async function signedIn(check) {
+    const response = await fetch(check, { credentials: "same-origin", cache: "no-store" });
+    if (!response.ok) {
+      throw new Error(`the session check answered ${response.status}`);
+    }
+    return response.json();
+  }
+
+  // Send what waits of the person signed in now, one at a time. ``options.user`` narrows it to
+  // one person's (a page's), or "*" (the worker) to whoever is signed in. Another person's
+  // forms are never sent: they wait for their author, marked "signed-out" when the page they
+  // were kept from finds its person signed out. Resolves with {offline, results}.
   async function flush(options) {
+    let now;
+    try {
+      now = await signedIn(options.check);
+    } catch (error) {
+      return { offline: true, results: [] };
+    }
     const results = [];
     for (const entry of await all()) {
-      const theirs = options.user === "*" || entry.user === options.user;
-      if (!theirs || entry.status === "refused") {
+      const wanted = options.user === "*" || entry.user === options.user;
+      if (!wanted || entry.status === "refused") {
         continue;
       }
-      const result = await send(entry, options);
+      if (entry.user !== now.user) {
+        if (!now.user && options.user === entry.user) {
+          await mark(entry.key, "signed-out");
+        }
+        continue;
+      }
+      const result = await send(entry, now.csrf, options.signIn);
       results.push({ entry, ...result });
-      if (options.record && (result.outcome === "refused" || result.outcome === "signed-out")) {
+      if (result.outcome === "refused" || result.outcome === "signed-out") {
         await mark(entry.key, result.outcome);
-      } else if (options.record && result.outcome !== "sent" && entry.status !== "waiting") {
+      } else if (result.outcome !== "sent" && entry.status === "signed-out") {
         await mark(entry.key, "waiting");
       }
       if (result.outcome === "offline") {
-        break;
+        return { offline: true, results };
       }
     }
-    return results;
+    return { offline: false, results };
   }
 
-  scope.assetmapOutbox = { keep, all, get, forget, mark, send, flush };
+  scope.assetmapOutbox = { keep, all, get, forget, mark, send, signedIn, flush };
 })(self);

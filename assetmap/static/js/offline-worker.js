@@ -129,12 +129,13 @@
   // Send what waits when the browser says the connection is back; a send that finds no
   // connection fails the sync, so the browser tries again later.
   async function sendWaiting() {
-    const results = await self.assetmapOutbox.flush({ user: "*", signIn: config.signIn });
+    const options = { user: "*", check: config.check, signIn: config.signIn };
+    const { offline } = await self.assetmapOutbox.flush(options);
     const windows = await self.clients.matchAll({ type: "window" });
     for (const client of windows) {
       client.postMessage({ type: "assetmap-outbox" });
     }
-    if (results.some((result) => result.outcome === "offline")) {
+    if (offline) {
       throw new Error("still offline");
     }
   }

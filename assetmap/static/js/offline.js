@@ -104,12 +104,16 @@
   }
 
   // Open a refused form again at its details step, with what was typed, to check and change.
-  function reopen(entry) {
+  async function reopen(entry) {
+    const csrf = await outbox.signedIn(settings.check).then(
+      (now) => now.csrf,
+      () => freshToken(),
+    );
     const form = element("form");
     form.method = "post";
     form.action = entry.reopen;
     const values = new Map(entry.fields);
-    const fields = { csrf_token: freshToken() || values.get("csrf_token") || "" };
+    const fields = { csrf_token: csrf || values.get("csrf_token") || "" };
     fields.draft = values.get("draft") || "";
     fields.action = "change";
     for (const [name, value] of Object.entries(fields)) {
@@ -198,8 +202,8 @@
     if (!user || user === "*" || !navigator.onLine) {
       return;
     }
-    const options = { user, csrf: freshToken(), signIn: settings.signIn, record: true };
-    const results = await outbox.flush(options);
+    const options = { user, check: settings.check, signIn: settings.signIn };
+    const { results } = await outbox.flush(options);
     for (const result of results) {
       // A form this page's own submit sent is on its way already: drop the copy quietly.
       if (result.outcome === "sent" && result.entry.status !== "submitted") {
