@@ -31,11 +31,11 @@ from assetmap.web.accounts.auth import actor
 from assetmap.web.area import current_area
 from assetmap.web.explore.results import Result, annotate, result_features
 from assetmap.web.explore.search_form import (
-    RADIUS_CHOICES,
     Origin,
     Search,
     SearchForm,
     neighbourhood_centres,
+    radius_choices,
 )
 from assetmap.web.mapping import map_settings
 from assetmap.web.params import BadParameter
@@ -172,7 +172,7 @@ def _render(template: str, asked: Asked, **extra: Any) -> tuple[str, int]:
         results=asked.found.results,
         kinds=list(Kind),
         themes=list(Theme),
-        radius_choices=RADIUS_CHOICES,
+        radius_choices=radius_choices(),
         can_connect=can_record_connection(actor()),
         **extra,
     )

@@ -18,13 +18,14 @@ from assetmap.domain.places import Place
 from assetmap.domain.query import RADIUS_MAX_M, AssetFilter
 from assetmap.storage.neighbourhoods import neighbourhood_layer
 from assetmap.web import params
+from assetmap.web.explore.whatson_form import distance_in_words
 from assetmap.web.geocoding import geocoder
 from assetmap.web.params import BadParameter
 
-RADIUS_CHOICES: tuple[tuple[str, str, Any], ...] = (
-    ("400", "400 m", _l("About a 5 minute walk")),
-    ("800", "800 m", _l("About a 10 minute walk")),
-    ("1600", "1.6 km", _l("About a 20 minute walk")),
+RADIUS_CHOICES: tuple[tuple[str, Any], ...] = (
+    ("400", _l("About a 5 minute walk")),
+    ("800", _l("About a 10 minute walk")),
+    ("1600", _l("About a 20 minute walk")),
 )
 # What the form says beside a filter it can't use; a bad ``q`` says what is wrong with it.
 _FILTER_ERRORS: dict[str, Any] = {
@@ -32,6 +33,12 @@ _FILTER_ERRORS: dict[str, Any] = {
     "theme": _l("Choose themes from the list"),
 }
 FIELDS = ("where", "place", "neighbourhood", "at", "radius", "other_radius", "kind", "theme", "q")
+
+
+def radius_choices() -> list[tuple[str, str, str]]:
+    """Return each distance to choose: its value, how the reader writes it ("1,6 km"), and how
+    long it takes to walk."""
+    return [(value, distance_in_words(float(value)), str(walk)) for value, walk in RADIUS_CHOICES]
 
 
 @dataclass(frozen=True)
@@ -149,7 +156,7 @@ class SearchForm:
 
     def _radius(self) -> float | None:
         text = self.other_radius if self.radius == "other" else self.radius
-        if self.radius != "other" and text not in {value for value, _, _ in RADIUS_CHOICES}:
+        if self.radius != "other" and text not in {value for value, _walk in RADIUS_CHOICES}:
             self.refuse("radius", _("Choose how far to look"))
             return None
         try:

@@ -28,11 +28,11 @@ from assetmap.storage import whatson as store
 from assetmap.web import db, nav
 from assetmap.web.area import current_area
 from assetmap.web.explore.whatson_form import (
-    RADIUS_CHOICES,
     WHERE_CHOICES,
     Asked,
     WhatsOnForm,
     distance_in_words,
+    radius_choices,
 )
 from assetmap.web.mapping import map_settings
 
@@ -76,7 +76,7 @@ def page() -> tuple[str, int]:
         areas=areas,
         whens=list(When),
         where_choices=WHERE_CHOICES,
-        radius_choices=RADIUS_CHOICES,
+        radius_choices=radius_choices(),
         themes=list(Theme),
         map=_map(asked, found.groups if found else []),
         feed=_feed_links() if asked else None,

@@ -30,12 +30,25 @@ WHERE_CHOICES: tuple[tuple[str, Any], ...] = (
     ("neighbourhood", _l("In a neighbourhood")),
     ("place", _l("Near a postcode, street or place")),
 )
-RADIUS_CHOICES: tuple[tuple[str, Any], ...] = (
-    ("800", _l("%(distance)s (about a 10 minute walk)", distance="800 m")),
-    ("1600", _l("%(distance)s (about a 20 minute walk)", distance="1.6 km")),
-    ("3000", "3 km"),
-    ("5000", "5 km"),
+# How far from a place to look, in metres, and how long it takes to walk, where it is a walk.
+RADIUS_WALKS: tuple[tuple[str, Any], ...] = (
+    ("800", _l("%(distance)s (about a 10 minute walk)")),
+    ("1600", _l("%(distance)s (about a 20 minute walk)")),
+    ("3000", None),
+    ("5000", None),
 )
+RADIUS_CHOICES: tuple[str, ...] = tuple(value for value, _walk in RADIUS_WALKS)
+
+
+def radius_choices() -> list[tuple[str, str]]:
+    """Return each distance to choose, by its value, as the reader reads it: "1,6 km"."""
+    choices = []
+    for value, walk in RADIUS_WALKS:
+        distance = distance_in_words(float(value))
+        choices.append((value, str(walk) % {"distance": distance} if walk else distance))
+    return choices
+
+
 FIELDS = ("when", "where", "neighbourhood", "place", "radius", "theme", "q")
 
 
@@ -192,7 +205,7 @@ class WhatsOnForm:
         return None, Near(best.lon, best.lat, radius), best.name
 
     def _radius(self) -> float | None:
-        if self.radius not in {value for value, _ in RADIUS_CHOICES}:
+        if self.radius not in RADIUS_CHOICES:
             self.refuse("radius", _("Choose how far from the place to look"))
             return None
         return min(float(self.radius), RADIUS_MAX_M)
