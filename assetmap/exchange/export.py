@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from assetmap.domain.fields import BY_NAME, EXPORT_COLUMNS, PROPERTY_COLUMNS
+from assetmap.domain.i18n import lazy
 from assetmap.exchange import hsds
 from assetmap.exchange.batches import csv_cells, features_json, joiner
 from assetmap.exchange.gc_pause import collector_paused
@@ -66,10 +67,15 @@ class Format:
 FORMATS = {
     f.name: f
     for f in (
-        Format("geojson", "GeoJSON (RFC 7946)", ".geojson", "application/geo+json"),
-        Format("csv", "CSV with lon and lat columns", ".csv", "text/csv; charset=utf-8"),
-        Format("gpkg", "GeoPackage", ".gpkg", "application/geopackage+sqlite3"),
-        Format("hsds", "Open Referral HSDS 3.0 (groups and spaces)", ".json", "application/json"),
+        Format("geojson", lazy("GeoJSON (RFC 7946)"), ".geojson", "application/geo+json"),
+        Format("csv", lazy("CSV with lon and lat columns"), ".csv", "text/csv; charset=utf-8"),
+        Format("gpkg", lazy("GeoPackage"), ".gpkg", "application/geopackage+sqlite3"),
+        Format(
+            "hsds",
+            lazy("Open Referral HSDS 3.0 (groups and spaces)"),
+            ".json",
+            "application/json",
+        ),
     )
 }
 

@@ -14,11 +14,18 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from assetmap.domain.geo import distances_m
+from assetmap.domain.i18n import lazy
 
 # Two strengths with the same title closer than this (geodesic metres) are the same one.
 TITLE_RADIUS_M = 50.0
 ENTRIES_KEPT = 500
+# Kept with each strength read from OpenStreetMap, in English as the licence says it.
 ODBL = (
+    "Contains data from OpenStreetMap, © OpenStreetMap contributors, "
+    "available under the Open Database Licence (ODbL) 1.0: https://www.openstreetmap.org/copyright"
+)
+# The same, as an import's report says it to the person importing.
+ODBL_SAID = lazy(
     "Contains data from OpenStreetMap, © OpenStreetMap contributors, "
     "available under the Open Database Licence (ODbL) 1.0: https://www.openstreetmap.org/copyright"
 )

@@ -233,7 +233,7 @@ def test_csv_row_with_more_cells_than_columns(session: orm.Session, tmp_path: Pa
     path = tmp_path / "list.csv"
     path.write_text("kind,title,themes,lon,lat\ngroup,Knitters,arts,-2.32,51.23,extra\n")
     assert problems(run(session, path)) == [
-        ("row 2", "row", "has 1 more cells than the header has columns")
+        ("row 2", "row", "has 1 more cell than the header has columns")
     ]
 
 

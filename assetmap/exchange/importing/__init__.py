@@ -14,11 +14,12 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from assetmap.domain.i18n import _, lazy
 from assetmap.exchange.importing import hsds, osm, readers
 from assetmap.exchange.importing.columns import ColumnMap, Columns
 from assetmap.exchange.importing.detect import check_rows, check_size, detect, sniff
 from assetmap.exchange.importing.records import FileProblem, Record
-from assetmap.exchange.report import ODBL, ImportReport
+from assetmap.exchange.report import ODBL_SAID, ImportReport
 
 __all__ = [
     "ColumnMap",
@@ -34,10 +35,15 @@ __all__ = [
 MAX_ROWS = 1_000_000
 # An absolute path of two or more parts that is not part of a URL or a fraction.
 _SERVER_PATH = re.compile(r"(?<![\w.:/])(?:/[^\s'\"/:]+){2,}/?")
-CONTENT_ID_RULE = (
+CONTENT_ID_RULE = lazy(
     "Rows without an id were given a new random one. Importing the file again adds nothing "
     "(each row is then the same title in the same place), but only a row with an id of its "
     "own can change the strength imported from it."
+)
+FEATURE_ID_RULE = lazy(
+    "Features without an id were given a new random one. Importing the file again adds nothing "
+    "(each feature is then the same title in the same place), but only a feature with an id of "
+    "its own can change the strength imported from it."
 )
 
 
@@ -83,32 +89,34 @@ def _records(
 
     if fmt in ("osm", "pbf"):
         report.format, report.source = "osm", osm.SOURCE
-        report.id_rule = "Each strength keeps its OpenStreetMap id (node/…, way/…, relation/…)."
-        report.attribution = ODBL
+        report.id_rule = _("Each strength keeps its OpenStreetMap id (node/…, way/…, relation/…).")
+        report.attribution = str(ODBL_SAID)
         return osm.read_osm(path, fmt)
     if fmt == "gpkg":
         report.format = "gpkg"
-        report.id_rule = CONTENT_ID_RULE
+        report.id_rule = str(CONTENT_ID_RULE)
         layer, rows = readers.gpkg_layer(path)
         check_rows(rows, max_rows)
         return readers.read_gpkg(path, layer, columns, noted)
     if fmt == "csv":
         report.format = "csv"
-        report.id_rule = CONTENT_ID_RULE
+        report.id_rule = str(CONTENT_ID_RULE)
         return readers.read_csv(path, columns, noted)
     document = readers.load_json(path)
     if readers.is_geojson(document):
         report.format = "geojson"
-        report.id_rule = CONTENT_ID_RULE.replace("Rows", "Features").replace("a row", "a feature")
+        report.id_rule = str(FEATURE_ID_RULE)
         return readers.read_geojson(document, columns, noted)
     if hsds.is_hsds(document):
         report.format = "hsds"
-        report.id_rule = "Each strength keeps the HSDS id of its organization or location."
+        report.id_rule = _("Each strength keeps the HSDS id of its organization or location.")
         return hsds.read_hsds(document)
     raise FileProblem(
         "file",
-        "is JSON but neither GeoJSON (a FeatureCollection or Feature) nor an HSDS dataset "
-        "(organizations, services, locations)",
+        _(
+            "is JSON but neither GeoJSON (a FeatureCollection or Feature) nor an HSDS dataset "
+            "(organizations, services, locations)"
+        ),
     )
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from assetmap.domain.assets import FIELD_NAMES
+from assetmap.domain.i18n import N_, _, lazy, ngettext
 from assetmap.domain.vocab import Kind
 
 IGNORE = ""
@@ -30,9 +31,9 @@ SOURCE_ID = "source_id"
 SCHEDULE = "schedule"
 TARGETS = (*FIELD_NAMES, SOURCE_ID, "source", SCHEDULE)
 TARGET_LABELS = {
-    SOURCE_ID: "the source's own id",
-    "source": "the source's name",
-    SCHEDULE: "when it meets or opens, in words",
+    SOURCE_ID: lazy("the source's own id"),
+    "source": lazy("the source's name"),
+    SCHEDULE: lazy("when it meets or opens, in words"),
 }
 # Fields several columns may fill at once: their cells are joined.
 JOINED = frozenset({"contact"})
@@ -197,22 +198,34 @@ class ColumnMap:
         for name, target in self.targets.items():
             if squashed(name) != squashed(target):
                 read.setdefault(target, []).append(name)
-        lines = []
+        lines: list[str] = []
         if read:
-            parts = [f"{' and '.join(names)} as {label(t)}" for t, names in read.items()]
-            lines.append(f"Columns read as assetmap's fields: {'; '.join(parts)}.")
+            parts = [
+                _("%(columns)s as %(field)s", columns=" and ".join(names), field=label(t))
+                for t, names in read.items()
+            ]
+            lines.append(_("Columns read as assetmap's fields: %(parts)s.", parts="; ".join(parts)))
         if self.kind:
-            lines.append(f"Rows that name no kind are each a {self.kind}.")
+            lines.append(_(KIND_OF_ROWS[self.kind]) if self.kind in KIND_OF_ROWS else self.kind)
         if "contact" in self.adapted:
-            lines.append("A skill's website, phone or email is left out: it is the person's.")
+            lines.append(_("A skill's website, phone or email is left out: it is the person's."))
         if self.ignored:
-            lines.append(f"Columns ignored: {', '.join(self.ignored)}.")
+            lines.append(_("Columns ignored: %(names)s.", names=", ".join(self.ignored)))
         return lines
 
 
+# What the report says of the kind chosen for rows that name none.
+KIND_OF_ROWS = {
+    "skill": N_("Rows that name no kind are each a skill."),
+    "group": N_("Rows that name no kind are each a group."),
+    "space": N_("Rows that name no kind are each a space."),
+}
+
+
 def label(target: str) -> str:
-    """Return a target as a person reads it."""
-    return TARGET_LABELS.get(target, target)
+    """Return a target as a person reads it: a field by its name, as files and exports name
+    it; the others in words."""
+    return str(TARGET_LABELS.get(target, target))
 
 
 def resolve(
@@ -264,16 +277,20 @@ def _chosen(names: list[str], columns: Columns) -> dict[str, str]:
     for source, target in columns.chosen.items():
         name = source if source in names else by_squash.get(squashed(source))
         if name is None:
-            raise ValueError(
-                f"map: the file has no column {source!r}; its columns are {', '.join(names)}"
+            said = _(
+                "the file has no column %(source)r; its columns are %(names)s",
+                source=source,
+                names=", ".join(names),
             )
+            raise ValueError(f"map: {said}")
         found[name] = target
     twice = [t for t in set(found.values()) if t and t not in JOINED and _count(found, t) > 1]
     if twice:
-        raise ValueError(
-            f"map: {', '.join(sorted(twice))} can come from one column only; "
-            "choose one column for each"
+        said = _(
+            "%(fields)s can come from one column only; choose one column for each",
+            fields=", ".join(sorted(twice)),
         )
+        raise ValueError(f"map: {said}")
     return found
 
 
@@ -286,11 +303,29 @@ def check(found: ColumnMap, names: Sequence[str], *, has_geometry: bool = False)
     needed = [t for t in REQUIRED if not (has_geometry and t in ("lon", "lat"))]
     missing = [t for t in needed if not found.gives(t)]
     if missing:
-        raise ValueError(
-            f"missing {', '.join(missing)}: no column gives {'it' if len(missing) == 1 else 'them'}"
-            f" (the file has {', '.join(map(str, names)) or 'no columns'}); choose the column that"
-            f" gives each{', or the kind of every row' if 'kind' in missing else ''}"
-        )
+        values = {
+            "missing": ", ".join(missing),
+            "names": ", ".join(map(str, names)) or _("no columns"),
+        }
+        if "kind" in missing:
+            said = ngettext(
+                "missing %(missing)s: no column gives it (the file has %(names)s); choose the "
+                "column that gives each, or the kind of every row",
+                "missing %(missing)s: no column gives them (the file has %(names)s); choose the "
+                "column that gives each, or the kind of every row",
+                len(missing),
+                **values,
+            )
+        else:
+            said = ngettext(
+                "missing %(missing)s: no column gives it (the file has %(names)s); choose the "
+                "column that gives each",
+                "missing %(missing)s: no column gives them (the file has %(names)s); choose the "
+                "column that gives each",
+                len(missing),
+                **values,
+            )
+        raise ValueError(said)
 
 
 def is_empty(value: Any) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from assetmap.domain.i18n import _
 from assetmap.exchange.importing.records import FileProblem
 
 SUFFIXES = {
@@ -32,11 +33,15 @@ def check_size(path: Path, max_mb: float) -> None:
     if size > max_mb * 1024 * 1024:
         raise FileProblem(
             "file",
-            f"is {size / 1024 / 1024:.1f} MB, larger than the {max_mb:g} MB an import may be "
-            "(ASSETMAP_IMPORT_MAX_MB)",
+            _(
+                "is %(size)s MB, larger than the %(most)s MB an import may be "
+                "(ASSETMAP_IMPORT_MAX_MB)",
+                size=format(size / 1024 / 1024, ".1f"),
+                most=format(max_mb, "g"),
+            ),
         )
     if size == 0:
-        raise FileProblem("file", "is empty")
+        raise FileProblem("file", _("is empty"))
 
 
 def check_rows(rows: int, max_rows: int, *, counted: bool = True) -> None:
@@ -44,13 +49,20 @@ def check_rows(rows: int, max_rows: int, *, counted: bool = True) -> None:
     they were ``counted``, at least ``rows`` when reading stopped there."""
     if rows <= max_rows:
         return
-    held = f"{rows:,} rows or features, more than the {max_rows:,}"
-    if not counted:
-        held = f"more than the {max_rows:,} rows or features"
-    raise FileProblem(
-        "file",
-        f"holds {held} an import may read (ASSETMAP_IMPORT_MAX_ROWS); split it into smaller files",
-    )
+    if counted:
+        said = _(
+            "holds %(rows)s rows or features, more than the %(most)s an import may read "
+            "(ASSETMAP_IMPORT_MAX_ROWS); split it into smaller files",
+            rows=format(rows, ","),
+            most=format(max_rows, ","),
+        )
+    else:
+        said = _(
+            "holds more than the %(most)s rows or features an import may read "
+            "(ASSETMAP_IMPORT_MAX_ROWS); split it into smaller files",
+            most=format(max_rows, ","),
+        )
+    raise FileProblem("file", said)
 
 
 def detect(path: Path, name: str) -> str:
@@ -63,7 +75,14 @@ def detect(path: Path, name: str) -> str:
     claimed = next((fmt for suffix, fmt in SUFFIXES.items() if lower.endswith(suffix)), None)
     if claimed is None:
         if found == "binary":
-            raise FileProblem("file", f"{name!r} is not a format assetmap imports ({_choices()})")
+            raise FileProblem(
+                "file",
+                _(
+                    "%(name)r is not a format assetmap imports (%(choices)s)",
+                    name=name,
+                    choices=_choices(),
+                ),
+            )
         return found
     if found != claimed:
         raise FileProblem(

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from assetmap.domain.i18n import _
 from assetmap.domain.schedules import DEFAULT_TIMEZONE, Schedule
 from assetmap.domain.vocab import Theme
 from assetmap.exchange.hsds import ATTRIBUTE_FIELDS, LISTS
@@ -189,7 +190,7 @@ def _group(
 ) -> Record:
     found = Record(where, {})
     if not isinstance(org, dict):
-        found.errors["organization"] = "must be an object"
+        found.errors["organization"] = _("must be an object")
         return found
     found.source_id = str(org.get("id") or "")
     found.values = {"kind": "group", "title": org.get("name"), **_about(org)}
@@ -200,7 +201,9 @@ def _group(
         found.schedules = times.schedules
     place = places.get(found.source_id)
     if place is None:
-        found.errors["locations"] = "the organization has no location with a latitude and longitude"
+        found.errors["locations"] = _(
+            "the organization has no location with a latitude and longitude"
+        )
         return found
     found.values.update(lon=place.get("longitude"), lat=place.get("latitude"))
     found.values.update(_access(place))
@@ -210,7 +213,7 @@ def _group(
 def _space(where: str, location: Any) -> Record:
     found = Record(where, {})
     if not isinstance(location, dict):
-        found.errors["location"] = "must be an object"
+        found.errors["location"] = _("must be an object")
         return found
     found.source_id = str(location.get("id") or "")
     found.values = {
@@ -228,7 +231,7 @@ def _space(where: str, location: Any) -> Record:
         found.schedules = times.schedules
     for name in ("lon", "lat"):
         if found.values[name] is None:
-            found.errors["longitude" if name == "lon" else "latitude"] = "is required"
+            found.errors["longitude" if name == "lon" else "latitude"] = _("is required")
     return found
 
 

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from assetmap.domain.i18n import _, ngettext
 from assetmap.exchange.importing.records import FileProblem, Record
 from assetmap.exchange.report import ODBL
 
@@ -202,14 +203,16 @@ def _unplaced(way: Any, unplaced: set[str]) -> Record | None:
     missing = [n.ref for n in way.nodes if not n.location.valid()]
     if missing:
         nodes = ", ".join(str(ref) for ref in missing[:5]) + (", …" if len(missing) > 5 else "")
-        points = "1 of its points is" if len(missing) == 1 else f"{len(missing)} of its points are"
-        node_word = "node" if len(missing) == 1 else "nodes"
-        reason = (
-            f"can't be placed: {points} not in the file ({node_word} {nodes}); "
-            "download the extract with its ways' nodes"
+        reason = ngettext(
+            "can't be placed: %(num)d of its points is not in the file (node %(nodes)s); "
+            "download the extract with its ways' nodes",
+            "can't be placed: %(num)d of its points are not in the file (nodes %(nodes)s); "
+            "download the extract with its ways' nodes",
+            len(missing),
+            nodes=nodes,
         )
     elif not way.is_closed():
-        reason = "can't be placed: it is a line, not a closed outline"
+        reason = _("can't be placed: it is a line, not a closed outline")
     else:
         return None
     where = f"way/{way.id}"

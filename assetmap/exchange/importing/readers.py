@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 
+from assetmap.domain.i18n import _, ngettext
 from assetmap.exchange import geojson
 from assetmap.exchange.importing.columns import ColumnMap, Columns
 from assetmap.exchange.importing.records import (
@@ -52,12 +53,19 @@ def read_csv(
         except UnicodeDecodeError as exc:
             raise FileProblem(
                 "encoding",
-                f"is not UTF-8 text ({exc.reason} at byte {exc.start}, near row {number + 1}); "
-                "save the file as CSV UTF-8",
+                _(
+                    "is not UTF-8 text (%(reason)s at byte %(byte)s, near row %(row)s); "
+                    "save the file as CSV UTF-8",
+                    reason=exc.reason,
+                    byte=exc.start,
+                    row=number + 1,
+                ),
             ) from None
         except csv.Error as exc:
             raise FileProblem(
-                "file", f"is not CSV a reader can follow: {exc}", where=f"row {number + 1}"
+                "file",
+                _("is not CSV a reader can follow: %(error)s", error=str(exc)),
+                where=f"row {number + 1}",
             ) from None
 
 
@@ -76,7 +84,11 @@ def encoding_of(head: bytes) -> str:
 
 def _extra_cells(number: int, extra: int) -> Record:
     found = Record(f"row {number}", {})
-    found.errors["row"] = f"has {extra} more cells than the header has columns"
+    found.errors["row"] = ngettext(
+        "has %(num)d more cell than the header has columns",
+        "has %(num)d more cells than the header has columns",
+        extra,
+    )
     return found
 
 
@@ -86,7 +98,7 @@ def load_json(path: Path) -> Any:
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        raise FileProblem("file", f"is not valid JSON: {exc}") from None
+        raise FileProblem("file", _("is not valid JSON: %(error)s", error=str(exc))) from None
 
 
 def is_geojson(document: Any) -> bool:
@@ -108,7 +120,7 @@ def read_geojson(
     else:
         features = document.get("features")
         if not isinstance(features, list):
-            raise FileProblem("features", "a FeatureCollection's features must be a list")
+            raise FileProblem("features", _("a FeatureCollection's features must be a list"))
     found = read_columns(property_names(features), columns, has_geometry=True)
     _noted(found, noted)
     for number, feature in enumerate(features, start=1):
@@ -128,7 +140,7 @@ def property_names(features: list[Any]) -> list[str]:
 def _feature(where: str, feature: Any, columns: ColumnMap) -> Record:
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
         found = Record(where, {})
-        found.errors["type"] = "must be a GeoJSON Feature object"
+        found.errors["type"] = _("must be a GeoJSON Feature object")
         return found
     properties = feature.get("properties") or {}
     if not isinstance(properties, dict):
@@ -157,7 +169,7 @@ def gpkg_layer(path: Path) -> tuple[str, int]:
                 "SELECT c.table_name, c.data_type, m.type, m.sql FROM gpkg_contents AS c "
                 "LEFT JOIN sqlite_master AS m ON m.name = c.table_name ORDER BY c.rowid"
             ).fetchall()
-            for name, _, kind, sql in contents:
+            for name, _type, kind, sql in contents:
                 _check_table(str(name), kind, sql)
             features = [str(name) for name, data_type, *_ in contents if data_type == "features"]
             if not features:
@@ -168,7 +180,9 @@ def gpkg_layer(path: Path) -> tuple[str, int]:
             quoted = features[0].replace('"', '""')
             rows = connection.execute(f'SELECT count(*) FROM "{quoted}"').fetchone()[0]
     except sqlite3.DatabaseError as exc:
-        raise FileProblem("file", f"is not a GeoPackage SQLite can read: {exc}") from None
+        raise FileProblem(
+            "file", _("is not a GeoPackage SQLite can read: %(error)s", error=str(exc))
+        ) from None
     return features[0], int(rows)
 
 
@@ -217,9 +231,11 @@ def read_gpkg(
         row = {n: _plain(v, n in flags) for n, v in zip(names, values, strict=True)}
         found = record(f"feature {number}", row, found_columns)
         if shape is None or shape.is_empty:
-            found.errors["geometry"] = "is empty: a strength needs a point or an area"
+            found.errors["geometry"] = _("is empty: a strength needs a point or an area")
         elif shape.geom_type not in ("Point", "Polygon", "MultiPolygon"):
-            found.errors["geometry"] = f"must be a point or an area, got {shape.geom_type}"
+            found.errors["geometry"] = _(
+                "must be a point or an area, got %(got)s", got=shape.geom_type
+            )
         else:
             lon, lat = geojson.point_of(shapely.force_2d(shape))
             found.values.update(lon=lon, lat=lat)

@@ -17,6 +17,7 @@ from pathlib import Path
 from sqlalchemy import orm
 from sqlalchemy.exc import SQLAlchemyError
 
+from assetmap.domain.i18n import _
 from assetmap.exchange.gc_pause import collector_paused
 from assetmap.exchange.importing import MAX_ROWS, Columns, FileProblem, read_file, scrubbed
 from assetmap.exchange.importing.records import Record
@@ -62,7 +63,8 @@ def run_import(
         raise
     except Exception as exc:
         # A file broken in a way no reader foresaw still gets a report, never a crash.
-        reason = scrubbed(f"could not be read ({type(exc).__name__}: {exc})", path, name)
+        said = _("could not be read (%(error)s: %(detail)s)", error=type(exc).__name__, detail=exc)
+        reason = scrubbed(said, path, name)
         report.reject("file", {"file": reason})
     # The plan's reads end here, so that writing waits for the lock rather than failing to
     # turn a read of an older snapshot into a write.

@@ -30,6 +30,7 @@ from assetmap.domain.area import Area
 from assetmap.domain.assets import FIELD_NAMES, AssetDraft, apply_changes, diff, validate_asset
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.geo import BBox, bbox_around
+from assetmap.domain.i18n import _, lazy
 from assetmap.domain.patterns import parse_pattern
 from assetmap.domain.privacy import generalise_points, is_generalised
 from assetmap.domain.schedules import Schedule
@@ -55,7 +56,7 @@ from assetmap.storage.schedules import schedules_of
 Key = tuple[str, str]
 # A strength a new one may duplicate: its point, and its asset id or row.
 Near = tuple[float, float, object]
-OUTSIDE_SCOPE = "is outside your neighbourhoods"
+OUTSIDE_SCOPE = lazy("is outside your neighbourhoods")
 _OWN_ID = re.compile(r"[0-9]{1,18}")
 
 
@@ -140,12 +141,16 @@ class Planner:
         )
         if self._is_own(key[0]):
             if not _OWN_ID.fullmatch(key[1]):
-                reason = f"must be a strength's id in {key[0]} (a whole number), got {key[1]!r}"
+                reason = _(
+                    "must be a strength's id in %(register)s (a whole number), got %(got)r",
+                    register=key[0],
+                    got=key[1],
+                )
                 report.reject(record.where, {"source_id": reason}, draft.title)
                 return None
             key = (key[0], str(int(key[1])))
-        too_long = {
-            name: f"must be at most {limit} characters, got {len(value)}"
+        too_long: dict[str, str] = {
+            name: _("must be at most %(most)d characters, got %(got)d", most=limit, got=len(value))
             for name, value, limit in (("source", key[0], 100), ("id", key[1], 200))
             if len(value) > limit
         }
@@ -154,7 +159,7 @@ class Planner:
             return None
         earlier = self.seen.get(key)
         if earlier is not None:
-            reason = f"has the same id as {earlier}"
+            reason = _("has the same id as %(earlier)s", earlier=earlier)
             report.add(record.where, Outcome.SKIPPED, draft.title, "id", reason)
             return None
         self.seen[key] = record.where
@@ -172,7 +177,7 @@ class Planner:
                 kept.append(candidate)
             else:
                 where, title = candidate.record.where, candidate.draft.title
-                self._outside(where, title, "location", OUTSIDE_SCOPE)
+                self._outside(where, title, "location", str(OUTSIDE_SCOPE))
         return kept
 
     def _outside(self, where: str, title: str, field: str, reason: str) -> None:
@@ -192,13 +197,15 @@ class Planner:
             self.report.reject(record.where, _with_hint(exc.errors, values), _title(record))
             return None
         if draft.last_confirmed is not None and draft.last_confirmed > utcnow().date():
-            reason = f"must be today or in the past, got {draft.last_confirmed.isoformat()}"
+            reason = _(
+                "must be today or in the past, got %(got)s", got=draft.last_confirmed.isoformat()
+            )
             self.report.reject(record.where, {"last_confirmed": reason}, draft.title)
             return None
         area = self.options.area
         outside = area is not None and not area.contains(draft.lon, draft.lat)
         if self.options.skip_outside and outside:
-            reason = "lies outside the area this assetmap covers"
+            reason = _("lies outside the area this assetmap covers")
             self.report.add(record.where, Outcome.SKIPPED, draft.title, "location", reason)
             return None
         return draft
@@ -211,16 +218,19 @@ class Planner:
         if asset is None:
             if not self._is_own(candidate.key[0]):
                 return False
-            reason = f"names strength {candidate.key[1]}, which is no longer here"
+            reason = _("names strength %(id)s, which is no longer here", id=candidate.key[1])
             self.report.add(where, Outcome.SKIPPED, title, "source_id", reason)
             return True
         if asset.status is Status.WITHDRAWN:
-            reason = f"asset {asset.id} with this id was withdrawn; it is not brought back"
+            reason = _(
+                "asset %(id)s with this id was withdrawn; it is not brought back", id=asset.id
+            )
             self.report.add(where, Outcome.SKIPPED, title, "id", reason, asset.id)
             return True
         allowed = self.options.neighbourhoods
         if allowed is not None and asset.neighbourhood_id not in allowed:
-            self._outside(where, title, "id", f"is asset {asset.id}, which {OUTSIDE_SCOPE}")
+            reason = _("is asset %(id)s, which is outside your neighbourhoods", id=asset.id)
+            self._outside(where, title, "id", reason)
             return True
         changes = {k: v for k, v in candidate.record.values.items() if k in FIELD_NAMES}
         if not candidate.record.schedules:
@@ -264,20 +274,25 @@ class Planner:
         schedules: tuple[Schedule, ...] | None = None,
     ) -> None:
         where, title = candidate.record.where, candidate.draft.title
-        here = "already here" if self._is_own(candidate.key[0]) else "already imported"
         if not changes and schedules is None:
-            reason = f"{here} as strength {asset.id}, unchanged"
+            if self._is_own(candidate.key[0]):
+                reason = _("already here as strength %(id)s, unchanged", id=asset.id)
+            else:
+                reason = _("already imported as strength %(id)s, unchanged", id=asset.id)
             self.report.add(where, Outcome.SKIPPED, title, "id", reason, asset.id)
             return
         fields = ", ".join(sorted([*changes, *(["schedule"] if schedules is not None else [])]))
         if asset.owner_id is not None:
-            reason = (
-                f"is strength {asset.id}, which its owner looks after: an import doesn't "
-                f"change it (the file changes {fields})"
+            reason = _(
+                "is strength %(id)s, which its owner looks after: an import doesn't "
+                "change it (the file changes %(fields)s)",
+                id=asset.id,
+                fields=fields,
             )
             self.report.add(where, Outcome.SKIPPED, title, "id", reason, asset.id)
             return
-        self.report.add(where, Outcome.UPDATED, title, "", f"changes {fields}", asset.id)
+        said = _("changes %(fields)s", fields=fields)
+        self.report.add(where, Outcome.UPDATED, title, "", said, asset.id)
         if not self.report.dry_run:
             self.plan.updates.append(Update(where, title, asset.id, changes, schedules))
 
@@ -302,10 +317,10 @@ class Planner:
     def _duplicate(self, what: object, metres: float) -> str:
         """Say why a row is taken for a duplicate; never how far it is from a person's skill."""
         if not isinstance(what, int):
-            return f"same title as {what}, {metres:.0f} m away"
+            return _("same title as %(row)s, %(metres).0f m away", row=what, metres=metres)
         if what in self.stored.skills:
-            return f"same title as strength {what}, in the same area"
-        return f"same title as strength {what}, {metres:.0f} m away"
+            return _("same title as strength %(id)s, in the same area", id=what)
+        return _("same title as strength %(id)s, %(metres).0f m away", id=what, metres=metres)
 
 
 class StoredTitles:

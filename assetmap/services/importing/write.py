@@ -20,6 +20,7 @@ from sqlalchemy import orm
 
 from assetmap.domain.area import Area
 from assetmap.domain.assets import AssetDraft
+from assetmap.domain.i18n import _
 from assetmap.domain.schedules import Schedule
 from assetmap.domain.vocab import Status
 from assetmap.exchange.report import ImportReport, Outcome, nearest_within, title_key
@@ -34,7 +35,6 @@ from assetmap.storage.patterns import (
 from assetmap.storage.schedules import set_schedules
 
 Key = tuple[str, str]
-MEANWHILE = "while this file was being checked"
 
 
 @dataclass(frozen=True)
@@ -142,7 +142,9 @@ def write_plan(
             if update.schedules is not None:
                 set_schedules(session, update.asset_id, update.schedules, by=None)
         except (store.AssetNotFound, LookupError):
-            reason = f"strength {update.asset_id} was removed {MEANWHILE}"
+            reason = _(
+                "strength %(id)s was removed while this file was being checked", id=update.asset_id
+            )
             _skip(report, update, "id", reason, update.asset_id)
             continue
         words = any(field in update.changes for field in TEXT_FIELDS.values())
@@ -165,7 +167,7 @@ class Recent:
         self.ids = {row[0] for row in changed}
         self.keys = {(row[5], row[6]): row[0] for row in changed if row[6]}
         self.titles: dict[str, list[tuple[float, float, object]]] = defaultdict(list)
-        for asset_id, title, lon, lat, _, _, _, status in changed:
+        for asset_id, title, lon, lat, *_rest, status in changed:
             if status is not Status.WITHDRAWN:
                 self.titles[title_key(title)].append((lon, lat, asset_id))
 
@@ -173,14 +175,17 @@ class Recent:
         """Return whether an addition still adds something; if not, report it skipped."""
         found = self.keys.get(addition.key)
         if found is not None:
-            reason = f"was added as strength {found} {MEANWHILE}"
+            reason = _("was added as strength %(id)s while this file was being checked", id=found)
             _skip(report, addition, "id", reason, found)
             return False
         same = self.titles.get(title_key(addition.draft.title))
         near = nearest_within(addition.lon, addition.lat, same) if same else None
         if near is not None:
             asset_id = int(str(near[0]))
-            reason = f"same title as strength {asset_id}, added {MEANWHILE}"
+            reason = _(
+                "same title as strength %(id)s, added while this file was being checked",
+                id=asset_id,
+            )
             _skip(report, addition, "title", reason, asset_id)
             return False
         return True
@@ -189,7 +194,10 @@ class Recent:
         """Return whether a strength is still as the plan saw it; if not, report it skipped."""
         if update.asset_id not in self.ids:
             return True
-        reason = f"strength {update.asset_id} changed {MEANWHILE}; check the file again"
+        reason = _(
+            "strength %(id)s changed while this file was being checked; check the file again",
+            id=update.asset_id,
+        )
         _skip(report, update, "id", reason, update.asset_id)
         return False
 

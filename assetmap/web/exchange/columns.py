@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from flask_babel import gettext as _
+
 from assetmap.exchange.importing import Columns
 from assetmap.exchange.importing.columns import (
     IGNORE,
@@ -32,19 +34,21 @@ def chosen_columns(
         try:
             given[number] = target_of(form.get(field, guess.columns.targets.get(name, IGNORE)))
         except ValueError:
-            errors[field] = f"Choose a field from the list for the column {name}"
+            errors[field] = _("Choose a field from the list for the column %(name)s", name=name)
     first: dict[str, int] = {}
     for number, target in given.items():
         if target and target not in JOINED and first.setdefault(target, number) != number:
             earlier = guess.names[first[target]]
-            errors[f"column-{number}"] = (
-                f"Choose one column for {label(target)}: {earlier} and "
-                f"{guess.names[number]} both give it"
+            errors[f"column-{number}"] = _(
+                "Choose one column for %(field)s: %(earlier)s and %(later)s both give it",
+                field=label(target),
+                earlier=earlier,
+                later=guess.names[number],
             )
     try:
         kind = kind_of(form.get("kind", ""))
     except ValueError:
-        errors["kind"], kind = "Choose a kind from the list", ""
+        errors["kind"], kind = _("Choose a kind from the list"), ""
     changed = {
         number: target
         for number, target in given.items()

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
+from babel.lists import format_list
 from flask import (
     Blueprint,
     Flask,
@@ -20,6 +22,9 @@ from flask import (
     stream_with_context,
     url_for,
 )
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
@@ -50,6 +55,18 @@ from assetmap.web.params import BadParameter
 
 bp = Blueprint("exchange", __name__, url_prefix="/exchange")
 
+# The kinds of strength, as a list's options name them.
+KIND_PLURALS = {Kind.SKILL: _l("Skills"), Kind.GROUP: _l("Groups"), Kind.SPACE: _l("Spaces")}
+# The formats an import reads, by the name a report gives them.
+FORMAT_NAMES = {
+    "csv": "CSV",
+    "geojson": "GeoJSON",
+    "gpkg": "GeoPackage",
+    "osm": "OpenStreetMap",
+    "hsds": "Open Referral HSDS",
+}
+_ROW = re.compile(r"^(?P<what>row|feature) (?P<number>\d+)$")
+
 
 @bp.get("")
 @requires(can_exchange_data)
@@ -66,8 +83,9 @@ def _page(errors: dict[str, str], chosen: dict[str, Any], status: int = 200) -> 
         themes=list(Theme),
         neighbourhoods=[(code, name) for _, code, name in _usable_neighbourhoods()],
         every_neighbourhood=(
-            "All of your neighbourhoods" if export_scope(actor()) else "Every neighbourhood"
+            _("All of your neighbourhoods") if export_scope(actor()) else _("Every neighbourhood")
         ),
+        kind_plurals=KIND_PLURALS,
         errors=errors,
         chosen=chosen,
         max_mb=current_app.config["IMPORT_MAX_MB"],
@@ -95,7 +113,7 @@ def export() -> Any:
     }
     errors: dict[str, str] = {}
     if chosen["format"] not in FORMATS:
-        errors["format"] = "Choose a format"
+        errors["format"] = _("Choose a format")
     filters = _filters(chosen, request.files.get("polygon"), errors)
     if filters is not None:
         filters = _in_scope(filters, errors)
@@ -149,9 +167,10 @@ def _in_scope(filters: ExportFilter, errors: dict[str, str]) -> ExportFilter:
     code = filters.neighbourhood
     ids = {c: n for n, c, _ in neighbourhood_choices(db.session())}
     if code is not None and code in ids and not can_use_neighbourhood(user, ids[code]):
-        errors["neighbourhood"] = (
-            f"neighbourhood {code!r} is outside your neighbourhoods; choose one of yours, "
-            "or leave it empty for all of them"
+        errors["neighbourhood"] = _(
+            "neighbourhood %(code)r is outside your neighbourhoods; choose one of yours, "
+            "or leave it empty for all of them",
+            code=code,
         )
     return dataclasses.replace(filters, within=export_scope(user))
 
@@ -164,9 +183,9 @@ def upload() -> Any:
     chosen: dict[str, Any] = {"default_theme": request.form.get("default_theme", "")}
     file = request.files.get("file")
     if file is None or not file.filename:
-        return _page({"file": "Choose a file to import"}, chosen, 400)
+        return _page({"file": _("Choose a file to import")}, chosen, 400)
     if chosen["default_theme"] and chosen["default_theme"] not in {t.value for t in Theme}:
-        return _page({"default_theme": "Choose a theme from the list"}, chosen, 400)
+        return _page({"default_theme": _("Choose a theme from the list")}, chosen, 400)
     user_id = _user_id()
     name = secure_filename(file.filename) or "upload"
     path = uploads.keep(file, name, user_id)
@@ -189,12 +208,15 @@ def columns() -> Any:
     path, kept = found
     guess = preview(path, kept["name"])
     if guess is None:
-        abort(400, "This file has no columns to choose: it is not a CSV, GeoJSON or GeoPackage.")
+        abort(
+            400,
+            _("This file has no columns to choose: it is not a CSV, GeoJSON or GeoPackage."),
+        )
     errors: dict[str, str] = {}
     chosen, kind = columns_step.chosen_columns(request.form, guess, errors)
     theme = request.form.get("default_theme", "")
     if theme and theme not in {t.value for t in Theme}:
-        errors["default_theme"], theme = "Choose a theme from the list", ""
+        errors["default_theme"], theme = _("Choose a theme from the list"), ""
     reading = columns_step.reading(guess, chosen, kind)
     report = _run(path, kept["name"], theme, dry_run=True, columns=reading)
     if not errors:
@@ -217,7 +239,7 @@ def confirm() -> Any:
         report = _run(path, kept["name"], kept["theme"], dry_run=False, columns=reading)
     except import_store.Busy:
         db.session().rollback()
-        flash(BUSY, "info")
+        flash(str(BUSY), "info")
         return redirect(url_for("exchange.index"))
     except Exception:
         uploads.discard(user_id)
@@ -226,12 +248,46 @@ def confirm() -> Any:
     if not report.written:
         return _report(report, status=400)
     db.session().commit()
-    flash(report.summary())
+    flash(imported(report))
     return redirect(url_for("exchange.index"))
 
 
+def imported(report: ImportReport) -> str:
+    """Return what a confirmed import did, as a person reads it: "groups.csv is imported. Of
+    its 3 rows, 2 new and 1 already here." """
+    counts = report.counts
+    parts = [
+        said
+        for count, said in (
+            (counts[Outcome.ADDED], ngettext("%(num)s new", "%(num)s new", counts[Outcome.ADDED])),
+            (
+                counts[Outcome.UPDATED],
+                ngettext("%(num)s changed", "%(num)s changed", counts[Outcome.UPDATED]),
+            ),
+            (
+                counts[Outcome.SKIPPED],
+                ngettext("%(num)s already here", "%(num)s already here", counts[Outcome.SKIPPED]),
+            ),
+            (
+                counts[Outcome.REJECTED],
+                ngettext(
+                    "%(num)s with mistakes", "%(num)s with mistakes", counts[Outcome.REJECTED]
+                ),
+            ),
+        )
+        if count
+    ] or [_("none")]
+    return ngettext(
+        "%(file)s is imported. Of its %(num)s row, %(parts)s.",
+        "%(file)s is imported. Of its %(num)s rows, %(parts)s.",
+        report.total,
+        file=report.file,
+        parts=format_list(parts, locale=get_locale() or "en_GB"),
+    )
+
+
 # Said when other changes held the register for longer than an import waits; the file is kept.
-BUSY = (
+BUSY = _l(
     "Nothing was imported: other changes were being saved for longer than an import waits. "
     "Your file is still here: try again in a minute."
 )
@@ -239,7 +295,7 @@ BUSY = (
 
 def _expired() -> Any:
     uploads.discard(_user_id())
-    flash("That upload has expired: choose the file again.")
+    flash(_("That upload has expired: choose the file again."))
     return redirect(url_for("exchange.index"))
 
 
@@ -248,7 +304,7 @@ def _expired() -> Any:
 def cancel() -> Any:
     """Forget the file checked last, deleting it, without importing it."""
     uploads.discard(_user_id())
-    flash("The file was not imported, and assetmap no longer keeps it.")
+    flash(_("The file was not imported, and assetmap no longer keeps it."))
     return redirect(url_for("exchange.index"))
 
 
@@ -297,13 +353,29 @@ def _report(
         report=report,
         Outcome=Outcome,
         preview=shown,
-        targets=[(IGNORE, "Ignore this column"), *((t, label(t)) for t in TARGETS)],
+        targets=[(IGNORE, _("Ignore this column")), *((t, label(t)) for t in TARGETS)],
         kinds=list(Kind),
+        kind_plurals=KIND_PLURALS,
+        format_names=FORMAT_NAMES,
+        where_text=where_text,
         themes=list(Theme),
         theme=_kept_theme(),
         errors=errors or {},
     )
     return page, status
+
+
+def where_text(where: str) -> str:
+    """Return where in a file a report's entry is, as a person reads it: "row 3", "the file";
+    an OpenStreetMap id ("node/42") as it is."""
+    if where == "file":
+        return _("the file")
+    found = _ROW.match(where)
+    if found is None:
+        return where
+    if found["what"] == "row":
+        return _("row %(number)s", number=found["number"])
+    return _("feature %(number)s", number=found["number"])
 
 
 def _kept_theme() -> str:
@@ -328,12 +400,18 @@ def _guard_upload() -> Any:
     if not can_exchange_data(user):
         if user is None:
             return login_manager.unauthorized()
-        abort(403, "Your role does not allow this.")
+        abort(403, _("Your role does not allow this."))
     max_mb = float(current_app.config["IMPORT_MAX_MB"])
     # Room for the form's other fields around the file.
     limit = int(max_mb * 1024 * 1024) + 64 * 1024
     if request.content_length is not None and request.content_length > limit:
-        abort(413, f"The file is larger than the {max_mb:g} MB an import may be.")
+        abort(
+            413,
+            _(
+                "The file is larger than the %(size)s MB an import may be.",
+                size=format(max_mb, "g"),
+            ),
+        )
     request.max_content_length = limit
     return None
 
@@ -345,7 +423,7 @@ def init_app(app: Flask) -> None:
     nav.add_link(
         app,
         "exchange.index",
-        "Exchange",
+        _l("Exchange"),
         order=70,
         show=lambda user: user.is_authenticated and can_exchange_data(user),
     )
