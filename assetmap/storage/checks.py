@@ -21,6 +21,7 @@ from assetmap.domain.checks import Decision, Proposal, ResponseDraft
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.findings import INSIDE, NEARBY, PUBLIC_FIELDS, finding
 from assetmap.domain.geo import BBox
+from assetmap.domain.i18n import _
 from assetmap.domain.outlines import lies_within
 from assetmap.domain.query import AssetFilter, AssetSummary
 from assetmap.domain.vocab import Status
@@ -52,7 +53,7 @@ class CheckNotFound(LookupError):
     """No check has the id asked for."""
 
     def __init__(self, check_id: int) -> None:
-        super().__init__(f"Strength check {check_id} doesn't exist.")
+        super().__init__(_("Strength check %(id)s doesn't exist.", id=check_id))
         self.check_id = check_id
 
 
@@ -247,7 +248,7 @@ def publish_check(session: orm.Session, check_id: int, *, by: int | None) -> Str
     begin_write(session)
     check = require_check(session, check_id)
     if current(check).decision is None:
-        raise ValidationError({"decision": "record a decision before publishing the check"})
+        raise ValidationError({"decision": _("record a decision before publishing the check")})
     if check.published_at is None:
         check.published_at, check.published_by = utcnow(), by
         session.flush()
@@ -338,7 +339,7 @@ def add_response(
     begin_write(session)
     check = require_check(session, check_id)
     if check.published_at is None:
-        raise ValidationError({"check": "only a published check can be answered"})
+        raise ValidationError({"check": _("only a published check can be answered")})
     response = CheckResponse(
         user_id=by,
         created_at=utcnow(),
@@ -359,7 +360,13 @@ def mark_acted_upon(
     begin_write(session)
     response = session.get(CheckResponse, response_id)
     if response is None or response.check_id != check_id:
-        raise LookupError(f"Response {response_id} to check {check_id} doesn't exist.")
+        raise LookupError(
+            _(
+                "Response %(response)s to check %(check)s doesn't exist.",
+                response=response_id,
+                check=check_id,
+            )
+        )
     response.acted_on_at, response.acted_on_by, response.action_note = utcnow(), by, note
     session.flush()
     return response

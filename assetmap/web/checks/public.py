@@ -336,8 +336,8 @@ def catchment_text(proposal: Proposal) -> str:
     within = _(
         "Within %(metres)s metres of %(lat)s, %(lon)s (latitude, longitude)",
         metres=format_decimal(round(catchment.radius_m or 0), locale=get_locale()),
-        lat=f"{lat:.5f}",
-        lon=f"{lon:.5f}",
+        lat=format(lat, ".5f"),
+        lon=format(lon, ".5f"),
     )
     words = whereabouts(db.session(), lon, lat)
     if not words:
