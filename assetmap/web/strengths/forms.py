@@ -149,11 +149,6 @@ class KindForm(StepForm):
 class StrengthForm(StepForm):
     """What a person says of a strength, for the fields its kind has."""
 
-    options = {
-        "themes": [(theme.value, theme.label) for theme in Theme],
-        "share_modes": [(mode.value, label) for mode, label in SHARE_MODE_LABELS.items()],
-        "welcomes_new_members": [("yes", _l("Yes")), ("no", _l("Not at the moment"))],
-    }
     # Another language than those listed, by its tag.
     language_other = StringField(
         _l("If you chose another language: its language tag"),
@@ -163,6 +158,12 @@ class StrengthForm(StepForm):
     def __init__(self, kind: Kind, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.kind = kind
+        # Choices are named in the reader's language, so each form makes its own.
+        self.options = {
+            "themes": [(theme.value, theme.label) for theme in Theme],
+            "share_modes": [(mode.value, label) for mode, label in SHARE_MODE_LABELS.items()],
+            "welcomes_new_members": [("yes", _l("Yes")), ("no", _l("Not at the moment"))],
+        }
         self.title.label.text = TITLE_LABELS[kind]
         self.title.description = TITLE_HINTS[kind]
         self.language.choices = [
