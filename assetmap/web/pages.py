@@ -9,6 +9,7 @@ from flask import Blueprint, Flask, Response, abort, current_app, jsonify, rende
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from assetmap.domain.fields import BY_NAME
 from assetmap.domain.i18n import format_date
 from assetmap.domain.privacy import public_record
 from assetmap.domain.vocab import Action, Kind, ShareMode, Status, Theme
@@ -127,6 +128,13 @@ def day(value: dt.date | str | None) -> str:
     return format_date(value)
 
 
+def field_name(name: str) -> str:
+    """Return a strength's field, as a history names it ("share modes"), as the reader reads
+    it: the field table's label, in their language; a name the table lacks as it is."""
+    field = BY_NAME.get(name.replace(" ", "_"))
+    return _(field.label) if field is not None else name
+
+
 def kind_phrase(kind: str, skill: str, group: str, space: str) -> str:
     """Return the one of three whole messages that speaks of ``kind``: a sentence naming a
     kind is written three times, as languages word each kind differently."""
@@ -141,5 +149,6 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["kind_label"] = kind_label
     app.jinja_env.filters["share_mode_label"] = share_mode_label
     app.jinja_env.filters["day"] = day
+    app.jinja_env.filters["field_name"] = field_name
     app.jinja_env.globals["kind_phrase"] = kind_phrase
     nav.add_link(app, "pages.index", _l("Home"), order=0)
