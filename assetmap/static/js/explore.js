@@ -16,6 +16,8 @@
   const map = exposed.map;
   const kindLabels = JSON.parse(box.dataset.kindLabels);
   const themeLabels = JSON.parse(box.dataset.themeLabels);
+  // What the map says, in the page's language (templates/explore/map.html).
+  const words = JSON.parse(box.dataset.words || "{}");
   const filter = box.dataset.filter || "";
   // Signed in: a popup asks whether its strength has a contact this person may be given.
   const contactUrl = box.dataset.contactUrl || "";
@@ -35,7 +37,7 @@
       iconCreateFunction: kindClusterIcon(kind)
     }).addTo(map);
     shown[kind] = {};
-    icons[kind] = L.divIcon({ className: `asset-marker asset-marker--${kind}`, iconSize: [18, 18] });
+    icons[kind] = L.divIcon({ className: `asset-marker asset-marker--${kind}`, iconSize: [24, 24] });
     exposed.control.addOverlay(
       layers[kind],
       `<span class="map-legend__marker asset-marker--${kind}"></span> ${kindLabels[kind]}`
@@ -53,6 +55,8 @@
   let answer = null;
   let pending = null;
   let timer = null;
+  // Where a cluster opened by keyboard was: once the map has redrawn, focus stays there.
+  let focusAt = null;
 
   function element(tag, className, text) {
     const node = document.createElement(tag);
@@ -65,18 +69,23 @@
     return node;
   }
 
-  function plural(count, one, many) {
-    return `${count} ${count === 1 ? one : many}`;
+  function plural(key, count) {
+    return window.assetmapWords.plural(words[key] || {}, count);
+  }
+
+  // A cluster's icon: its number for the eye, a sentence for a screen reader.
+  function clusterHtml(number, sentence) {
+    const inner = element("span");
+    inner.appendChild(element("span", "", number)).setAttribute("aria-hidden", "true");
+    inner.appendChild(element("span", "govuk-visually-hidden", sentence));
+    return inner;
   }
 
   function kindClusterIcon(kind) {
     return function (cluster) {
       const count = cluster.getChildCount();
       const inner = element("div");
-      const label = element("span", "", String(count));
-      label.appendChild(element("span", "govuk-visually-hidden",
-        ` ${kindLabels[kind].toLowerCase()} here: select to zoom in`));
-      inner.appendChild(label);
+      inner.appendChild(clusterHtml(window.assetmapWords.number(count), plural(kind, count)));
       return L.divIcon({
         html: inner,
         className: `marker-cluster kind-cluster kind-cluster--${kind}`,
@@ -123,9 +132,8 @@
 
   function bubbleIcon(count) {
     const size = count < 10 ? 30 : count < 100 ? 36 : count < 1000 ? 44 : count < 10000 ? 52 : 60;
-    const inner = element("span", "", count < 10000 ? String(count) : `${Math.round(count / 1000)}k`);
-    inner.appendChild(element("span", "govuk-visually-hidden",
-      ` ${count === 1 ? "strength" : "strengths"} here: select to zoom in`));
+    const number = count < 10000 ? window.assetmapWords.number(count) : `${Math.round(count / 1000)}k`;
+    const inner = clusterHtml(number, plural("bubble", count));
     return L.divIcon({ html: inner, className: "map-bubble", iconSize: [size, size] });
   }
 
@@ -138,11 +146,18 @@
     const point = L.marker(where, {
       icon: bubbleIcon(count),
       count,
-      title: `${plural(count, "strength", "strengths")} here: select to zoom in`,
+      title: plural("bubble", count),
       riseOnHover: true
     });
     point.on("click", () => {
       map.setView(where, Math.min(map.getZoom() + 2, map.getMaxZoom()));
+    });
+    // Leaflet opens a marker by keyboard with Enter alone; Enter on a bubble zooms in too.
+    point.on("keypress", (event) => {
+      if (event.originalEvent && event.originalEvent.keyCode === 13) {
+        focusAt = where;
+        map.setView(where, Math.min(map.getZoom() + 2, map.getMaxZoom()));
+      }
     });
     return point;
   }
@@ -185,17 +200,22 @@
       drawPoints(answer.features);
     }
     describe();
+    if (focusAt) {
+      const where = focusAt;
+      focusAt = null;
+      // Clusters settle after their own animation: focus once they have.
+      window.setTimeout(() => window.assetmapMap.focusNear(map, where), 400);
+    }
   }
 
   function describe() {
     let text;
     if (answer.clustered) {
       const total = answer.features.reduce((sum, feature) => sum + visibleCount(feature.properties.kinds), 0);
-      text = `${plural(total, "strength", "strengths")} in and around this area, grouped by ` +
-        "where they are. Zoom in, or select a number, to see each one.";
+      text = (words.grouped || "{strengths}").replace("{strengths}", plural("strengths", total));
     } else {
       const count = answer.features.filter((feature) => map.hasLayer(layers[feature.properties.kind])).length;
-      text = `Showing ${plural(count, "strength", "strengths")} in this area.`;
+      text = (words.showing || "{strengths}").replace("{strengths}", plural("strengths", count));
     }
     if (status.textContent !== text) {
       status.textContent = text;
@@ -258,7 +278,7 @@
           return;
         }
         box.removeAttribute("aria-busy");
-        status.textContent = "The strengths here could not be loaded. Move the map to try again, or use the list.";
+        status.textContent = words.failed || "";
       });
   }
 
@@ -282,6 +302,22 @@
     return true;
   }
 
+  // A cluster opened by keyboard zooms to its strengths (or, when they share a point at the
+  // closest zoom, spreads them out), and focus moves to the first of them rather than to the
+  // map or the top of the page.
+  [bubbles, ...KINDS.map((kind) => layers[kind])].forEach((group) => {
+    group.on("clusterkeypress", (event) => {
+      if (event.originalEvent && event.originalEvent.keyCode === 13) {
+        focusAt = event.layer.getLatLng();
+      }
+    });
+    group.on("spiderfied", (event) => {
+      if (focusAt && event.markers.length && event.markers[0].getElement()) {
+        focusAt = null;
+        event.markers[0].getElement().focus({ preventScroll: true });
+      }
+    });
+  });
   map.on("overlayadd overlayremove", () => {
     if (answer) {
       draw();
