@@ -8,6 +8,7 @@ straight in lon/lat, as GeoJSON's are; a circle and every distance are geodesic 
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, NamedTuple
@@ -185,7 +186,7 @@ def radius_catchment(
     for name, value in (("lon", lon), ("lat", lat), ("radius_m", radius_m)):
         if value is None or value == "":
             raise CentreProblem(name, _("is required"))
-    lon, lat = check_lon_lat(lon, lat)
+    lon, lat = check_lon_lat(_coordinate(lon, "lon", 180), _coordinate(lat, "lat", 90))
     try:
         radius = check_radius(float(radius_m))
     except (TypeError, ValueError):
@@ -199,6 +200,28 @@ def radius_catchment(
     if area is not None and not area.contains(lon, lat):
         raise CentreProblem("centre", _("is outside the area this assetmap covers"))
     return Catchment(How.RADIUS, centre=(lon, lat), radius_m=radius), []
+
+
+def _coordinate(value: Any, name: str, most: int) -> float:
+    """Return a longitude or latitude typed in, or raise ``CentreProblem`` saying what is wrong
+    with it in the reader's language."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise CentreProblem(name, _("must be a number, got %(got)r", got=value)) from None
+    if not math.isfinite(number):
+        raise CentreProblem(name, _("must be a finite number, got %(got)r", got=value))
+    if not -most <= number <= most:
+        raise CentreProblem(
+            name,
+            _(
+                "must be between %(low)s and %(high)s, got %(got)s",
+                low=-most,
+                high=most,
+                got=number,
+            ),
+        )
+    return number
 
 
 def _geojson(text: Any) -> Any:

@@ -12,6 +12,8 @@ import orjson
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from assetmap.domain.i18n import _
+
 # Coordinates this large are metres of a projected CRS, not degrees.
 _PROJECTED = 1000.0
 WGS84_NAMES = frozenset(
@@ -139,16 +141,16 @@ def read_polygon(data: bytes) -> BaseGeometry:
     try:
         document = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        raise ValueError(f"polygon: the file is not JSON ({exc})") from None
+        raise ValueError(_("polygon: the file is not JSON (%(error)s)", error=str(exc))) from None
     if not isinstance(document, dict):
-        raise ValueError("polygon: the file must hold a GeoJSON object")
+        raise ValueError(_("polygon: the file must hold a GeoJSON object"))
     try:
         check_crs(document)
         shapes = [geometry(g, f) for f, g in _geometries(document)]
     except GeometryError as exc:
         raise ValueError(f"polygon: {exc}") from None
     if not shapes or any(s.geom_type not in ("Polygon", "MultiPolygon") for s in shapes):
-        raise ValueError("polygon: the file must draw a Polygon or MultiPolygon")
+        raise ValueError(_("polygon: the file must draw a Polygon or MultiPolygon"))
     return shapely.make_valid(shapely.union_all(shapes))
 
 

@@ -120,8 +120,11 @@ def export() -> Any:
     if filters is not None and not errors:
         try:
             count_public(db.session(), filters)
-        except ValueError as exc:
-            errors["neighbourhood"] = str(exc)
+        except ValueError:
+            errors["neighbourhood"] = _(
+                "neighbourhood %(code)r is unknown; choose one from the list",
+                code=chosen["neighbourhood"],
+            )
     if errors or filters is None:
         return _page(errors, chosen, 400)
     fmt = FORMATS[chosen["format"]]
@@ -155,8 +158,11 @@ def _filters(
             polygon=polygon,
             changed_since=chosen["changed_since"] or None,
         )
-    except ValueError as exc:
-        errors["changed_since"] = str(exc)
+    except ValueError:
+        errors["changed_since"] = _(
+            "changed since must be a date like 2026-05-31, got %(got)r",
+            got=chosen["changed_since"],
+        )
         return None
     return dataclasses.replace(filters, kinds=kinds, themes=themes, bbox=box)
 
