@@ -3,8 +3,9 @@
 Each write is counted per address in a moving window, with the ``limits`` library, in memory
 unless ``RATELIMIT_STORAGE_URI`` names a shared store. Limits are read from the configuration
 when a request is counted. Over a limit the answer is 429 with ``Retry-After``, through the
-app's error handlers: HTML for pages, the JSON error for ``/api``. A write's answer says where
-its address stands in ``X-RateLimit-*`` headers.
+app's error handlers: HTML for pages, the JSON error for ``/api``. The refusal's own words stay
+technical, for the API; a page says how long to wait in the reader's language (``errors``). A
+write's answer says where its address stands in ``X-RateLimit-*`` headers.
 
 Reads carry no limit, and the check returns at its first line for them: the API's busiest
 answer pays nothing for limits it does not have.
