@@ -1,42 +1,37 @@
 """Telling people about responses to a published strength check.
 
 Staff hear when a resident responds to a check's decision; the resident hears when staff mark
-their response as acted upon. Mail goes once the answer has gone (``mail.send_after_response``),
-written in the language the recipient chose (their account's), else British English.
+their response as acted upon. Mail goes once the answer has gone, written in the language the
+recipient chose (their account's), else British English (``mail.send_to``).
 """
 
 from __future__ import annotations
 
-from flask import render_template
-from flask_babel import force_locale
+from typing import Any
+
 from flask_babel import gettext as _
 
 from assetmap import mail
-from assetmap.domain.checks import TakePart
+from assetmap.domain.checks import TAKE_PART_LABELS, TakePart
 from assetmap.domain.i18n import N_
 from assetmap.runtime.links import external_url
 from assetmap.storage import checks as store
 from assetmap.storage.models import CheckResponse, StrengthCheck
 from assetmap.storage.users import get_user
 from assetmap.web import db
-from assetmap.web.i18n import DEFAULT, LANGUAGES, language_code
 
 
-def _send(user_id: int | None, subject: tuple[str, str], template: str, **values: object) -> None:
-    """Mail the user, if they can be mailed: ``subject`` is a message and its ``name`` value,
-    translated with the body into the user's language."""
+def _send(user_id: int | None, subject: str, template: str, **values: Any) -> None:
+    """Mail the user, if they can be mailed, in their language: ``subject`` is a message with
+    a ``name`` value, translated with the body."""
     user = get_user(db.session(), user_id) if user_id else None
     if user is None or user.email.endswith("@invalid"):
         return
-    code = language_code(user.language) or DEFAULT
-    with force_locale(str(LANGUAGES[code].locale)):
-        message, name = subject
-        said = _(message, name=name)
-        response = values.get("response")
-        chosen = response.take_part if isinstance(response, CheckResponse) else None
-        answer = TakePart(chosen).label if chosen in set(TakePart) else (chosen or "")
-        body = render_template(template, take_part=answer, **values)
-    mail.send_after_response(user.email, said, body)
+    response = values.get("response")
+    chosen = response.take_part if isinstance(response, CheckResponse) else ""
+    answer = TAKE_PART_LABELS.get(TakePart(chosen)) if chosen in set(TakePart) else chosen
+    name = values.get("name", "")
+    mail.send_to(user, lambda: _(subject, name=name), template, take_part=answer, **values)
 
 
 def _link(check: StrengthCheck, response: CheckResponse) -> str:
@@ -48,7 +43,7 @@ def tell_of_response(check: StrengthCheck, response: CheckResponse) -> None:
     name = store.current(check).name
     _send(
         check.published_by or check.created_by,
-        (RESPONDED, name),
+        RESPONDED,
         "checks/response_email.txt",
         name=name,
         response=response,
@@ -61,7 +56,7 @@ def tell_of_action(check: StrengthCheck, response: CheckResponse) -> None:
     name = store.current(check).name
     _send(
         response.user_id,
-        (ACTED, name),
+        ACTED,
         "checks/acted_email.txt",
         name=name,
         response=response,
