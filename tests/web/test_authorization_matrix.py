@@ -53,6 +53,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ("pages.index", "GET"): Rule(at("/"), EVERYONE),
     ("pages.asset", "GET"): Rule(at("/assets/{group}"), EVERYONE),
     ("pages.health", "GET"): Rule(at("/healthz"), EVERYONE),
+    ("language.choose", "POST"): Rule(at("/language"), EVERYONE, frozenset({303})),
     ("explore.map_page", "GET"): Rule(at("/map"), EVERYONE),
     ("explore.list_page", "GET"): Rule(at("/list"), EVERYONE),
     ("explore.features", "GET"): Rule(
