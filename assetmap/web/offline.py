@@ -27,7 +27,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from assetmap.web.i18n import current_language
+from assetmap.web.i18n import TRANSLATIONS, current_language
 
 bp = Blueprint("offline", __name__)
 
@@ -66,12 +66,10 @@ def _revisions(static: str, templates: str) -> tuple[tuple[str, str], ...]:
     (the name of the worker's cache of them, so a new release starts that cache afresh)."""
     static_folder, template_folder = Path(static), Path(templates)
     revisions = [(name, _digest([(static_folder / name).read_bytes()])) for name in SHELL]
-    revisions.append(
-        (
-            "offline-page",
-            _digest((template_folder / name).read_bytes() for name in OFFLINE_TEMPLATES),
-        )
-    )
+    # The offline page is kept in the reader's language: new translations are a new revision.
+    catalogues = sorted(TRANSLATIONS.glob("*/LC_MESSAGES/*.mo"))
+    page_parts = [template_folder / name for name in OFFLINE_TEMPLATES] + catalogues
+    revisions.append(("offline-page", _digest(path.read_bytes() for path in page_parts)))
     every = sorted(path for path in static_folder.rglob("*") if path.is_file())
     revisions.append(
         (
