@@ -237,3 +237,28 @@ def test_a_refused_form_says_so_and_can_be_opened_again_or_discarded(
     page.wait_for_load_state()
     assert page.evaluate("assetmapOutbox.all().then(entries => entries.length)") == 0
     assert count_titled(live_server, TITLE) == 0
+
+
+def test_signing_out_forgets_the_pages_kept_while_signed_in(
+    live_server: LiveServer, context: BrowserContext
+) -> None:
+    live_server.add_user("sam@example.org")
+    page = context.new_page()
+    live_server.sign_in_as(page, "sam@example.org")
+    controlled(page)
+    page.goto(f"{live_server.url}/strengths/mine")
+    page.wait_for_load_state()
+    kept = "caches.open('assetmap-pages').then(c => c.keys()).then(k => k.map(r => r.url))"
+    assert f"{live_server.url}/strengths/mine" in page.evaluate(kept)
+
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(lambda url: "/strengths/mine" not in url)
+    page.wait_for_load_state()
+    assert f"{live_server.url}/strengths/mine" not in page.evaluate(kept)
+    context.set_offline(True)
+    try:
+        page.goto(f"{live_server.url}/strengths/mine")
+        expect(page.get_by_role("heading", name="No connection")).to_be_visible()
+        expect(page.locator("body")).not_to_contain_text("sam")
+    finally:
+        context.set_offline(False)
