@@ -124,13 +124,16 @@ def worker() -> Response:
 def manifest() -> Response:
     """Describe the app for a phone to install: its name, icons, colours and where it starts."""
     language = current_language()
+    # The drawing keeps to the middle 80%, so the same PNGs serve as maskable icons, which a
+    # platform may crop to a circle or a rounded square.
     icons = [
         {
             "src": url_for("static", filename=f"icons/icon-{size}.png"),
             "sizes": f"{size}x{size}",
             "type": "image/png",
-            "purpose": "any maskable",
+            "purpose": purpose,
         }
+        for purpose in ("any", "maskable")
         for size in (192, 512)
     ]
     icons.append(
