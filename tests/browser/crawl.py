@@ -100,9 +100,12 @@ def pages_for(served: Served, who: str, *, each_kind: bool = True) -> list[str]:
         for url in addresses(app, demo, rule, method):
             path, _, query = url.partition("?")
             number = re.search(r"/(\d+)", path)
-            by_kind = each_kind and rule.endpoint in BY_KIND and number
+            kind = kinds.get(int(number.group(1))) if number else None
             # One page for each shape of query, not for each strength it names.
-            key = (kinds.get(int(number.group(1))) if by_kind else None, re.sub(r"\d+", "#", query))
+            key = (
+                kind if each_kind and rule.endpoint in BY_KIND else None,
+                re.sub(r"\d+", "#", query),
+            )
             if key in seen:
                 continue
             answer = client.get(url)
