@@ -275,3 +275,52 @@ def test_a_cancelled_date_is_said_with_the_readers_month_name(restore_language: 
     assert schedule.cancelled_in_words() == "Not on 1 March 2027"
     speaking("pl")
     assert "marca" in schedule.cancelled_in_words()
+
+
+def test_an_owners_pages_render_in_welsh_with_what_they_wrote_marked(app: Flask) -> None:
+    owner = add_user(app, "gwen@example.org")
+    choir = add_asset(app, owner, title="Côr y dref", language="cy")
+    hall = add_asset(app, owner, kind="space", title="Town hall", lon=-2.321, lat=51.231)
+    client = app.test_client()
+    sign_in_as(client, "gwen@example.org")
+    token = form_token(client, "/")
+    client.post("/language", data={"language": "cy", "next": "/", "csrf_token": token})
+    form = client.get(f"/strengths/{choir}/schedule/new").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form)
+    assert token
+    saved = client.post(
+        f"/strengths/{choir}/schedule/new",
+        data={
+            "csrf_token": token.group(1),
+            "frequency": "weekly",
+            "weekdays": ["TU"],
+            "start_time": "19:30",
+        },
+    )
+    assert saved.status_code == 302
+    pages = [
+        "/strengths/mine",
+        "/strengths/new",
+        "/strengths/new/skill",
+        f"/strengths/{choir}/edit",
+        f"/strengths/{choir}/location",
+        f"/strengths/{choir}/withdraw",
+        f"/strengths/{choir}/schedule",
+        f"/strengths/{choir}/schedule/1",
+        f"/strengths/{choir}/schedule/import",
+        f"/strengths/{choir}/ties/new?kind=meets-at&q=hall",
+        f"/assets/{choir}",
+    ]
+    for path in pages:
+        response = client.get(path)
+        assert response.status_code == 200, path
+        page = response.get_data(as_text=True)
+        assert '<html lang="cy"' in page, path
+        if path != "/strengths/new" and not path.startswith("/strengths/new/"):
+            assert re.search(r'lang="cy"[^>]*>[^<]*Côr y dref', page), path
+    schedule = client.get(f"/strengths/{choir}/schedule").get_data(as_text=True)
+    assert get_day_names("wide", locale="cy")[1] in schedule  # Tuesday, in Welsh
+    assert "19:30" in schedule
+    mine = client.get("/strengths/mine").get_data(as_text=True)
+    assert '<span lang="en-GB">Town hall</span>' in mine
+    assert hall
