@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from playwright.sync_api import Page, expect
 
 from assetmap.domain.query import AssetFilter
@@ -130,15 +131,16 @@ def test_enter_on_skills_sharing_a_point_spreads_them_and_focuses_the_first(
     assert untroubled(problems)
 
 
-def test_enter_on_a_city_view_bubble_zooms_in_and_keeps_focus_on_the_map(
-    live_server: LiveServer, page: Page, problems: Problems
+@pytest.mark.parametrize("key", ["Enter", "Space"])
+def test_a_city_view_bubble_pressed_zooms_in_and_keeps_focus_on_the_map(
+    live_server: LiveServer, page: Page, problems: Problems, key: str
 ) -> None:
     answer = open_map(page, f"{live_server.url}/map#11/51.2300/-2.3200")
     assert answer["clustered"] is True
     bubble = page.locator(f"{MARKERS} .map-bubble").first
     bubble.focus()
     with page.expect_response(is_features) as closer:
-        page.keyboard.press("Enter")
+        page.keyboard.press(key)
     assert closer.value.json()["clustered"] is False
     expect(page).to_have_url(re.compile(r"#1[2-8]/"))
     page.wait_for_function(

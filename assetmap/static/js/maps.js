@@ -167,6 +167,18 @@ window.assetmapMap.keyboard = function (map) {
     });
   }
 
+  // A marker is a button, so Space presses it as Enter does (Leaflet answers Enter alone).
+  container.addEventListener("keydown", (event) => {
+    const target = event.target;
+    if (event.key !== " " || !target.matches || !target.matches(".leaflet-marker-icon[role='button']")) {
+      return;
+    }
+    event.preventDefault();
+    target.dispatchEvent(new KeyboardEvent("keypress", {
+      key: "Enter", code: "Enter", keyCode: 13, which: 13, charCode: 13, bubbles: true, cancelable: true
+    }));
+  });
+
   map.on("layeradd moveend zoomend", tidy);
   tidy();
 };
