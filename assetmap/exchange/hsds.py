@@ -222,7 +222,7 @@ def _term(field: str, value: str) -> dict[str, Any]:
 # Terms are few and shared by many attributes: each is built once.
 @functools.lru_cache(maxsize=64)
 def _theme_term(value: str) -> dict[str, Any]:
-    label = Theme(value).label
+    label = Theme(value).english
     return {
         "id": uid("term", "theme", value),
         "code": value,

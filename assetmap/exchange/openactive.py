@@ -75,7 +75,7 @@ def _activity(value: str, themes_url: str) -> dict[str, Any]:
     return {
         "@type": "Concept",
         "@id": f"{themes_url}#{value}",
-        "prefLabel": Theme(value).label,
+        "prefLabel": Theme(value).english,
         "inScheme": themes_url,
     }
 

@@ -25,7 +25,7 @@ from assetmap.exchange.hsds import ATTRIBUTE_FIELDS, LISTS
 from assetmap.exchange.importing.records import FileProblem, Record
 
 _THEMES = {theme.value: theme.value for theme in Theme} | {
-    theme.label.casefold(): theme.value for theme in Theme
+    theme.english.casefold(): theme.value for theme in Theme
 }
 _REPEATED = frozenset({"tags", "facilities"})
 
