@@ -123,6 +123,13 @@
       riseOnHover: true
     });
     point.bindPopup(() => popup(properties));
+    // Its title, the icon's name, is a person's words: never translated.
+    point.on("add", () => {
+      const icon = point.getElement();
+      if (icon) {
+        icon.setAttribute("translate", "no");
+      }
+    });
     return point;
   }
 

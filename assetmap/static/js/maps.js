@@ -167,6 +167,22 @@ window.assetmapMap.keyboard = function (map) {
     });
   }
 
+  // Leaflet's controls speak the page's language; its attribution is the tiles' licence, as
+  // written, and is not translated.
+  const words = window.assetmapWords();
+  [[".leaflet-control-zoom-in", words.zoomIn], [".leaflet-control-zoom-out", words.zoomOut],
+    [".leaflet-control-layers-toggle", words.layers]].forEach(([selector, said]) => {
+    container.querySelectorAll(selector).forEach((control) => {
+      if (said) {
+        control.setAttribute("title", said);
+        control.setAttribute("aria-label", said);
+      }
+    });
+  });
+  container.querySelectorAll(".leaflet-control-attribution").forEach((attribution) => {
+    attribution.setAttribute("translate", "no");
+  });
+
   // A marker is a button, so Space presses it as Enter does (Leaflet answers Enter alone).
   container.addEventListener("keydown", (event) => {
     const target = event.target;
