@@ -52,6 +52,8 @@
       const icon = layer.getElement();
       icon.dataset.assetId = properties.id;
       icon.dataset.rank = properties.rank;
+      // Its title holds the strength's name as its owner wrote it: never translated.
+      icon.setAttribute("translate", "no");
     });
     return layer;
   }
