@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext as _gettext
+import re
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -86,9 +87,24 @@ def format_date(value: dt.date, format: str = "long") -> str:
     return _dates.format_date(value, format=format, locale=locale())
 
 
-def format_day(value: dt.date) -> str:
-    """Return a day with its weekday: "Friday 5 February 2027"."""
-    return _dates.format_skeleton("yMMMMEEEEd", value, locale=locale())
+_ENGLISH_DAYS = {False: "EEEE d MMMM", True: "EEEE d MMMM y"}
+_WEEKDAY = re.compile(r"E+|c+")
+
+
+def format_day(value: dt.date, *, with_year: bool = True) -> str:
+    """Return a day with its weekday's and month's full names in the reader's language:
+    "Friday 5 February 2027" (GOV.UK's way, with no comma), "piątek, 5 lutego 2027"."""
+    reader = locale()
+    if reader.language == "en":
+        pattern = _ENGLISH_DAYS[with_year]
+    else:
+        # The locale's own order for a day and month (with the year), its weekday in full.
+        found = reader.datetime_skeletons.get("yMMMMEd" if with_year else "MMMMEd")
+        pattern = _WEEKDAY.sub("EEEE", found.pattern) if found else ""
+        if not pattern:
+            skeleton = "y" * with_year + "MMMMEEEEd"
+            return str(_dates.format_skeleton(skeleton, value, locale=reader))
+    return _dates.format_date(value, pattern, locale=reader)
 
 
 def format_time(value: dt.time) -> str:

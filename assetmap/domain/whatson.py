@@ -12,14 +12,11 @@ import dataclasses
 import datetime as dt
 import enum
 import itertools
-import re
 from collections.abc import Iterable
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel import dates as babel_dates
-
-from assetmap.domain.i18n import _, lazy, locale, ngettext
+from assetmap.domain.i18n import _, format_day, lazy, ngettext
 from assetmap.domain.schedules import DEFAULT_TIMEZONE, Schedule, Session, times_in_words
 from assetmap.domain.vocab import Theme
 
@@ -312,24 +309,10 @@ def day_heading(day: dt.date, today: dt.date) -> str:
 
 
 # British English days as GOV.UK writes them, with no comma: "Saturday 12 December 2026".
-_ENGLISH_DAYS = {False: "EEEE d MMMM", True: "EEEE d MMMM y"}
-_WEEKDAY = re.compile(r"E+|c+")
-
-
 def day_in_words(day: dt.date, *, with_year: bool = False) -> str:
     """Return a day with its weekday's and month's full names in the reader's language:
     "Saturday 12 December", "sobota, 12 grudnia"."""
-    reader = locale()
-    if reader.language == "en":
-        pattern = _ENGLISH_DAYS[with_year]
-    else:
-        # The locale's own order for a day and month (with the year), its weekday in full.
-        skeleton = "yMMMMEd" if with_year else "MMMMEd"
-        found = reader.datetime_skeletons.get(skeleton)
-        pattern = _WEEKDAY.sub("EEEE", found.pattern) if found else ""
-        if not pattern:
-            return babel_dates.format_skeleton("y" * with_year + "MMMMEEEEd", day, locale=reader)
-    return babel_dates.format_date(day, pattern, locale=reader)
+    return format_day(day, with_year=with_year)
 
 
 def _local(now: dt.datetime, timezone: str) -> dt.datetime:
