@@ -7,11 +7,14 @@ import contextlib
 import html
 import io
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
 from typing import Any
 
 import orjson
 import sqlalchemy as sa
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
 from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
@@ -261,3 +264,19 @@ def statements(app: Flask, wanted: Callable[[str], bool]) -> Iterator[list[str]]
         yield seen
     finally:
         sa.event.remove(engine, "before_cursor_execute", executed)
+
+
+def write_catalogue(
+    folder: Path, locale: str, messages: Mapping[str | tuple[str, str], str | tuple[str, ...]]
+) -> Path:
+    """Compile a small catalogue of ``messages`` (English to translation; a plural's key is its
+    two English forms, its value every form the language has) for ``locale`` under ``folder``,
+    for an app configured with ``BABEL_TRANSLATION_DIRECTORIES=folder``; return ``folder``."""
+    catalog = Catalog(locale=locale, domain="messages")
+    for english, translated in messages.items():
+        catalog.add(english, translated)
+    target = folder / locale / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    with (target / "messages.mo").open("wb") as file:
+        write_mo(file, catalog)
+    return folder

@@ -16,8 +16,6 @@ from email import policy
 from pathlib import Path
 
 import pytest
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -34,6 +32,7 @@ from tests.web.helpers import (
     signed_in,
     start,
     text,
+    write_catalogue,
 )
 
 WELSH = {
@@ -56,21 +55,11 @@ WELSH_HEADERS = {"Accept-Language": "cy"}
 RATIONALE = "The Friday soup run already feeds the town centre."
 
 
-def _catalogue(folder: Path, locale: str, messages: dict[str, str]) -> None:
-    catalog = Catalog(locale=locale)
-    for english, translated in messages.items():
-        catalog.add(english, translated)
-    target = folder / locale / "LC_MESSAGES"
-    target.mkdir(parents=True)
-    with (target / "messages.mo").open("wb") as file:
-        write_mo(file, catalog)
-
-
 @pytest.fixture
 def app(sqlite_url: str, tmp_path: Path) -> Iterator[Flask]:
     """An app whose area is a box around the town, with a tiny Welsh catalogue."""
     folder = tmp_path / "translations"
-    _catalogue(folder, "cy", WELSH)
+    write_catalogue(folder, "cy", WELSH)
     served = create_app(
         {
             "TESTING": True,

@@ -17,8 +17,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from babel.dates import get_day_names, get_month_names
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -31,7 +29,7 @@ from assetmap.web import db
 from assetmap.web.explore import whatson
 from assetmap.web.params import BadParameter, bbox
 from assetmap.web.wording import plain
-from tests.web.helpers import add_asset, add_at_market, text
+from tests.web.helpers import add_asset, add_at_market, text, write_catalogue
 
 LONDON = ZoneInfo("Europe/London")
 # Wednesday 9 December 2026, 10am: a Saturday group meets on the 12th, three days on.
@@ -74,18 +72,14 @@ PLURALS = (
 )
 
 
-def write_catalogue(folder: Path) -> Path:
+def welsh_catalogue(folder: Path) -> Path:
     """Write a Welsh catalogue of ``MESSAGES`` and ``PLURALS`` under ``folder``."""
-    catalogue = Catalog(locale="cy", domain="messages")
-    for message in MESSAGES:
-        catalogue.add(message, welsh(message))
+    messages: dict[str | tuple[str, str], str | tuple[str, ...]] = {
+        message: welsh(message) for message in MESSAGES
+    }
     for singular, plural in PLURALS:
-        catalogue.add((singular, plural), tuple([welsh(plural)] * WELSH_FORMS))
-    where = folder / "cy" / "LC_MESSAGES"
-    where.mkdir(parents=True)
-    with (where / "messages.mo").open("wb") as out:
-        write_mo(out, catalogue)
-    return folder
+        messages[singular, plural] = tuple([welsh(plural)] * WELSH_FORMS)
+    return write_catalogue(folder, "cy", messages)
 
 
 @pytest.fixture
@@ -96,7 +90,7 @@ def app(sqlite_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ite
             "TESTING": True,
             "DATABASE_URL": sqlite_url,
             "SECRET_KEY": "test",
-            "BABEL_TRANSLATION_DIRECTORIES": str(write_catalogue(tmp_path / "translations")),
+            "BABEL_TRANSLATION_DIRECTORIES": str(welsh_catalogue(tmp_path / "translations")),
         }
     )
     yield app

@@ -15,8 +15,6 @@ from email import policy
 from pathlib import Path
 
 import pytest
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
 from flask import Flask
 from flask.testing import FlaskClient
 
@@ -24,7 +22,7 @@ from assetmap import create_app
 from assetmap.storage.models import User
 from assetmap.web import db
 from tests.trust.world import MARKERS, World, client_as, config, copy
-from tests.web.helpers import form_token
+from tests.web.helpers import form_token, write_catalogue
 
 WELSH = {
     "“%(title)s” has been hidden": "Mae “%(title)s” wedi’i guddio",
@@ -42,21 +40,11 @@ POLISH = {
 }
 
 
-def _catalogue(folder: Path, locale: str, messages: dict[str, str]) -> None:
-    catalog = Catalog(locale=locale)
-    for english, translated in messages.items():
-        catalog.add(english, translated)
-    target = folder / locale / "LC_MESSAGES"
-    target.mkdir(parents=True)
-    with (target / "messages.mo").open("wb") as file:
-        write_mo(file, catalog)
-
-
 @pytest.fixture
 def translations(tmp_path: Path) -> Path:
     folder = tmp_path / "translations"
-    _catalogue(folder, "cy", WELSH)
-    _catalogue(folder, "pl", POLISH)
+    write_catalogue(folder, "cy", WELSH)
+    write_catalogue(folder, "pl", POLISH)
     return folder
 
 
