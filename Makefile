@@ -95,6 +95,7 @@ bench: install postgis browser bench-tools
 	$(BIN)/python bench/load.py
 	$(BIN)/python bench/api_load.py
 	$(BIN)/python bench/whatson.py
+	$(BIN)/python bench/languages.py
 	$(BIN)/python bench/api_cost.py
 	$(BIN)/python bench/catchment.py
 	$(BIN)/python bench/gazetteer.py
