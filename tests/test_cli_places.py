@@ -69,7 +69,7 @@ def test_a_street_typed_as_people_type_it_is_found_after_import(app: Flask, tmp_
     steps = Steps(signed_in(app, email="ann@example.org"))
     steps.details()
     page = steps.find("st johns road").get_data(as_text=True)
-    assert "You placed it at St John&#39;s Road." in page
+    assert 'You placed it at <span translate="no">St John&#39;s Road</span>.' in page
 
 
 def test_a_typed_postcode_is_found_after_import(app: Flask, tmp_path: Path) -> None:

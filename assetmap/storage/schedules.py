@@ -63,6 +63,21 @@ def scheduled_assets(
     )
 
 
+def schedule_row(asset_id: int, position: int, schedule: Schedule) -> AssetSchedule:
+    """Return the row that stores ``schedule`` as the ``position``-th of an asset's."""
+    return AssetSchedule(
+        asset_id=asset_id,
+        position=position,
+        rule=schedule.rule(),
+        starts_on=schedule.starts_on,
+        ends_on=schedule.ends_on,
+        start_time=schedule.start_time,
+        end_time=schedule.end_time,
+        cancelled=[day.isoformat() for day in schedule.cancelled],
+        timezone=schedule.timezone,
+    )
+
+
 def set_schedules(
     session: orm.Session,
     asset_id: int,
@@ -97,18 +112,7 @@ def set_schedules(
         ]
         session.execute(sa.delete(AssetSchedule).where(AssetSchedule.asset_id == asset_id))
         session.add_all(
-            AssetSchedule(
-                asset_id=asset_id,
-                position=position,
-                rule=item.rule(),
-                starts_on=item.starts_on,
-                ends_on=item.ends_on,
-                start_time=item.start_time,
-                end_time=item.end_time,
-                cancelled=[day.isoformat() for day in item.cancelled],
-                timezone=item.timezone,
-            )
-            for position, item in enumerate(schedules)
+            schedule_row(asset_id, position, item) for position, item in enumerate(schedules)
         )
     field = "meeting_pattern" if asset.kind is Kind.GROUP else "opening_times"
     if note is not None and getattr(asset, field) != note:

@@ -13,7 +13,7 @@ from tests.web.helpers import add_asset
 
 def embedded_maps(page: str) -> list[str]:
     names = re.findall(
-        r'<div(?: class="[^"]*")? data-map="(map_\w+)">\s*<div class="folium-map"', page
+        r'<div(?: class="[^"]*")? data-map="(map_\w+)" dir="ltr">\s*<div class="folium-map"', page
     )
     for name in names:
         assert f'(window.assetmapMaps = window.assetmapMaps || {{}})["{name}"]' in page

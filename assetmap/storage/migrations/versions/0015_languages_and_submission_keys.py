@@ -57,10 +57,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("asset", schema=None) as batch_op:
-        batch_op.drop_column("language")
-
-    with op.batch_alter_table("app_user", schema=None) as batch_op:
-        batch_op.drop_column("language")
-
+    # Not in batch mode: on SQLite that would copy the table and lose the asset table's
+    # triggers, which keep its spatial and text indexes. SQLite drops a column in place.
+    op.drop_column("asset", "language")
+    op.drop_column("app_user", "language")
     op.drop_table("submission_key")
