@@ -16,7 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import gettext as _gettext
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any, Literal
 
 from babel import Locale
@@ -28,6 +30,8 @@ ENGLISH = Locale.parse("en_GB")
 
 _translations: Callable[[], Any] = _gettext.NullTranslations
 _locale: Callable[[], Locale | None] = lambda: None  # noqa: E731
+# Set while writing words for files other systems read, which stay in English.
+_in_english: ContextVar[bool] = ContextVar("in_english", default=False)
 
 
 def install(translations: Callable[[], Any], locale: Callable[[], Locale | None]) -> None:
@@ -38,7 +42,22 @@ def install(translations: Callable[[], Any], locale: Callable[[], Locale | None]
 
 def locale() -> Locale:
     """Return the reader's locale, British English when there is no reader."""
-    return _locale() or ENGLISH
+    return ENGLISH if _in_english.get() else (_locale() or ENGLISH)
+
+
+@contextmanager
+def english() -> Iterator[None]:
+    """Say everything in British English meanwhile, whoever the reader: for words written into
+    files that other systems read (HSDS), which must not depend on who asked for them."""
+    token = _in_english.set(True)
+    try:
+        yield
+    finally:
+        _in_english.reset(token)
+
+
+def _catalogue() -> Any:
+    return _gettext.NullTranslations() if _in_english.get() else _translations()
 
 
 class Text(str):
@@ -61,14 +80,14 @@ class Text(str):
 
 def _(msgid: str, **values: Any) -> Text:
     """Return ``msgid`` in the reader's language, with ``values`` put in."""
-    text = _translations().gettext(msgid)
+    text = _catalogue().gettext(msgid)
     return Text(text % values if values else text, msgid, values)
 
 
 def ngettext(singular: str, plural: str, num: int, **values: Any) -> Text:
     """Return the singular or plural message for ``num`` in the reader's language."""
     values.setdefault("num", num)
-    text = _translations().ngettext(singular, plural, num)
+    text = _catalogue().ngettext(singular, plural, num)
     return Text(text % values, singular if num == 1 else plural, values)
 
 

@@ -28,6 +28,7 @@ from typing import Any
 
 import orjson
 
+from assetmap.domain.i18n import english
 from assetmap.domain.schedules import Frequency, Schedule
 from assetmap.domain.vocab import Theme
 
@@ -163,7 +164,8 @@ def _rule(schedule_id: str, schedule: Schedule) -> dict[str, Any]:
         parts["until"] = parts["valid_to"] = schedule.ends_on.isoformat()
     hours = offset.total_seconds() / 3600 if offset is not None else 0.0
     parts["timezone"] = int(hours) if hours.is_integer() else hours
-    parts["description"] = schedule.describe()
+    with english():
+        parts["description"] = schedule.describe()
     extra = [("timezone", schedule.timezone)] + [
         ("cancelled", day.isoformat()) for day in schedule.cancelled
     ]

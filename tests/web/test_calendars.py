@@ -90,6 +90,8 @@ def test_a_groups_calendar_is_a_calendar_file_with_its_sessions(
     assert answer.headers["Content-Type"] == "text/calendar; charset=utf-8"
     assert answer.headers["Content-Disposition"] == "inline; filename=frome_community_choir.ics"
     assert answer.headers["Cache-Control"] == "public, max-age=3600"
+    # Its words are in the reader's language, so a shared cache keeps one copy per language.
+    assert {"Accept-Language", "Cookie"} <= set(answer.vary)
     assert answer.headers["ETag"] and answer.headers["Last-Modified"]
     calendar = Calendar.from_ical(answer.data)
     assert str(calendar["X-WR-CALNAME"]) == "Frome community choir"

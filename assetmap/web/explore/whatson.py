@@ -146,6 +146,8 @@ def feed() -> Response:
     response.headers["Content-Disposition"] = 'inline; filename="whats-on.ics"'
     response.cache_control.public = True
     response.cache_control.max_age = FEED_MAX_AGE_S
+    # Its name and words are in the reader's language.
+    response.vary.update(("Accept-Language", "Cookie"))
     return response
 
 

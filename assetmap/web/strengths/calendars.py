@@ -70,6 +70,8 @@ def calendar(asset_id: int) -> Response:
     filename = secure_filename(asset.title.lower()) or "calendar"
     response.headers.set("Content-Disposition", "inline", filename=f"{filename}.ics")
     response.headers["Cache-Control"] = f"public, max-age={CACHE_S}"
+    # Its words (the schedule's, in the calendar) are in the reader's language.
+    response.vary.update(("Accept-Language", "Cookie"))
     # The venue's name is in the file too, so the tag is the file's, not the strength's.
     response.set_etag(hashlib.sha256(body).hexdigest()[:32])
     response.last_modified = _utc(asset.updated_at)
