@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from assetmap.storage.models import User
+from assetmap.storage.models import Asset, User
 from assetmap.web import db
 from assetmap.web.i18n import COOKIE, LANGUAGES, language_code
 from tests.trust.world import World, client_as
@@ -83,3 +86,24 @@ def test_language_codes_are_read_from_tags() -> None:
     assert language_code("pl_PL") == "pl"
     assert language_code("de") is None
     assert language_code(None) is None
+
+
+@pytest.mark.parametrize("code", sorted(LANGUAGES))
+def test_what_people_wrote_is_escaped_and_kept_as_written_in_every_language(
+    served: Flask, world: World, code: str
+) -> None:
+    title = '<script>alert("x")</script> & "Soup"'
+    with served.app_context():
+        session = db.session()
+        asset = session.get(Asset, world.ids["group"])
+        assert asset is not None
+        asset.title, asset.language = title, "en-GB"
+        session.commit()
+    client = served.test_client()
+    client.set_cookie(COOKIE, code)
+    page = client.get(f"/assets/{world.ids['group']}").get_data(as_text=True)
+    assert f'<html lang="{LANGUAGES[code].tag}"' in page
+    assert "<script>alert(" not in page
+    assert "&lt;script&gt;alert(" in page
+    # The title sits in an element carrying the language it was written in.
+    assert re.search(r'lang="en-GB"[^>]*>[^<]*&lt;script&gt;alert\(', page)
