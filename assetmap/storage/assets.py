@@ -31,12 +31,13 @@ from assetmap.domain.assets import (
 from assetmap.domain.errors import ValidationError
 from assetmap.domain.geo import BBox, bbox_around, check_lon_lat, distances_m
 from assetmap.domain.privacy import PUBLIC_FIELDS, is_generalised, public_point
+from assetmap.domain.provenance import Assurer, assurer_for
 from assetmap.domain.query import AssetFilter, AssetSummary, check_limit, check_radius
 from assetmap.domain.vocab import Action, Status
 from assetmap.storage.backends import SUMMARY_COLUMNS, backend_for, published, summary
 from assetmap.storage.bulk import insert_batch
 from assetmap.storage.database import Reader, begin_write
-from assetmap.storage.models import Asset, AssetTheme, Revision, utcnow
+from assetmap.storage.models import Asset, AssetTheme, Revision, User, utcnow
 from assetmap.storage.neighbourhoods import locate
 from assetmap.storage.private_points import keep_point
 
@@ -120,6 +121,7 @@ def add_asset(
     now = utcnow()
     draft = _confirmed(draft, today or now.date())
     asset = Asset(owner_id=owner_id, status=Status.PUBLISHED, created_at=now, updated_at=now)
+    asset.assured_by = Assurer.OWNER.value if owner_id is not None else ""
     shown = at_public_point(draft, cell_m)
     _fill(session, asset, shown)
     session.add(asset)
@@ -180,9 +182,17 @@ def confirm_asset(
         {"last_confirmed": [_iso(asset.last_confirmed), today.isoformat()]},
     )
     asset.last_confirmed = today
+    asset.assured_by = _assurer(session, asset, by)
     asset.updated_at = utcnow()
     session.flush()
     return asset
+
+
+def _assurer(session: orm.Session, asset: Asset, user_id: int | None) -> str:
+    """Return who assures ``asset`` when ``user_id`` confirms it, by their part; "" for none."""
+    role = session.scalar(sa.select(User.role).where(User.id == user_id)) if user_id else None
+    found = assurer_for(user_id, asset.owner_id, role)
+    return found.value if found is not None else ""
 
 
 def withdraw_asset(

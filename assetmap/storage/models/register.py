@@ -79,6 +79,13 @@ class Asset(Base):
     # Where an imported asset came from (e.g. "osm", a file's name) and its id there.
     source: orm.Mapped[str] = orm.mapped_column(sa.String(100), default="")
     source_id: orm.Mapped[str] = orm.mapped_column(sa.String(200), default="")
+    # When an import last found it in its source (a feed or file), and when its source stopped
+    # listing it: its provenance, beside ``source``. Both None for a strength added here.
+    checked_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime)
+    unlisted_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime)
+    # Who last assured it (``domain.provenance.Assurer``): a person, or its source, confirming
+    # it is still right on ``last_confirmed``; empty where nobody is known to have.
+    assured_by: orm.Mapped[str] = orm.mapped_column(sa.String(20), default="", server_default="")
     # When the owner was last reminded to confirm it, so a reminder goes once per interval.
     reminded_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime)
 
@@ -165,9 +172,7 @@ class SubmissionKey(Base):
     __table_args__ = (sa.UniqueConstraint("user_id", "key", name="uq_submission_key_user_key"),)
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
-    user_id: orm.Mapped[int] = orm.mapped_column(
-        sa.ForeignKey("app_user.id", ondelete="CASCADE")
-    )
+    user_id: orm.Mapped[int] = orm.mapped_column(sa.ForeignKey("app_user.id", ondelete="CASCADE"))
     key: orm.Mapped[str] = orm.mapped_column(sa.String(64))
     asset_id: orm.Mapped[int | None] = orm.mapped_column(
         sa.ForeignKey("asset.id", ondelete="SET NULL")

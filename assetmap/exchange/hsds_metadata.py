@@ -1,0 +1,55 @@
+"""A strength's field changes as HSDS 3.0 ``metadata`` objects.
+
+Each change to a public field becomes one object: when, what sort of change, which field, its
+value before and after (as text), and who made it by their part ("owner", "coach", "staff",
+"import"), never by name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import orjson
+
+from assetmap.domain.provenance import FieldChange
+from assetmap.exchange.hsds import uid
+
+# HSDS names a change by what it did to the record.
+_ACTION_TYPES = {
+    "create": "create",
+    "update": "update",
+    "confirm": "assure",
+    "withdraw": "delete",
+    "hide": "delete",
+    "restore": "update",
+}
+
+
+def metadata_objects(
+    resource_id: str, resource_type: str, changes: Sequence[FieldChange]
+) -> list[dict[str, Any]]:
+    """Return the HSDS metadata objects of ``changes`` to the HSDS object ``resource_id`` (of
+    type ``resource_type``: "service", "organization", "location")."""
+    return [
+        {
+            "id": uid(resource_id, "metadata", change.at.isoformat(), change.field),
+            "resource_id": resource_id,
+            "resource_type": resource_type,
+            "last_action_date": change.at.date().isoformat(),
+            "last_action_type": _ACTION_TYPES.get(change.action, change.action),
+            "field_name": change.field,
+            "previous_value": _text(change.previous),
+            "replacement_value": _text(change.replacement),
+            "updated_by": change.by or "unknown",
+        }
+        for change in changes
+    ]
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return orjson.dumps(value).decode()
