@@ -14,15 +14,19 @@ its ``notes`` hold the free-text note beside the schedules.
 
 Fields HSDS has no home for (themes, tags, facilities, capacity...) travel as attributes whose
 ``link_type`` names the assetmap field, so a document read back gives the same strengths. Ids
-are UUIDs derived from the asset's id, stable across exports.
+are stable across exports. Those of organizations, services, locations and service_at_locations
+are UUID version 8 (RFC 9562) that hold the strength's id, so ``parse_id`` gives the strength back
+from one with no lookup; other objects' are UUID version 5 names under ``NAMESPACE``.
 """
 
 from __future__ import annotations
 
+import enum
 import functools
 import tempfile
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
@@ -51,6 +55,96 @@ def uid(*parts: object) -> str:
     return str(uuid.uuid5(NAMESPACE, ":".join(str(part) for part in parts)))
 
 
+class HsdsRole(enum.StrEnum):
+    """What an HSDS object that stands for a strength is."""
+
+    ORGANIZATION = "organization"
+    SERVICE = "service"
+    LOCATION = "location"
+    SERVICE_AT_LOCATION = "service_at_location"
+
+
+@dataclass(frozen=True)
+class HsdsRef:
+    """The strength an id of ours stands for, in which role; ``venue_id`` is the space a group's
+    service is at (0 for none: everything but a group's service at a space it meets at)."""
+
+    role: HsdsRole
+    asset_id: int
+    venue_id: int = 0
+
+    @property
+    def id(self) -> str:
+        """Return the HSDS id this names."""
+        return _encode(self.role, self.asset_id, self.venue_id)
+
+
+# The layout of an id of ours (RFC 9562's UUID version 8): 48 bits of a tag, NAMESPACE's first
+# 48, then the version, 12 bits of role, the variant, and 62 bits: the asset's id and a venue's.
+_TAG = NAMESPACE.int >> 80
+_VERSION, _VARIANT = 8, 0b10
+_ID_BITS = 31
+_ID_MAX = (1 << _ID_BITS) - 1
+_CODES = {
+    HsdsRole.ORGANIZATION: 0x001,
+    HsdsRole.SERVICE: 0x002,
+    HsdsRole.LOCATION: 0x003,
+    HsdsRole.SERVICE_AT_LOCATION: 0x004,
+}
+_ROLES = {code: role for role, code in _CODES.items()}
+
+
+def _encode(role: HsdsRole, asset_id: int, venue_id: int = 0) -> str:
+    if not 0 < asset_id <= _ID_MAX or not 0 <= venue_id <= _ID_MAX:
+        raise ValueError(f"ids must be from 1 to {_ID_MAX}, got {asset_id} and {venue_id}")
+    value = (_TAG << 80) | (_VERSION << 76) | (_CODES[role] << 64) | (_VARIANT << 62)
+    return str(uuid.UUID(int=value | (asset_id << _ID_BITS) | venue_id))
+
+
+def organization_id(asset_id: int) -> str:
+    """Return the id of the organization of a group."""
+    return _encode(HsdsRole.ORGANIZATION, asset_id)
+
+
+def service_id(asset_id: int) -> str:
+    """Return the id of the service of a group or a space."""
+    return _encode(HsdsRole.SERVICE, asset_id)
+
+
+def location_id(asset_id: int) -> str:
+    """Return the id of the physical location of a space, or of a group meeting nowhere known."""
+    return _encode(HsdsRole.LOCATION, asset_id)
+
+
+def service_at_location_id(asset_id: int, venue_id: int = 0) -> str:
+    """Return the id of a strength's service at a place: a group's at the space ``venue_id`` it
+    meets at, or (``venue_id`` 0) at its own location."""
+    return _encode(HsdsRole.SERVICE_AT_LOCATION, asset_id, venue_id)
+
+
+def parse_id(text: object) -> HsdsRef | None:
+    """Return the strength and role an id of ours stands for; None for anything else (not a
+    UUID in its usual 36-character form, another version or tag, a role or id out of range)."""
+    if not isinstance(text, str) or len(text) != 36:
+        return None
+    try:
+        found = uuid.UUID(text)
+    except ValueError:
+        return None
+    value = found.int
+    if str(found) != text.lower() or value >> 80 != _TAG:
+        return None
+    if (value >> 76) & 0xF != _VERSION or (value >> 62) & 0b11 != _VARIANT:
+        return None
+    role = _ROLES.get((value >> 64) & 0xFFF)
+    asset_id, venue_id = (value >> _ID_BITS) & _ID_MAX, value & _ID_MAX
+    if role is None or asset_id == 0:
+        return None
+    if venue_id and role is not HsdsRole.SERVICE_AT_LOCATION:
+        return None
+    return HsdsRef(role, asset_id, venue_id)
+
+
 def objects(
     asset: Mapping[str, Any], schedules: Sequence[Schedule] = (), venues: Sequence[int] = ()
 ) -> dict[str, list[dict[str, Any]]]:
@@ -65,35 +159,31 @@ def objects(
     return {}
 
 
-def location_id(asset_id: int) -> str:
-    """Return the id of the physical location of a space, or of a group meeting nowhere known."""
-    return uid(asset_id, "location")
-
-
 def _group(
     asset: Mapping[str, Any], schedules: Sequence[Schedule], venues: Sequence[int]
 ) -> dict[str, list[dict[str, Any]]]:
     key = asset["id"]
-    org_id, service_id, own_id = uid(key, "org"), uid(key, "service"), location_id(key)
+    org_id, own_id = organization_id(key), location_id(key)
     organization = {
         "id": org_id,
         "name": asset["title"],
         "description": asset["description"] or asset["title"],
         "attributes": _attributes(org_id, "organization", asset),
     }
+    served = service_id(key)
     service: dict[str, Any] = {
-        "id": service_id,
+        "id": served,
         "organization_id": org_id,
         "name": asset["title"],
         "description": asset["description"] or asset["title"],
         "status": "active",
         "last_modified": asset["updated_at"],
         "service_at_locations": [
-            {"id": at_id, "service_id": service_id, "location_id": place_id}
+            {"id": at_id, "service_id": served, "location_id": place_id}
             for at_id, place_id in _places(key, venues)
         ],
     }
-    found = _schedules(key, schedules, asset["meeting_pattern"], service_id=service_id)
+    found = _schedules(key, schedules, asset["meeting_pattern"], service_id=served)
     if found:
         service["schedules"] = found
     if venues:
@@ -107,8 +197,8 @@ def _places(key: int, venues: Sequence[int]) -> list[tuple[str, str]]:
     """Return the ids of a group's service at each place and of the place: the spaces it meets
     at, or its own location."""
     if not venues:
-        return [(uid(key, "service_at_location"), location_id(key))]
-    return [(uid(key, "service_at_location", venue), location_id(venue)) for venue in venues]
+        return [(service_at_location_id(key), location_id(key))]
+    return [(service_at_location_id(key, venue), location_id(venue)) for venue in venues]
 
 
 def _space(asset: Mapping[str, Any], schedules: Sequence[Schedule]) -> dict[str, Any]:

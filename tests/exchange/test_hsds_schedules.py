@@ -12,7 +12,7 @@ from sqlalchemy import orm
 
 from assetmap.domain.schedules import Schedule, validate_schedule
 from assetmap.domain.ties import TieKind
-from assetmap.exchange.hsds import location_id, uid
+from assetmap.exchange.hsds import location_id, service_id, uid
 from assetmap.exchange.importing.hsds import read_hsds
 from assetmap.storage.exports import ExportFilter
 from assetmap.storage.models import Asset, AssetSchedule, Tie
@@ -106,7 +106,7 @@ def test_an_export_with_schedules_and_meeting_places_is_valid_hsds(
 
 
 def _service(document: dict[str, Any], asset_id: int) -> dict[str, Any]:
-    [found] = [s for s in document["services"] if s["id"] == uid(asset_id, "service")]
+    [found] = [s for s in document["services"] if s["id"] == service_id(asset_id)]
     return found
 
 
