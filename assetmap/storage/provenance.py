@@ -1,5 +1,6 @@
-"""Reading a strength's provenance: the changes to its public fields, each with who made it by
-their part (``domain.provenance``), never by name."""
+"""Reading a strength's provenance: where it came from and who last assured it, and the changes
+to its public fields, each with who made it by their part (``domain.provenance``), never by
+name."""
 
 from __future__ import annotations
 
@@ -9,7 +10,13 @@ from collections.abc import Collection
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from assetmap.domain.provenance import PUBLIC_HISTORY_FIELDS, FieldChange, assurer_for
+from assetmap.domain.provenance import (
+    PUBLIC_HISTORY_FIELDS,
+    FieldChange,
+    Provenance,
+    assurer_for,
+    assurer_of,
+)
 from assetmap.storage.models import Asset, Revision, User
 
 
@@ -60,3 +67,32 @@ def field_changes(
                 FieldChange(asset_id, at, action.value, field, previous, replacement, by)
             )
     return dict(found)
+
+
+def provenance_of(session: orm.Session, asset_id: int) -> Provenance | None:
+    """Return where the asset came from and who last assured it, None if there is no such
+    asset. It reads nothing of its owner but whether it has one."""
+    query = sa.select(
+        Asset.kind,
+        Asset.source,
+        Asset.created_at,
+        Asset.owner_id.is_not(None),
+        Asset.checked_at,
+        Asset.unlisted_at,
+        Asset.last_confirmed,
+        Asset.assured_by,
+    ).where(Asset.id == asset_id)
+    row = session.execute(query).first()
+    if row is None:
+        return None
+    kind, source, created_at, owned, checked_at, unlisted_at, assured_on, assured_by = row
+    return Provenance(
+        kind=kind,
+        source=source or "",
+        created_at=created_at,
+        added_by_owner=bool(owned),
+        checked_at=checked_at,
+        unlisted_at=unlisted_at,
+        assured_on=assured_on,
+        assured_by=assurer_of(assured_by or ""),
+    )
