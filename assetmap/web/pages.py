@@ -8,16 +8,21 @@ from collections.abc import Sequence
 from flask import Blueprint, Flask, Response, abort, current_app, jsonify, render_template
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+from sqlalchemy import orm
 
 from assetmap.domain.fields import BY_NAME
+from assetmap.domain.i18n import _ as say
 from assetmap.domain.i18n import format_date
 from assetmap.domain.privacy import public_record
+from assetmap.domain.provenance import provenance_sentences
 from assetmap.domain.vocab import Action, Kind, ShareMode, Status, Theme
 from assetmap.domain.whatson import Window
 from assetmap.maps import place_map, render
 from assetmap.storage import assets as store
 from assetmap.storage import listing, stats, whatson
 from assetmap.storage.database import is_current
+from assetmap.storage.provenance import provenance_of
 from assetmap.web import db, nav
 from assetmap.web.geocoding import untranslated, whereabouts_marked
 from assetmap.web.mapping import map_settings
@@ -65,7 +70,20 @@ def asset(asset_id: int) -> str:
         map=render(place),
         where=whereabouts_marked(session, found.public_lon, found.public_lat),
         history=history_rows(listing.history_summary(session, asset_id)),
+        provenance=provenance_page(session, asset_id),
     )
+
+
+def provenance_page(session: orm.Session, asset_id: int) -> list[Markup]:
+    """Return where a strength came from and who last assured it, as sentences for a page:
+    a source's name, which is data, escaped and marked as never to be translated."""
+    found = provenance_of(session, asset_id)
+    if found is None:
+        return []
+    words = provenance_sentences(
+        found, say=lambda msgid, **values: escape(say(msgid)) % values, mark=untranslated
+    )
+    return [Markup(sentence) for sentence in words]
 
 
 class _HistoryLabels(dict[Action, str]):
