@@ -2,7 +2,8 @@
 
 Every rejected row or feature is named with the field and the reason. The same report comes
 from a dry run and from the import itself, which is all or nothing: one rejection and nothing
-is written.
+is written. An import of a source's full listing (a feed) also says which of that source's
+strengths it no longer lists: withdrawn, or left published where someone edited them here.
 """
 
 from __future__ import annotations
@@ -38,6 +39,15 @@ class Outcome(enum.StrEnum):
     UPDATED = "updated"
     SKIPPED = "skipped"
     REJECTED = "rejected"
+    # A strength of the source its full listing no longer names: left published (someone
+    # edited it here), or withdrawn. Neither is a row of the file.
+    LEFT = "left"
+    WITHDRAWN = "withdrawn"
+
+
+# What the file's own rows come to; the others are strengths it no longer lists.
+ROW_OUTCOMES = (Outcome.ADDED, Outcome.UPDATED, Outcome.SKIPPED, Outcome.REJECTED)
+UNLISTED_OUTCOMES = (Outcome.LEFT, Outcome.WITHDRAWN)
 
 
 @dataclass(frozen=True)
@@ -65,6 +75,8 @@ class ImportReport:
     columns: list[str] = field(default_factory=list)
     dry_run: bool = True
     written: bool = False
+    # Whether the text report lists what is added too, as a feed's does.
+    listed: bool = False
     counts: dict[Outcome, int] = field(default_factory=lambda: dict.fromkeys(Outcome, 0))
     entries: dict[Outcome, list[Entry]] = field(
         default_factory=lambda: {outcome: [] for outcome in Outcome}
@@ -78,7 +90,18 @@ class ImportReport:
     @property
     def total(self) -> int:
         """Return how many rows or features the file held."""
-        return sum(self.counts.values())
+        return sum(self.counts[o] for o in ROW_OUTCOMES)
+
+    @property
+    def unlisted(self) -> int:
+        """Return how many of the source's strengths the file no longer lists."""
+        return sum(self.counts[o] for o in UNLISTED_OUTCOMES)
+
+    @property
+    def changes(self) -> bool:
+        """Return whether importing would change the register: anything to add, update or
+        withdraw, or a strength to mark as no longer listed."""
+        return any(self.counts[o] for o in (Outcome.ADDED, Outcome.UPDATED, *UNLISTED_OUTCOMES))
 
     def add(
         self,
@@ -120,8 +143,12 @@ class ImportReport:
     def summary(self) -> str:
         """Return one line: how many of each outcome."""
         verb = "would be" if self.dry_run else ("were" if self.written else "would have been")
-        parts = ", ".join(f"{self.counts[o]} {o.value}" for o in Outcome)
-        return f"{self.file}: {self.total} read; {parts} ({verb} the result)."
+        parts = ", ".join(f"{self.counts[o]} {o.value}" for o in ROW_OUTCOMES)
+        said = f"{self.file}: {self.total} read; {parts}"
+        if self.unlisted:
+            no_longer = ", ".join(f"{self.counts[o]} {o.value}" for o in UNLISTED_OUTCOMES)
+            said += f"; no longer listed: {no_longer}"
+        return f"{said} ({verb} the result)."
 
     def lines(self) -> Iterator[str]:
         """Yield the report as text lines, for the command line."""
@@ -129,7 +156,8 @@ class ImportReport:
         for note in (self.id_rule, *self.columns, self.attribution):
             if note:
                 yield note
-        for outcome in (Outcome.REJECTED, Outcome.UPDATED, Outcome.SKIPPED):
+        shown = (Outcome.REJECTED, Outcome.UPDATED, Outcome.SKIPPED, *UNLISTED_OUTCOMES)
+        for outcome in (Outcome.ADDED, *shown) if self.listed else shown:
             for entry in self.entries[outcome]:
                 yield "  " + describe(entry)
             if self.hidden(outcome):

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from assetmap.domain.i18n import _, lazy
+from assetmap.exchange import feeds
 from assetmap.exchange.importing import hsds, osm, readers
 from assetmap.exchange.importing.columns import ColumnMap, Columns
 from assetmap.exchange.importing.detect import check_rows, check_size, detect, sniff
@@ -39,6 +40,10 @@ CONTENT_ID_RULE = lazy(
     "Rows without an id were given a new random one. Importing the file again adds nothing "
     "(each row is then the same title in the same place), but only a row with an id of its "
     "own can change the strength imported from it."
+)
+HSDS_ID_RULE = lazy(
+    "Each group keeps the HSDS id of its service (or of its organization, where it runs no "
+    "service), and each space the id of its location."
 )
 FEATURE_ID_RULE = lazy(
     "Features without an id were given a new random one. Importing the file again adds nothing "
@@ -107,10 +112,8 @@ def _records(
         report.format = "geojson"
         report.id_rule = str(FEATURE_ID_RULE)
         return readers.read_geojson(document, columns, noted)
-    if hsds.is_hsds(document):
-        report.format = "hsds"
-        report.id_rule = _("Each strength keeps the HSDS id of its organization or location.")
-        return hsds.read_hsds(document)
+    if hsds.is_hsds(document) or is_feed_dump(document):
+        return read_feed_document(document, report)
     raise FileProblem(
         "file",
         _(
@@ -118,6 +121,22 @@ def _records(
             "(organizations, services, locations)"
         ),
     )
+
+
+def is_feed_dump(document: object) -> bool:
+    """Return whether a JSON document is a page of an HSDS API, or a full service,
+    organization or service at a location of one."""
+    if isinstance(document, dict):
+        keys = ("contents", "service_at_locations", "services", "locations", "organization")
+        return any(key in document for key in keys)
+    return False
+
+
+def read_feed_document(document: object, report: ImportReport) -> Iterator[Record]:
+    """Return the records of an HSDS document, or of a feed's dump, noting its format."""
+    report.format = "hsds"
+    report.id_rule = str(HSDS_ID_RULE)
+    return hsds.read_hsds(feeds.flatten(document))
 
 
 def estimate(path: Path) -> int:

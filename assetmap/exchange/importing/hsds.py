@@ -1,10 +1,15 @@
-"""Open Referral HSDS 3.0 datasets in: organizations become groups, locations become spaces.
+"""Open Referral HSDS 3.0 datasets in: services become groups, locations become spaces.
 
-A document holds ``organizations``, ``services`` and ``locations`` lists (as assetmap writes
-them), or is a list of organizations with their locations inside. An organization is placed at
-its first location with a latitude and longitude, or else where its services are (the space a
-group meets at); a location of no organization is a space. Themes come from assetmap's own
-attributes, or from taxonomy terms named like a theme.
+A document holds ``organizations``, ``services`` and ``locations`` lists, flat (as assetmap
+writes them), or nested as an API's full services are (``exchange.feeds.flatten`` makes them
+flat first). A service is what a group does (Open Referral UK lists services), so each service
+is a group, keyed by the service's id, placed at its first location with a latitude and
+longitude, or else at its organization's; one organization running three services gives three
+groups. An organization that runs no service listed is a group of its own, keyed by its id. A
+physical location of no organization is a space, keyed by its id; a service marked as a space's
+own (an attribute ``kind`` valued "space", as assetmap writes) is that space, not a group.
+Themes come from assetmap's own attributes, or from taxonomy terms named like a theme. A
+service's ``assured_date`` says when its source last assured it (``Record.assured``).
 
 A schedule whose ``freq``, ``byday``, ``opens_at``... make a plain schedule
 (``Schedule.from_rule``) becomes one of the strength's schedules, with its ``notes`` as the
@@ -28,6 +33,10 @@ _THEMES = {theme.value: theme.value for theme in Theme} | {
     theme.english.casefold(): theme.value for theme in Theme
 }
 _REPEATED = frozenset({"tags", "facilities"})
+# Services a directory no longer runs: not listed, as far as an import is concerned.
+_CLOSED = frozenset({"inactive", "defunct"})
+# Locations that are no place on a map: where a service is online, or a postal address.
+_NOT_PLACES = frozenset({"virtual", "postal"})
 
 
 def is_hsds(document: Any) -> bool:
@@ -38,27 +47,34 @@ def is_hsds(document: Any) -> bool:
 
 
 def read_hsds(document: Any) -> Iterator[Record]:
-    """Yield a group record per organization and a space record per location of none."""
+    """Yield a group record per service (or organization running none listed) and a space
+    record per physical location of no organization.
+
+    ``document`` is flat: its organizations hold no services, its services no organization
+    and no locations (``exchange.feeds.flatten`` makes a nested document flat), though an
+    organization's own ``locations`` are read where given.
+    """
     if isinstance(document, list):
         document = {"organizations": document}
     organizations = _list(document, "organizations")
-    locations = _list(document, "locations")
-    nested = [
-        loc
+    locations = _list(document, "locations") + [
+        {**loc, "organization_id": loc.get("organization_id") or org.get("id")}
         for org in organizations
         if isinstance(org, dict)
         for loc in (org.get("locations") or [])
         if isinstance(loc, dict)
     ]
-    places = _places(locations + nested, organizations)
     services = _list(document, "services")
-    _meeting_places(places, services, locations + nested)
-    patterns = _patterns(services)
+    found = _Index(organizations, locations, services)
+    for number, service in enumerate(services, start=1):
+        if not isinstance(service, dict) or _kind_of(service) != "space":
+            yield found.service_group(f"service {number}", service)
     for number, org in enumerate(organizations, start=1):
-        yield _group(f"organization {number}", org, places, patterns)
-    for number, location in enumerate(locations, start=1):
-        if not isinstance(location, dict) or not location.get("organization_id"):
-            yield _space(f"location {number}", location)
+        if not isinstance(org, dict) or str(org.get("id") or "") not in found.serving:
+            yield found.group(f"organization {number}", org)
+    for number, location in enumerate(_list(document, "locations"), start=1):
+        if _is_space(location):
+            yield _space(f"location {number}", location, found.assured.get(_id(location)))
 
 
 def _list(document: dict[str, Any], name: str) -> list[Any]:
@@ -68,39 +84,132 @@ def _list(document: dict[str, Any], name: str) -> list[Any]:
     return items
 
 
-def _places(locations: list[Any], organizations: list[Any]) -> dict[str, dict[str, Any]]:
-    places: dict[str, dict[str, Any]] = {}
-    for org in organizations:
-        for location in (org.get("locations") or []) if isinstance(org, dict) else []:
-            if isinstance(location, dict) and org.get("id"):
-                location.setdefault("organization_id", org["id"])
-    for location in locations:
-        if not isinstance(location, dict) or not location.get("organization_id"):
-            continue
-        has_point = location.get("latitude") is not None and location.get("longitude") is not None
-        if has_point:
-            places.setdefault(str(location["organization_id"]), location)
-    return places
+def _id(item: Any) -> str:
+    return str(item.get("id") or "") if isinstance(item, dict) else ""
 
 
-def _meeting_places(
-    places: dict[str, dict[str, Any]], services: list[Any], locations: list[Any]
-) -> None:
-    """Place each organization with no location of its own where its services are."""
-    by_id = {
-        str(loc.get("id")): loc
-        for loc in locations
-        if isinstance(loc, dict) and loc.get("latitude") is not None
-        if loc.get("longitude") is not None
-    }
-    for service in services:
-        if not isinstance(service, dict) or str(service.get("organization_id")) in places:
-            continue
-        for at in service.get("service_at_locations") or []:
-            found = by_id.get(str(at.get("location_id"))) if isinstance(at, dict) else None
-            if found is not None:
-                places[str(service.get("organization_id"))] = found
-                break
+def _has_point(location: Any) -> bool:
+    return (
+        isinstance(location, dict)
+        and location.get("latitude") is not None
+        and location.get("longitude") is not None
+    )
+
+
+def _kind_of(item: dict[str, Any]) -> str:
+    """Return the kind assetmap marked an object with ("group", "space"), or ""."""
+    for attribute in item.get("attributes") or []:
+        if isinstance(attribute, dict) and attribute.get("link_type") == "kind":
+            return str(attribute.get("value") or "")
+    return ""
+
+
+def _is_space(location: Any) -> bool:
+    if not isinstance(location, dict):
+        return True
+    if location.get("organization_id") or _kind_of(location) == "group":
+        return False
+    return str(location.get("location_type") or "physical") not in _NOT_PLACES
+
+
+def assured_date(value: Any) -> dt.date | None:
+    """Return an HSDS ``assured_date`` as a date, or None where it gives none a date can be
+    read from."""
+    try:
+        return dt.date.fromisoformat(str(value)[:10]) if value else None
+    except ValueError:
+        return None
+
+
+class _Index:
+    """A flat document's organizations, located places and services, by id."""
+
+    def __init__(self, organizations: list[Any], locations: list[Any], services: list[Any]):
+        self.organizations = {_id(org): org for org in organizations if _id(org)}
+        self.places = {_id(loc): loc for loc in locations if _has_point(loc) and _id(loc)}
+        # Where an organization is: its first location with a point.
+        self.homes: dict[str, dict[str, Any]] = {}
+        for loc in locations:
+            if _has_point(loc) and loc.get("organization_id"):
+                self.homes.setdefault(str(loc["organization_id"]), loc)
+        self.serving: set[str] = set()
+        # When the source last assured each space, by its location's id (its own service's).
+        self.assured: dict[str, dt.date | None] = {}
+        for service in services:
+            if not isinstance(service, dict):
+                continue
+            if _kind_of(service) == "space":
+                for at in _at(service):
+                    self.assured[str(at.get("location_id"))] = assured_date(
+                        service.get("assured_date")
+                    )
+            elif service.get("organization_id"):
+                self.serving.add(str(service["organization_id"]))
+
+    def service_group(self, where: str, service: Any) -> Record:
+        """Return the group a service is."""
+        found = Record(where, {})
+        if not isinstance(service, dict):
+            found.errors["service"] = _("must be an object")
+            return found
+        found.source_id = _id(service)
+        org = self.organizations.get(str(service.get("organization_id") or "")) or {}
+        found.values = {"kind": "group", "title": service.get("name"), **_about(service)}
+        found.values.update(_attributes([*_attrs(org), *_attrs(service)]))
+        found.assured = assured_date(service.get("assured_date"))
+        if str(service.get("status") or "active").casefold() in _CLOSED:
+            found.skip = _(
+                "the directory says this service is %(status)s", status=service["status"]
+            )
+            return found
+        times = _times(service.get("schedules"))
+        found.values.update(times.values("meeting_pattern"))
+        found.schedules = times.schedules
+        place = next(
+            (
+                self.places[str(at.get("location_id"))]
+                for at in _at(service)
+                if str(at.get("location_id")) in self.places
+            ),
+            self.homes.get(str(service.get("organization_id") or "")),
+        )
+        if place is None:
+            found.errors["locations"] = _(
+                "the service has no location with a latitude and longitude"
+            )
+            return found
+        found.values.update(lon=place.get("longitude"), lat=place.get("latitude"))
+        found.values.update(_access(place))
+        return found
+
+    def group(self, where: str, org: Any) -> Record:
+        """Return the group an organization running no service listed is."""
+        found = Record(where, {})
+        if not isinstance(org, dict):
+            found.errors["organization"] = _("must be an object")
+            return found
+        found.source_id = _id(org)
+        found.values = {"kind": "group", "title": org.get("name"), **_about(org)}
+        found.values.update(_attributes(_attrs(org)))
+        place = self.homes.get(found.source_id)
+        if place is None:
+            found.errors["locations"] = _(
+                "the organization has no location with a latitude and longitude"
+            )
+            return found
+        found.values.update(lon=place.get("longitude"), lat=place.get("latitude"))
+        found.values.update(_access(place))
+        return found
+
+
+def _at(service: dict[str, Any]) -> list[dict[str, Any]]:
+    at = service.get("service_at_locations") or []
+    return [item for item in at if isinstance(item, dict)] if isinstance(at, list) else []
+
+
+def _attrs(item: dict[str, Any]) -> list[Any]:
+    attributes = item.get("attributes") or []
+    return attributes if isinstance(attributes, list) else []
 
 
 @dataclass
@@ -128,17 +237,6 @@ def _times(items: Any) -> _Times:
         if isinstance(item, dict):
             found.add(item)
     return found
-
-
-def _patterns(services: list[Any]) -> dict[str, _Times]:
-    patterns: dict[str, _Times] = {}
-    for service in services:
-        if isinstance(service, dict):
-            found = patterns.setdefault(str(service.get("organization_id")), _Times())
-            for item in service.get("schedules") or []:
-                if isinstance(item, dict):
-                    found.add(item)
-    return patterns
 
 
 def read_schedule(item: dict[str, Any]) -> Schedule | None:
@@ -185,33 +283,8 @@ def _schedule_attributes(attributes: Any) -> dict[str, list[str]]:
     return found
 
 
-def _group(
-    where: str, org: Any, places: dict[str, dict[str, Any]], patterns: dict[str, _Times]
-) -> Record:
-    found = Record(where, {})
-    if not isinstance(org, dict):
-        found.errors["organization"] = _("must be an object")
-        return found
-    found.source_id = str(org.get("id") or "")
-    found.values = {"kind": "group", "title": org.get("name"), **_about(org)}
-    found.values.update(_attributes(org.get("attributes")))
-    times = patterns.get(found.source_id) or _Times()
-    found.values.update(times.values("meeting_pattern"))
-    if times.schedules:
-        found.schedules = times.schedules
-    place = places.get(found.source_id)
-    if place is None:
-        found.errors["locations"] = _(
-            "the organization has no location with a latitude and longitude"
-        )
-        return found
-    found.values.update(lon=place.get("longitude"), lat=place.get("latitude"))
-    found.values.update(_access(place))
-    return found
-
-
-def _space(where: str, location: Any) -> Record:
-    found = Record(where, {})
+def _space(where: str, location: Any, assured: dt.date | None = None) -> Record:
+    found = Record(where, {}, assured=assured)
     if not isinstance(location, dict):
         found.errors["location"] = _("must be an object")
         return found
@@ -256,7 +329,8 @@ def _attributes(attributes: Any) -> dict[str, Any]:
         field, value = attribute.get("link_type"), attribute.get("value")
         term = attribute.get("taxonomy_term") or {}
         if field in _REPEATED:
-            values.setdefault(field, []).append(value)
+            if value not in values.setdefault(field, []):
+                values[field].append(value)
         elif field in ATTRIBUTE_FIELDS:
             values[field] = value
         else:

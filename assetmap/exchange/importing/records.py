@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,7 +27,9 @@ class Record:
     ``source`` and ``source_id`` are set where the file itself says where the strength came
     from; ``errors`` are problems found while reading it (a bad geometry, say); ``skip`` is a
     reason it is not a strength at all (an unnamed park in an OpenStreetMap extract);
-    ``schedules``, where the file gives them as such (HSDS), when a group meets or a space opens.
+    ``schedules``, where the file gives them as such (HSDS), when a group meets or a space opens;
+    ``assured``, where the file says so (HSDS's ``assured_date``), when its source last
+    confirmed it is right.
     """
 
     where: str
@@ -36,6 +39,7 @@ class Record:
     errors: dict[str, str] = field(default_factory=dict)
     skip: str = ""
     schedules: list[Schedule] = field(default_factory=list)
+    assured: dt.date | None = None
 
 
 def read_columns(
