@@ -533,3 +533,47 @@ def test_places_are_looked_up_in_the_gazetteer(client: FlaskClient) -> None:
 def test_an_unusable_place_query_is_a_400(client: FlaskClient, query: str) -> None:
     response = client.get(f"/api/places{query}")
     assert response.status_code == 400 and error_of(response)["field"] == "q"
+
+
+def test_a_strengths_answer_carries_its_provenance(app: Flask, client: FlaskClient) -> None:
+    ann = add_user(app, "ann@example.org", password=None)
+    asset_id = add_at_market(app, ann)
+    body = client.get(f"/api/assets/{asset_id}").get_json(force=True)
+    assert body["properties"]["provenance"] == {
+        "source": None,
+        "checked_at": None,
+        "unlisted_at": None,
+        "assured_date": body["properties"]["last_confirmed"],
+        "assured_by": "owner",
+    }
+
+
+def test_a_skills_provenance_says_who_confirmed_it_by_their_part_alone(
+    app: Flask, client: FlaskClient
+) -> None:
+    ann = add_user(app, "ann@example.org", password=None, name="Ann Example")
+    ada = add_user(app, "ada@example.org", "admin", password=None, name="Ada Admin")
+    asset_id = add_at_market(app, ann, kind="skill", contact="07700 900123")
+    confirmed = client.post(f"/api/assets/{asset_id}/confirm", headers=bearer(app, ada))
+    assert confirmed.get_json(force=True)["properties"]["provenance"]["assured_by"] == "staff"
+    answer = client.get(f"/api/assets/{asset_id}")
+    provenance = answer.get_json(force=True)["properties"]["provenance"]
+    assert provenance["assured_by"] == "staff"
+    assert set(provenance) == {"source", "checked_at", "unlisted_at", "assured_date", "assured_by"}
+    for secret in ("Ann", "Ada", "ann@example.org", "ada@example.org", "07700 900123"):
+        assert secret not in answer.get_data(as_text=True)
+
+
+def test_written_strengths_answer_with_their_provenance(app: Flask, client: FlaskClient) -> None:
+    ann = add_user(app, "ann@example.org", password=None)
+    headers = bearer(app, ann)
+    made = client.post(
+        "/api/assets",
+        json={"kind": "group", "title": "Choir", "themes": ["arts"], "lon": -2.32, "lat": 51.23},
+        headers=headers,
+    )
+    assert made.status_code == 201
+    assert made.get_json(force=True)["properties"]["provenance"]["assured_by"] == "owner"
+    asset_id = made.get_json(force=True)["id"]
+    changed = client.patch(f"/api/assets/{asset_id}", json={"title": "Choir!"}, headers=headers)
+    assert changed.get_json(force=True)["properties"]["provenance"]["source"] is None

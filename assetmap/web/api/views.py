@@ -34,6 +34,7 @@ from assetmap.storage import moderation as moderation_store
 from assetmap.storage import submissions, tokens
 from assetmap.storage import users as user_store
 from assetmap.storage.models import Asset, User
+from assetmap.storage.provenance import provenance_of
 from assetmap.storage.schedules import SCHEDULED_KINDS, schedules_of, set_schedules
 from assetmap.storage.ties import public_ties
 from assetmap.web import db
@@ -170,10 +171,20 @@ def get_asset(asset_id: int) -> Response:
     """Return one published strength, with what the token's holder may see."""
     viewer = token_holder()
     asset = _published(asset_id)
-    body = asset_feature(db.session(), asset, viewer)
+    body = _detail(asset, viewer)
     body["properties"].update(_schedules_of(asset))
     body["properties"]["ties"] = [_tie(end) for end in public_ties(db.session(), asset.id)]
     return _json(body)
+
+
+def _detail(asset: Asset, viewer: Actor | None) -> dict[str, Any]:
+    """Return a strength's own answer: its feature, with its provenance (where it came from
+    and who last assured it, by their part: nothing of who the person is)."""
+    session = db.session()
+    body = asset_feature(session, asset, viewer)
+    found = provenance_of(session, asset.id)
+    body["properties"]["provenance"] = found.as_dict() if found is not None else None
+    return body
 
 
 def _tie(end: TieEnd) -> dict[str, Any]:
@@ -255,7 +266,7 @@ def create_asset() -> Response:
     if asset is None:
         raise ApiError(409, "this key added a strength since erased", "Idempotency-Key")
     # A key sent again answers with the strength its first send added, as 200 rather than 201.
-    response = _json(asset_feature(session, asset, _actor(user)), status=201 if added else 200)
+    response = _json(_detail(asset, _actor(user)), status=201 if added else 200)
     response.headers["Location"] = url_for("api.get_asset", asset_id=asset.id)
     return response
 
@@ -293,7 +304,7 @@ def update_asset(asset_id: int) -> Response:
     except ValidationError as exc:
         raise _refused(exc) from None
     session.commit()
-    return _json(asset_feature(session, asset, _actor(user)))
+    return _json(_detail(asset, _actor(user)))
 
 
 @bp.post("/api/assets/<int:asset_id>/confirm")
@@ -305,7 +316,7 @@ def confirm_asset(asset_id: int) -> Response:
     session = db.session()
     moderation_store.confirm(session, asset.id, by=user.id)
     session.commit()
-    return _json(asset_feature(session, asset, _actor(user)))
+    return _json(_detail(asset, _actor(user)))
 
 
 @bp.delete("/api/assets/<int:asset_id>")

@@ -6,6 +6,7 @@ from typing import Any
 
 from assetmap.domain.fields import BY_NAME, FIELDS
 from assetmap.domain.limits import SHORT_TEXT_MAX
+from assetmap.domain.provenance import Assurer
 from assetmap.domain.schedules import (
     CANCELLED_MAX,
     SCHEDULES_MAX,
@@ -81,12 +82,12 @@ def _point_feature(
     }
 
 
-def _feature(**properties: Any) -> dict[str, Any]:
+def _feature(*, required: tuple[str, ...] = (), **properties: Any) -> dict[str, Any]:
     """Return the schema of a strength as a GeoJSON feature, with more properties than the
-    ones every strength feature carries."""
+    ones every strength feature carries, of which ``required`` must be there."""
     return _point_feature(
         _STRENGTH_PROPERTIES | properties,
-        ["id", "kind", "title", "themes", "last_confirmed", "url"],
+        ["id", "kind", "title", "themes", "last_confirmed", "url", *required],
         with_id=True,
     )
 
@@ -159,6 +160,45 @@ SCHEDULES_PROPERTY = {
     "items": ref("Schedule"),
     "maxItems": SCHEDULES_MAX,
     "description": "A group's sessions or a space's opening hours (groups and spaces only).",
+}
+
+
+# Where a strength came from and who last assured it (``domain.provenance.Provenance.as_dict``):
+# who by their part alone, never who the person is.
+_NULLABLE_MOMENT = {"type": ["string", "null"], "format": "date-time"}
+PROVENANCE = {
+    "type": ["object", "null"],
+    "description": "Where it came from and who last assured it (confirmed it is still right, "
+    "which is not the same as editing it).",
+    "required": ["source", "checked_at", "unlisted_at", "assured_date", "assured_by"],
+    "additionalProperties": False,
+    "properties": {
+        "source": {
+            "type": ["string", "null"],
+            "description": "The directory, feed or file it was imported from; null where it "
+            "was added on this site.",
+        },
+        "checked_at": {
+            **_NULLABLE_MOMENT,
+            "description": "When an import last found it in its source.",
+        },
+        "unlisted_at": {
+            **_NULLABLE_MOMENT,
+            "description": "Since when its source no longer lists it.",
+        },
+        "assured_date": {
+            "type": ["string", "null"],
+            "format": "date",
+            "description": "When it was last confirmed as right (HSDS `assured_date`).",
+        },
+        "assured_by": {
+            "type": ["string", "null"],
+            "enum": [*(assurer.value for assurer in Assurer), None],
+            "description": "Who last confirmed it, by their part: its `owner`, a `coach` "
+            "(community connector), `staff` (a planner or an admin), or its `source`; null "
+            "where nobody known did.",
+        },
+    },
 }
 
 
@@ -244,6 +284,7 @@ SCHEMAS: dict[str, Any] = {
         },
     },
     "Asset": _feature(
+        required=("provenance",),
         **_DETAIL_PROPERTIES,
         created_at={"type": "string", "format": "date-time"},
         updated_at=BY_NAME["updated_at"].schema,
@@ -257,6 +298,7 @@ SCHEMAS: dict[str, Any] = {
             "description": "True where the point is a grid cell's centre, not exact.",
         },
         contact_via_coach=BY_NAME["contact_via_coach"].schema,
+        provenance=PROVENANCE,
         schedules=SCHEDULES_PROPERTY,
         ties={
             "type": "array",
