@@ -123,6 +123,12 @@ class ImportReport:
         kept = self.entries[outcome]
         self.entries[outcome] = [entry for entry in kept if entry.where != where]
 
+    def retract_entry(self, asset_id: int, outcome: Outcome) -> None:
+        """Take back what was counted of a strength under ``outcome``, and its entry."""
+        self.counts[outcome] -= 1
+        kept = self.entries[outcome]
+        self.entries[outcome] = [entry for entry in kept if entry.asset_id != asset_id]
+
     def reject(self, where: str, errors: dict[str, str], title: str = "") -> None:
         """Count one rejected row or feature, keeping an entry for each bad field."""
         self.counts[Outcome.REJECTED] += 1

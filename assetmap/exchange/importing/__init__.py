@@ -67,7 +67,7 @@ def read_file(
     more than ``max_rows`` rows or features.
     """
     check_size(path, max_mb)
-    return _bounded(_records(path, name, report, max_rows, columns), max_rows)
+    return bounded(_records(path, name, report, max_rows, columns), max_rows)
 
 
 def scrubbed(reason: str, path: Path, name: str) -> str:
@@ -77,7 +77,7 @@ def scrubbed(reason: str, path: Path, name: str) -> str:
     return _SERVER_PATH.sub("…", reason)
 
 
-def _bounded(records: Iterator[Record], max_rows: int) -> Iterator[Record]:
+def bounded(records: Iterator[Record], max_rows: int) -> Iterator[Record]:
     """Pass records on, refusing the file once more than ``max_rows`` have been read."""
     for number, found in enumerate(records, start=1):
         check_rows(number, max_rows, counted=False)

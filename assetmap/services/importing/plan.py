@@ -5,6 +5,15 @@ source and source id, unchanged, or the same title within ``TITLE_RADIUS_M``); u
 source id is there with other values; otherwise added. A row whose source is this register's
 own name (``ImportOptions.register``, as its exports write) is the strength with that id here.
 
+A row saying when its source last assured it (``Record.assured``, HSDS's ``assured_date``)
+moves a stored strength's ``last_confirmed`` on to that date where it is later, assured by
+the source. A feed's import (``ImportOptions.feed``) also links a row to a stored group or
+space of the same title nearby that has no source and no owner (rather than skipping it as a
+duplicate), and brings back a strength it withdrew when the source stopped listing it. A full
+listing of a source (``ImportOptions.full_listing``) then withdraws the source's strengths it
+no longer lists, "No longer listed by" the source, except those someone edited here (an owner,
+or a revision by a person): those are left published and noted as unlisted.
+
 Deciding only reads: the planner fills the report and keeps the plan, which
 ``services.importing.write`` carries out afterwards in one short transaction.
 
@@ -45,7 +54,7 @@ from assetmap.exchange.report import (
     nearest_within,
     title_key,
 )
-from assetmap.services.importing.write import Addition, Plan, Update
+from assetmap.services.importing.write import Addition, Change, Plan, Update, Withdrawal
 from assetmap.storage import assets as store
 from assetmap.storage import imports
 from assetmap.storage.models import Asset, utcnow
@@ -70,6 +79,9 @@ class ImportOptions:
     filed under (by its public point) or already lie in; others are rejected (or skipped, with
     ``skip_outside``). None means anywhere. ``register`` is this register's own name, as its
     exports give it (``export.register_name``); empty: no row is taken for one of its own.
+    ``feed``: the file is a directory's feed, whose strengths are linked, noted as checked and
+    brought back (see above); ``full_listing``: it lists all that source holds, so what it no
+    longer lists is withdrawn or noted.
     """
 
     cell_m: float
@@ -79,6 +91,8 @@ class ImportOptions:
     skip_outside: bool = False
     neighbourhoods: frozenset[int] | None = None
     register: str = ""
+    feed: bool = False
+    full_listing: bool = False
 
 
 @dataclass
@@ -104,8 +118,10 @@ class Planner:
         self, session: orm.Session, report: ImportReport, options: ImportOptions, source: str
     ) -> None:
         self.session, self.report, self.options, self.source = session, report, options, source
-        self.plan = Plan(imports.last_revision_id(session))
+        self.plan = Plan(imports.last_revision_id(session), source=source)
         self.seen: dict[Key, str] = {}
+        self.restorable: set[int] = set()
+        self.linked: set[int] = set()
         self.titles: dict[str, list[Near]] = defaultdict(list)
         self.stored = StoredTitles(session, options.cell_m)
         self.today = dt.date.today()
@@ -119,10 +135,40 @@ class Planner:
         existing = imports.assets_by_source(self.session, keys, self.options.register)
         timed = [asset.id for asset in existing.values() if asset.kind in TEXT_FIELDS]
         self.timed = schedules_of(self.session, timed) if timed else {}
+        if self.options.feed:
+            withdrawn = [a.id for a in existing.values() if a.status is Status.WITHDRAWN]
+            self.restorable = imports.withdrawn_unlisted(self.session, withdrawn)
         fresh = [c for c in candidates if not self._known(c, existing.get(c.key))]
         added = self._not_duplicates(fresh)
         if added and not self.report.dry_run:
             self.plan.add([_addition(c) for c in added])
+        if self.options.feed and not self.report.dry_run:
+            self.plan.checked.extend(key[1] for key in keys if key[0] == self.source)
+
+    def finish(self) -> None:
+        """Once every record is decided: with a full listing, withdraw the source's strengths
+        it no longer lists, or, where someone edited them here, leave them noted as unlisted."""
+        if not self.options.full_listing:
+            return
+        allowed = self.options.neighbourhoods
+        reason = _("No longer listed by %(source)s", source=self.source)
+        for found in imports.listed_by(self.session, self.source):
+            if (self.source, found.source_id) in self.seen:
+                continue
+            if allowed is not None and found.neighbourhood_id not in allowed:
+                continue
+            where = _("not in the file")
+            if found.edited:
+                said = _("%(reason)s; left published, as it was edited here", reason=str(reason))
+                self.report.add(where, Outcome.LEFT, found.title, "", said, found.asset_id)
+                if not self.report.dry_run:
+                    self.plan.unlisted.append(found.asset_id)
+                continue
+            self.report.add(where, Outcome.WITHDRAWN, found.title, "", reason, found.asset_id)
+            if not self.report.dry_run:
+                self.plan.withdrawals.append(
+                    Withdrawal(found.asset_id, found.title, reason.english)
+                )
 
     def _check(self, record: Record) -> _Candidate | None:
         report = self.report
@@ -132,6 +178,8 @@ class Planner:
         if record.skip:
             report.add(record.where, Outcome.SKIPPED, _title(record), reason=record.skip)
             return None
+        if record.assured is not None and record.assured > self.today:
+            record.assured = None
         draft = self._validate(record)
         if draft is None:
             return None
@@ -188,6 +236,9 @@ class Planner:
 
     def _validate(self, record: Record) -> AssetDraft | None:
         values = _with_schedule_words(record.values)
+        assured = _assured(record)
+        if assured is not None:
+            values["last_confirmed"] = assured
         if "themes" not in values and self.options.default_themes:
             values["themes"] = list(self.options.default_themes)
         area = None if self.options.skip_outside else self.options.area
@@ -221,7 +272,8 @@ class Planner:
             reason = _("names strength %(id)s, which is no longer here", id=candidate.key[1])
             self.report.add(where, Outcome.SKIPPED, title, "source_id", reason)
             return True
-        if asset.status is Status.WITHDRAWN:
+        restore = asset.id in self.restorable
+        if asset.status is Status.WITHDRAWN and not restore:
             reason = _(
                 "asset %(id)s with this id was withdrawn; it is not brought back", id=asset.id
             )
@@ -232,17 +284,28 @@ class Planner:
             reason = _("is asset %(id)s, which is outside your neighbourhoods", id=asset.id)
             self._outside(where, title, "id", reason)
             return True
-        changes = {k: v for k, v in candidate.record.values.items() if k in FIELD_NAMES}
-        if not candidate.record.schedules:
+        chosen = self._changes(candidate, asset)
+        if chosen is not None:
+            change = Change(restore=restore)
+            self._decide(candidate, asset, chosen, self._new_schedules(candidate, asset), change)
+        return True
+
+    def _changes(self, candidate: _Candidate, asset: Asset) -> dict[str, Any] | None:
+        """Return the fields a record changes of a stored strength, or None (and reject the
+        record) where the changes break a rule."""
+        record = candidate.record
+        changes = {k: v for k, v in record.values.items() if k in FIELD_NAMES}
+        if _assured(record) is not None:
+            # When its source assured it moves on only, as an assurance, never back.
+            changes.pop("last_confirmed", None)
+        if not record.schedules:
             changes = self._same_times(asset, changes)
         try:
             changed = changed_fields(asset, changes, self.options)
         except ValidationError as exc:
-            self.report.reject(where, exc.errors, title)
-            return True
-        chosen = {k: v for k, v in changes.items() if k in changed}
-        self._decide(candidate, asset, chosen, self._new_schedules(candidate, asset))
-        return True
+            self.report.reject(record.where, exc.errors, candidate.draft.title)
+            return None
+        return {k: v for k, v in changes.items() if k in changed}
 
     def _new_schedules(self, candidate: _Candidate, asset: Asset) -> tuple[Schedule, ...] | None:
         """Return the schedules the file gives as such (HSDS) where they differ from the
@@ -272,17 +335,30 @@ class Planner:
         asset: Asset,
         changes: dict[str, Any],
         schedules: tuple[Schedule, ...] | None = None,
+        change: Change | None = None,
     ) -> None:
         where, title = candidate.record.where, candidate.draft.title
-        if not changes and schedules is None:
+        change = change or Change()
+        assured = _assured(candidate.record)
+        if assured is not None and (asset.last_confirmed is None or assured > asset.last_confirmed):
+            change = replace(change, assured=assured)
+        moved = bool(changes) or schedules is not None or change.assured is not None
+        if not moved and not change.restore and change.link is None:
             if self._is_own(candidate.key[0]):
                 reason = _("already here as strength %(id)s, unchanged", id=asset.id)
             else:
                 reason = _("already imported as strength %(id)s, unchanged", id=asset.id)
             self.report.add(where, Outcome.SKIPPED, title, "id", reason, asset.id)
             return
-        fields = ", ".join(sorted([*changes, *(["schedule"] if schedules is not None else [])]))
+        named = [*changes, *(["schedule"] if schedules is not None else [])]
+        if change.assured is not None:
+            named.append("last_confirmed")
+        fields = ", ".join(sorted(named))
         if asset.owner_id is not None:
+            if not changes and schedules is None:
+                reason = _("already imported as strength %(id)s, unchanged", id=asset.id)
+                self.report.add(where, Outcome.SKIPPED, title, "id", reason, asset.id)
+                return
             reason = _(
                 "is strength %(id)s, which its owner looks after: an import doesn't "
                 "change it (the file changes %(fields)s)",
@@ -291,13 +367,14 @@ class Planner:
             )
             self.report.add(where, Outcome.SKIPPED, title, "id", reason, asset.id)
             return
-        said = _("changes %(fields)s", fields=fields)
+        said = _changes_said(self.source, fields, change)
         self.report.add(where, Outcome.UPDATED, title, "", said, asset.id)
         if not self.report.dry_run:
-            self.plan.updates.append(Update(where, title, asset.id, changes, schedules))
+            self.plan.updates.append(Update(where, title, asset.id, changes, schedules, change))
 
     def _not_duplicates(self, fresh: list[_Candidate]) -> list[_Candidate]:
         added = []
+        targets = self._link_targets(fresh) if self.options.feed else {}
         for candidate in fresh:
             draft, where = candidate.draft, candidate.record.where
             key, point = title_key(draft.title), candidate.public
@@ -305,6 +382,10 @@ class Planner:
             near = nearest_within(point.lon, point.lat, stored + self.titles[key])
             if near is not None:
                 what, metres = near
+                target = targets.get(what) if isinstance(what, int) else None
+                if target is not None and target.kind is draft.kind and what not in self.linked:
+                    self._link(candidate, target)
+                    continue
                 reason = self._duplicate(what, metres)
                 asset_id = what if isinstance(what, int) else None
                 self.report.add(where, Outcome.SKIPPED, draft.title, "title", reason, asset_id)
@@ -313,6 +394,29 @@ class Planner:
             self.report.add(where, Outcome.ADDED, draft.title)
             added.append(candidate)
         return added
+
+    def _link_targets(self, fresh: list[_Candidate]) -> dict[int, Asset]:
+        """Return the stored strengths the batch's new records could be linked to."""
+        ids = []
+        for candidate in fresh:
+            point = candidate.public
+            stored = self.stored.titled(point.lon, point.lat, title_key(candidate.draft.title))
+            near = nearest_within(point.lon, point.lat, stored)
+            if near is not None and isinstance(near[0], int):
+                ids.append(near[0])
+        targets = imports.link_targets(self.session, ids)
+        timed = [i for i, asset in targets.items() if asset.kind in TEXT_FIELDS]
+        if timed:
+            self.timed.update(schedules_of(self.session, timed))
+        return targets
+
+    def _link(self, candidate: _Candidate, asset: Asset) -> None:
+        """Take a stored strength with no source for the record, rather than add it again."""
+        self.linked.add(asset.id)
+        chosen = self._changes(candidate, asset)
+        if chosen is not None:
+            change = Change(link=candidate.key)
+            self._decide(candidate, asset, chosen, self._new_schedules(candidate, asset), change)
 
     def _duplicate(self, what: object, metres: float) -> str:
         """Say why a row is taken for a duplicate; never how far it is from a person's skill."""
@@ -414,7 +518,45 @@ def _at_public_points(candidates: list[_Candidate], cell_m: float) -> list[_Cand
 def _addition(candidate: _Candidate) -> Addition:
     point, record = candidate.public, candidate.record
     schedules = tuple(record.schedules)
-    return Addition(record.where, candidate.key, candidate.draft, point.lon, point.lat, schedules)
+    assured = _assured(record) is not None
+    return Addition(
+        record.where, candidate.key, candidate.draft, point.lon, point.lat, schedules, assured
+    )
+
+
+def _assured(record: Record) -> dt.date | None:
+    """Return when a record's source last assured it: its ``assured`` date, or the later of
+    that and a ``last_confirmed`` it gives (as assetmap's own HSDS writes), where it says."""
+    if record.assured is None:
+        return None
+    given = record.values.get("last_confirmed")
+    try:
+        said = dt.date.fromisoformat(str(given)[:10]) if given else None
+    except ValueError:
+        said = None
+    return (
+        max(record.assured, said)
+        if said is not None and said <= dt.date.today()
+        else (record.assured)
+    )
+
+
+def _changes_said(source: str, fields: str, change: Change) -> str:
+    """Say what an update does: what it changes, and whether it links or brings back."""
+    if change.link is not None:
+        return _(
+            "is this strength, which had no source: links it to %(source)s (changes %(fields)s)",
+            source=source,
+            fields=fields or _("nothing else"),
+        )
+    if change.restore:
+        return _(
+            "brings back this strength, withdrawn when %(source)s stopped listing it, as it "
+            "lists it again (changes %(fields)s)",
+            source=source,
+            fields=fields or _("nothing else"),
+        )
+    return _("changes %(fields)s", fields=fields)
 
 
 def _title(record: Record) -> str:

@@ -21,11 +21,13 @@ from sqlalchemy import orm
 from assetmap.domain.area import Area
 from assetmap.domain.assets import AssetDraft
 from assetmap.domain.i18n import _
+from assetmap.domain.provenance import Assurer
 from assetmap.domain.schedules import Schedule
 from assetmap.domain.vocab import Status
 from assetmap.exchange.report import ImportReport, Outcome, nearest_within, title_key
 from assetmap.storage import assets as store
 from assetmap.storage import imports
+from assetmap.storage.models import utcnow
 from assetmap.storage.patterns import (
     TEXT_FIELDS,
     keep_schedules,
@@ -35,6 +37,7 @@ from assetmap.storage.patterns import (
 from assetmap.storage.schedules import set_schedules
 
 Key = tuple[str, str]
+SOURCE = Assurer.SOURCE.value
 
 
 @dataclass(frozen=True)
@@ -48,6 +51,19 @@ class Addition:
     lon: float
     lat: float
     schedules: tuple[Schedule, ...] = ()
+    # The draft's ``last_confirmed`` is when its source assured it.
+    assured: bool = False
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an update does besides changing fields: ``link`` it to a source's record (it had
+    no source), ``restore`` it (its source withdrew it when it stopped listing it, and lists it
+    again), or move its ``last_confirmed`` on to when its source ``assured`` it."""
+
+    link: Key | None = None
+    restore: bool = False
+    assured: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +76,17 @@ class Update:
     asset_id: int
     changes: dict[str, Any]
     schedules: tuple[Schedule, ...] | None = None
+    change: Change = field(default_factory=Change)
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """A strength of the source that its full listing no longer lists, withdrawn for
+    ``reason`` (in English, as the register keeps it)."""
+
+    asset_id: int
+    title: str
+    reason: str
 
 
 @dataclass
@@ -73,6 +100,12 @@ class Plan:
     revision_id: int
     updates: list[Update] = field(default_factory=list)
     added: int = 0
+    # Where the rows came from; for a feed, the ids its records have there (checked now), the
+    # strengths it no longer lists to withdraw, and those to note as unlisted only.
+    source: str = ""
+    checked: list[str] = field(default_factory=list)
+    withdrawals: list[Withdrawal] = field(default_factory=list)
+    unlisted: list[int] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         # Kept open across batches; ``close`` (run by whoever runs the import) removes it.
@@ -114,6 +147,10 @@ def write_plan(
     imports.begin_import(session)
     today = dt.date.today()
     recent = Recent(imports.changed_since(session, plan.revision_id))
+    for update in plan.updates:
+        if update.change.restore and recent.allows_update(update, report):
+            reason = _("Listed again by %(source)s", source=plan.source)
+            imports.relist(session, update.asset_id, reason.english)
     for batch in plan.additions():
         kept = [addition for addition in batch if recent.allows(addition, report)]
         if kept:
@@ -130,17 +167,24 @@ def write_plan(
             timed = [a.key for a in kept if not a.schedules and _has_times(a.draft)]
             if timed:
                 read_patterns_from(session, timed, today=today)
+            _assured_on_adding(session, kept)
     retimed = []
     for update in plan.updates:
-        if not recent.allows_update(update, report):
+        if update.asset_id in recent.ids:
+            if not update.change.restore:
+                recent.allows_update(update, report)
             continue
         try:
+            if update.change.link is not None:
+                imports.link(session, update.asset_id, *update.change.link)
             if update.changes:
                 store.update_asset(
                     session, update.asset_id, update.changes, by=None, cell_m=cell_m, area=area
                 )
             if update.schedules is not None:
                 set_schedules(session, update.asset_id, update.schedules, by=None)
+            if update.change.assured is not None:
+                imports.assure(session, [(update.asset_id, update.change.assured)], SOURCE)
         except (store.AssetNotFound, LookupError):
             reason = _(
                 "strength %(id)s was removed while this file was being checked", id=update.asset_id
@@ -153,6 +197,46 @@ def write_plan(
     if retimed:
         # The file says something new of when these meet or open: read that instead.
         read_patterns(session, retimed, today=today, again=True)
+    _unlisted(session, plan, report, recent)
+
+
+def _assured_on_adding(session: orm.Session, added: list[Addition]) -> None:
+    """Note that the strengths just added with a date their source assured them on were
+    assured by it."""
+    by_source: dict[str, list[str]] = defaultdict(list)
+    for addition in added:
+        if addition.assured:
+            by_source[addition.key[0]].append(addition.key[1])
+    for source, ids in by_source.items():
+        imports.assured_by_source(session, source, ids, SOURCE)
+
+
+def _unlisted(session: orm.Session, plan: Plan, report: ImportReport, recent: Recent) -> None:
+    """Withdraw what a full listing no longer lists, note what it leaves as unlisted, and
+    note every strength it lists as checked now."""
+    now = utcnow()
+    for withdrawal in plan.withdrawals:
+        if withdrawal.asset_id in recent.ids:
+            reason = _(
+                "strength %(id)s changed while this file was being checked; check the file again",
+                id=withdrawal.asset_id,
+            )
+            report.retract_entry(withdrawal.asset_id, Outcome.WITHDRAWN)
+            report.add(
+                _("not in the file"),
+                Outcome.LEFT,
+                withdrawal.title,
+                "id",
+                reason,
+                withdrawal.asset_id,
+            )
+            continue
+        store.withdraw_asset(session, withdrawal.asset_id, by=None, reason=withdrawal.reason)
+        imports.mark_unlisted(session, [withdrawal.asset_id], now)
+    if plan.unlisted:
+        imports.mark_unlisted(session, plan.unlisted, now)
+    if plan.checked:
+        imports.mark_checked(session, plan.source, plan.checked, now)
 
 
 def _has_times(draft: AssetDraft) -> bool:
