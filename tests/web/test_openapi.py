@@ -30,6 +30,7 @@ from assetmap.web.api.openapi import PATHS
 from tests.web.helpers import add_user, bearer
 
 METHODS = {"get", "post", "put", "patch", "delete"}
+UNKNOWN = "openreferral.unknown"
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
@@ -54,7 +55,8 @@ def test_the_document_describes_exactly_the_apps_api_routes(
 ) -> None:
     served: dict[str, set[str]] = {}
     for rule in app.url_map.iter_rules():
-        if rule.rule.startswith("/api/"):
+        # The Open Referral UK API answers a path it does not have in its own error shape.
+        if rule.rule.startswith(("/api/", "/openreferral/")) and rule.endpoint != UNKNOWN:
             path = re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule)
             methods = {method.lower() for method in rule.methods or ()} & METHODS
             served.setdefault(path, set()).update(methods)
@@ -73,6 +75,29 @@ def test_every_refusal_is_described_with_the_one_error_shape(client: FlaskClient
                 if status.startswith("4"):
                     schema = answer["content"]["application/json"]["schema"]
                     assert schema == {"$ref": "#/components/schemas/Error"}, (path, method, status)
+
+
+def test_the_open_referral_routes_are_described_with_their_parameters(
+    client: FlaskClient,
+) -> None:
+    paths = document(client)["paths"]
+    listed = {p["name"] for p in paths["/openreferral/services"]["get"]["parameters"]}
+    assert listed == {
+        "search",
+        "page",
+        "per_page",
+        "format",
+        "taxonomy_term_id",
+        "taxonomy_id",
+        "organization_id",
+        "modified_after",
+        "minimal",
+        "full",
+    }
+    located = paths["/openreferral/service_at_locations"]["get"]["parameters"]
+    assert {"postcode", "proximity"} <= {p["name"] for p in located}
+    root = client.get("/openreferral/").get_json()
+    assert root["openapi_url"].endswith("/api/openapi.json")
 
 
 def test_the_map_features_contract_is_described() -> None:

@@ -139,11 +139,11 @@ def _flat_service(directory: oruk.Directory, key: int) -> dict[str, Any]:
     return oruk.flat(directory.objects(key)["services"][0])
 
 
-@bp.get("/services/<string:item_id>")
-def service(item_id: str) -> Response:
+@bp.get("/services/<string:id>")
+def service(id: str) -> Response:  # noqa: A002 - the specification names it
     """Return one service fully nested: organization, places, schedules, attributes, changes."""
-    key = _ref(item_id, hsds.HsdsRole.SERVICE, "Service").asset_id
-    directory = _directory_of(key, item_id, "Service")
+    key = _ref(id, hsds.HsdsRole.SERVICE, "Service").asset_id
+    directory = _directory_of(key, id, "Service")
     return _json(directory.service(key))
 
 
@@ -163,14 +163,14 @@ def organizations() -> Response:
     return _json(oruk.page(contents, found.total, number, per_page))
 
 
-@bp.get("/organizations/<string:item_id>")
-def organization(item_id: str) -> Response:
+@bp.get("/organizations/<string:id>")
+def organization(id: str) -> Response:  # noqa: A002 - the specification names it
     """Return one organization with its service (fully nested where ``full_service``)."""
-    key = _ref(item_id, hsds.HsdsRole.ORGANIZATION, "Organization").asset_id
-    directory = _directory_of(key, item_id, "Organization")
+    key = _ref(id, hsds.HsdsRole.ORGANIZATION, "Organization").asset_id
+    directory = _directory_of(key, id, "Organization")
     found = directory.objects(key)
     if not found.get("organizations"):
-        raise NotFound("Organization", item_id)
+        raise NotFound("Organization", id)
     return _json(directory.organization(key, full_service=_flag("full_service")))
 
 
@@ -191,14 +191,14 @@ def service_at_locations() -> Response:
     return _json(oruk.page(contents, found.total, number, per_page))
 
 
-@bp.get("/service_at_locations/<string:item_id>")
-def service_at_location(item_id: str) -> Response:
+@bp.get("/service_at_locations/<string:id>")
+def service_at_location(id: str) -> Response:  # noqa: A002 - the specification names it
     """Return one service at a place, with its location and the service's own fields."""
-    ref = _ref(item_id, hsds.HsdsRole.SERVICE_AT_LOCATION, "Service at location")
-    directory = _directory_of(ref.asset_id, item_id, "Service at location")
+    ref = _ref(id, hsds.HsdsRole.SERVICE_AT_LOCATION, "Service at location")
+    directory = _directory_of(ref.asset_id, id, "Service at location")
     made = directory.located(ref.asset_id, ref.venue_id)
     if made is None:
-        raise NotFound("Service at location", item_id)
+        raise NotFound("Service at location", id)
     return _json(made)
 
 
@@ -210,11 +210,11 @@ def taxonomies() -> Response:
     return _json(_listed(found, number, per_page))
 
 
-@bp.get("/taxonomies/<string:item_id>")
-def taxonomy(item_id: str) -> Response:
+@bp.get("/taxonomies/<string:id>")
+def taxonomy(id: str) -> Response:  # noqa: A002 - the specification names it
     """Return one taxonomy."""
-    if item_id != oruk.THEMES_TAXONOMY_ID:
-        raise NotFound("Taxonomy", item_id)
+    if id != oruk.THEMES_TAXONOMY_ID:
+        raise NotFound("Taxonomy", id)
     return _json(oruk.THEMES_TAXONOMY)
 
 
@@ -232,13 +232,13 @@ def taxonomy_terms() -> Response:
     return _json(_listed(oruk.matching(terms, _words()), number, per_page))
 
 
-@bp.get("/taxonomy_terms/<string:item_id>")
-def taxonomy_term(item_id: str) -> Response:
+@bp.get("/taxonomy_terms/<string:id>")
+def taxonomy_term(id: str) -> Response:  # noqa: A002 - the specification names it
     """Return one taxonomy term."""
     for term in oruk.theme_terms():
-        if term["id"] == item_id:
+        if term["id"] == id:
             return _json({**term, "taxonomy_detail": oruk.THEMES_TAXONOMY})
-    raise NotFound("Taxonomy term", item_id)
+    raise NotFound("Taxonomy term", id)
 
 
 @bp.get("/<path:rest>")
