@@ -331,6 +331,10 @@ class _Flat:
         if not isinstance(service, dict):
             self._keep("services", service)
             return
+        if not _is_service(service) and ("services" in service or "locations" in service):
+            # A dump's list of services may hold a full organization, its services within.
+            self.organization(service)
+            return
         org = service.get("organization")
         flat = _without(service, "organization")
         if isinstance(org, dict):

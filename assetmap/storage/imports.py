@@ -156,9 +156,11 @@ def withdrawn_unlisted(session: orm.Session, asset_ids: Iterable[int]) -> set[in
     ids = sorted(set(asset_ids))
     if not ids:
         return set()
+    earlier = orm.aliased(Revision)
     last = (
-        sa.select(sa.func.max(Revision.id))
-        .where(Revision.asset_id == Asset.id, Revision.action == Action.WITHDRAW)
+        sa.select(sa.func.max(earlier.id))
+        .where(earlier.asset_id == Asset.id, earlier.action == Action.WITHDRAW)
+        .correlate(Asset)
         .scalar_subquery()
     )
     query = (

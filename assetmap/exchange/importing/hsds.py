@@ -5,9 +5,11 @@ writes them), or nested as an API's full services are (``exchange.feeds.flatten`
 flat first). A service is what a group does (Open Referral UK lists services), so each service
 is a group, keyed by the service's id, placed at its first location with a latitude and
 longitude, or else at its organization's; one organization running three services gives three
-groups. An organization that runs no service listed is a group of its own, keyed by its id. A
-physical location of no organization is a space, keyed by its id; a service marked as a space's
-own (an attribute ``kind`` valued "space", as assetmap writes) is that space, not a group.
+groups. An organization that runs no service listed is a group of its own, keyed by its id.
+A space is a location, keyed by its id: one assetmap marked as a space (an attribute ``kind``
+valued "space"), or a physical location of no organization that no service is at (a place
+listed for itself, not a venue: a directory's venues are often a postcode with no point). A
+service marked as a space's own is that space, not a group.
 Themes come from assetmap's own attributes, or from taxonomy terms named like a theme. A
 service's ``assured_date`` says when its source last assured it (``Record.assured``).
 
@@ -73,7 +75,7 @@ def read_hsds(document: Any) -> Iterator[Record]:
         if not isinstance(org, dict) or str(org.get("id") or "") not in found.serving:
             yield found.group(f"organization {number}", org)
     for number, location in enumerate(_list(document, "locations"), start=1):
-        if _is_space(location):
+        if _is_space(location, found.venues):
             yield _space(f"location {number}", location, found.assured.get(_id(location)))
 
 
@@ -104,10 +106,13 @@ def _kind_of(item: dict[str, Any]) -> str:
     return ""
 
 
-def _is_space(location: Any) -> bool:
+def _is_space(location: Any, venues: set[str]) -> bool:
     if not isinstance(location, dict):
         return True
-    if location.get("organization_id") or _kind_of(location) == "group":
+    kind = _kind_of(location)
+    if kind:
+        return kind == "space"
+    if location.get("organization_id") or _id(location) in venues:
         return False
     return str(location.get("location_type") or "physical") not in _NOT_PLACES
 
@@ -133,11 +138,13 @@ class _Index:
             if _has_point(loc) and loc.get("organization_id"):
                 self.homes.setdefault(str(loc["organization_id"]), loc)
         self.serving: set[str] = set()
+        self.venues: set[str] = set()
         # When the source last assured each space, by its location's id (its own service's).
         self.assured: dict[str, dt.date | None] = {}
         for service in services:
             if not isinstance(service, dict):
                 continue
+            self.venues.update(str(at.get("location_id")) for at in _at(service))
             if _kind_of(service) == "space":
                 for at in _at(service):
                     self.assured[str(at.get("location_id"))] = assured_date(
