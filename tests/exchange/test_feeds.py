@@ -320,7 +320,8 @@ def test_a_second_run_updates_changes_and_withdraws_or_leaves_what_is_no_longer_
     assert found[3].status is Status.PUBLISHED and found[3].unlisted_at is not None
     assert found[3].description == "Fixed here."
     assert checked_before is not None
-    assert all(found[n].checked_at > checked_before for n in (1, 4, 5, 6, 7))
+    checked = [found[n].checked_at for n in (1, 4, 5, 6, 7)]
+    assert all(at is not None and at > checked_before for at in checked)
     assert found[5].unlisted_at is None
 
 
