@@ -197,17 +197,25 @@ def hsds_chunks(batches: Batches) -> Iterator[bytes]:
 
     Skills are people, so they never appear. Each list is spooled to its own temporary file
     as rows arrive, then the three are joined, so memory stays at one batch. A batch read by
-    ``storage.exports.public_rows`` brings its schedules and the spaces its groups meet at.
+    ``storage.exports.public_rows`` brings its schedules, the spaces its groups meet at, and
+    (asked for once a batch) who assured each and its recent field changes.
     """
     with hsds.Spools() as spools:
         for rows in batches:
             found = rows if isinstance(rows, Batch) else Batch(())
+            provenance = found.provenance()
             for row in rows:
                 if row[_KIND] != "skill":
                     key = row[0]
                     asset = public_asset(row)
+                    asset["assured_by"] = provenance.assured_by.get(key, "")
                     spools.add(
-                        hsds.objects(asset, found.schedules.get(key, ()), found.venues.get(key, ()))
+                        hsds.objects(
+                            asset,
+                            found.schedules.get(key, ()),
+                            found.venues.get(key, ()),
+                            provenance.changes.get(key, ()),
+                        )
                     )
         yield from spools.chunks()
 

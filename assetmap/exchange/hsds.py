@@ -3,7 +3,14 @@
 A group becomes an organization and the service it runs, with a schedule per session; the
 service is at the spaces it meets at, or, where it meets at none in the document, at a physical
 location of its own. A space becomes a physical location of no organization, with its opening
-hours as schedules. Skills are people and have no place in HSDS.
+hours as schedules, and a service of no organization at that location, as the Open Referral UK
+API lists services. Every organization, service and location carries an attribute ``kind``
+("group" or "space"), so a reader tells a space's own service from a group's. Skills are people
+and have no place in HSDS.
+
+Each service is assured (``assured_date``) on the day its strength was last confirmed, and says
+who assured it by their part as an attribute ``assured_by``, never by address. Its recent
+changes to public fields are its ``metadata`` (``hsds_metadata``), and a space's location's too.
 
 A schedule carries its RFC 5545 parts (``freq``, ``interval``, ``byday``, ``bymonthday``,
 ``wkst``, ``dtstart``, ``until``), its wall-clock ``opens_at`` and ``closes_at``, its dates of
@@ -33,8 +40,10 @@ from typing import Any
 import orjson
 
 from assetmap.domain.i18n import english
+from assetmap.domain.provenance import FieldChange
 from assetmap.domain.schedules import Frequency, Schedule
 from assetmap.domain.vocab import Theme
+from assetmap.exchange.hsds_metadata import metadata_objects
 
 NAMESPACE = uuid.UUID("6f0f5d8e-4c1b-5b8e-9a57-2d1c3a9e7b40")
 LISTS = ("organizations", "services", "locations")
@@ -146,50 +155,47 @@ def parse_id(text: object) -> HsdsRef | None:
 
 
 def objects(
-    asset: Mapping[str, Any], schedules: Sequence[Schedule] = (), venues: Sequence[int] = ()
+    asset: Mapping[str, Any],
+    schedules: Sequence[Schedule] = (),
+    venues: Sequence[int] = (),
+    changes: Sequence[FieldChange] = (),
 ) -> dict[str, list[dict[str, Any]]]:
     """Return the HSDS objects for one exported asset (none for a skill), by list name.
 
     ``schedules`` are the asset's sessions or opening hours; ``venues`` the ids of the spaces
-    a group meets at that the same document holds."""
+    a group meets at that the same document holds; ``changes`` its recent field changes, the
+    ``metadata`` of its service (and of a space's location)."""
     if asset["kind"] == "group":
-        return _group(asset, schedules, venues)
+        return _group(asset, schedules, venues, changes)
     if asset["kind"] == "space":
-        return {"locations": [_space(asset, schedules)]}
+        return _space(asset, schedules, changes)
     return {}
 
 
 def _group(
-    asset: Mapping[str, Any], schedules: Sequence[Schedule], venues: Sequence[int]
+    asset: Mapping[str, Any],
+    schedules: Sequence[Schedule],
+    venues: Sequence[int],
+    changes: Sequence[FieldChange],
 ) -> dict[str, list[dict[str, Any]]]:
     key = asset["id"]
-    org_id, own_id = organization_id(key), location_id(key)
+    org_id = organization_id(key)
     organization = {
         "id": org_id,
         "name": asset["title"],
         "description": asset["description"] or asset["title"],
         "attributes": _attributes(org_id, "organization", asset),
     }
-    served = service_id(key)
-    service: dict[str, Any] = {
-        "id": served,
-        "organization_id": org_id,
-        "name": asset["title"],
-        "description": asset["description"] or asset["title"],
-        "status": "active",
-        "last_modified": asset["updated_at"],
-        "service_at_locations": [
-            {"id": at_id, "service_id": served, "location_id": place_id}
-            for at_id, place_id in _places(key, venues)
-        ],
-    }
-    found = _schedules(key, schedules, asset["meeting_pattern"], service_id=served)
+    service = _service(asset, _places(key, venues), changes)
+    service["organization_id"] = org_id
+    found = _schedules(key, schedules, asset["meeting_pattern"], service_id=service["id"])
     if found:
         service["schedules"] = found
     if venues:
         return {"organizations": [organization], "services": [service]}
-    location = _location(asset, own_id)
+    location = _location(asset, location_id(key))
     location["organization_id"] = org_id
+    location["attributes"] = [_kind(location["id"], "location", asset)]
     return {"organizations": [organization], "services": [service], "locations": [location]}
 
 
@@ -201,15 +207,55 @@ def _places(key: int, venues: Sequence[int]) -> list[tuple[str, str]]:
     return [(service_at_location_id(key, venue), location_id(venue)) for venue in venues]
 
 
-def _space(asset: Mapping[str, Any], schedules: Sequence[Schedule]) -> dict[str, Any]:
-    own_id = location_id(asset["id"])
+def _service(
+    asset: Mapping[str, Any], places: Sequence[tuple[str, str]], changes: Sequence[FieldChange]
+) -> dict[str, Any]:
+    """Return the service of a group or a space at ``places`` (pairs of the service's id at
+    the place and the place's), assured on ``last_confirmed`` by whom ``assured_by`` says."""
+    served = service_id(asset["id"])
+    service: dict[str, Any] = {
+        "id": served,
+        "name": asset["title"],
+        "description": asset["description"] or asset["title"],
+        "status": "active",
+    }
+    if asset["last_confirmed"]:
+        service["assured_date"] = _text(asset["last_confirmed"])
+    service["last_modified"] = asset["updated_at"]
+    service["service_at_locations"] = [
+        {"id": at_id, "service_id": served, "location_id": place_id} for at_id, place_id in places
+    ]
+    attributes = [_kind(served, "service", asset)]
+    if asset.get("assured_by"):
+        attributes.append(_attribute(served, "service", "assured_by", asset["assured_by"]))
+    service["attributes"] = attributes
+    history = metadata_objects(served, "service", changes)
+    if history:
+        service["metadata"] = history
+    return service
+
+
+def _space(
+    asset: Mapping[str, Any], schedules: Sequence[Schedule], changes: Sequence[FieldChange]
+) -> dict[str, list[dict[str, Any]]]:
+    key = asset["id"]
+    own_id = location_id(key)
+    service = _service(asset, [(service_at_location_id(key), own_id)], changes)
     location = _location(asset, own_id)
     location["description"] = asset["description"]
     location["attributes"] = _attributes(own_id, "location", asset)
-    found = _schedules(asset["id"], schedules, asset["opening_times"], location_id=own_id)
+    found = _schedules(key, schedules, asset["opening_times"], location_id=own_id)
     if found:
         location["schedules"] = found
-    return location
+    history = metadata_objects(own_id, "location", changes)
+    if history:
+        location["metadata"] = history
+    return {"services": [service], "locations": [location]}
+
+
+def _kind(link_id: str, entity: str, asset: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the attribute that says which kind of strength an object stands for."""
+    return _attribute(link_id, entity, "kind", asset["kind"])
 
 
 def _schedules(
@@ -283,7 +329,8 @@ def _location(asset: Mapping[str, Any], location_id: str) -> dict[str, Any]:
 
 
 def _attributes(link_id: str, entity: str, asset: Mapping[str, Any]) -> list[dict[str, Any]]:
-    found = [_attribute(link_id, entity, "themes", theme) for theme in asset["themes"]]
+    found = [_kind(link_id, entity, asset)]
+    found += [_attribute(link_id, entity, "themes", theme) for theme in asset["themes"]]
     for field in ATTRIBUTE_FIELDS:
         value = asset.get(field)
         if value is None or value == "" or value == []:

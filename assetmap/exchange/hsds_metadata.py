@@ -2,18 +2,19 @@
 
 Each change to a public field becomes one object: when, what sort of change, which field, its
 value before and after (as text), and who made it by their part ("owner", "coach", "staff",
-"import"), never by name.
+"import"), never by name. A change to any other field is left out, whatever is given. Each
+object's id is a UUID version 5 named under the id of the object it describes, so it is stable.
 """
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from typing import Any
 
 import orjson
 
-from assetmap.domain.provenance import FieldChange
-from assetmap.exchange.hsds import uid
+from assetmap.domain.provenance import PUBLIC_HISTORY_FIELDS, FieldChange
 
 # HSDS names a change by what it did to the record.
 _ACTION_TYPES = {
@@ -30,10 +31,14 @@ def metadata_objects(
     resource_id: str, resource_type: str, changes: Sequence[FieldChange]
 ) -> list[dict[str, Any]]:
     """Return the HSDS metadata objects of ``changes`` to the HSDS object ``resource_id`` (of
-    type ``resource_type``: "service", "organization", "location")."""
+    type ``resource_type``: "service", "organization", "location"), a UUID; changes to fields
+    not in ``PUBLIC_HISTORY_FIELDS`` are left out."""
+    namespace = uuid.UUID(resource_id)
     return [
         {
-            "id": uid(resource_id, "metadata", change.at.isoformat(), change.field),
+            "id": str(
+                uuid.uuid5(namespace, f"{change.at.isoformat()}:{change.action}:{change.field}")
+            ),
             "resource_id": resource_id,
             "resource_type": resource_type,
             "last_action_date": change.at.date().isoformat(),
@@ -44,6 +49,7 @@ def metadata_objects(
             "updated_by": change.by or "unknown",
         }
         for change in changes
+        if change.field in PUBLIC_HISTORY_FIELDS
     ]
 
 

@@ -3,15 +3,18 @@
 Rows come from a server-side cursor (PostgreSQL) or the open SQLite cursor, ``batch_size`` at a
 time, so an export of a million assets holds one batch in memory, never the whole register.
 Schedules and the spaces groups meet at come from two more queries, one each for the whole
-export, ordered by asset id as the rows are and read alongside them batch by batch.
+export, ordered by asset id as the rows are and read alongside them batch by batch. Who last
+assured each group and space, and its recent public field changes, are read only where a format
+asks (``Batch.provenance``, as HSDS does): two queries for the batch, none per row.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, cast
 
 import orjson
@@ -20,12 +23,14 @@ from sqlalchemy import orm
 
 from assetmap.domain.fields import EXPORT_COLUMNS, names_of
 from assetmap.domain.geo import BBox
+from assetmap.domain.provenance import FieldChange
 from assetmap.domain.query import AssetFilter
 from assetmap.domain.schedules import Schedule
 from assetmap.domain.ties import TieKind, TieState
 from assetmap.domain.vocab import Kind, Status, Theme
 from assetmap.storage.backends import backend_for, published
 from assetmap.storage.models import Asset, AssetSchedule, Neighbourhood, Tie
+from assetmap.storage.provenance import field_changes
 from assetmap.storage.schedules import schedule_of
 
 # What leaves assetmap in an export, in this order. A skill's point is its generalised one;
@@ -66,22 +71,42 @@ _COLUMNS: tuple[sa.ColumnElement[Any], ...] = tuple(_column(name) for name in EX
 LON, LAT = EXPORT_FIELDS.index("lon"), EXPORT_FIELDS.index("lat")
 _SOURCE, _SOURCE_ID = EXPORT_FIELDS.index("source"), EXPORT_FIELDS.index("source_id")
 _SCHEDULE, _MEETS_AT = EXPORT_FIELDS.index("schedule"), EXPORT_FIELDS.index("meets_at")
+_KIND = EXPORT_FIELDS.index("kind")
 assert EXPORT_FIELDS[0] == "id"
+# The kinds whose provenance a batch reads: a skill's history is a person's.
+_PROVENANCE_KINDS = ("group", "space")
+
+
+@dataclasses.dataclass(frozen=True)
+class Provenance:
+    """Who last assured each of a batch's groups and spaces, by their part (``Assurer``'s
+    values; none where nobody is known), and the recent changes to their public fields."""
+
+    assured_by: dict[int, str] = dataclasses.field(default_factory=dict)
+    changes: dict[int, list[FieldChange]] = dataclasses.field(default_factory=dict)
 
 
 class Batch(list[Sequence[Any]]):
     """A batch of public rows, with the structured schedules of its groups and spaces and, for
-    each group, the spaces it meets at that are in the export too (by id; as HSDS needs)."""
+    each group, the spaces it meets at that are in the export too (by id; as HSDS needs).
+
+    ``provenance()`` reads its groups' and spaces' provenance when a format asks for it."""
 
     def __init__(
         self,
         rows: Iterable[Sequence[Any]],
         schedules: dict[int, list[Schedule]] | None = None,
         venues: dict[int, list[int]] | None = None,
+        provenance: Callable[[], Provenance] | None = None,
     ) -> None:
         super().__init__(rows)
         self.schedules = schedules or {}
         self.venues = venues or {}
+        self._provenance = provenance
+
+    def provenance(self) -> Provenance:
+        """Return who assured the batch's groups and spaces and their recent field changes."""
+        return self._provenance() if self._provenance is not None else Provenance()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -230,7 +255,7 @@ def public_rows(
             rows = inside(batch) if inside is not None else batch
             found = alongside.upto(batch[-1][0])
             if rows:
-                yield found.filled(rows)
+                yield found.filled(rows, functools.partial(_provenance, session, rows))
 
 
 @dataclasses.dataclass
@@ -241,11 +266,11 @@ class _Found:
     meets_at: dict[int, list[int]]
     venues: dict[int, list[int]]
 
-    def filled(self, rows: Sequence[Sequence[Any]]) -> Batch:
+    def filled(self, rows: Sequence[Sequence[Any]], provenance: Callable[[], Provenance]) -> Batch:
         """Return the rows with their schedule and meets_at columns filled in where they have
-        any; the rest are passed on as they are."""
+        any; the rest are passed on as they are. ``provenance`` reads theirs when asked."""
         if not self.schedules and not self.meets_at:
-            return Batch(rows)
+            return Batch(rows, provenance=provenance)
         filled = []
         for row in rows:
             key = row[0]
@@ -257,7 +282,7 @@ class _Found:
                     values[_MEETS_AT] = orjson.dumps(self.meets_at[key]).decode()
                 row = tuple(values)
             filled.append(row)
-        return Batch(filled, self.schedules, self.venues)
+        return Batch(filled, self.schedules, self.venues, provenance)
 
 
 class _Alongside:
@@ -313,6 +338,17 @@ class _Following:
             found[self.head[0]].append(self.head)
             self.head = next(self.rows, None)
         return found
+
+
+def _provenance(session: orm.Session, rows: Sequence[Sequence[Any]]) -> Provenance:
+    """Return the provenance of the groups and spaces among ``rows``: one query for who
+    assured them, one for their field changes."""
+    ids = [row[0] for row in rows if row[_KIND] in _PROVENANCE_KINDS]
+    if not ids:
+        return Provenance()
+    assured = sa.select(Asset.id, Asset.assured_by).where(Asset.id.in_(ids), Asset.assured_by != "")
+    found = {key: by for key, by in session.execute(assured)}
+    return Provenance(found, field_changes(session, ids))
 
 
 def _in_export(key: Any, conditions: list[sa.ColumnElement[bool]]) -> sa.Exists:
