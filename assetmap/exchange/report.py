@@ -45,6 +45,8 @@ class Outcome(enum.StrEnum):
     WITHDRAWN = "withdrawn"
 
 
+# Where a report's entry for a strength the file no longer lists is, as ``where`` says a row.
+NOT_LISTED = "not in the file"
 # What the file's own rows come to; the others are strengths it no longer lists.
 ROW_OUTCOMES = (Outcome.ADDED, Outcome.UPDATED, Outcome.SKIPPED, Outcome.REJECTED)
 UNLISTED_OUTCOMES = (Outcome.LEFT, Outcome.WITHDRAWN)

@@ -48,6 +48,7 @@ from assetmap.exchange.geojson import projected_hint
 from assetmap.exchange.importing.columns import SCHEDULE
 from assetmap.exchange.importing.records import Record
 from assetmap.exchange.report import (
+    NOT_LISTED,
     TITLE_RADIUS_M,
     ImportReport,
     Outcome,
@@ -157,7 +158,7 @@ class Planner:
                 continue
             if allowed is not None and found.neighbourhood_id not in allowed:
                 continue
-            where = _("not in the file")
+            where = NOT_LISTED
             if found.edited:
                 said = _("%(reason)s; left published, as it was edited here", reason=str(reason))
                 self.report.add(where, Outcome.LEFT, found.title, "", said, found.asset_id)

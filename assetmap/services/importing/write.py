@@ -24,7 +24,13 @@ from assetmap.domain.i18n import _
 from assetmap.domain.provenance import Assurer
 from assetmap.domain.schedules import Schedule
 from assetmap.domain.vocab import Status
-from assetmap.exchange.report import ImportReport, Outcome, nearest_within, title_key
+from assetmap.exchange.report import (
+    NOT_LISTED,
+    ImportReport,
+    Outcome,
+    nearest_within,
+    title_key,
+)
 from assetmap.storage import assets as store
 from assetmap.storage import imports
 from assetmap.storage.models import utcnow
@@ -223,7 +229,7 @@ def _unlisted(session: orm.Session, plan: Plan, report: ImportReport, recent: Re
             )
             report.retract_entry(withdrawal.asset_id, Outcome.WITHDRAWN)
             report.add(
-                _("not in the file"),
+                NOT_LISTED,
                 Outcome.LEFT,
                 withdrawal.title,
                 "id",

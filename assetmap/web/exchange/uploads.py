@@ -42,10 +42,16 @@ def keep(file: FileStorage, name: str, user_id: int) -> Path:
 
 
 def remember(
-    path: Path, name: str, theme: str, chosen: dict[int, str] | None = None, kind: str = ""
+    path: Path,
+    name: str,
+    theme: str,
+    chosen: dict[int, str] | None = None,
+    kind: str = "",
+    feed: tuple[str, bool] = ("", False),
 ) -> None:
     """Note in the session which kept file the user may confirm, and how to import it:
-    ``chosen`` targets by column number, and the ``kind`` of rows that name none."""
+    ``chosen`` targets by column number, the ``kind`` of rows that name none, and, for a
+    directory's dump, ``feed``: the directory's name and whether the file lists all it holds."""
     choices = {str(number): target for number, target in (chosen or {}).items()}
     session[UPLOAD_KEY] = {
         "file": path.name,
@@ -53,6 +59,8 @@ def remember(
         "theme": theme,
         "columns": choices,
         "kind": kind,
+        "source": feed[0],
+        "full_listing": feed[1],
     }
 
 

@@ -40,7 +40,7 @@ from assetmap.exchange.geojson import read_polygon
 from assetmap.exchange.importing import Columns
 from assetmap.exchange.importing.columns import IGNORE, TARGETS, label
 from assetmap.exchange.importing.preview import Preview, preview
-from assetmap.exchange.report import ImportReport, Outcome
+from assetmap.exchange.report import NOT_LISTED, ImportReport, Outcome
 from assetmap.services.exports import stream_export
 from assetmap.services.importing import ImportOptions, run_import
 from assetmap.storage import imports as import_store
@@ -186,22 +186,54 @@ def _in_scope(filters: ExportFilter, errors: dict[str, str]) -> ExportFilter:
 def upload() -> Any:
     """Check an uploaded file and show what importing it would do, keeping it to confirm, or
     to choose how its columns are read where that may help."""
-    chosen: dict[str, Any] = {"default_theme": request.form.get("default_theme", "")}
+    form = request.form
+    chosen: dict[str, Any] = {
+        "default_theme": form.get("default_theme", ""),
+        "source": " ".join(form.get("source", "").split()),
+        "full_listing": form.get("full_listing") == "yes",
+    }
     file = request.files.get("file")
     if file is None or not file.filename:
         return _page({"file": _("Choose a file to import")}, chosen, 400)
     if chosen["default_theme"] and chosen["default_theme"] not in {t.value for t in Theme}:
         return _page({"default_theme": _("Choose a theme from the list")}, chosen, 400)
+    errors = _feed_errors(chosen)
+    if errors:
+        return _page(errors, chosen, 400)
     user_id = _user_id()
     name = secure_filename(file.filename) or "upload"
     path = uploads.keep(file, name, user_id)
-    report = _run(path, name, chosen["default_theme"], dry_run=True)
+    feed = (chosen["source"], chosen["full_listing"])
+    report = _run(path, name, chosen["default_theme"], dry_run=True, feed=feed)
     shown = preview(path, name) if columns_step.may_help(report) else None
-    if shown is not None or columns_step.confirmable(report):
-        uploads.remember(path, name, chosen["default_theme"])
+    if shown is not None or columns_step.confirmable(report) or (report.ok and report.changes):
+        uploads.remember(path, name, chosen["default_theme"], feed=feed)
     else:
         uploads.discard(user_id)
     return _report(report, 200 if report.ok else 400, shown)
+
+
+# At most this many characters name the directory a file came from, as a strength's source.
+SOURCE_CHARS = 100
+
+
+def _feed_errors(chosen: dict[str, Any]) -> dict[str, str]:
+    """Check the directory a file is said to come from, and whether it lists all it holds."""
+    if len(chosen["source"]) > SOURCE_CHARS:
+        return {
+            "source": _(
+                "The directory's name must be %(most)s characters or fewer",
+                most=SOURCE_CHARS,
+            )
+        }
+    if chosen["full_listing"] and not chosen["source"]:
+        return {
+            "source": _(
+                "Enter the directory's name: only a file from a named directory can withdraw "
+                "what it no longer lists"
+            )
+        }
+    return {}
 
 
 @bp.post("/import/columns")
@@ -224,9 +256,11 @@ def columns() -> Any:
     if theme and theme not in {t.value for t in Theme}:
         errors["default_theme"], theme = _("Choose a theme from the list"), ""
     reading = columns_step.reading(guess, chosen, kind)
-    report = _run(path, kept["name"], theme, dry_run=True, columns=reading)
+    feed = (str(kept.get("source", "")), bool(kept.get("full_listing")))
+    report = _run(path, kept["name"], theme, dry_run=True, columns=reading, feed=feed)
+    feed = (str(kept.get("source", "")), bool(kept.get("full_listing")))
     if not errors:
-        uploads.remember(path, kept["name"], theme, chosen, kind)
+        uploads.remember(path, kept["name"], theme, chosen, kind, feed)
     status = 200 if report.ok and not errors else 400
     return _report(report, status, preview(path, kept["name"], reading), errors)
 
@@ -242,7 +276,8 @@ def confirm() -> Any:
     path, kept = found
     try:
         reading = columns_step.kept_reading(path, kept)
-        report = _run(path, kept["name"], kept["theme"], dry_run=False, columns=reading)
+        feed = (str(kept.get("source", "")), bool(kept.get("full_listing")))
+        report = _run(path, kept["name"], kept["theme"], dry_run=False, columns=reading, feed=feed)
     except import_store.Busy:
         db.session().rollback()
         flash(str(BUSY), "info")
@@ -283,13 +318,26 @@ def imported(report: ImportReport) -> str:
         )
         if count
     ] or [_("none")]
-    return ngettext(
+    said = ngettext(
         "%(file)s is imported. Of its %(num)s row, %(parts)s.",
         "%(file)s is imported. Of its %(num)s rows, %(parts)s.",
         report.total,
         file=report.file,
         parts=format_list(parts, locale=get_locale() or "en_GB"),
     )
+    if counts[Outcome.WITHDRAWN]:
+        said += " " + ngettext(
+            "%(num)s strength it no longer lists was withdrawn.",
+            "%(num)s strengths it no longer lists were withdrawn.",
+            counts[Outcome.WITHDRAWN],
+        )
+    if counts[Outcome.LEFT]:
+        said += " " + ngettext(
+            "%(num)s strength it no longer lists was left published, as it was edited here.",
+            "%(num)s strengths it no longer lists were left published, as they were edited here.",
+            counts[Outcome.LEFT],
+        )
+    return said
 
 
 # Said when other changes held the register for longer than an import waits; the file is kept.
@@ -326,15 +374,26 @@ def _register() -> str:
 
 
 def _run(
-    path: Path, name: str, theme: str, *, dry_run: bool, columns: Columns | None = None
+    path: Path,
+    name: str,
+    theme: str,
+    *,
+    dry_run: bool,
+    columns: Columns | None = None,
+    feed: tuple[str, bool] = ("", False),
 ) -> ImportReport:
+    """Import a kept file; ``feed``, where it names a directory, says the file is that
+    directory's dump, and whether it lists all the directory holds."""
     config = current_app.config
+    source, full_listing = feed
     options = ImportOptions(
         cell_m=config["PRIVACY_CELL_M"],
         area=current_area(),
         default_themes=(theme,) if theme else (),
         neighbourhoods=import_scope(actor()),
         register=_register(),
+        feed=bool(source),
+        full_listing=bool(source) and full_listing,
     )
     return run_import(
         db.session(),
@@ -345,6 +404,7 @@ def _run(
         max_mb=float(config["IMPORT_MAX_MB"]),
         max_rows=int(config["IMPORT_MAX_ROWS"]),
         columns=columns,
+        source=source,
     )
 
 
@@ -376,6 +436,8 @@ def where_text(where: str) -> str:
     an OpenStreetMap id ("node/42") as it is."""
     if where == "file":
         return _("the file")
+    if where == NOT_LISTED:
+        return _("not in the file")
     found = _ROW.match(where)
     if found is None:
         return where
