@@ -212,11 +212,11 @@ def test_no_skill_hidden_or_withdrawn_strength_is_anywhere_in_the_walk(register:
     ]
     assert leaks == []
     for key, _ in unlisted:
-        for endpoint, item_id in zip(
+        for listed, item_id in zip(
             ("organizations", "services", None, "service_at_locations"),
             _would_be_ids(key),
             strict=True,
         ):
-            if endpoint is not None:
-                assert register.test_client().get(f"{BASE}/{endpoint}/{item_id}").status_code == 404
+            if listed is not None:
+                assert register.test_client().get(f"{BASE}/{listed}/{item_id}").status_code == 404
     assert walk.problems == []

@@ -16,6 +16,8 @@ HSDS = "https://raw.githubusercontent.com/openreferral/specification/3.0/schema/
 PER_PAGE_MAX = 500
 PAGE_MAX = 999_999_999
 _UUID = {"type": "string", "format": "uuid"}
+# An id the API gave out is a UUID; anything else is simply not found.
+ID = {"type": "string", "minLength": 1, "maxLength": 100}
 _ERROR = {"content": {"application/json": {"schema": ref("Error")}}}
 BAD_PARAMETER = {"description": "A parameter is malformed; `field` names it.", **_ERROR}
 NOT_FOUND = {"description": "Nothing this API publishes has this id.", **_ERROR}
@@ -98,9 +100,7 @@ def _list(operation: str, summary: str, item: str, *parameters: dict[str, Any]) 
 
 def _item(operation: str, summary: str, item: str, *parameters: dict[str, Any]) -> Any:
     return {
-        "parameters": [
-            {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
-        ],
+        "parameters": [{"name": "id", "in": "path", "required": True, "schema": ID}],
         "get": {
             "operationId": operation,
             "summary": summary,
