@@ -587,3 +587,24 @@ def test_the_import_feed_command_names_the_broken_page(app: Flask, feed: Feed, u
     assert result.exit_code == 1
     assert "page 2" in result.output and "is not valid JSON" in result.output
     assert "Nothing was imported" in result.output
+
+
+def test_a_full_listing_never_withdraws_outside_the_importer_s_neighbourhoods(
+    session: orm.Session, feed: Feed, url: str
+) -> None:
+    import_feed(session, url)
+    feed.services = feed.services[:4]
+    report = import_feed(session, url, neighbourhoods=frozenset(), skip_outside=True)
+    assert report.unlisted == 0
+    assert all(a.status is Status.PUBLISHED for a in stored(session).values())
+
+
+def test_the_import_feed_command_reads_a_dump(app: Flask, feed: Feed, tmp_path: Path) -> None:
+    feed.per_page = 20
+    path = tmp_path / "directory.json"
+    path.write_bytes(feed.page(1))
+    result = app.test_cli_runner().invoke(
+        args=["import-feed", str(path), "--source", SOURCE, "--theme", "health"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "8 added" in result.output and "(were the result)" in result.output
