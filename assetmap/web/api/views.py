@@ -435,8 +435,11 @@ def places() -> Response:
 
 @bp.get("/api/openapi.json")
 def openapi_document() -> Response:
-    """Return the OpenAPI 3.1 document describing every route of this API."""
-    return _json(openapi.for_app(current_app), mimetype="application/json")
+    """Return the OpenAPI 3.1 document describing every route of this API, readable from any
+    site: the Open Referral UK root names it, and validators read it from their own."""
+    answer = _json(openapi.for_app(current_app), mimetype="application/json")
+    answer.headers["Access-Control-Allow-Origin"] = "*"
+    return answer
 
 
 def _actor(user: User) -> Actor:
