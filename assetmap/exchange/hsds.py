@@ -43,7 +43,7 @@ from assetmap.domain.i18n import english
 from assetmap.domain.provenance import FieldChange
 from assetmap.domain.schedules import Frequency, Schedule
 from assetmap.domain.vocab import Theme
-from assetmap.exchange.hsds_metadata import metadata_objects
+from assetmap.exchange.hsds_metadata import metadata_objects, name_uuid
 
 NAMESPACE = uuid.UUID("6f0f5d8e-4c1b-5b8e-9a57-2d1c3a9e7b40")
 LISTS = ("organizations", "services", "locations")
@@ -59,9 +59,13 @@ ATTRIBUTE_FIELDS = (
 _REPEATED = frozenset({"themes", "tags", "facilities"})
 
 
+_NAMESPACE_BYTES = NAMESPACE.bytes
+
+
 def uid(*parts: object) -> str:
-    """Return a stable UUID for an HSDS object named by ``parts``."""
-    return str(uuid.uuid5(NAMESPACE, ":".join(str(part) for part in parts)))
+    """Return a stable UUID for an HSDS object named by ``parts``: ``uuid.uuid5`` under
+    ``NAMESPACE`` of the parts joined by colons."""
+    return name_uuid(_NAMESPACE_BYTES, ":".join(str(part) for part in parts))
 
 
 class HsdsRole(enum.StrEnum):
@@ -107,7 +111,8 @@ def _encode(role: HsdsRole, asset_id: int, venue_id: int = 0) -> str:
     if not 0 < asset_id <= _ID_MAX or not 0 <= venue_id <= _ID_MAX:
         raise ValueError(f"ids must be from 1 to {_ID_MAX}, got {asset_id} and {venue_id}")
     value = (_TAG << 80) | (_VERSION << 76) | (_CODES[role] << 64) | (_VARIANT << 62)
-    return str(uuid.UUID(int=value | (asset_id << _ID_BITS) | venue_id))
+    text = f"{value | (asset_id << _ID_BITS) | venue_id:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
 
 
 def organization_id(asset_id: int) -> str:

@@ -234,7 +234,7 @@ def count_public(session: orm.Session, filters: ExportFilter) -> int:
 
 def public_rows(
     session: orm.Session, filters: ExportFilter, batch_size: int = 5000, register: str = ""
-) -> Iterator[Sequence[Sequence[Any]]]:
+) -> Iterator[Batch]:
     """Yield batches of public rows (``EXPORT_FIELDS`` in order), by id, streamed; ``register``
     names this register's own strengths (see ``export_query``).
 

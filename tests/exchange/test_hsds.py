@@ -25,9 +25,11 @@ from assetmap.exchange.hsds import (
     service_id,
 )
 from assetmap.exchange.hsds_metadata import metadata_objects
+from assetmap.exchange.report import Outcome
 from assetmap.storage import assets as store
 from assetmap.storage import database as db
 from assetmap.storage import users
+from assetmap.storage.exports import ExportFilter, public_rows
 from assetmap.storage.models import Asset
 from tests.exchange.helpers import (
     copy_of,
@@ -95,7 +97,7 @@ def test_hsds_round_trip_gives_the_same_groups_and_spaces(
     target = copy_of(empty_template(tmp_path_factory), tmp_path, "other.db")
     with target.session() as other:
         report = import_path(other, path)
-        assert report.written and report.counts["added"] == 187
+        assert report.written and report.counts[Outcome.ADDED] == 187
         again = orjson.loads(export_bytes(other, "hsds"))
     first = orjson.loads(path.read_bytes())
     assert _comparable(again) == _comparable(first)
@@ -328,3 +330,33 @@ def test_metadata_leaves_out_changes_to_fields_not_public() -> None:
     found = metadata_objects(service_id(1), "service", changes)
     assert [entry["field_name"] for entry in found] == ["title"]
     assert list(validator("metadata").iter_errors(found[0])) == []
+
+
+def test_each_batch_reads_its_own_provenance_as_the_rows_stream(
+    database: db.Database, make_draft: Callable[..., AssetDraft]
+) -> None:
+    with database.session() as session:
+        ann = users.create_user(session, "ann@example.org")
+        made = [
+            store.add_asset(
+                session, make_draft(kind=kind, title=f"{kind} {n}"), owner_id=owner, cell_m=400
+            )
+            for n, (kind, owner) in enumerate(
+                [("group", ann.id), ("skill", ann.id), ("space", None), ("group", None)]
+            )
+        ]
+        store.update_asset(session, made[2].id, {"title": "Hall"}, by=None, cell_m=400)
+        session.commit()
+        seen = {}
+        for batch in public_rows(session, ExportFilter(), batch_size=1):
+            [row] = batch
+            provenance = batch.provenance()
+            seen[row[0]] = (
+                provenance.assured_by,
+                {key: [c.field for c in found] for key, found in provenance.changes.items()},
+            )
+    group, skill, space, other = (asset.id for asset in made)
+    assert seen[skill] == ({}, {})
+    assert seen[group][0] == {group: "owner"} and seen[other][0] == {}
+    assert "title" in seen[group][1][group] and set(seen[group][1]) == {group}
+    assert seen[space][1][space].count("title") == 2 and seen[space][0] == {}

@@ -17,6 +17,7 @@ from assetmap.exchange.hsds import (
     service_id,
     uid,
 )
+from assetmap.exchange.hsds_metadata import name_uuid
 
 IDS = st.integers(min_value=1, max_value=2**31 - 1)
 MAKERS = {
@@ -143,3 +144,16 @@ def test_values_that_are_not_text_give_none(value: object) -> None:
 def test_ids_out_of_range_are_refused_when_made(asset_id: int, venue_id: int) -> None:
     with pytest.raises(ValueError, match="ids must be from 1"):
         service_at_location_id(asset_id, venue_id)
+
+
+@given(namespace=st.uuids(), name=st.text())
+def test_name_based_ids_are_uuid5_as_the_standard_library_makes_them(
+    namespace: uuid.UUID, name: str
+) -> None:
+    assert name_uuid(namespace.bytes, name) == str(uuid.uuid5(namespace, name))
+
+
+@given(parts=st.lists(st.one_of(st.integers(), st.text()), min_size=1, max_size=4))
+def test_other_objects_keep_their_uuid5_ids(parts: list[object]) -> None:
+    name = ":".join(str(part) for part in parts)
+    assert uid(*parts) == str(uuid.uuid5(NAMESPACE, name))
