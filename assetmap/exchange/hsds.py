@@ -10,7 +10,8 @@ and have no place in HSDS.
 
 Each service is assured (``assured_date``) on the day its strength was last confirmed, and says
 who assured it by their part as an attribute ``assured_by``, never by address. Its recent
-changes to public fields are its ``metadata`` (``hsds_metadata``), and a space's location's too.
+changes to public fields are its ``metadata`` (``hsds_metadata``), once: a space's location
+does not repeat its service's.
 
 A schedule carries its RFC 5545 parts (``freq``, ``interval``, ``byday``, ``bymonthday``,
 ``wkst``, ``dtstart``, ``until``), its wall-clock ``opens_at`` and ``closes_at``, its dates of
@@ -169,7 +170,7 @@ def objects(
 
     ``schedules`` are the asset's sessions or opening hours; ``venues`` the ids of the spaces
     a group meets at that the same document holds; ``changes`` its recent field changes, the
-    ``metadata`` of its service (and of a space's location)."""
+    ``metadata`` of its service."""
     if asset["kind"] == "group":
         return _group(asset, schedules, venues, changes)
     if asset["kind"] == "space":
@@ -252,9 +253,6 @@ def _space(
     found = _schedules(key, schedules, asset["opening_times"], location_id=own_id)
     if found:
         location["schedules"] = found
-    history = metadata_objects(own_id, "location", changes)
-    if history:
-        location["metadata"] = history
     return {"services": [service], "locations": [location]}
 
 

@@ -17,14 +17,16 @@ from assetmap.domain.provenance import (
     assurer_for,
     assurer_of,
 )
+from assetmap.domain.vocab import Action
 from assetmap.storage.models import Asset, Revision, User
 
 
 def field_changes(
     session: orm.Session, asset_ids: Collection[int], *, limit: int = 20
 ) -> dict[int, list[FieldChange]]:
-    """Return the most recent changes to the public fields of each asset, newest first, at most
-    ``limit`` revisions' worth each. A change by nobody known (an import, a script) is by
+    """Return the most recent changes to the public fields of each asset since it was added,
+    newest first, at most ``limit`` revisions' worth each (its creation, which states every
+    field, is not a change). A change by nobody known (an import, a script) is by
     "import" where the asset came from a source, else ""."""
     if not asset_ids:
         return {}
@@ -35,7 +37,7 @@ def field_changes(
             .over(partition_by=Revision.asset_id, order_by=Revision.id.desc())
             .label("n"),
         )
-        .where(Revision.asset_id.in_(sorted(asset_ids)))
+        .where(Revision.asset_id.in_(sorted(asset_ids)), Revision.action != Action.CREATE)
         .subquery()
     )
     query = (
