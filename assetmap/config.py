@@ -80,6 +80,7 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_PASSWORD_RESET": "5 per minute",
     "RATELIMIT_REPORT": "5 per minute",
     "RATELIMIT_WRITE": "60 per minute",
+    "RATELIMIT_OPEN_DATA": "1200 per minute",
     # Freshness, in days since a strength was last confirmed: remind its owner (and again
     # each interval), show it as unconfirmed, and hide it with that reason.
     "CONFIRM_REMIND_DAYS": 180,

@@ -160,16 +160,20 @@ def local_day(value: dt.datetime) -> dt.date:
 
 # Each is one whole sentence, said in the reader's language where it is shown.
 _ADDED_BY_OWNER = {
-    Kind.SKILL: N_("Added on this site by the person who offers it on %(date)s."),
-    Kind.GROUP: N_("Added on this site by the person or group who runs it on %(date)s."),
-    Kind.SPACE: N_("Added on this site by the person or group who runs it on %(date)s."),
+    Kind.SKILL: N_("Added on this site on %(date)s by the person who offers it."),
+    Kind.GROUP: N_("Added on this site on %(date)s by the person or group who runs it."),
+    Kind.SPACE: N_("Added on this site on %(date)s by the person or group who runs it."),
 }
 _ASSURED: dict[Assurer | None, str] = {
-    Assurer.OWNER: N_("Last confirmed as right on %(date)s by the person or group who added it."),
-    Assurer.COACH: N_("Last confirmed as right on %(date)s by a community connector."),
-    Assurer.STAFF: N_("Last confirmed as right on %(date)s by council staff."),
-    Assurer.SOURCE: N_("Last confirmed as right on %(date)s by the directory it came from."),
-    None: N_("Last confirmed as right on %(date)s."),
+    Assurer.OWNER: N_(
+        "Last confirmed as still current on %(date)s by the person or group who added it."
+    ),
+    Assurer.COACH: N_("Last confirmed as still current on %(date)s by a community connector."),
+    Assurer.STAFF: N_("Last confirmed as still current on %(date)s by council staff."),
+    Assurer.SOURCE: N_(
+        "Last confirmed as still current on %(date)s by the directory it came from."
+    ),
+    None: N_("Last confirmed as still current on %(date)s."),
 }
 
 

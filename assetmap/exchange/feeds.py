@@ -60,7 +60,9 @@ def read_feed(url: str, limits: FeedLimits = FeedLimits()) -> dict[str, list[Any
     dump served on the web. Raises FeedProblem naming the page that could not be read.
     """
     if not is_url(url):
-        raise FeedProblem("feed", _("must be an http or https address, got %(got)r", got=url))
+        raise FeedProblem(
+            _("the feed"), _("must be an http or https address, got %(got)r", got=url)
+        )
     first = fetch_json(url, _("the feed"), limits)
     if isinstance(first, dict) and "contents" not in first and "version" in first:
         root = url.split("?", 1)[0].rstrip("/")

@@ -67,9 +67,13 @@ def error_response(status: int, message: str, field: str | None = None) -> Respo
     return response
 
 
+# Where every answer is JSON, errors included: the API and the open directory.
+JSON_PREFIXES = ("/api/", "/openreferral/")
+
+
 def _wants_json() -> bool:
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    return request.path.startswith("/api/") or best == "application/json"
+    return request.path.startswith(JSON_PREFIXES) or best == "application/json"
 
 
 def _page(status: int, title: str, message: str) -> str:

@@ -7,8 +7,10 @@ app's error handlers: HTML for pages, the JSON error for ``/api``. The refusal's
 technical, for the API; a page says how long to wait in the reader's language (``errors``). A
 write's answer says where its address stands in ``X-RateLimit-*`` headers.
 
-Reads carry no limit, and the check returns at its first line for them: the API's busiest
-answer pays nothing for limits it does not have.
+Reads carry no limit, and the check returns at its first lines for them: the API's busiest
+answer pays nothing for limits it does not have. The one exception is the open directory
+(``/openreferral/``), which other systems poll with no key and whose fully nested pages are the
+costliest reads: every request to it counts against ``RATELIMIT_OPEN_DATA`` per address.
 """
 
 from __future__ import annotations
@@ -36,6 +38,8 @@ OWN_LIMITS = {
     "moderation.report_post": "RATELIMIT_REPORT",
 }
 SHARED_SCOPE = "write"
+# Blueprints whose every request (reads too) is counted, and the option that sets the limit.
+OPEN_DATA = {"openreferral": "RATELIMIT_OPEN_DATA"}
 # Signing out is always allowed: refusing it would keep a person signed in.
 UNLIMITED = frozenset({"auth.sign_out"})
 
@@ -54,14 +58,22 @@ def _limit_for(endpoint: str) -> tuple[RateLimitItem, str]:
 
 
 def _check() -> None:
-    """Count a write against its limit; refuse it with 429 once the limit is spent."""
-    if request.method not in WRITES:
-        return
+    """Count a write, or a request to the open directory, against its limit; refuse it with
+    429 once the limit is spent."""
     endpoint = request.endpoint
+    if request.method not in WRITES:
+        option = OPEN_DATA.get(request.blueprint or "")
+        if option is None or not current_app.config["RATELIMIT_ENABLED"]:
+            return
+        _count(_item(str(current_app.config[option])), option)
+        return
     if endpoint is None or endpoint in UNLIMITED or not current_app.config["RATELIMIT_ENABLED"]:
         return
+    _count(*_limit_for(endpoint))
+
+
+def _count(item: RateLimitItem, scope: str) -> None:
     limiter: MovingWindowRateLimiter = current_app.extensions[EXTENSION]
-    item, scope = _limit_for(endpoint)
     address = request.remote_addr or "unknown"
     allowed = limiter.hit(item, scope, address)
     stats = limiter.get_window_stats(item, scope, address)

@@ -51,12 +51,12 @@ def untranslated(name: str) -> Markup:
 
 
 def test_a_group_added_here_by_those_who_run_it_says_so() -> None:
-    assert said(HERE) == ["Added on this site by the person or group who runs it on 3 March 2026."]
+    assert said(HERE) == ["Added on this site on 3 March 2026 by the person or group who runs it."]
 
 
 def test_a_skill_added_here_names_no_group() -> None:
     assert said(dataclasses.replace(HERE, kind=Kind.SKILL)) == [
-        "Added on this site by the person who offers it on 3 March 2026."
+        "Added on this site on 3 March 2026 by the person who offers it."
     ]
 
 
@@ -100,18 +100,18 @@ def test_a_source_known_by_a_short_name_is_named_in_full() -> None:
 )
 def test_who_last_confirmed_it_is_said_by_their_part(assurer: Assurer, words: str) -> None:
     assured = dataclasses.replace(HERE, assured_on=dt.date(2026, 12, 1), assured_by=assurer)
-    assert said(assured)[-1] == f"Last confirmed as right on 1 December 2026 {words}"
+    assert said(assured)[-1] == f"Last confirmed as still current on 1 December 2026 {words}"
 
 
 def test_a_confirmation_by_nobody_known_says_only_when() -> None:
     assured = dataclasses.replace(HERE, assured_on=dt.date(2026, 12, 1))
-    assert said(assured)[-1] == "Last confirmed as right on 1 December 2026."
+    assert said(assured)[-1] == "Last confirmed as still current on 1 December 2026."
 
 
 def test_a_day_is_the_day_in_the_uk_not_in_utc() -> None:
     late = dt.datetime(2026, 6, 30, 23, 30, tzinfo=dt.UTC)
     assert local_day(late) == dt.date(2026, 7, 1)
-    assert said(dataclasses.replace(HERE, created_at=late))[0].endswith("on 1 July 2026.")
+    assert "on 1 July 2026 by" in said(dataclasses.replace(HERE, created_at=late))[0]
 
 
 def test_a_source_name_with_markup_is_escaped_and_marked_as_not_translated() -> None:

@@ -46,7 +46,7 @@ def test_a_coachs_confirmation_is_read_as_a_coachs(
     assert found is not None
     assert (found.assured_on, found.assured_by) == (dt.date(2026, 12, 1), Assurer.COACH)
     assert provenance_sentences(found)[-1] == (
-        "Last confirmed as right on 1 December 2026 by a community connector."
+        "Last confirmed as still current on 1 December 2026 by a community connector."
     )
 
 

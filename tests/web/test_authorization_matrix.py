@@ -15,6 +15,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from assetmap.exchange import hsds, openreferral
 from assetmap.web import db
 from tests.trust.world import ROLES, World, client_as
 from tests.web.helpers import form_token
@@ -228,6 +229,39 @@ RULES: dict[tuple[str, str], Rule] = {
     ("api.asset_ties", "GET"): Rule(at("/api/assets/{group}/ties"), EVERYONE, api=True),
     ("api.openapi_document", "GET"): Rule(at("/api/openapi.json"), EVERYONE, api=True),
     ("api.places", "GET"): Rule(at("/api/places?q=Market+Place"), EVERYONE, api=True),
+    ("openreferral.root", "GET"): Rule(at("/openreferral/"), EVERYONE),
+    ("openreferral.services", "GET"): Rule(at("/openreferral/services"), EVERYONE),
+    ("openreferral.service", "GET"): Rule(
+        lambda world: f"/openreferral/services/{hsds.service_id(world.ids['group'])}", EVERYONE
+    ),
+    ("openreferral.organizations", "GET"): Rule(at("/openreferral/organizations"), EVERYONE),
+    ("openreferral.organization", "GET"): Rule(
+        lambda world: f"/openreferral/organizations/{hsds.organization_id(world.ids['group'])}",
+        EVERYONE,
+    ),
+    ("openreferral.service_at_locations", "GET"): Rule(
+        at("/openreferral/service_at_locations"), EVERYONE
+    ),
+    ("openreferral.service_at_location", "GET"): Rule(
+        lambda world: (
+            "/openreferral/service_at_locations/" + hsds.service_at_location_id(world.ids["hall"])
+        ),
+        EVERYONE,
+    ),
+    ("openreferral.taxonomies", "GET"): Rule(at("/openreferral/taxonomies"), EVERYONE),
+    ("openreferral.taxonomy", "GET"): Rule(
+        lambda world: f"/openreferral/taxonomies/{openreferral.THEMES_TAXONOMY_ID}", EVERYONE
+    ),
+    ("openreferral.taxonomy_terms", "GET"): Rule(at("/openreferral/taxonomy_terms"), EVERYONE),
+    ("openreferral.taxonomy_term", "GET"): Rule(
+        lambda world: f"/openreferral/taxonomy_terms/{openreferral.theme_terms()[0]['id']}",
+        EVERYONE,
+    ),
+    ("openreferral.unknown", "GET"): Rule(
+        at("/openreferral/nothing-here"), EVERYONE, frozenset({404})
+    ),
+    ("coverage.page", "GET"): Rule(at("/coverage"), STAFF),
+    ("coverage.download", "GET"): Rule(at("/coverage.csv"), STAFF),
     ("api.create_asset", "POST"): Rule(at("/api/assets"), SIGNED_IN, frozenset({400}), api=True),
     ("api.update_asset", "PATCH"): Rule(at("/api/assets/{group}"), ADMINS, api=True),
     ("api.confirm_asset", "POST"): Rule(at("/api/assets/{group}/confirm"), ADMINS, api=True),

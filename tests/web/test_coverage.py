@@ -153,7 +153,7 @@ def test_staff_see_the_pages_figures_equal_storages(
         for r in register
     ]
     assert shown[:-1] == expected
-    assert shown[-1] == ["Everywhere", "1", "4", "1", "6", "50% (3 of 6)"]
+    assert shown[-1] == ["Total", "1", "4", "1", "6", "50% (3 of 6)"]
     assert ["West End", "1", "1", "1", "3", "67% (2 of 3)"] in shown
 
 

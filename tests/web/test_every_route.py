@@ -29,6 +29,7 @@ from werkzeug.routing import Rule
 
 from assetmap import create_app
 from assetmap.domain.vocab import Kind, Role, Status
+from assetmap.exchange import hsds
 from assetmap.storage import assets as store
 from assetmap.storage import checks as check_store
 from assetmap.storage import moderation
@@ -122,6 +123,12 @@ def _reports(app: Flask, demo: Demo) -> list[dict[str, Any]]:
 
 
 # Real values for each set of arguments a route takes, read from the demo's database.
+def _hsds_ids(app: Flask, demo: Demo) -> list[dict[str, Any]]:
+    """Each strength's would-be Open Referral ids: a skill's, a hidden one's, any kind's."""
+    made = (hsds.service_id, hsds.organization_id, hsds.service_at_location_id)
+    return [{"id": make(n)} for n in demo.assets for make in made]
+
+
 ARGUMENTS: dict[frozenset[str], Callable[[Flask, Demo], list[dict[str, Any]]]] = {
     frozenset(): lambda app, demo: [{}],
     frozenset({"asset_id"}): _assets,
@@ -138,6 +145,8 @@ ARGUMENTS: dict[frozenset[str], Callable[[Flask, Demo], list[dict[str, Any]]]] =
     frozenset({"kind"}): lambda app, demo: [{"kind": kind.value} for kind in Kind],
     frozenset({"token"}): lambda app, demo: [{"token": t} for t in demo.reset_tokens],
     frozenset({"filename"}): lambda app, demo: [{"filename": "assetmap.css"}],
+    frozenset({"id"}): _hsds_ids,
+    frozenset({"rest"}): lambda app, demo: [{"rest": "nothing-here"}],
 }
 
 

@@ -71,7 +71,7 @@ def test_a_second_dump_lists_what_it_would_withdraw_and_withdraws_it_on_confirma
     assert found["Club 2"].status is Status.WITHDRAWN
     assert found["Club 1"].description == "New words."
     done = text(planner.get("/exchange").get_data(as_text=True))
-    assert "1 strength it no longer lists was withdrawn." in done
+    assert "1 strength that the file no longer lists was withdrawn." in done
 
 
 def test_without_the_full_listing_choice_nothing_is_withdrawn(

@@ -385,3 +385,31 @@ def test_a_page_reads_its_strengths_in_as_many_statements_whatever_its_size(
             assert body(client.get(f"{BASE}/services?full=true&per_page={per_page}"))["size"]
         counts.append(len(seen))
     assert counts[0] == counts[1]
+
+
+def test_the_open_directory_is_throttled_per_address_and_says_so_in_its_own_shape(
+    database: storage_db.Database,
+) -> None:
+    url = database.engine.url.render_as_string(hide_password=False)
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATABASE_URL": url,
+            "SECRET_KEY": "test",
+            "RATELIMIT_OPEN_DATA": "3 per minute",
+        }
+    )
+    try:
+        client = app.test_client()
+        for _ in range(3):
+            assert client.get("/openreferral/services").status_code == 200
+        refused = client.get("/openreferral/taxonomies")
+        assert refused.status_code == 429 and int(refused.headers["Retry-After"]) >= 1
+        assert "Too many requests" in body(refused)["error"]["message"]
+        assert refused.headers["X-RateLimit-Remaining"] == "0"
+        # Another address has its own count, and the rest of the app reads without one.
+        other = client.get("/openreferral/", environ_base={"REMOTE_ADDR": "192.0.2.7"})
+        assert other.status_code == 200
+        assert client.get("/api/assets?bbox=-2.4,51.1,-2.2,51.3").status_code == 200
+    finally:
+        db.database(app).dispose()

@@ -45,8 +45,11 @@ def test_a_strength_added_here_says_who_added_it_by_their_part(
     asset_id = add_asset(app, owner)
     words = section(client.get(f"/assets/{asset_id}").get_data(as_text=True))
     assert "Where this information comes from" in words
-    assert f"Added on this site by the person or group who runs it on {today()}." in words
-    assert f"Last confirmed as right on {today()} by the person or group who added it." in words
+    assert f"Added on this site on {today()} by the person or group who runs it." in words
+    assert (
+        f"Last confirmed as still current on {today()} by the person or group who added it."
+        in words
+    )
 
 
 def test_a_skills_provenance_names_nobody(app: Flask, client: FlaskClient) -> None:
@@ -54,7 +57,7 @@ def test_a_skills_provenance_names_nobody(app: Flask, client: FlaskClient) -> No
     asset_id = add_asset(app, owner, **PRIVATE_SKILL)
     page = client.get(f"/assets/{asset_id}").get_data(as_text=True)
     words = section(page)
-    assert f"Added on this site by the person who offers it on {today()}." in words
+    assert f"Added on this site on {today()} by the person who offers it." in words
     for secret in ("Ann", "ann@example.org", str(PRIVATE_SKILL["contact"]), "51.230987"):
         assert secret not in page
 
@@ -69,7 +72,10 @@ def test_a_confirmation_by_a_coach_says_a_community_connector(
         store.confirm_asset(session, asset_id, by=coach, today=dt.date(2026, 12, 1))
         session.commit()
     page = client.get(f"/assets/{asset_id}").get_data(as_text=True)
-    assert "Last confirmed as right on 1 December 2026 by a community connector." in section(page)
+    assert (
+        "Last confirmed as still current on 1 December 2026 by a community connector."
+        in section(page)
+    )
     assert "Cal" not in page and "cal@example.org" not in page
 
 
@@ -91,7 +97,9 @@ def test_a_strength_from_a_feed_says_when_its_source_last_and_no_longer_listed_i
     assert f"Added from Leeds Community Directory on {today()}." in words
     assert "Last found there on 6 December 2026." in words
     assert "Leeds Community Directory no longer lists it (since 1 December 2026)." in words
-    assert "Last confirmed as right on 2 November 2026 by the directory it came from." in words
+    assert (
+        "Last confirmed as still current on 2 November 2026 by the directory it came from." in words
+    )
     assert page.count('<span translate="no">Leeds Community Directory</span>') == 2
 
 

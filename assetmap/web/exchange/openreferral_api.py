@@ -76,6 +76,10 @@ def _http_error(exc: HTTPException) -> Response:
     response = error_response(exc.code or 500, exc.description or exc.name)
     if exc.code == 405:
         response.headers["Allow"] = "GET, HEAD, OPTIONS"
+    # Retry-After on a 429: how long a reader over its limit waits.
+    for name, value in exc.get_headers():
+        if name == "Retry-After":
+            response.headers[name] = value
     return response
 
 

@@ -327,14 +327,16 @@ def imported(report: ImportReport) -> str:
     )
     if counts[Outcome.WITHDRAWN]:
         said += " " + ngettext(
-            "%(num)s strength it no longer lists was withdrawn.",
-            "%(num)s strengths it no longer lists were withdrawn.",
+            "%(num)s strength that the file no longer lists was withdrawn.",
+            "%(num)s strengths that the file no longer lists were withdrawn.",
             counts[Outcome.WITHDRAWN],
         )
     if counts[Outcome.LEFT]:
         said += " " + ngettext(
-            "%(num)s strength it no longer lists was left published, as it was edited here.",
-            "%(num)s strengths it no longer lists were left published, as they were edited here.",
+            "%(num)s strength that the file no longer lists was left published, "
+            "as it was edited here.",
+            "%(num)s strengths that the file no longer lists were left published, "
+            "as they were edited here.",
             counts[Outcome.LEFT],
         )
     return said

@@ -26,9 +26,7 @@ def upgrade() -> None:
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("key", sa.String(length=64), nullable=False),
         sa.Column("asset_id", sa.Integer(), nullable=True),
-        sa.Column(
-            "created_at", UTCDateTime(timezone=True), nullable=False
-        ),
+        sa.Column("created_at", UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["asset_id"],
             ["asset.id"],
@@ -53,7 +51,6 @@ def upgrade() -> None:
         batch_op.add_column(
             sa.Column("language", sa.String(length=35), server_default="en-GB", nullable=False)
         )
-
 
 
 def downgrade() -> None:
