@@ -9,6 +9,15 @@ from __future__ import annotations
 from assetmap.storage.models.area import Place, ServiceArea
 from assetmap.storage.models.base import Base, JSONList, UTCDateTime, utcnow
 from assetmap.storage.models.checks import CheckResponse, CheckRevision, StrengthCheck
+from assetmap.storage.models.funds import (
+    FundBallot,
+    FundProposal,
+    FundProposalStrength,
+    FundRound,
+    FundRoundArea,
+    FundUpdate,
+    FundVoter,
+)
 from assetmap.storage.models.moderation import OwnerAnswer, Report
 from assetmap.storage.models.people import ApiToken, RoleChange, User, UserScope
 from assetmap.storage.models.register import (
@@ -33,6 +42,13 @@ __all__ = [
     "CheckResponse",
     "CheckRevision",
     "Connection",
+    "FundBallot",
+    "FundProposal",
+    "FundProposalStrength",
+    "FundRound",
+    "FundRoundArea",
+    "FundUpdate",
+    "FundVoter",
     "JSONList",
     "Neighbourhood",
     "OwnerAnswer",

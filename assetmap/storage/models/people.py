@@ -34,6 +34,11 @@ class User(Base):
     confirmed_at: orm.Mapped[dt.datetime | None] = orm.mapped_column(UTCDateTime)
     # The language the person chose for pages and mail ("cy"); empty until they choose.
     language: orm.Mapped[str] = orm.mapped_column(sa.String(12), default="", server_default="")
+    # The neighbourhood they say they live in: who may vote in a community fund's round there
+    # (with a confirmed email address).
+    home_neighbourhood_id: orm.Mapped[int | None] = orm.mapped_column(
+        sa.ForeignKey("neighbourhood.id", ondelete="SET NULL")
+    )
 
     assets: orm.Mapped[list[Asset]] = orm.relationship(back_populates="owner")
     scope_rows: orm.Mapped[list[UserScope]] = orm.relationship(
