@@ -32,6 +32,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         errors,
         exchange,
         explore,
+        funds,
         i18n,
         ids,
         limits,
@@ -67,7 +68,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     offline.init_app(app)
     mail.init_app(app)
     # Each area registers its own pages, in the order its package's ``init_app`` gives.
-    for area in (accounts, explore, strengths, api, checks, exchange, admin):
+    for area in (accounts, explore, strengths, api, checks, funds, exchange, admin):
         area.init_app(app)
     limits.init_app(app)
     cli.init_app(app)

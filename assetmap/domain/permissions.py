@@ -204,3 +204,34 @@ def can_answer_tie(user: Actor | None, to_asset: Owned) -> bool:
     """Return whether the user may accept or decline an offer made to this group, or take a
     tie off it: the group's (or space's) owner, or staff in their neighbourhoods."""
     return is_owner(user, to_asset) or (is_staff(user) and in_scope(user, to_asset))
+
+
+def can_run_funds(user: Actor | None) -> bool:
+    """Return whether the user may open, change, check, count and publish fund rounds."""
+    return is_staff(user)
+
+
+def can_record_vote(user: Actor | None) -> bool:
+    """Return whether the user may record a vote for someone without an account."""
+    return has_role(user, Role.COACH, Role.ADMIN)
+
+
+def can_propose(
+    user: Actor | None,
+    proposers: Collection[str],
+    *,
+    lives_in_area: bool,
+    runs_a_group_in_area: bool,
+) -> bool:
+    """Return whether the user may propose to a round letting ``proposers`` (values of
+    ``domain.funds.Proposer``) propose: a resident of its area, the owner of a group in it, or
+    a coach (for someone without an account), as the round allows; staff always may."""
+    if user is None:
+        return False
+    if is_staff(user):
+        return True
+    return (
+        ("resident" in proposers and lives_in_area)
+        or ("group-owner" in proposers and runs_a_group_in_area)
+        or ("coach" in proposers and has_role(user, Role.COACH))
+    )

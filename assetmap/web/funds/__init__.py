@@ -1,0 +1,13 @@
+"""Community funds: rounds, proposals, voting and results, each a module with its pages."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    """Register this area's pages, in order."""
+    from assetmap.web.funds import proposals, results, rounds, voting
+
+    for module in (rounds, proposals, voting, results):
+        module.init_app(app)
