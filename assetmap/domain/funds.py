@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -27,6 +28,11 @@ TITLE_MAX = 120
 TEXT_MAX = 4000
 # The most a round may hold, in pence (£10 million): a guard against a slip of the keyboard.
 BUDGET_MAX_PENCE = 10_000_000_00
+# An amount as people type it: ASCII digits, commas only between thousands (so "12,50", a
+# decimal comma, is refused rather than read as £1,250), and at most two digits of pence.
+_AMOUNT = re.compile(r"(?P<whole>[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.(?P<part>[0-9]{0,2}))?")
+# More whole pounds than this many digits is over any budget: refused before converting.
+_WHOLE_DIGITS_MAX = len(str(BUDGET_MAX_PENCE // 100))
 
 
 class VotingMethod(enum.StrEnum):
@@ -150,9 +156,11 @@ class RoundDates:
             ("voting_close", self.voting_open, self.voting_close),
             ("results_on", self.voting_close, self.results_on),
         ]
+        # Voting opens after ideas close (they are checked in between), and the result is
+        # given after the last day of voting: both days are inclusive.
+        strict = ("voting_open", "results_on")
         for field, before, after in order:
-            strictly = field == "voting_open"
-            if after < before or (strictly and after == before):
+            if after < before or (field in strict and after == before):
                 raise ValidationError({field: _("must come after the date before it")})
 
 
@@ -173,17 +181,20 @@ def stage_on(dates: RoundDates, today: dt.date, *, published: bool) -> Stage:
 
 def pounds(pence: int) -> str:
     """Return an amount as people write it: "£1,250" or "£12.50"."""
-    whole, part = divmod(pence, 100)
-    return f"£{whole:,}" if part == 0 else f"£{whole:,}.{part:02d}"
+    whole, part = divmod(abs(pence), 100)
+    amount = f"£{whole:,}" if part == 0 else f"£{whole:,}.{part:02d}"
+    return f"-{amount}" if pence < 0 else amount
 
 
 def parse_pounds(text: str, field: str) -> int:
     """Return whole pence from "£1,250", "1250" or "12.50"; raise ValidationError naming
     ``field`` otherwise (or for nothing, or for more than the largest budget)."""
-    cleaned = text.strip().removeprefix("£").replace(",", "").strip()
-    whole, _sep, part = cleaned.partition(".")
-    if not whole.isdigit() or (part and (not part.isdigit() or len(part) > 2)):
+    found = _AMOUNT.fullmatch(text.strip().removeprefix("£").strip())
+    if found is None:
         raise ValidationError({field: _("must be an amount of money, like 1250 or 1,250.50")})
+    whole, part = found["whole"].replace(",", ""), found["part"] or ""
+    if len(whole.lstrip("0")) > _WHOLE_DIGITS_MAX:
+        raise ValidationError({field: _("must be at most %(most)s", most=pounds(BUDGET_MAX_PENCE))})
     pence = int(whole) * 100 + (int(part.ljust(2, "0")) if part else 0)
     if pence <= 0:
         raise ValidationError({field: _("must be more than £0")})
