@@ -6,6 +6,7 @@ Every option is listed, with what it does, in the README's configuration table.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from pathlib import Path
@@ -86,6 +87,12 @@ DEFAULTS: dict[str, Any] = {
     "CONFIRM_REMIND_DAYS": 180,
     "UNCONFIRMED_AFTER_DAYS": 365,
     "HIDE_UNCONFIRMED_AFTER_DAYS": 540,
+    # Community fund awards in the 360Giving Data Standard: the publisher prefix 360Giving
+    # registered for you (every grant id starts with it), and the funder's organisation
+    # identifier and name. The defaults are made up: replace them before publishing.
+    "GRANT_PREFIX": "360G-assetmap-example",
+    "FUNDER_ID": "360G-assetmap-example",
+    "FUNDER_NAME": "Example community fund",
 }
 # The key older configurations shipped with: refused outside development and tests.
 KNOWN_KEYS = frozenset({"dev-only-change-me"})
@@ -143,11 +150,25 @@ def check(config: dict[str, Any]) -> None:
     hops = config["PROXY_HOPS"]
     if isinstance(hops, bool) or not isinstance(hops, int) or hops < 0:
         raise ValueError(f"ASSETMAP_PROXY_HOPS must be a whole number, 0 or more, got {hops!r}")
+    giving(config)
     rows = config["IMPORT_MAX_ROWS"]
     if isinstance(rows, bool) or not isinstance(rows, int) or rows < 1:
         raise ValueError(
             f"ASSETMAP_IMPORT_MAX_ROWS must be a whole number, 1 or more, got {rows!r}"
         )
+
+
+def giving(config: Mapping[str, Any]) -> None:
+    """Refuse a 360Giving prefix that is not one, or a funder with no identifier or name."""
+    prefix = config["GRANT_PREFIX"]
+    if not isinstance(prefix, str) or not re.fullmatch(r"360G-[A-Za-z0-9_-]*[A-Za-z0-9]", prefix):
+        raise ValueError(
+            f"ASSETMAP_GRANT_PREFIX must be a 360Giving publisher prefix like 360G-yourfund, "
+            f"got {prefix!r}"
+        )
+    for name in ("FUNDER_ID", "FUNDER_NAME"):
+        if not isinstance(config[name], str) or not config[name].strip():
+            raise ValueError(f"ASSETMAP_{name} must be set, got {config[name]!r}")
 
 
 def public_url(config: dict[str, Any]) -> SplitResult:

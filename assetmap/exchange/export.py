@@ -80,6 +80,25 @@ FORMATS = {
 }
 
 
+# Community fund awards in the 360Giving Data Standard (``exchange.threesixtygiving``): funded
+# projects, not strengths, so not among FORMATS (the register's exports), but the export
+# command writes them too.
+AWARD_FORMATS = {
+    f.name: f
+    for f in (
+        Format(
+            "360giving", lazy("360Giving JSON (community fund awards)"), ".json", "application/json"
+        ),
+        Format(
+            "360giving-csv",
+            lazy("360Giving CSV (community fund awards)"),
+            ".csv",
+            "text/csv; charset=utf-8",
+        ),
+    )
+}
+
+
 def register_name(public_url: str) -> str:
     """Return the name this register gives its own strengths in an export: its public address."""
     return public_url.strip().rstrip("/")
