@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
+import orjson
 import pytest
 from flask import Flask
 from flask.testing import FlaskCliRunner
@@ -13,6 +16,7 @@ from assetmap.storage import stats
 from assetmap.storage import users as user_store
 from assetmap.web import db
 from tests.exchange.helpers import copy_of, demo_template
+from tests.exchange.test_threesixtygiving import REQUIRED_COLUMNS, build_awards, validator
 
 
 @pytest.fixture
@@ -131,3 +135,51 @@ def test_create_user_refuses_a_bad_role_or_a_taken_address(runner: FlaskCliRunne
     runner.invoke(args=["create-user", "a@example.org"])
     taken = runner.invoke(args=["create-user", "a@example.org"])
     assert "email: a@example.org already has an account" in taken.output
+
+
+@pytest.fixture
+def awarded(app: Flask) -> dict[str, int]:
+    with app.app_context(), db.database().session() as session:
+        return build_awards(session)
+
+
+def test_export_writes_the_fund_awards_as_360giving_json(
+    runner: FlaskCliRunner, awarded: dict[str, int], tmp_path: Path
+) -> None:
+    out = tmp_path / "awards.json"
+    result = runner.invoke(args=["export", "--format", "360giving", "--output", str(out)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == f"Exported 3 awards as 360giving to {out}.\n"
+    document = orjson.loads(out.read_bytes())
+    assert list(validator().iter_errors(document)) == []
+    assert len(document["grants"]) == 3
+
+
+def test_export_writes_one_rounds_awards_as_360giving_csv(
+    runner: FlaskCliRunner, awarded: dict[str, int]
+) -> None:
+    args = ["export", "--format", "360giving-csv", "--output", "-", "--round"]
+    result = runner.invoke(args=[*args, str(awarded["round"])])
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert set(REQUIRED_COLUMNS) <= set(rows[0])
+    assert len({row["Identifier"] for row in rows}) == 3
+    unpublished = runner.invoke(args=[*args, str(awarded["unpublished"])])
+    assert unpublished.exit_code == 0 and unpublished.stdout.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (["--format", "360giving", "--output", "a.csv"], "for CSV use --format 360giving-csv"),
+        (["--format", "360giving", "--output", "-", "--kind", "group"], "--kind: 360giving"),
+        (["--format", "geojson", "--output", "-", "--round", "1"], "--round applies to"),
+        (["--format", "360giving", "--output", "-", "--round", "999"], "fund round 999 doesn't"),
+    ],
+)
+def test_export_refuses_what_a_360giving_export_cannot_do(
+    runner: FlaskCliRunner, awarded: dict[str, int], args: list[str], said: str
+) -> None:
+    result = runner.invoke(args=["export", *args])
+    assert result.exit_code != 0
+    assert said in result.output

@@ -15,7 +15,8 @@ from sqlalchemy import orm
 
 from assetmap.cli.common import current_database, progress
 from assetmap.domain.vocab import Kind
-from assetmap.exchange.export import FORMATS, opened, register_name
+from assetmap.exchange import threesixtygiving
+from assetmap.exchange.export import AWARD_FORMATS, FORMATS, opened, register_name
 from assetmap.exchange.geojson import read_polygon
 from assetmap.exchange.importing import Columns, estimate
 from assetmap.runtime.area import area_in_force
@@ -24,6 +25,7 @@ from assetmap.services.exports import write_export
 from assetmap.services.freshness import run as run_freshness
 from assetmap.services.importing import ImportOptions, run_import
 from assetmap.storage import database as storage_db
+from assetmap.storage import fund_awards
 from assetmap.storage import imports as import_store
 from assetmap.storage.exports import (
     EXPORT_CACHE_MB,
@@ -52,8 +54,18 @@ def init_db() -> None:
 
 @click.command("export")
 @with_appcontext
-@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), required=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice([*FORMATS, *AWARD_FORMATS]),
+    required=True,
+    help="a format of strengths, or a community fund's awards in the 360Giving Data Standard: "
+    "360giving (JSON) or 360giving-csv (CSV)",
+)
 @click.option("--output", required=True, help="the file to write, or - for standard output")
+@click.option(
+    "--round", "round_id", type=int, help="360giving formats only: the awards of this round alone"
+)
 @click.option("--kind", "kinds", multiple=True, help="skill, group or space (repeatable)")
 @click.option("--theme", "themes", multiple=True, help="a theme, such as food (repeatable)")
 @click.option("--bbox", help="minlon,minlat,maxlon,maxlat (WGS84)")
@@ -76,8 +88,23 @@ def export_command(
     neighbourhood: str | None,
     polygon: Path | None,
     changed_since: str | None,
+    round_id: int | None,
 ) -> None:
-    """Export the public register as GeoJSON, CSV, GeoPackage or HSDS."""
+    """Export the public register as GeoJSON, CSV, GeoPackage or HSDS, or a community fund's
+    awards as 360Giving JSON or CSV."""
+    if fmt in AWARD_FORMATS:
+        given = {
+            "--kind": kinds,
+            "--theme": themes,
+            "--bbox": bbox,
+            "--neighbourhood": neighbourhood,
+            "--polygon": polygon,
+            "--changed-since": changed_since,
+        }
+        _export_awards(fmt, output, round_id, [name for name, value in given.items() if value])
+        return
+    if round_id is not None:
+        raise click.UsageError("--round applies to the 360giving formats alone")
     try:
         filters = ExportFilter.parse(
             kinds=kinds,
@@ -101,6 +128,45 @@ def export_command(
     except OSError as exc:
         raise click.ClickException(f"can't write {output}: {exc.strerror}") from None
     click.echo(f"Exported {written} strengths as {fmt} to {output}.", err=True)
+
+
+def _export_awards(
+    fmt: str, output: str, round_id: int | None, strength_filters: list[str]
+) -> None:
+    """Write the awards of published rounds (or of round ``round_id``) in a 360Giving format."""
+    if strength_filters:
+        raise click.UsageError(
+            f"{', '.join(strength_filters)}: {fmt} exports funded projects, not strengths; "
+            f"choose them with --round"
+        )
+    if fmt == "360giving" and output.lower().endswith(".csv"):
+        raise click.UsageError("--format 360giving writes JSON; for CSV use --format 360giving-csv")
+    funder = threesixtygiving.Funder.from_config(current_app.config)
+    written = 0
+    try:
+        with current_database().session() as session:
+            if round_id is not None and not fund_awards.round_exists(session, round_id):
+                raise click.ClickException(f"fund round {round_id} doesn't exist")
+            awards = _Tally(fund_awards.awards(session, round_id))
+            with opened(output) as out:
+                for chunk in threesixtygiving.WRITERS[fmt](awards, funder):
+                    out.write(chunk)
+            written = awards.total
+    except OSError as exc:
+        raise click.ClickException(f"can't write {output}: {exc.strerror}") from None
+    click.echo(f"Exported {written} awards as {fmt} to {output}.", err=True)
+
+
+class _Tally:
+    """Awards passed through, counted."""
+
+    def __init__(self, awards: Iterator[fund_awards.Award]) -> None:
+        self.awards, self.total = awards, 0
+
+    def __iter__(self) -> Iterator[fund_awards.Award]:
+        for award in self.awards:
+            self.total += 1
+            yield award
 
 
 def neighbourhood_code(session: orm.Session, given: str | None) -> str | None:
