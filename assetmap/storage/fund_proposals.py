@@ -23,10 +23,8 @@ from assetmap.domain.funds import (
     TITLE_MAX,
     Consent,
     ProposalStatus,
-    RoundDates,
     Stage,
     pounds,
-    stage_on,
 )
 from assetmap.domain.i18n import _, lazy
 from assetmap.domain.permissions import can_propose, can_use_neighbourhood
@@ -34,6 +32,7 @@ from assetmap.domain.query import split_words
 from assetmap.domain.vocab import Kind, Status
 from assetmap.storage.backends import backend_for
 from assetmap.storage.database import begin_write
+from assetmap.storage.funds import round_neighbourhoods, stage_of
 from assetmap.storage.models import (
     Asset,
     FundProposal,
@@ -134,31 +133,6 @@ class ProposalView:
         return [ref for ref in self.strengths if not ref.public]
 
 
-def get_round(session: orm.Session, round_id: int) -> FundRound | None:
-    """Return a round by its id, or None."""
-    return session.get(FundRound, round_id)
-
-
-def stage_of(fund: FundRound, today: dt.date) -> Stage:
-    """Return the stage the round is at on ``today``."""
-    dates = RoundDates(
-        fund.proposals_open,
-        fund.proposals_close,
-        fund.voting_open,
-        fund.voting_close,
-        fund.results_on,
-    )
-    return stage_on(dates, today, published=fund.published_at is not None)
-
-
-def round_area(session: orm.Session, round_id: int) -> frozenset[int]:
-    """Return the neighbourhoods of a round's area."""
-    rows = session.scalars(
-        sa.select(FundRoundArea.neighbourhood_id).where(FundRoundArea.round_id == round_id)
-    )
-    return frozenset(rows)
-
-
 def lives_in(user: User, area: Collection[int]) -> bool:
     """Return whether the person says they live in the area, with a confirmed address."""
     return user.confirmed_at is not None and user.home_neighbourhood_id in area
@@ -187,7 +161,7 @@ def may_propose(
     working in the area. Staff always may, as ``can_propose`` says."""
     if user is None:
         return False
-    area = round_area(session, fund.id)
+    area = round_neighbourhoods(session, fund.id)
     if on_behalf:
         reaches = any(can_use_neighbourhood(user, n) for n in area)
         return reaches and can_propose(
@@ -205,25 +179,30 @@ def may_propose(
 
 def _check_text(idea: Idea) -> dict[str, str]:
     errors: dict[str, str] = {}
-    texts = (
-        ("title", idea.title, TITLE_MAX, _("Enter a title for the idea")),
-        ("summary", idea.summary, TEXT_MAX, _("Say what the idea will do")),
-        ("who_will_do_it", idea.who_will_do_it, TEXT_MAX, _("Say who will do it")),
-    )
-    for field, value, most, missing in texts:
-        if not value.strip():
-            errors[field] = missing
-        elif len(value) > most:
-            errors[field] = _("must be %(most)d characters or fewer", most=most)
+    if not idea.title.strip():
+        errors["title"] = _("Enter a name for the idea")
+    elif len(idea.title) > TITLE_MAX:
+        errors["title"] = _("The name must be %(most)d characters or fewer", most=TITLE_MAX)
+    if not idea.summary.strip():
+        errors["summary"] = _("Say what the idea will do")
+    elif len(idea.summary) > TEXT_MAX:
+        said = _("What it will do must be %(most)d characters or fewer", most=TEXT_MAX)
+        errors["summary"] = said
+    if not idea.who_will_do_it.strip():
+        errors["who_will_do_it"] = _("Say who will do it")
+    elif len(idea.who_will_do_it) > TEXT_MAX:
+        said = _("Who will do it must be %(most)d characters or fewer", most=TEXT_MAX)
+        errors["who_will_do_it"] = said
     return errors
 
 
 def _check_amount(idea: Idea, fund: FundRound) -> dict[str, str]:
     if idea.amount_pence <= 0:
-        return {"amount": _("must be more than £0")}
+        return {"amount": _("Enter an amount more than £0")}
     if idea.amount_pence > fund.budget_pence:
         said = _(
-            "must be at most the round's budget of %(budget)s", budget=pounds(fund.budget_pence)
+            "The amount must be at most the round's budget of %(budget)s",
+            budget=pounds(fund.budget_pence),
         )
         return {"amount": said}
     return {}
@@ -269,7 +248,7 @@ def add_proposal(
         raise ValidationError({"round": _("This round is not taking ideas now.")})
     if not may_propose(session, fund, by, on_behalf=idea.on_behalf):
         raise ValidationError({"round": _("You cannot propose an idea to this round.")})
-    area = round_area(session, round_id)
+    area = round_neighbourhoods(session, round_id)
     chosen, problems = _strengths(session, idea.strength_ids, area)
     errors = _check_text(idea) | _check_amount(idea, fund) | problems
     if errors:
@@ -483,7 +462,7 @@ def check_proposal(
     if not eligible and not reason:
         raise ValidationError({"reason": _("Say why the idea is not eligible")})
     if len(reason) > REASON_MAX:
-        said = _("must be %(most)d characters or fewer", most=REASON_MAX)
+        said = _("The reason must be %(most)d characters or fewer", most=REASON_MAX)
         raise ValidationError({"reason": said})
     if eligible and _unagreed(session, proposal_id):
         said = _("It cannot be voted on until the owner of each skill it names has agreed.")
@@ -512,7 +491,9 @@ def withdraw_proposal(session: orm.Session, proposal_id: int, *, by: int, today:
     begin_write(session)
     proposal = session.get(FundProposal, proposal_id)
     if proposal is None or proposal.proposed_by != by:
-        raise ValidationError({"proposal": _("Only who proposed an idea can withdraw it.")})
+        raise ValidationError(
+            {"proposal": _("Only the person who proposed an idea can withdraw it.")}
+        )
     if stage_of(proposal.round, today) not in BEFORE_VOTING:
         said = _("An idea can only be withdrawn before voting opens.")
         raise ValidationError({"proposal": said})
@@ -560,3 +541,21 @@ def strength_choices(
         .limit(limit + len(also))
     ).all()
     return [StrengthChoice(*row) for row in rows]
+
+
+def skills_to_ask(session: orm.Session, asset_ids: Sequence[int]) -> list[tuple[User, str, str]]:
+    """Return, for each of these published skills, its owner (to mail, never to show), its
+    title and the language it is written in, in one query."""
+    if not asset_ids:
+        return []
+    rows = session.execute(
+        sa.select(User, Asset.title, Asset.language)
+        .join(Asset, Asset.owner_id == User.id)
+        .where(
+            Asset.id.in_(list(asset_ids)),
+            Asset.kind == Kind.SKILL,
+            Asset.status == Status.PUBLISHED,
+        )
+        .order_by(Asset.id)
+    ).all()
+    return [(user, title, language) for user, title, language in rows]
