@@ -1,11 +1,11 @@
 """What is held about a person: their strengths, everything exported, and deleting it all.
 
 Deleting an account keeps its row (revisions still point at it) but nothing personal in it:
-the address becomes ``deleted-<id>@invalid``, the name and password hash are cleared. Every
-strength is withdrawn, its contact cleared and a skill's exact point forgotten (it stays at its
-public point); in the revisions of those strengths the personal fields are replaced by null.
-Every word the person wrote goes too, wherever it was kept (see ``erasure``), and with it from
-the text index.
+the address becomes ``deleted-<id>@invalid``; the name, password hash and where they live are
+cleared. Every strength is withdrawn, its contact cleared and a skill's exact point forgotten
+(it stays at its public point); in the revisions of those strengths the personal fields are
+replaced by null. Every word the person wrote goes too, wherever it was kept (see
+``erasure``), and with it from the text index.
 """
 
 from __future__ import annotations
@@ -23,7 +23,16 @@ from assetmap.storage import erasure, written
 from assetmap.storage.assets import LAYER_COLUMNS, record_of, withdraw_asset
 from assetmap.storage.backends import backend_for
 from assetmap.storage.database import begin_write
-from assetmap.storage.models import ApiToken, Asset, Connection, Revision, Tie, User
+from assetmap.storage.models import (
+    ApiToken,
+    Asset,
+    Connection,
+    FundVoter,
+    Neighbourhood,
+    Revision,
+    Tie,
+    User,
+)
 from assetmap.storage.private_points import forget_points, owner_point
 from assetmap.storage.schedules import schedules_of
 
@@ -77,6 +86,7 @@ def personal_data(session: orm.Session, user: User) -> dict[str, Any]:
             "moderates": user.moderates,
             "neighbourhoods": sorted(user.neighbourhoods),
             "created_at": user.created_at.isoformat(),
+            "where_you_live": _home(session, user),
         },
         "strengths": _own_records(session, list(reversed(assets)), user),
         "ties": _ties(session, user.id),
@@ -87,7 +97,34 @@ def personal_data(session: orm.Session, user: User) -> dict[str, Any]:
         "answers_to_moderators": written.answers_given(session, user.id),
         "check_responses": written.responses_given(session, user.id),
         "role_changes": written.role_changes_of(session, user.id),
+        "fund_votes": _fund_votes(session, user.id),
     }
+
+
+def _home(session: orm.Session, user: User) -> dict[str, Any] | None:
+    """Return the neighbourhood the person says they live in, or None."""
+    if user.home_neighbourhood_id is None:
+        return None
+    home = session.get(Neighbourhood, user.home_neighbourhood_id)
+    return None if home is None else {"id": home.id, "code": home.code, "name": home.name}
+
+
+def _fund_votes(session: orm.Session, user_id: int) -> list[dict[str, Any]]:
+    """Return the fund rounds the person voted in, and the votes they recorded for others,
+    by round and day alone: how anyone voted is secret, and held apart from who voted."""
+    query = (
+        sa.select(FundVoter)
+        .where(sa.or_(FundVoter.user_id == user_id, FundVoter.recorded_by == user_id))
+        .order_by(FundVoter.round_id, FundVoter.voted_on, FundVoter.id)
+    )
+    return [
+        {
+            "round_id": voter.round_id,
+            "voted_on": voter.voted_on.isoformat(),
+            "recorded_by_you_for_someone_else": voter.user_id != user_id,
+        }
+        for voter in session.scalars(query)
+    ]
 
 
 def _own_records(session: orm.Session, assets: list[Asset], owner: User) -> list[dict[str, Any]]:
@@ -205,6 +242,7 @@ def delete_account(session: orm.Session, user_id: int) -> User:
     user.email = f"deleted-{user_id}@invalid"
     user.display_name = ""
     user.password_hash = None
+    user.home_neighbourhood_id = None
     session.flush()
     backend_for(session).forget_words(session)
     return user

@@ -44,6 +44,7 @@ from assetmap.storage import accounts as account_store
 from assetmap.storage import tokens as token_store
 from assetmap.storage import users as user_store
 from assetmap.storage.models import User
+from assetmap.storage.neighbourhoods import neighbourhood_choices
 from assetmap.web import db, i18n, nav
 from assetmap.web.accounts import confirmation
 from assetmap.web.accounts.auth import email_address
@@ -250,7 +251,32 @@ def reset_password(token: str) -> Page:
 @login_required
 def account() -> str:
     """Show the person's account and what they can do with it."""
-    return render_template("accounts/account.html")
+    return _account_page()
+
+
+def _account_page(error: str | None = None) -> str:
+    return render_template(
+        "accounts/account.html",
+        neighbourhoods=neighbourhood_choices(db.session()),
+        home=current_user.user.home_neighbourhood_id,
+        home_error=error,
+    )
+
+
+@bp.post("/account/where-you-live")
+@login_required
+def where_you_live() -> Page:
+    """Keep the neighbourhood the person says they live in, or forget it ("not saying"): it
+    lets them vote in their area's community fund, and is shown to nobody."""
+    chosen = request.form.get("home", "")
+    known = {str(key): key for key, _code, _name in neighbourhood_choices(db.session())}
+    if chosen and chosen not in known:
+        error = _("Choose the neighbourhood you live in from the list, or “Not saying”")
+        return _account_page(error), 400
+    current_user.user.home_neighbourhood_id = known.get(chosen)
+    db.session().commit()
+    flash(_("Where you live is saved."))
+    return redirect(url_for("accounts.account") + "#where-you-live")
 
 
 @bp.get("/account/my-data")
