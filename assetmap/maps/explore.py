@@ -21,6 +21,7 @@ from assetmap.maps.builder import (
     add_neighbourhoods,
     new_map,
 )
+from assetmap.maps.markers import add_funded
 from assetmap.maps.ties import TieLayers, add_ties
 
 # About 5 m: outlines stay true at street zoom and lose most of their vertices.
@@ -35,12 +36,18 @@ def explore_map(
     ties: TieLayers | None = None,
     ties_name: str = "",
     link: Callable[[int], str] | None = None,
+    funded: gpd.GeoDataFrame | None = None,
+    funded_name: str = "",
+    round_link: Callable[[int], str | None] | None = None,
 ) -> folium.Map:
     """Return the explore map fitted to ``bounds`` (minlon, minlat, maxlon, maxlat, EPSG:4326).
 
     ``neighbourhoods`` is ``neighbourhood_layer``'s GeoDataFrame: each is shaded by its count.
     Given ``ties`` (``maps.ties.tie_layers``), it draws one strength's ties as an overlay named
-    ``ties_name``, its markers linking to each strength's page with ``link``.
+    ``ties_name``, its markers linking to each strength's page with ``link``. Given
+    ``funded`` (``storage.fund_grants.funded_points`` with a ``note`` column), it draws the
+    funded projects as an overlay named ``funded_name``, each linking to its round with
+    ``round_link``.
     """
     fmap = new_map(settings, bounds=bounds)
     # The script clusters the points it draws with Leaflet.markercluster.
@@ -56,6 +63,8 @@ def explore_map(
         )
     if ties is not None:
         overlays["ties"] = add_ties(fmap, ties, settings, name=ties_name, link=link)
+    if funded is not None:
+        overlays["funded"] = add_funded(fmap, funded, settings, name=funded_name, link=round_link)
     control = folium.LayerControl(collapsed=True)
     control.add_to(fmap)
     Publish(fmap, control, overlays).add_to(fmap)

@@ -28,6 +28,12 @@ THEME_VALUES = frozenset(theme.value for theme in Theme)
 NEUTRAL_FILL = "#505a5f"
 RING_COLOUR = "#1d70b8"
 ORIGIN_COLOUR = "#0b0c0c"
+# A funded project: a yellow diamond ringed in black, apart from every kind's round dot. The
+# map's key draws the same picture.
+FUNDED_ICON = (
+    '<svg width="22" height="22" viewBox="0 0 22 22" aria-hidden="true" focusable="false">'
+    '<path d="M11 1 21 11 11 21 1 11Z" fill="#ffdd00" stroke="#0b0c0c" stroke-width="2"/></svg>'
+)
 
 
 class Bound(MacroElement):
@@ -131,6 +137,40 @@ def add_assets(
     for row in layer.itertuples(index=False):
         asset_marker(row, link).add_to(parent)
     return group
+
+
+def add_funded(
+    fmap: folium.Map,
+    layer: gpd.GeoDataFrame,
+    settings: MapSettings,
+    *,
+    name: str,
+    link: Callable[[int], str | None] | None = None,
+) -> folium.FeatureGroup:
+    """Add a layer of funded projects (``title``, ``round_id``, ``note``: what was funded, in
+    words) as diamonds whose popups link to each project's round with ``link``."""
+    check_crs(layer)
+    group = folium.FeatureGroup(name=name)
+    fmap.default_js = [*fmap.default_js, (MAPS_JS[0], settings.static_url(MAPS_JS[1]))]
+    group.add_to(fmap)
+    for row in layer.itertuples(index=False):
+        funded_marker(row, link).add_to(group)
+    return group
+
+
+def funded_marker(row: Any, link: Callable[[int], str | None] | None) -> folium.Marker:
+    """Return one funded project (a layer's row) as a diamond with its popup and tooltip."""
+    project: dict[str, Any] = {"title": row.title, "note": row.note}
+    url = link(int(row.round_id)) if link else None
+    if url:
+        project["url"] = url
+    icon = folium.DivIcon(
+        html=FUNDED_ICON, icon_size=(22, 22), icon_anchor=(11, 11), class_name="funded-marker"
+    )
+    marker = folium.Marker(location=[row.geometry.y, row.geometry.x], icon=icon, title=row.title)
+    marker.add_child(Popup(project))
+    marker.add_child(Bound("Tooltip", escape(row.title)))
+    return marker
 
 
 def add_point(

@@ -51,8 +51,9 @@ window.assetmapWords.plural = function (forms, count) {
 
 // Build a strength's popup, the one way every map does (folium's markers, the explore map,
 // the search map), from its data: title, url (its page, where it links to one), kind, themes
-// (as people read them), unconfirmed, distance_m and contact, each optional but the first.
-// User text goes in as text, never as HTML.
+// (as people read them), unconfirmed, distance_m, note (a line already in the page's
+// language, as a funded project's "Funded: £X from ROUND") and contact, each optional but the
+// first. User text goes in as text, never as HTML.
 window.assetmapPopup = function (strength) {
   "use strict";
 
@@ -80,7 +81,10 @@ window.assetmapPopup = function (strength) {
   if (strength.unconfirmed) {
     root.appendChild(element("strong", "govuk-tag govuk-tag--grey", words.unconfirmed || "Unconfirmed"));
   }
-  const meta = [words[strength.kind] || strength.kind.charAt(0).toUpperCase() + strength.kind.slice(1)];
+  const meta = [];
+  if (strength.kind) {
+    meta.push(words[strength.kind] || strength.kind.charAt(0).toUpperCase() + strength.kind.slice(1));
+  }
   if (strength.themes && strength.themes.length) {
     meta.push(strength.themes.join(", "));
   }
@@ -88,7 +92,12 @@ window.assetmapPopup = function (strength) {
     const distance = window.assetmapWords.number(Math.round(strength.distance_m));
     meta.push((words.away || "{distance} m away").replace("{distance}", distance));
   }
-  root.appendChild(element("p", "govuk-body-s map-popup__meta", meta.join(" · ")));
+  if (meta.length) {
+    root.appendChild(element("p", "govuk-body-s map-popup__meta", meta.join(" · ")));
+  }
+  if (strength.note) {
+    root.appendChild(element("p", "govuk-body-s map-popup__meta", strength.note));
+  }
   if (strength.contact) {
     window.assetmapPopup.addContact(root, strength.contact);
   }

@@ -11,11 +11,14 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
+import geopandas as gpd
 import orjson
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 
+from assetmap.domain.funds import pounds
 from assetmap.domain.geo import BBox
 from assetmap.domain.query import AssetFilter, page_window
 from assetmap.domain.ties import TieEnd
@@ -24,15 +27,17 @@ from assetmap.maps import render
 from assetmap.maps.builder import shading_top
 from assetmap.maps.explore import explore_map
 from assetmap.maps.features import feature_collection
+from assetmap.maps.markers import FUNDED_ICON
 from assetmap.maps.ties import TieLayers, tie_layers
 from assetmap.storage import assets as store
-from assetmap.storage import clusters, listing
+from assetmap.storage import clusters, fund_grants, listing
 from assetmap.storage.aggregates import AggregateCache
 from assetmap.storage.models import Asset
 from assetmap.storage.ties import public_ties
 from assetmap.web import db, nav, params
 from assetmap.web.area import current_area
 from assetmap.web.errors import error_response
+from assetmap.web.funds.shown import round_url
 from assetmap.web.mapping import map_settings
 from assetmap.web.params import BadParameter
 from assetmap.web.strengths.freshness import unconfirmed_before
@@ -52,6 +57,7 @@ FIRST_ORDER = {"title": "asc", "kind": "asc", "confirmed": "desc"}
 WORLD_VIEW = (-180.0, -85.0, 180.0, 85.0)
 # The overlay of one strength's ties: fixed words, as the layer control shows names as HTML.
 TIES_LAYER = _l("Ties of this strength")
+FUNDED_LAYER = _l("Funded projects")
 
 
 @bp.get("/api/map/features")
@@ -87,6 +93,7 @@ def map_page() -> str:
     layer = aggregates().neighbourhoods(db.session())
     tied = _tied(request.args.get("ties"))
     bounds = tied.layers.bounds if tied else _first_view(area, layer.total_bounds)
+    funded = _funded() if request.args.get("funded") == "1" else None
     fmap = explore_map(
         map_settings(),
         layer,
@@ -94,17 +101,36 @@ def map_page() -> str:
         ties=tied.layers if tied else None,
         ties_name=str(TIES_LAYER),
         link=asset_link,
+        funded=funded,
+        funded_name=str(FUNDED_LAYER),
+        round_link=round_url,
     )
     return render_template(
         "explore/map.html",
         map=render(fmap),
         tied=tied,
+        funded=funded is not None,
+        funded_icon=Markup(FUNDED_ICON),
         neighbourhoods=[(row.name, int(row.assets)) for row in layer.itertuples()],
         top=shading_top(layer),
         theme_labels={theme.value: theme.label for theme in Theme},
         kind_labels={kind.value: str(label) for kind, label in KIND_LABELS.items()},
         **_filter_context(filters),
     )
+
+
+def _funded() -> gpd.GeoDataFrame:
+    """Return the funded projects as the map's layer draws them, each saying what it was."""
+    layer = fund_grants.funded_points(db.session())
+    layer["note"] = [
+        _(
+            "Funded: %(amount)s from %(round)s",
+            amount=pounds(row.amount_pence),
+            round=row.round_title,
+        )
+        for row in layer.itertuples()
+    ]
+    return layer
 
 
 @dataclass(frozen=True)
