@@ -24,17 +24,16 @@ from assetmap.domain.funds import (
     Consent,
     Counted,
     ProposalStatus,
-    RoundDates,
     Stage,
     Tally,
     TieBreak,
     count,
     pounds,
-    stage_on,
 )
 from assetmap.domain.i18n import _, english, ngettext
 from assetmap.domain.vocab import Kind, Status
 from assetmap.storage.database import begin_write
+from assetmap.storage.funds import require_round, stage_of
 from assetmap.storage.models import Asset, utcnow
 from assetmap.storage.models.funds import (
     FundBallot,
@@ -47,14 +46,6 @@ from assetmap.storage.models.funds import (
 # The counting rule as its code: most votes first, ties by the round's rule, skipping a
 # project that no longer fits what is left of the budget.
 RULE_CODE = "most-votes-skip-unfit"
-
-
-class RoundNotFound(LookupError):
-    """No round has the id asked for."""
-
-    def __init__(self, round_id: int) -> None:
-        super().__init__(_("Community fund round %(id)s doesn't exist.", id=round_id))
-        self.round_id = round_id
 
 
 class ProposalNotFound(LookupError):
@@ -89,26 +80,6 @@ def rule_in_words(tie_break: TieBreak) -> str:
     )
 
 
-def require_round(session: orm.Session, round_id: int) -> FundRound:
-    """Return the round with this id, or raise RoundNotFound."""
-    fund_round = session.get(FundRound, round_id)
-    if fund_round is None:
-        raise RoundNotFound(round_id)
-    return fund_round
-
-
-def stage_of(fund_round: FundRound, today: dt.date) -> Stage:
-    """Return the stage the round is at on ``today``."""
-    dates = RoundDates(
-        fund_round.proposals_open,
-        fund_round.proposals_close,
-        fund_round.voting_open,
-        fund_round.voting_close,
-        fund_round.results_on,
-    )
-    return stage_on(dates, today, published=fund_round.published_at is not None)
-
-
 def _totals(session: orm.Session, round_id: int) -> tuple[Counter[int], int]:
     # Each ballot's choices, read together and added up here: the ballots themselves never
     # leave this function, only the number each proposal got and how many there were.
@@ -124,9 +95,9 @@ def _totals(session: orm.Session, round_id: int) -> tuple[Counter[int], int]:
 def _closed_round(session: orm.Session, round_id: int, today: dt.date) -> FundRound:
     fund_round = require_round(session, round_id)
     if fund_round.published_at is not None:
-        raise ValidationError({"round": _("the result is already published")})
+        raise ValidationError({"round": _("The result is already published.")})
     if stage_of(fund_round, today) is not Stage.COUNTING:
-        raise ValidationError({"round": _("votes can be counted once voting has closed")})
+        raise ValidationError({"round": _("Votes can be counted once voting has closed.")})
     return fund_round
 
 
@@ -195,11 +166,11 @@ def publish(session: orm.Session, round_id: int, *, by: int | None, today: dt.da
     begin_write(session)
     fund_round = require_round(session, round_id)
     if fund_round.published_at is not None:
-        raise ValidationError({"round": _("the result is already published")})
+        raise ValidationError({"round": _("The result is already published.")})
     if fund_round.counted_at is None or fund_round.result is None:
-        raise ValidationError({"round": _("count the votes before publishing the result")})
+        raise ValidationError({"round": _("Count the votes before publishing the result.")})
     if stage_of(fund_round, today) is not Stage.COUNTING:
-        raise ValidationError({"round": _("votes can be counted once voting has closed")})
+        raise ValidationError({"round": _("Votes can be counted once voting has closed.")})
     funded = {line["proposal_id"]: line["funded"] for line in fund_round.result["proposals"]}
     proposals = session.scalars(sa.select(FundProposal).where(FundProposal.id.in_(list(funded))))
     for proposal in proposals:
@@ -273,9 +244,11 @@ def check_update(body: str) -> str:
     too much."""
     body = body.strip()
     if not body:
-        raise ValidationError({"body": _("must say what has happened")})
+        raise ValidationError({"body": _("Say what has happened")})
     if len(body) > TEXT_MAX:
-        raise ValidationError({"body": _("must be %(most)s characters or fewer", most=TEXT_MAX)})
+        raise ValidationError(
+            {"body": _("The update must be %(most)s characters or fewer", most=TEXT_MAX)}
+        )
     return body
 
 
@@ -286,11 +259,19 @@ def add_update(
     begin_write(session)
     text = check_update(body)
     if proposal.status is not ProposalStatus.FUNDED:
-        raise ValidationError({"proposal": _("only a funded project has updates")})
+        raise ValidationError({"proposal": _("Only a funded project has updates.")})
     update = FundUpdate(body=text, milestone=milestone, created_by=by, created_at=utcnow())
     proposal.updates.append(update)
     session.flush()
     return update
+
+
+def proposers_of(session: orm.Session, proposal_ids: list[int]) -> dict[int, int | None]:
+    """Return who proposed each of these proposals (None: an account since deleted)."""
+    query = sa.select(FundProposal.id, FundProposal.proposed_by).where(
+        FundProposal.id.in_(proposal_ids)
+    )
+    return {proposal_id: by for proposal_id, by in session.execute(query)}
 
 
 @dataclass(frozen=True)

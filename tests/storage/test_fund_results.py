@@ -173,7 +173,7 @@ def test_a_result_is_not_published_before_it_is_counted(session: orm.Session) ->
     add_proposal(session, fund_round, "Allotment tools", 100_00)
     with pytest.raises(ValidationError) as refused:
         results.publish(session, fund_round.id, by=None, today=COUNTING)
-    assert "count the votes" in str(refused.value.errors["round"])
+    assert "Count the votes" in str(refused.value.errors["round"])
     assert fund_round.published_at is None
 
 
@@ -261,7 +261,7 @@ def test_an_update_is_for_a_funded_project_only(session: orm.Session) -> None:
     ]
 
 
-@pytest.mark.parametrize(("body", "said"), [("   ", "must say"), ("x" * 4001, "4000")])
+@pytest.mark.parametrize(("body", "said"), [("   ", "Say what"), ("x" * 4001, "4000")])
 def test_an_update_says_something_and_not_too_much(
     session: orm.Session, body: str, said: str
 ) -> None:
