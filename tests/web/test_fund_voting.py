@@ -260,7 +260,8 @@ def test_a_visitor_is_asked_to_sign_in_and_cannot_vote(app: Flask, fund: int) ->
     token = form_token(client, "/sign-in")
     first = proposals(app, fund)[0]
     answer = client.post(f"/funds/{fund}/vote", data={"csrf_token": token, "choices": [first]})
-    assert answer.status_code == 403
+    assert answer.status_code == 302
+    assert "/sign-in" in answer.headers["Location"]
     assert count(app, FundBallot) == 0
 
 

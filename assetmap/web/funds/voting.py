@@ -32,7 +32,7 @@ from assetmap.domain.permissions import can_record_vote, can_run_funds
 from assetmap.storage import ballots
 from assetmap.storage.models import FundRound, User
 from assetmap.web import db
-from assetmap.web.accounts.auth import actor, requires
+from assetmap.web.accounts.auth import actor, login_manager, requires
 
 bp = Blueprint("funds_voting", __name__)
 Page = str | tuple[str, int] | Response
@@ -148,7 +148,7 @@ def vote_post(round_id: int) -> Page:
     fund, user = _round(round_id), _user()
     chosen = _chosen()
     if user is None:
-        return _vote_page(fund, 403)
+        return login_manager.unauthorized()  # type: ignore[no-any-return]
     if chosen is None:
         return _vote_page(fund, 400, error=_("Choose only projects from this list, each once"))
     try:
