@@ -5,13 +5,13 @@ reads of funds.
 The stored result (``FundRound.result``) holds totals only, never a ballot: the rule in words
 and as its code, the budget, the number of ballots, and each eligible proposal's votes,
 amount, when it was proposed, rank, whether it was funded and the money left after it. From
-that alone ``recount`` gives the same result. Writes flush; the caller commits.
+that alone ``recount`` gives the same result. The votes are ``ballots.totals``, the only
+reading of ballots. Writes flush; the caller commits.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,6 +32,7 @@ from assetmap.domain.funds import (
 )
 from assetmap.domain.i18n import _, english, ngettext
 from assetmap.domain.vocab import Kind, Status
+from assetmap.storage import ballots
 from assetmap.storage.database import begin_write
 from assetmap.storage.funds import require_round, stage_of
 from assetmap.storage.models import Asset, utcnow
@@ -80,16 +81,11 @@ def rule_in_words(tie_break: TieBreak) -> str:
     )
 
 
-def _totals(session: orm.Session, round_id: int) -> tuple[Counter[int], int]:
-    # Each ballot's choices, read together and added up here: the ballots themselves never
-    # leave this function, only the number each proposal got and how many there were.
-    chosen = session.scalars(sa.select(FundBallot.chosen).where(FundBallot.round_id == round_id))
-    votes: Counter[int] = Counter()
-    ballots = 0
-    for choices in chosen:
-        ballots += 1
-        votes.update(set(choices))
-    return votes, ballots
+def _ballot_count(session: orm.Session, round_id: int) -> int:
+    query = (
+        sa.select(sa.func.count()).select_from(FundBallot).where(FundBallot.round_id == round_id)
+    )
+    return session.scalar(query) or 0
 
 
 def _closed_round(session: orm.Session, round_id: int, today: dt.date) -> FundRound:
@@ -105,7 +101,7 @@ def preview(session: orm.Session, round_id: int, *, today: dt.date) -> dict[str,
     """Return the result the round would have if counted now, storing nothing; raise
     ValidationError while voting is open or once the result is published."""
     fund_round = _closed_round(session, round_id, today)
-    votes, ballots = _totals(session, round_id)
+    votes = ballots.totals(session, round_id, today)
     eligible = list(
         session.scalars(
             sa.select(FundProposal)
@@ -116,13 +112,13 @@ def preview(session: orm.Session, round_id: int, *, today: dt.date) -> dict[str,
             .order_by(FundProposal.id)
         )
     )
-    tallies = [Tally(p.id, votes[p.id], p.amount_pence, p.created_at) for p in eligible]
+    tallies = [Tally(p.id, votes.get(p.id, 0), p.amount_pence, p.created_at) for p in eligible]
     counted = count(tallies, fund_round.budget_pence, fund_round.tie_break)
-    return _result(fund_round, eligible, counted, ballots)
+    return _result(fund_round, eligible, counted, _ballot_count(session, round_id))
 
 
 def _result(
-    fund_round: FundRound, eligible: list[FundProposal], counted: list[Counted], ballots: int
+    fund_round: FundRound, eligible: list[FundProposal], counted: list[Counted], cast: int
 ) -> dict[str, Any]:
     proposals = {p.id: p for p in eligible}
     with english():
@@ -143,7 +139,7 @@ def _result(
     return {
         "rule": {"code": RULE_CODE, "tie_break": fund_round.tie_break.value, "words": words},
         "budget_pence": fund_round.budget_pence,
-        "ballots": ballots,
+        "ballots": cast,
         "proposals": lines,
     }
 
