@@ -503,3 +503,18 @@ def test_the_rounds_page_reads_its_ideas_in_two_queries(town: Town) -> None:
         page = town.client("visitor").get(f"/funds/{town.round_id}").get_data(as_text=True)
     assert page.count("data-proposal=") == 3
     assert len(seen) <= 2
+
+
+def test_an_ideas_title_is_escaped_in_every_message_and_list(town: Town) -> None:
+    propose(town, "resident", title="Soup <script>alert(1)</script>")
+    pid = proposal_id(town)
+    planner = town.client("planner")
+    path = f"/funds/{town.round_id}/proposals/{pid}/check"
+    checked = planner.post(path, data={"csrf_token": form_of(planner, path), "eligible": "yes"})
+    assert checked.status_code == 302
+    after_check = planner.get(checked.headers["Location"]).get_data(as_text=True)
+    assert "Checked: “" in text(after_check)
+    shown = town.client("visitor").get(f"/funds/{town.round_id}/proposals/{pid}")
+    for page in (after_check, shown.get_data(as_text=True)):
+        assert "<script>alert(1)</script>" not in page
+        assert "Soup &lt;script&gt;alert(1)&lt;/script&gt;" in page

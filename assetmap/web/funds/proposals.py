@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from werkzeug.wrappers import Response
 
 from assetmap import mail
@@ -22,13 +23,13 @@ from assetmap.domain.errors import ValidationError
 from assetmap.domain.funds import ProposalStatus, Stage, parse_pounds, pounds
 from assetmap.domain.i18n import N_
 from assetmap.domain.provenance import local_day
-from assetmap.domain.vocab import Kind
 from assetmap.runtime.links import external_url
 from assetmap.storage import fund_proposals as store
 from assetmap.storage import funds as rounds
 from assetmap.storage.models import FundRound, utcnow
 from assetmap.web import db
 from assetmap.web.accounts.auth import actor, login_manager
+from assetmap.web.geocoding import untranslated
 
 bp = Blueprint("funds_proposals", __name__)
 Page = str | tuple[str, int] | Response
@@ -281,7 +282,8 @@ def check_post(round_id: int, proposal_id: int) -> Page:
         session.rollback()
         return _check_page(fund, proposal, values, exc.errors), 400
     session.commit()
-    flash(_("Checked: “%(title)s” now says so on the round's page.", title=proposal.title))
+    title = untranslated(proposal.title)
+    flash(Markup(_("Checked: “%(title)s” now says so on the round's page.", title=title)))
     return redirect(url_for("funds_rounds.show", round_id=fund.id) + "#ideas")
 
 
@@ -309,7 +311,7 @@ def withdraw(round_id: int, proposal_id: int) -> Page:
     session = db.session()
     store.withdraw_proposal(session, proposal.id, by=current_user.id, today=today())
     session.commit()
-    flash(_("You withdrew “%(title)s”.", title=proposal.title))
+    flash(Markup(_("You withdrew “%(title)s”.", title=untranslated(proposal.title))))
     return redirect(url_for("funds_rounds.show", round_id=fund.id))
 
 
@@ -359,7 +361,6 @@ def _round_page_proposals() -> dict[str, Any]:
         "fund_taking_ideas": taking,
         "fund_may_propose": may,
         "fund_round_id": fund.id,
-        "skill_kind": Kind.SKILL,
     }
 
 
