@@ -6,21 +6,32 @@ import xml.etree.ElementTree as ET
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
 from assetmap.domain.funds import Consent, ProposalStatus, TieBreak, VotingMethod
 from assetmap.domain.provenance import local_day
-from assetmap.storage import fund_results
-from assetmap.storage.models import FundRound, utcnow
+from assetmap.storage import fund_results, roles
+from assetmap.storage.models import FundRound, Neighbourhood, utcnow
 from assetmap.storage.models.funds import (
     FundBallot,
     FundProposal,
     FundProposalStrength,
+    FundRoundArea,
     FundUpdate,
 )
 from assetmap.web import db
-from tests.web.helpers import add_asset, add_user, count, csrf, sign_in_as, signed_in, text
+from tests.web.helpers import (
+    add_asset,
+    add_user,
+    count,
+    csrf,
+    sign_in_as,
+    signed_in,
+    statements,
+    text,
+)
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 TODAY = local_day(utcnow())
@@ -369,3 +380,47 @@ def test_what_people_wrote_is_escaped_everywhere(app: Flask, client: FlaskClient
     feed = client.get("/you-said-we-did/feed.atom")
     titles = [e.findtext(f"{ATOM}title") for e in ET.fromstring(feed.data).iter(f"{ATOM}entry")]
     assert "News of <script>alert(1)</script> (<b>Fund</b>)" in titles
+
+
+def test_a_planner_outside_the_rounds_area_may_not_count_it(demo_register: Flask) -> None:
+    app = demo_register
+    round_id = add_round(app)
+    add_proposals(app, round_id, [("Hall roof", 700_00)])
+    with app.app_context(), db.database().session() as session:
+        codes = dict(session.execute(sa.select(Neighbourhood.code, Neighbourhood.id)).all())
+        session.add(FundRoundArea(round_id=round_id, neighbourhood_id=codes["frome-market"]))
+        session.commit()
+    outside = add_user(app, "keyford-planner@example.org", "planner")
+    with app.app_context(), db.database().session() as session:
+        roles.change_role(
+            session, outside, role="planner", neighbourhoods=[codes["frome-keyford"]], by=None
+        )
+        session.commit()
+    client = app.test_client()
+    sign_in_as(client, "keyford-planner@example.org")
+    assert client.get(f"/funds/{round_id}/count").status_code == 403
+    token = csrf(client.get("/").get_data(as_text=True))
+    assert client.post(f"/funds/{round_id}/count", data={"csrf_token": token}).status_code == 403
+    assert statuses(app, round_id)["Hall roof"] is ProposalStatus.ELIGIBLE
+    assert signed_in(app, "planner").get(f"/funds/{round_id}/count").status_code == 200
+
+
+def test_the_result_reads_every_projects_news_at_once(app: Flask, client: FlaskClient) -> None:
+    round_id = add_round(app)
+    ideas = add_proposals(app, round_id, [(f"Idea {n}", 100_00) for n in range(6)])
+    add_ballots(app, round_id, ideas)
+    published(app, {"round": round_id})
+    with app.app_context(), db.database().session() as session:
+        for idea in ideas:
+            fund_results.add_update(
+                session, session.get_one(FundProposal, idea), "Begun.", milestone=False, by=None
+            )
+        session.commit()
+
+    def ours(statement: str) -> bool:
+        return "FROM fund_update" in statement
+
+    with statements(app, ours) as seen:
+        page = text(client.get(f"/funds/{round_id}").get_data(as_text=True))
+    assert page.count("Begun.") == 6
+    assert len(seen) == 1
