@@ -144,10 +144,18 @@ def _result(
     }
 
 
+def _locked(session: orm.Session, round_id: int) -> None:
+    # Read the round afresh and hold its row, so two planners publishing at once are taken
+    # one after the other and the second sees the first's result (SQLite: the write lock).
+    begin_write(session)
+    query = sa.select(FundRound).where(FundRound.id == round_id).with_for_update()
+    session.scalars(query.execution_options(populate_existing=True)).one_or_none()
+
+
 def count_round(session: orm.Session, round_id: int, *, today: dt.date) -> FundRound:
     """Count the round's votes and keep the result with the time it was counted; raise
     ValidationError while voting is open or once the result is published."""
-    begin_write(session)
+    _locked(session, round_id)
     result = preview(session, round_id, today=today)
     fund_round = require_round(session, round_id)
     fund_round.result = result
@@ -159,7 +167,7 @@ def count_round(session: orm.Session, round_id: int, *, today: dt.date) -> FundR
 def publish(session: orm.Session, round_id: int, *, by: int | None, today: dt.date) -> FundRound:
     """Publish the round's counted result and mark each proposal in it funded or not, all in
     one transaction; raise ValidationError before the count, or once already published."""
-    begin_write(session)
+    _locked(session, round_id)
     fund_round = require_round(session, round_id)
     if fund_round.published_at is not None:
         raise ValidationError({"round": _("The result is already published.")})

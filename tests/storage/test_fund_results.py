@@ -15,6 +15,7 @@ from assetmap.domain.funds import Consent, ProposalStatus, TieBreak, VotingMetho
 from assetmap.storage import assets as asset_store
 from assetmap.storage import fund_results as results
 from assetmap.storage import users
+from assetmap.storage.database import Database
 from assetmap.storage.models.funds import (
     FundBallot,
     FundProposal,
@@ -198,6 +199,24 @@ def test_a_result_is_published_once_and_then_never_counted_again(session: orm.Se
     assert "already published" in str(recounted.value.errors["round"])
     session.rollback()
     assert session.get_one(FundRound, fund_round.id).result == first
+
+
+def test_a_second_planner_publishing_what_they_saw_before_is_refused(
+    database: Database, session: orm.Session
+) -> None:
+    fund_round = add_round(session)
+    add_proposal(session, fund_round, "Allotment tools", 100_00)
+    session.commit()
+    with database.session() as other:
+        seen = other.get_one(FundRound, fund_round.id)
+        other.commit()
+        results.count_round(session, fund_round.id, today=COUNTING)
+        results.publish(session, fund_round.id, by=None, today=COUNTING)
+        session.commit()
+        assert seen.published_at is None
+        with pytest.raises(ValidationError) as refused:
+            results.publish(other, fund_round.id, by=None, today=COUNTING)
+        assert "already published" in str(refused.value.errors["round"])
 
 
 def test_a_publish_that_fails_changes_nothing(session: orm.Session) -> None:

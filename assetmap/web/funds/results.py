@@ -68,23 +68,23 @@ def count(round_id: int) -> Page:
     return _count_page(fund)
 
 
-def _count_page(fund: FundRound, refused: str = "") -> str:
-    result = fund.result if fund.published_at else None
+def _count_page(fund: FundRound, problem: str = "") -> str:
+    result, refused = fund.result if fund.published_at else None, problem
     if fund.published_at is None:
         try:
             result = store.preview(db.session(), fund.id, today=today())
         except ValidationError as exc:
-            refused = refused or str(exc.errors["round"])
+            refused = problem or str(exc.errors["round"])
     return render_template(
         "funds/count.html",
         fund=fund,
         refused=refused,
+        problem=bool(problem),
         result=result,
         rows=store.rows(result) if result else [],
         digest=_digest(result) if result else "",
         rule=store.rule_in_words(fund.tie_break),
         pounds=pounds,
-        stage=stage_of(fund, today()),
     )
 
 
