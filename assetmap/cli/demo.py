@@ -101,7 +101,11 @@ def seed_demo(folder: Path | None) -> None:
             return
         try:
             loaded = load_demo(
-                session, folder, cell_m=config["PRIVACY_CELL_M"], area=area_bbox(config)
+                session,
+                folder,
+                cell_m=config["PRIVACY_CELL_M"],
+                area=area_bbox(config),
+                secret=str(config["SECRET_KEY"]).encode(),
             )
             sign_ins = give_passwords(session, staff)
         except ValidationError as exc:
@@ -109,7 +113,8 @@ def seed_demo(folder: Path | None) -> None:
         session.commit()
     click.echo(
         f"Loaded {loaded.assets} demo strengths, {loaded.users} demo users, "
-        f"{loaded.neighbourhoods} neighbourhoods and {loaded.places} gazetteer places."
+        f"{loaded.neighbourhoods} neighbourhoods, {loaded.places} gazetteer places and "
+        f"{loaded.rounds} community fund rounds."
     )
     _say_sign_ins(sign_ins)
 

@@ -30,3 +30,9 @@ def read_assets(path: Path) -> list[dict[str, Any]]:
     """Return the features of the demo's ``assets.geojson``."""
     features: list[dict[str, Any]] = orjson.loads(path.read_bytes())["features"]
     return features
+
+
+def read_funds(path: Path) -> list[dict[str, Any]]:
+    """Return the community fund rounds of the demo's ``funds.json``."""
+    rounds: list[dict[str, Any]] = orjson.loads(path.read_bytes())["rounds"]
+    return rounds

@@ -11,11 +11,14 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from assetmap.domain.funds import ProposalStatus, Stage
+from assetmap.domain.provenance import local_day
 from assetmap.domain.ties import TieKind, TieState
 from assetmap.domain.vocab import Kind, Status
 from assetmap.exchange.demo import default_folder, read_users
 from assetmap.services.demo import load_demo
-from assetmap.storage.models import Asset, AssetSchedule, Tie, User
+from assetmap.storage import ballots, fund_results
+from assetmap.storage.models import Asset, AssetSchedule, FundRound, FundVoter, Tie, User, utcnow
 from assetmap.storage.schedules import schedules_of
 from assetmap.storage.ties import public_ties
 from tests.exchange.helpers import AREA, CELL, copy_of, demo_features, demo_template
@@ -125,3 +128,66 @@ def test_the_demo_loads_its_schedules_and_ties_on_both_databases(session: orm.Se
     assert loaded.ties == len(_ties(session)) >= 40
     victoria = _by_title(session, "Victoria Park")
     assert "Tai Chi in Victoria Park" in {end.title for end in public_ties(session, victoria.id)}
+
+
+def _rounds(session: orm.Session) -> list[FundRound]:
+    return list(session.scalars(sa.select(FundRound).order_by(FundRound.id)))
+
+
+def test_the_demo_has_a_decided_fund_round_and_one_open_for_voting_today(
+    session: orm.Session,
+) -> None:
+    loaded = load_demo(session, default_folder(), cell_m=CELL, area=AREA, secret=b"demo")
+    session.commit()
+    today = local_day(utcnow())
+    decided, voting = _rounds(session)
+    assert loaded.rounds == 2
+    assert ballots.stage_of(decided, today) is Stage.DECIDED
+    assert ballots.stage_of(voting, today) is Stage.VOTING
+    statuses = {p.title: p.status for p in decided.proposals}
+    assert ProposalStatus.FUNDED in statuses.values()
+    assert ProposalStatus.NOT_FUNDED in statuses.values()
+    assert ProposalStatus.NOT_ELIGIBLE in statuses.values()
+    assert {p.status for p in voting.proposals} == {ProposalStatus.ELIGIBLE}
+    news = [u for p in decided.proposals for u in p.updates]
+    assert {u.milestone for u in news} == {True, False}
+
+
+def test_the_demo_rounds_result_is_its_ballots_totals_and_recounts_the_same(
+    session: orm.Session,
+) -> None:
+    load_demo(session, default_folder(), cell_m=CELL, area=AREA, secret=b"demo")
+    session.commit()
+    decided, _voting = _rounds(session)
+    result = fund_results.published_result(decided)
+    assert result is not None
+    votes = {line["proposal_id"]: line["votes"] for line in result["proposals"]}
+    assert votes == {k: v for k, v in ballots.totals(session, decided.id).items() if k in votes}
+    assert result["ballots"] == ballots.voter_count(session, decided.id) > 0
+    funded = {line["proposal_id"] for line in result["proposals"] if line["funded"]}
+    assert {c.proposal_id for c in fund_results.recount(result) if c.funded} == funded
+    assert funded == {p.id for p in decided.proposals if p.status is ProposalStatus.FUNDED}
+
+
+def test_the_demo_rounds_build_on_demo_strengths_in_their_area(session: orm.Session) -> None:
+    load_demo(session, default_folder(), cell_m=CELL, area=AREA, secret=b"demo")
+    session.commit()
+    for fund in _rounds(session):
+        area = ballots.area_of(session, fund.id)
+        for proposal in fund.proposals:
+            built = [session.get(Asset, s.asset_id) for s in proposal.strengths]
+            assert built and all(a is not None and a.neighbourhood_id in area for a in built)
+            assert all(a is not None and a.kind is not Kind.SKILL for a in built)
+        voters = session.scalars(sa.select(FundVoter).where(FundVoter.round_id == fund.id))
+        assert all(v.neighbourhood_id in area for v in voters)
+
+
+def test_a_demo_voter_finds_their_own_ballot_under_the_apps_secret(session: orm.Session) -> None:
+    load_demo(session, default_folder(), cell_m=CELL, area=AREA, secret=b"demo")
+    session.commit()
+    _decided, voting = _rounds(session)
+    voter = session.scalars(sa.select(FundVoter).where(FundVoter.round_id == voting.id)).first()
+    assert voter is not None and voter.user_id is not None
+    chosen = ballots.own_choices(session, voting.id, voter.user_id, secret=b"demo")
+    assert chosen and set(chosen) <= {p.id for p in voting.proposals}
+    assert ballots.own_choices(session, voting.id, voter.user_id, secret=b"other") is None
