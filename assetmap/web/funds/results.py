@@ -51,7 +51,8 @@ def _round(round_id: int) -> FundRound:
 
 
 def _may_run(fund: FundRound) -> bool:
-    return may_run(actor(), round_neighbourhoods(db.session(), fund.id))
+    user = actor()
+    return can_run_funds(user) and may_run(user, round_neighbourhoods(db.session(), fund.id))
 
 
 def _digest(result: dict[str, Any]) -> str:
