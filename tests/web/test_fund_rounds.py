@@ -25,6 +25,7 @@ from tests.web.helpers import (
     sign_in_as,
     signed_in,
     start,
+    statements,
     text,
 )
 
@@ -342,3 +343,14 @@ def test_an_unpublished_check_behind_a_round_is_not_named_to_the_public(
     response = planner.post("/checks/1/fund", data={"csrf_token": csrf(form), **typed(places)})
     page = app.test_client().get(response.headers["Location"]).get_data(as_text=True)
     assert "Secret plan" not in page and "/checks/1" not in page
+
+
+def test_the_list_reads_every_rounds_area_in_one_query(
+    app: Flask, planner: FlaskClient, places: dict[str, int]
+) -> None:
+    for number in range(3):
+        opened(planner, places, title=f"Round {number}")
+    with statements(app, lambda sql: "fund_round" in sql) as seen:
+        page = app.test_client().get("/funds").get_data(as_text=True)
+    assert all(f"Round {number}" in page for number in range(3))
+    assert len(seen) == 2
