@@ -200,7 +200,7 @@ def test_a_visitor_is_sent_to_sign_in(client: FlaskClient, path: str) -> None:
     assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
 
 
-def test_the_staff_navigation_links_to_it_and_no_one_elses_does(
+def test_the_strength_checks_page_links_to_it_and_no_one_elses_page_does(
     app: Flask, client: FlaskClient
 ) -> None:
     assert 'href="/coverage"' not in client.get("/").get_data(as_text=True)
@@ -208,7 +208,7 @@ def test_the_staff_navigation_links_to_it_and_no_one_elses_does(
     assert 'href="/coverage"' not in client.get("/").get_data(as_text=True)
     planner = app.test_client()
     sign_in(app, planner, "planner")
-    assert 'href="/coverage"' in planner.get("/").get_data(as_text=True)
+    assert 'href="/coverage"' in planner.get("/checks").get_data(as_text=True)
 
 
 def test_a_neighbourhood_name_with_markup_is_shown_as_text_and_made_safe_in_the_csv(

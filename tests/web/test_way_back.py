@@ -252,10 +252,13 @@ def test_a_restored_version_gives_its_reason_without_revision_numbers(
     assert "revision" not in history.lower()
 
 
-def test_a_residents_menu_has_no_api_tokens_but_a_coaches_does(served: Flask, world: World) -> None:
-    resident = client_as(served, world, "resident").get("/").get_data(as_text=True)
-    coach = client_as(served, world, "coach").get("/").get_data(as_text=True)
-    assert "API tokens" not in resident and "API tokens" in coach
+def test_api_tokens_are_found_from_the_account_page_not_the_menu(
+    served: Flask, world: World
+) -> None:
+    for role in ("resident", "coach"):
+        client = client_as(served, world, role)
+        assert 'href="/account/tokens"' not in client.get("/").get_data(as_text=True)
+        assert 'href="/account/tokens"' in client.get("/account").get_data(as_text=True)
 
 
 def test_a_redrawn_outline_is_not_explained_in_terms_of_its_winding(

@@ -5,8 +5,6 @@ These are cookie-authenticated forms, so unlike the API itself they keep CSRF pr
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import (
     Blueprint,
     Flask,
@@ -26,9 +24,8 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, Length
 
 from assetmap.domain.errors import ValidationError
-from assetmap.domain.vocab import Role
 from assetmap.storage import tokens as token_store
-from assetmap.web import db, nav
+from assetmap.web import db
 
 bp = Blueprint("tokens", __name__)
 
@@ -93,12 +90,7 @@ def revoke(token_id: int) -> Response:
     return redirect(url_for("tokens.index"))  # type: ignore[return-value]
 
 
-def _works_with_data(user: Any) -> bool:
-    # Coaches and staff connect other programs; a resident finds the page from their account.
-    return bool(user.is_authenticated) and user.role is not Role.RESIDENT
-
-
 def init_app(app: Flask) -> None:
-    """Register the tokens pages, linked from the menu of those who work with the data."""
+    """Register the tokens pages, linked from everyone's account page (the menu is kept for
+    what people come to do)."""
     app.register_blueprint(bp)
-    nav.add_link(app, "tokens.index", _l("API tokens"), order=80, show=_works_with_data)
