@@ -28,6 +28,8 @@ THEME_VALUES = frozenset(theme.value for theme in Theme)
 NEUTRAL_FILL = "#505a5f"
 RING_COLOUR = "#1d70b8"
 ORIGIN_COLOUR = "#0b0c0c"
+# Leaflet's z-index offset that keeps a funded project above the strengths around it.
+FUNDED_ABOVE = 1000
 # A funded project: a yellow diamond ringed in black, apart from every kind's round dot. The
 # map's key draws the same picture.
 FUNDED_ICON = (
@@ -167,7 +169,13 @@ def funded_marker(row: Any, link: Callable[[int], str | None] | None) -> folium.
     icon = folium.DivIcon(
         html=FUNDED_ICON, icon_size=(22, 22), icon_anchor=(11, 11), class_name="funded-marker"
     )
-    marker = folium.Marker(location=[row.geometry.y, row.geometry.x], icon=icon, title=row.title)
+    # Above the strengths' dots and clusters the page's script draws, so none hides it.
+    marker = folium.Marker(
+        location=[row.geometry.y, row.geometry.x],
+        icon=icon,
+        title=row.title,
+        z_index_offset=FUNDED_ABOVE,
+    )
     marker.add_child(Popup(project))
     marker.add_child(Bound("Tooltip", escape(row.title)))
     return marker
