@@ -17,6 +17,7 @@ from flask.testing import FlaskClient
 
 from assetmap import create_app
 from assetmap.domain.assets import validate_asset
+from assetmap.domain.funds import TieBreak, VotingMethod
 from assetmap.domain.schedules import validate_schedule
 from assetmap.domain.ties import TieKind
 from assetmap.storage import assets as store
@@ -25,6 +26,7 @@ from assetmap.storage import moderation
 from assetmap.storage import tokens as token_store
 from assetmap.storage import users as user_store
 from assetmap.storage.database import connect, upgrade
+from assetmap.storage.models import FundProposal, FundProposalStrength, FundRound
 from assetmap.storage.schedules import set_schedules
 from assetmap.storage.ties import add_tie
 from assetmap.web import db
@@ -143,6 +145,39 @@ def _assets(session: Any, world: World) -> None:
     world.ids["first_revision"] = store.get_asset(session, world.ids["skill"]).revisions[0].id  # type: ignore[union-attr]
 
 
+def _fund(session: Any, world: World) -> None:
+    """A community fund round taking ideas today, with a resident's idea built on the choir."""
+    today = dt.date.today()
+    fund = FundRound(
+        title="Frome small grants",
+        purpose="Small sums for what people already do.",
+        budget_pence=500_000,
+        method=VotingMethod.BUDGET,
+        tie_break=TieBreak.SMALLER_FIRST,
+        proposers=["resident", "group-owner", "coach"],
+        proposals_open=today - dt.timedelta(days=1),
+        proposals_close=today + dt.timedelta(days=10),
+        voting_open=today + dt.timedelta(days=11),
+        voting_close=today + dt.timedelta(days=20),
+        results_on=today + dt.timedelta(days=21),
+        created_by=world.users["planner"],
+    )
+    session.add(fund)
+    session.flush()
+    idea = FundProposal(
+        round_id=fund.id,
+        title="Choir songbooks",
+        summary="Large-print songbooks for the choir.",
+        who_will_do_it="The choir's committee.",
+        amount_pence=25_000,
+        proposed_by=world.users["resident"],
+        strengths=[FundProposalStrength(asset_id=world.ids["group"])],
+    )
+    session.add(idea)
+    session.flush()
+    world.ids["round"], world.ids["proposal"] = fund.id, idea.id
+
+
 def _check(app: Flask, world: World) -> None:
     planner = client_as(app, world, "planner")
     assert start(planner).status_code == 302
@@ -168,6 +203,7 @@ def build(folder: Path) -> World:
     with database.session() as session:
         _users(session, world)
         _assets(session, world)
+        _fund(session, world)
         session.commit()
     database.dispose()
     app = create_app(config(path))

@@ -261,6 +261,66 @@ RULES: dict[tuple[str, str], Rule] = {
         at("/openreferral/nothing-here"), EVERYONE, frozenset({404})
     ),
     ("coverage.page", "GET"): Rule(at("/coverage"), STAFF),
+    ("funds_rounds.index", "GET"): Rule(at("/funds"), EVERYONE),
+    ("funds_rounds.show", "GET"): Rule(at("/funds/{round}"), EVERYONE),
+    ("funds_rounds.new", "GET"): Rule(at("/funds/new"), STAFF),
+    ("funds_rounds.create", "POST"): Rule(at("/funds/new"), STAFF, frozenset({400})),
+    ("funds_rounds.from_check", "GET"): Rule(at("/checks/{check}/fund"), STAFF),
+    ("funds_rounds.create_from_check", "POST"): Rule(
+        at("/checks/{check}/fund"), STAFF, frozenset({400})
+    ),
+    ("funds_rounds.edit", "GET"): Rule(at("/funds/{round}/edit"), STAFF, frozenset({200, 409})),
+    ("funds_rounds.update", "POST"): Rule(at("/funds/{round}/edit"), STAFF, frozenset({400, 409})),
+    # The world's round has no neighbourhood yet, so nobody lives in it and no coach works in
+    # it: only staff, who always may, propose.
+    ("funds_proposals.propose", "GET"): Rule(at("/funds/{round}/propose"), STAFF),
+    ("funds_proposals.propose_post", "POST"): Rule(
+        at("/funds/{round}/propose"), STAFF, frozenset({400})
+    ),
+    ("funds_proposals.show", "GET"): Rule(at("/funds/{round}/proposals/{proposal}"), EVERYONE),
+    ("funds_proposals.check", "GET"): Rule(at("/funds/{round}/proposals/{proposal}/check"), STAFF),
+    ("funds_proposals.check_post", "POST"): Rule(
+        at("/funds/{round}/proposals/{proposal}/check"), STAFF, frozenset({400})
+    ),
+    ("funds_proposals.withdraw", "POST"): Rule(
+        at("/funds/{round}/proposals/{proposal}/withdraw"),
+        frozenset({"resident"}),
+        frozenset({302}),
+    ),
+    ("funds_proposals.consent", "GET"): Rule(at("/funds/consent"), SIGNED_IN),
+    ("funds_proposals.consent_post", "POST"): Rule(
+        at("/funds/consent"), SIGNED_IN, frozenset({400})
+    ),
+    ("funds_voting.vote", "GET"): Rule(at("/funds/{round}/vote"), EVERYONE),
+    # Nobody in the world lives in the round's area: signed in, each is told why (403).
+    ("funds_voting.vote_post", "POST"): Rule(at("/funds/{round}/vote"), NOBODY),
+    ("funds_voting.record", "GET"): Rule(at("/funds/{round}/vote/record"), CONNECTORS),
+    ("funds_voting.record_post", "POST"): Rule(
+        at("/funds/{round}/vote/record"), CONNECTORS, frozenset({400})
+    ),
+    ("funds_voting.recorded_votes", "GET"): Rule(at("/funds/{round}/recorded-votes"), STAFF),
+    ("accounts.where_you_live", "POST"): Rule(
+        at("/account/where-you-live"), SIGNED_IN, frozenset({302})
+    ),
+    ("funds_results.count", "GET"): Rule(at("/funds/{round}/count"), STAFF, ANSWERED),
+    ("funds_results.publish", "POST"): Rule(at("/funds/{round}/count"), STAFF, ANSWERED),
+    ("funds_results.result_json", "GET"): Rule(
+        at("/funds/{round}/result.json"), EVERYONE, frozenset({200, 404})
+    ),
+    # Staff and the idea's proposer (the resident) may give news of a funded project; the
+    # world's idea is not funded (yet), so they find nothing to give news of.
+    ("funds_results.new_update", "GET"): Rule(
+        at("/funds/{round}/proposals/{proposal}/updates/new"),
+        STAFF | {"resident"},
+        frozenset({404}),
+    ),
+    ("funds_results.add_update", "POST"): Rule(
+        at("/funds/{round}/proposals/{proposal}/updates/new"),
+        STAFF | {"resident"},
+        frozenset({404}),
+    ),
+    ("funds_giving.as_json", "GET"): Rule(at("/funds/360giving.json"), STAFF),
+    ("funds_giving.as_csv", "GET"): Rule(at("/funds/360giving.csv"), STAFF),
     ("coverage.download", "GET"): Rule(at("/coverage.csv"), STAFF),
     ("api.create_asset", "POST"): Rule(at("/api/assets"), SIGNED_IN, frozenset({400}), api=True),
     ("api.update_asset", "PATCH"): Rule(at("/api/assets/{group}"), ADMINS, api=True),

@@ -42,6 +42,8 @@ from assetmap.storage.models import (
     Asset,
     CheckResponse,
     CheckRevision,
+    FundProposal,
+    FundRound,
     Neighbourhood,
     Report,
     Revision,
@@ -123,6 +125,15 @@ def _reports(app: Flask, demo: Demo) -> list[dict[str, Any]]:
 
 
 # Real values for each set of arguments a route takes, read from the demo's database.
+def _fund_rounds(app: Flask, demo: Demo) -> list[dict[str, Any]]:
+    return [{"round_id": n} for (n,) in _rows(app, sa.select(FundRound.id))]
+
+
+def _fund_proposals(app: Flask, demo: Demo) -> list[dict[str, Any]]:
+    query = sa.select(FundProposal.round_id, FundProposal.id)
+    return [{"round_id": r, "proposal_id": p} for r, p in _rows(app, query)]
+
+
 def _hsds_ids(app: Flask, demo: Demo) -> list[dict[str, Any]]:
     """Each strength's would-be Open Referral ids: a skill's, a hidden one's, any kind's."""
     made = (hsds.service_id, hsds.organization_id, hsds.service_at_location_id)
@@ -146,6 +157,8 @@ ARGUMENTS: dict[frozenset[str], Callable[[Flask, Demo], list[dict[str, Any]]]] =
     frozenset({"token"}): lambda app, demo: [{"token": t} for t in demo.reset_tokens],
     frozenset({"filename"}): lambda app, demo: [{"filename": "assetmap.css"}],
     frozenset({"id"}): _hsds_ids,
+    frozenset({"round_id"}): _fund_rounds,
+    frozenset({"round_id", "proposal_id"}): _fund_proposals,
     frozenset({"rest"}): lambda app, demo: [{"rest": "nothing-here"}],
 }
 
