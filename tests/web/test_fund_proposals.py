@@ -361,6 +361,24 @@ def test_the_owner_agrees_on_the_consent_page(town: Town) -> None:
     assert OWNER_NAME not in public and OWNER_EMAIL not in public
 
 
+def test_my_strengths_tells_the_owner_an_idea_waits_for_their_answer_until_they_give_it(
+    town: Town,
+) -> None:
+    client = town.client("owner")
+    assert "say yes or no" not in text(client.get("/strengths/mine").get_data(as_text=True))
+    propose(town, "resident", "skill")
+    mine = client.get("/strengths/mine").get_data(as_text=True)
+    assert "1 idea for a community fund wants to build on your skills" in text(mine)
+    assert 'href="/funds/consent"' in mine
+    page = client.get("/funds/consent").get_data(as_text=True)
+    data = {"csrf_token": csrf(page), "proposal": 1, "skill": town.assets["skill"]}
+    assert client.post("/funds/consent", data=data | {"answer": "decline"}).status_code == 302
+    assert "say yes or no" not in text(client.get("/strengths/mine").get_data(as_text=True))
+    # Nobody else is told of it.
+    others = town.client("resident").get("/strengths/mine").get_data(as_text=True)
+    assert "say yes or no" not in text(others)
+
+
 def test_nobody_else_answers_for_a_skills_owner(town: Town) -> None:
     propose(town, "resident", "skill")
     for who in ("resident", "planner", "admin"):

@@ -11,12 +11,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask, current_app, request, url_for
+from flask_login import current_user
 
 from assetmap.domain.checks import Proposal
 from assetmap.domain.funds import pounds
 from assetmap.domain.permissions import can_run_checks
 from assetmap.storage import checks as check_store
-from assetmap.storage import fund_grants
+from assetmap.storage import fund_grants, fund_proposals
 from assetmap.storage.fund_grants import Grant
 from assetmap.storage.models import CheckRevision, StrengthCheck
 from assetmap.web import db
@@ -24,6 +25,7 @@ from assetmap.web.accounts.auth import actor
 
 ROUND_PAGE = "funds_rounds.show"
 STRENGTH_PAGE = "pages.asset"
+MY_STRENGTHS = "strengths.mine"
 # A strength check's page, at the revision it shows first or at one asked for.
 CHECK_PAGES = frozenset({"check_pages.show", "check_pages.revision"})
 
@@ -79,8 +81,17 @@ def _revision(check: StrengthCheck, number: int | None) -> CheckRevision | None:
     return decided or check_store.current(check)
 
 
+def _ideas_waiting_for_you() -> dict[str, Any]:
+    # "My strengths" says how many fund ideas wait for the person to agree to their skills.
+    if request.endpoint != MY_STRENGTHS or not current_user.is_authenticated:
+        return {}
+    waiting = fund_proposals.consent_requests(db.session(), current_user.id)
+    return {"ideas_waiting": len({item.proposal_id for item in waiting})}
+
+
 def init_app(app: Flask) -> None:
-    """Give a strength's page what it was funded for, and a check's page the grants made in
-    its catchment."""
+    """Give a strength's page what it was funded for, a check's page the grants made in its
+    catchment, and "My strengths" the fund ideas waiting for its owner's answer."""
     app.context_processor(_strength_page_grants)
     app.context_processor(_check_page_grants)
+    app.context_processor(_ideas_waiting_for_you)
