@@ -99,6 +99,7 @@ bench: install postgis browser bench-tools
 	$(BIN)/python bench/api_cost.py
 	$(BIN)/python bench/catchment.py
 	$(BIN)/python bench/gazetteer.py
+	$(BIN)/python bench/ballots.py
 	$(BIN)/python bench/openreferral.py
 
 clean:

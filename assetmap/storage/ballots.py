@@ -35,6 +35,7 @@ from assetmap.domain.funds import ProposalStatus, RoundDates, Stage, check_ballo
 from assetmap.domain.i18n import _
 from assetmap.domain.places import normalise, normalise_postcode
 from assetmap.domain.provenance import local_day
+from assetmap.storage.backends import backend_for
 from assetmap.storage.database import begin_write
 from assetmap.storage.models import (
     FundBallot,
@@ -266,7 +267,11 @@ def _place(session: orm.Session, round_id: int, key: str, chosen: list[int]) -> 
 
 
 def _rewrite(session: orm.Session, round_id: int) -> None:
-    """Write every ballot of the round again, unchanged, in this transaction."""
+    """Write every ballot of the round again, unchanged, in this transaction, where rows keep
+    their writer's transaction id (PostgreSQL): then every ballot carries this vote's, and
+    none points to its own voter's. SQLite keeps no such id, so nothing is rewritten there."""
+    if not backend_for(session).stamps_writers:
+        return
     session.execute(
         sa.update(FundBallot)
         .where(FundBallot.round_id == round_id)

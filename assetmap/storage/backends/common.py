@@ -33,6 +33,9 @@ class Backend(Protocol):
     name: str
     # Whether a write locks the rows it reads (SQLite's one writer holds the whole database).
     locks_rows: bool
+    # Whether each row keeps the id of the transaction that wrote it (PostgreSQL's ``xmin``):
+    # what must not be joined back to its writer is then rewritten together (``ballots``).
+    stamps_writers: bool
 
     def next_ids(self, session: orm.Session, count: int) -> list[int]:
         """Reserve ``count`` new asset ids for a bulk insert in this transaction."""

@@ -29,6 +29,7 @@ class PostGISBackend:
 
     name = "postgresql"
     locks_rows = True
+    stamps_writers = True
     geog: sa.ColumnElement[Any] = sa.literal_column("asset.geog")
     geom: sa.ColumnElement[Any] = sa.literal_column("asset.geom")
     search: sa.ColumnElement[Any] = sa.literal_column("asset.search")

@@ -82,6 +82,7 @@ class SQLiteBackend:
 
     name = "sqlite"
     locks_rows = False
+    stamps_writers = False
     first_box_m = 125.0
     rtree = sa.table(
         "asset_rtree",
