@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import re
 import time
@@ -11,6 +12,9 @@ from pathlib import Path
 from flask import Flask
 from playwright.sync_api import Page
 
+from assetmap.config import area_bbox
+from assetmap.domain.checks import validate_decision, validate_proposal
+from assetmap.storage import checks as check_store
 from assetmap.storage import users as user_store
 from assetmap.web import db
 
@@ -81,3 +85,34 @@ def axe_violations(page: Page) -> list[str]:
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
         for v in result["violations"]
     ]
+
+
+RATIONALE = "The lunch clubs already there cover the need; we will fund them."
+
+
+def a_check(live_server: LiveServer, *, themes: list[str], publish: bool) -> int:
+    """Start a check of the market neighbourhood on these themes, decided not to proceed."""
+    with live_server.app.app_context(), db.database().session() as session:
+        proposal, _ = validate_proposal(
+            {
+                "name": "Community kitchen",
+                "purpose": "Cook and eat together.",
+                "audience": "Everyone",
+                "themes": themes,
+                "catchment": "neighbourhoods",
+                "neighbourhoods": ["frome-market"],
+            },
+            area=area_bbox(live_server.app.config),
+            neighbourhoods=check_store.neighbourhood_areas(session),
+        )
+        check = check_store.start_check(session, proposal, by=None)
+        decision = validate_decision(
+            {"kind": "not-proceed", "rationale": RATIONALE, "decided_by": "Panel"},
+            found=set(),
+            today=dt.date.today(),
+        )
+        check_store.record_decision(session, check.id, decision, by=None)
+        if publish:
+            check_store.publish_check(session, check.id, by=None)
+        session.commit()
+        return check.id

@@ -3,48 +3,16 @@ stays published; filters the decision form's strengths; and staff pages fit a 12
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from assetmap.config import area_bbox
-from assetmap.domain.checks import validate_decision, validate_proposal
 from assetmap.storage import assets
 from assetmap.storage import checks as store
 from assetmap.web import db
-from tests.browser.support import LiveServer, Problems, axe_violations
+from tests.browser.support import RATIONALE, LiveServer, Problems, a_check, axe_violations
 
-RATIONALE = "The lunch clubs already there cover the need; we will fund them."
 EVERY_THEME = ["food", "health", "learning", "arts", "sport", "care", "older-people"]
-
-
-def a_check(live_server: LiveServer, *, themes: list[str], publish: bool) -> int:
-    """Start a check of the market neighbourhood on these themes, decided not to proceed."""
-    with live_server.app.app_context(), db.database().session() as session:
-        proposal, _ = validate_proposal(
-            {
-                "name": "Community kitchen",
-                "purpose": "Cook and eat together.",
-                "audience": "Everyone",
-                "themes": themes,
-                "catchment": "neighbourhoods",
-                "neighbourhoods": ["frome-market"],
-            },
-            area=area_bbox(live_server.app.config),
-            neighbourhoods=store.neighbourhood_areas(session),
-        )
-        check = store.start_check(session, proposal, by=None)
-        decision = validate_decision(
-            {"kind": "not-proceed", "rationale": RATIONALE, "decided_by": "Panel"},
-            found=set(),
-            today=dt.date.today(),
-        )
-        store.record_decision(session, check.id, decision, by=None)
-        if publish:
-            store.publish_check(session, check.id, by=None)
-        session.commit()
-        return check.id
 
 
 def withdraw_one_found(live_server: LiveServer, check_id: int) -> str:
