@@ -18,7 +18,7 @@ from assetmap.runtime.links import external_url
 from assetmap.storage import checks as store
 from assetmap.storage import fund_results as funds
 from assetmap.storage.models import FundRound, utcnow
-from assetmap.web import db, nav
+from assetmap.web import db
 from assetmap.web.checks.public import RevisionView, page_view
 
 bp = Blueprint("said_did", __name__)
@@ -169,6 +169,6 @@ def _update_entry(generator: FeedGenerator, logged: funds.Logged) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register the log, its feed and its navigation link."""
+    """Register the log and its feed (linked from every page's footer, and from the strength
+    checks and community funds pages)."""
     app.register_blueprint(bp)
-    nav.add_link(app, "said_did.log", LOG_TITLE, order=65)
