@@ -11,17 +11,25 @@ Reads carry no limit, and the check returns at its first lines for them: the API
 answer pays nothing for limits it does not have. The one exception is the open directory
 (``/openreferral/``), which other systems poll with no key and whose fully nested pages are the
 costliest reads: every request to it counts against ``RATELIMIT_OPEN_DATA`` per address.
+
+Several processes share their counts through Redis (``RATELIMIT_STORAGE_URI=redis://...``, keys
+under ``RATELIMIT_KEY_PREFIX``). A limit protects the site but is not the site: when the store
+fails, the request goes uncounted with a warning in the log rather than failing, and the store
+is left alone for ``STORE_RETRY_S`` so an outage costs each request nothing.
 """
 
 from __future__ import annotations
 
 import functools
+import logging
 import math
 import time
+from dataclasses import dataclass
 
 from flask import Flask, Response, current_app, g, request
 from limits import RateLimitItem, parse
-from limits.storage import storage_from_string
+from limits.errors import StorageError
+from limits.storage import StorageTypes, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 from werkzeug.exceptions import TooManyRequests
 
@@ -42,6 +50,22 @@ SHARED_SCOPE = "write"
 OPEN_DATA = {"openreferral": "RATELIMIT_OPEN_DATA"}
 # Signing out is always allowed: refusing it would keep a person signed in.
 UNLIMITED = frozenset({"auth.sign_out"})
+# A shared store answers in a millisecond; one that takes longer than this is treated as down,
+# so a request never waits on it for more than about twice this.
+STORE_TIMEOUT_S = 0.25
+# After the store fails, requests go uncounted this long before it is asked again.
+STORE_RETRY_S = 5.0
+SHARED_SCHEMES = ("redis", "rediss", "valkey", "valkeys")
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Limiter:
+    """The moving-window counter, and until when a failed store is left alone (monotonic)."""
+
+    counter: MovingWindowRateLimiter
+    paused_until: float = 0.0
 
 
 @functools.lru_cache(maxsize=32)
@@ -73,10 +97,21 @@ def _check() -> None:
 
 
 def _count(item: RateLimitItem, scope: str) -> None:
-    limiter: MovingWindowRateLimiter = current_app.extensions[EXTENSION]
+    limiter: Limiter = current_app.extensions[EXTENSION]
+    if time.monotonic() < limiter.paused_until:
+        return
     address = request.remote_addr or "unknown"
-    allowed = limiter.hit(item, scope, address)
-    stats = limiter.get_window_stats(item, scope, address)
+    try:
+        allowed = limiter.counter.hit(item, scope, address)
+        stats = limiter.counter.get_window_stats(item, scope, address)
+    except StorageError as error:
+        limiter.paused_until = time.monotonic() + STORE_RETRY_S
+        log.warning(
+            "Rate limit store failed (%s); requests go uncounted for %s s.",
+            error.storage_error,
+            STORE_RETRY_S,
+        )
+        return
     g.rate_limit = (item.amount, stats.remaining, math.ceil(stats.reset_time))
     if not allowed:
         wait = max(1, math.ceil(stats.reset_time - time.time()))
@@ -97,7 +132,22 @@ def _headers(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     """Count every write against its limit, after CSRF has turned away forged ones."""
-    storage = storage_from_string(str(app.config["RATELIMIT_STORAGE_URI"]))
-    app.extensions[EXTENSION] = MovingWindowRateLimiter(storage)
+    app.extensions[EXTENSION] = Limiter(MovingWindowRateLimiter(_storage(app)))
     app.before_request(_check)
     app.after_request(_headers)
+
+
+def _storage(app: Flask) -> StorageTypes:
+    """Return the store ``RATELIMIT_STORAGE_URI`` names, raising ``StorageError`` on failure
+    rather than the client library's own errors, and, for Redis, with short timeouts and this
+    site's key prefix."""
+    uri = str(app.config["RATELIMIT_STORAGE_URI"])
+    if uri.partition(":")[0].partition("+")[0] not in SHARED_SCHEMES:
+        return storage_from_string(uri, wrap_exceptions=True)
+    return storage_from_string(
+        uri,
+        wrap_exceptions=True,
+        key_prefix=str(app.config.get("RATELIMIT_KEY_PREFIX", "assetmap")),
+        socket_connect_timeout=STORE_TIMEOUT_S,
+        socket_timeout=STORE_TIMEOUT_S,
+    )
