@@ -183,6 +183,43 @@ def test_a_form_sent_online_is_not_kept_twice(
     assert count_titled(live_server, TITLE) == 1
 
 
+def test_a_form_on_its_way_is_never_sent_beside_itself(
+    live_server: LiveServer, context: BrowserContext
+) -> None:
+    """A flush that began before the person pressed Publish (the page's own, or the worker's)
+    leaves the form the page is sending alone: sent twice at once, the second answer would
+    tell its author it had been sent before."""
+    live_server.add_user("sam@example.org")
+    page = context.new_page()
+    live_server.sign_in_as(page, "sam@example.org")
+    add_until_preview(page, live_server)
+    key = page.locator('input[name="submission_key"]').input_value()
+    flushed = page.evaluate(
+        """async (key) => {
+          const settings = JSON.parse(document.getElementById("assetmap-offline").textContent);
+          const form = document.querySelector("form[data-offline-form]");
+          const fields = [...new FormData(form).entries()];
+          const base = { user: settings.user, action: form.action, title: "", language: "",
+                         reopen: "", fields, keptAt: new Date().toISOString() };
+          const options = { user: settings.user, check: settings.check, signIn: settings.signIn };
+          await assetmapOutbox.keep({ ...base, key, status: "submitted" });
+          const page = await assetmapOutbox.flush({ ...options, skip: new Set([key]) });
+          const worker = await assetmapOutbox.flush({ ...options, user: "*", waitingOnly: true });
+          const left = (await assetmapOutbox.all()).map((entry) => entry.key);
+          return { sent: page.results.length + worker.results.length, left };
+        }""",
+        key,
+    )
+    assert flushed == {"sent": 0, "left": [key]}
+    assert count_titled(live_server, TITLE) == 0
+
+    # The form itself goes once, and says so.
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_text(f"“{TITLE}” is published")).to_be_visible()
+    until(page, "assetmapOutbox.all().then(entries => entries.length === 0)")
+    assert count_titled(live_server, TITLE) == 1
+
+
 def test_a_kept_strength_waits_for_its_author_to_sign_in_again(
     live_server: LiveServer, context: BrowserContext
 ) -> None:

@@ -103,7 +103,10 @@
   // Send what waits of the person signed in now, one at a time. ``options.user`` narrows it to
   // one person's (a page's), or "*" (the worker) to whoever is signed in. Another person's
   // forms are never sent: they wait for their author, marked "signed-out" when the page they
-  // were kept from finds its person signed out. Resolves with {offline, results}.
+  // were kept from finds its person signed out. ``options.skip`` holds the keys of forms the
+  // page is sending itself this moment, never sent twice at once; ``options.waitingOnly`` (the
+  // worker) leaves forms a page sent with a connection to the pages, which alone know whether
+  // that navigation went. Resolves with {offline, results}.
   async function flush(options) {
     let now;
     try {
@@ -114,7 +117,11 @@
     const results = [];
     for (const entry of await all()) {
       const wanted = options.user === "*" || entry.user === options.user;
-      if (!wanted || entry.status === "refused") {
+      const skipped =
+        entry.status === "refused" ||
+        (options.skip && options.skip.has(entry.key)) ||
+        (options.waitingOnly && entry.status === "submitted");
+      if (!wanted || skipped) {
         continue;
       }
       if (entry.user !== now.user) {

@@ -129,7 +129,7 @@
   // Send what waits when the browser says the connection is back; a send that finds no
   // connection fails the sync, so the browser tries again later.
   async function sendWaiting() {
-    const options = { user: "*", check: config.check, signIn: config.signIn };
+    const options = { user: "*", check: config.check, signIn: config.signIn, waitingOnly: true };
     const { offline } = await self.assetmapOutbox.flush(options);
     const windows = await self.clients.matchAll({ type: "window" });
     for (const client of windows) {

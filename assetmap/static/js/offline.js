@@ -20,6 +20,9 @@
   const words = settings.words;
   const user = settings.user;
   const sentNow = [];
+  // Forms this page is sending itself: a flush that started before the submit must not send
+  // the same form beside it, or the person would be told it had been sent before.
+  const submittedHere = new Set();
   let flushing = null;
 
   function element(tag, className, text) {
@@ -202,7 +205,7 @@
     if (!user || user === "*" || !navigator.onLine) {
       return;
     }
-    const options = { user, check: settings.check, signIn: settings.signIn };
+    const options = { user, check: settings.check, signIn: settings.signIn, skip: submittedHere };
     const { results } = await outbox.flush(options);
     for (const result of results) {
       // A form this page's own submit sent is on its way already: drop the copy quietly.
@@ -244,6 +247,9 @@
       }
       event.preventDefault();
       const online = navigator.onLine;
+      if (online) {
+        submittedHere.add(key);
+      }
       const entry = {
         key,
         user,
