@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 import uuid
 from collections.abc import Iterator
 from typing import Any
@@ -15,7 +16,7 @@ import redis
 from flask import Flask
 
 from assetmap import create_app
-from assetmap.web import db
+from assetmap.web import db, limits
 from tests.web.helpers import post
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
@@ -108,5 +109,31 @@ def test_pages_and_writes_still_answer_when_redis_is_down(
         assert sign_ins == [400, 400]
         assert client.get("/").status_code == 200
         assert "Rate limit store failed" in caplog.text
+    finally:
+        db.database(app).dispose()
+
+
+@pytest.fixture
+def silent_port() -> Iterator[int]:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        yield int(listener.getsockname()[1])
+
+
+def test_a_redis_that_never_answers_delays_one_request_briefly_and_no_page_fails(
+    sqlite_url: str, silent_port: int
+) -> None:
+    app = make_app(
+        sqlite_url,
+        RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{silent_port}/0",
+        RATELIMIT_OPEN_DATA="1 per minute",
+    )
+    try:
+        client = app.test_client()
+        started = time.monotonic()
+        reads = [client.get("/openreferral/services").status_code for _ in range(3)]
+        assert reads == [200, 200, 200]
+        assert time.monotonic() - started < 2 * limits.STORE_TIMEOUT_S + 1.5
     finally:
         db.database(app).dispose()
