@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -57,22 +57,35 @@ Reader = orm.Session | ReadConnection
 
 @dataclass(frozen=True)
 class Database:
-    """An engine and the session factory bound to it."""
+    """An engine and the session factory bound to it, and perhaps a streaming replica's.
+
+    The replica's engine (``read_engine``) only ever reads: its transactions are read-only,
+    and nothing here writes through it. Without one, every read goes to ``engine``.
+    """
 
     engine: sa.Engine
     sessions: orm.sessionmaker[orm.Session]
+    read_engine: sa.Engine | None = None
+    read_sessions: orm.sessionmaker[orm.Session] | None = None
 
     def session(self) -> orm.Session:
         """Open a new session; the caller commits or rolls back and closes it."""
         return self.sessions()
 
-    def reader(self) -> ReadConnection:
-        """Open a read connection for a nearby search; the caller closes it."""
-        return ReadConnection(self.engine)
+    def read_session(self) -> orm.Session:
+        """Open a session for reads on the replica, or on the primary where there is none."""
+        return (self.read_sessions or self.sessions)()
+
+    def reader(self, *, replica: bool = False) -> ReadConnection:
+        """Open a read connection for a nearby search, on the replica if asked and there is
+        one; the caller closes it."""
+        return ReadConnection(self.read_engine if replica and self.read_engine else self.engine)
 
     def dispose(self) -> None:
         """Close every pooled connection."""
         self.engine.dispose()
+        if self.read_engine is not None:
+            self.read_engine.dispose()
 
 
 def name_of(database: Database) -> str:
@@ -89,18 +102,93 @@ def connect(
     url: str, *, busy_timeout_ms: int = 30_000, cache_mb: int = 64, echo: bool = False
 ) -> Database:
     """Return a ``Database`` for ``url`` (``sqlite:///...`` or ``postgresql+psycopg://...``)."""
-    engine = sa.create_engine(
-        url,
-        echo=echo,
-        json_serializer=_dumps,
-        json_deserializer=orjson.loads,
-        **_engine_options(url),
-    )
+    engine = _engine(url, echo=echo)
     if engine.dialect.name not in SUPPORTED:
         raise ValueError(f"database must be SQLite or PostgreSQL, got {engine.dialect.name}")
     if engine.dialect.name == "sqlite":
         _tune_sqlite(engine, busy_timeout_ms, cache_mb)
     return Database(engine, orm.sessionmaker(engine, expire_on_commit=False))
+
+
+# How long a replica may take to let a connection in, and to answer one statement, before a
+# read gives up on it: a replica that is down must cost a reader seconds, not minutes.
+REPLICA_CONNECT_TIMEOUT_S = 2
+REPLICA_STATEMENT_TIMEOUT_MS = 10_000
+
+
+def with_replica(database: Database, read_url: str) -> Database:
+    """Return ``database`` with reads able to go to the streaming replica at ``read_url``.
+
+    The replica is PostgreSQL's own (a hot standby): only a PostgreSQL primary has one. Its
+    transactions are read-only, so a write sent to it by mistake fails rather than forks.
+    """
+    if database.engine.dialect.name != "postgresql":
+        raise ValueError(
+            f"a read replica needs a PostgreSQL primary, got {database.engine.dialect.name}"
+        )
+    if sa.make_url(read_url).get_backend_name() != "postgresql":
+        raise ValueError(f"the read replica must be PostgreSQL, got {sa.make_url(read_url)!r}")
+    options = (
+        f"-c statement_timeout={REPLICA_STATEMENT_TIMEOUT_MS} -c default_transaction_read_only=on"
+    )
+    engine = _engine(
+        read_url,
+        echo=database.engine.echo,
+        connect_args={"connect_timeout": REPLICA_CONNECT_TIMEOUT_S, "options": options},
+    )
+    return replace(
+        database,
+        read_engine=engine,
+        read_sessions=orm.sessionmaker(engine, expire_on_commit=False),
+    )
+
+
+@dataclass(frozen=True)
+class ReplicaState:
+    """How far a replica has come: whether it has replayed the log up to a position asked
+    about, and how many seconds behind the primary it is."""
+
+    caught_up: bool
+    lag_s: float
+
+
+# A replica is behind only while it has received log it has not replayed; an idle primary
+# sends nothing, so the time since the last replayed commit is no lag then. A server that is
+# no replica at all (a read URL naming the primary) is never behind.
+_REPLICA_STATE = sa.text(
+    """
+    SELECT
+        NOT pg_is_in_recovery()
+            OR CAST(:since AS pg_lsn) IS NULL
+            OR pg_last_wal_replay_lsn() >= CAST(:since AS pg_lsn),
+        CASE WHEN NOT pg_is_in_recovery()
+                  OR pg_last_wal_receive_lsn() <= pg_last_wal_replay_lsn() THEN 0
+             ELSE COALESCE(
+                 EXTRACT(EPOCH FROM clock_timestamp() - pg_last_xact_replay_timestamp()), 0)
+        END
+    """
+)
+
+
+def replica_state(database: Database, since: str | None = None) -> ReplicaState:
+    """Ask the replica how far it has come, and whether it has replayed up to the primary's
+    log position ``since`` (from ``wal_position``).
+
+    Raises ``sqlalchemy.exc.DBAPIError`` where the replica refuses or times out.
+    """
+    assert database.read_engine is not None, "only a database with a replica has its state"
+    with database.read_engine.connect() as connection:
+        caught_up, lag = connection.execute(_REPLICA_STATE, {"since": since}).one()
+    return ReplicaState(bool(caught_up), float(lag))
+
+
+def wal_position(database: Database) -> str | None:
+    """Return how far the primary's write-ahead log has been written, as ``0/16B3748``:
+    every transaction committed before this call lies at or before it. None on SQLite."""
+    if database.engine.dialect.name != "postgresql":
+        return None
+    with database.engine.connect() as connection:
+        return str(connection.exec_driver_sql("SELECT pg_current_wal_lsn()").scalar_one())
 
 
 # The largest value an id (an Integer column) holds: PostgreSQL's is 32-bit, SQLite's 64-bit.
@@ -135,6 +223,16 @@ def largest_id(url: str) -> int:
 
 def _dumps(value: object) -> str:
     return orjson.dumps(value).decode()
+
+
+def _engine(url: str, **options: Any) -> sa.Engine:
+    return sa.create_engine(
+        url,
+        json_serializer=_dumps,
+        json_deserializer=orjson.loads,
+        **_engine_options(url),
+        **options,
+    )
 
 
 def _engine_options(url: str) -> dict[str, object]:
