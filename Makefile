@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app assetmap
 
-.PHONY: install install-serve serve run demo-db notebook test postgis browser bench-tools lint bench migration translations catalogues clean
+.PHONY: install install-serve serve run demo-db notebook test postgis replica browser bench-tools lint bench migration translations catalogues clean
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -68,13 +68,17 @@ notebook: demo-db $(VENV)/.notebook
 postgis:
 	bash scripts/setup-postgis.sh
 
+# A streaming replica of the local server on port 5433, for the read replica tests.
+replica: postgis
+	bash scripts/setup-replica.sh
+
 browser:
 	bash scripts/setup-browser.sh
 
 bench-tools:
 	bash scripts/setup-bench.sh
 
-test: install postgis browser
+test: install postgis replica browser
 	$(BIN)/python -m pytest
 
 lint: install
