@@ -24,6 +24,10 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": "",
     # SQLAlchemy URL; empty means the embedded SQLite file instance/assetmap.db.
     "DATABASE_URL": "",
+    # A streaming replica of a PostgreSQL DATABASE_URL, as a SQLAlchemy URL: searches, maps,
+    # lists and the API's reads go to it, except a person's own reads just after their write.
+    # Empty: every read goes to DATABASE_URL.
+    "DATABASE_READ_URL": "",
     # How long a SQLite writer waits for the lock before giving up, in milliseconds.
     "SQLITE_BUSY_TIMEOUT_MS": 30_000,
     # SQLite's page cache per connection, in MiB.

@@ -1,20 +1,81 @@
-"""For each request a session on the app's database, or a lighter read connection."""
+"""For each request a session on the app's database, or a lighter read connection.
+
+With a streaming replica (``DATABASE_READ_URL``), reads that may be a moment old (searches,
+maps, lists, the API's reads) ask for ``read_session()`` or ``reader()`` and are served by the
+replica, while writes and every other page use the primary through ``session()``. A person
+sees their own change at once: a request of theirs that commits a write keeps the primary's
+log position in their (signed) session cookie, and their reads stay on the primary until the
+replica has replayed the log that far. A replica that refuses, times out or lags too far
+behind is left alone for ``Replica.retry_s`` seconds, its reads answered by the primary.
+"""
 
 from __future__ import annotations
 
-from flask import Flask, g
-from sqlalchemy import orm
+import logging
+import time
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import Flask, Response, current_app, g, has_request_context, request
+from flask import session as cookie
+from sqlalchemy import event, orm
 
 from assetmap.runtime import database as app_database
 from assetmap.runtime.database import database
-from assetmap.storage.database import ReadConnection
+from assetmap.storage.database import ReadConnection, replica_state, wal_position, with_replica
 
-__all__ = ["database", "init_app", "reader", "session"]
+__all__ = ["database", "init_app", "read_session", "reader", "session"]
+
+log = logging.getLogger(__name__)
+
+REPLICA = "assetmap.replica"
+# The primary's log position a person's next reads wait for, kept in their session cookie.
+WAITING_FOR = "replica_lsn"
+WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+# How long reads stay on the primary after the replica failed to answer, in seconds.
+RETRY_S = 30.0
+# A replica further behind than this, in seconds of replay, is treated as not answering.
+MAX_LAG_S = 30.0
+
+
+@dataclass
+class Replica:
+    """Whether the app's replica may be asked: it is left alone until ``down_until`` (a
+    ``time.monotonic()`` reading) once it failed, and the failure is logged once."""
+
+    retry_s: float = RETRY_S
+    max_lag_s: float = MAX_LAG_S
+    down_until: float = 0.0
+    failing: bool = False
+
+    def failed(self, why: str) -> None:
+        """Leave the replica alone for ``retry_s`` seconds, saying why the first time."""
+        self.down_until = time.monotonic() + self.retry_s
+        if not self.failing:
+            log.warning("Reads go to the primary for now: the read replica %s", why)
+        self.failing = True
+
+    def answered(self) -> None:
+        """Note that the replica answers again."""
+        if self.failing:
+            log.warning("The read replica answers again; reads go to it")
+        self.failing = False
+
+    def resting(self) -> bool:
+        """Return whether the replica is being left alone after a failure."""
+        return time.monotonic() < self.down_until
 
 
 def init_app(app: Flask) -> None:
-    """Connect the app to its database and close each request's session when it ends."""
+    """Connect the app to its database (and replica) and close each request's sessions."""
     app_database.init_app(app)
+    read_url = app.config["DATABASE_READ_URL"]
+    if read_url:
+        primary = app_database.database(app)
+        app.extensions[app_database.EXTENSION] = with_replica(primary, read_url)
+        app.extensions[REPLICA] = Replica()
+        event.listen(primary.engine, "commit", _note_commit)
+        app.after_request(_remember_write)
     app.teardown_appcontext(_close_connections)
 
 
@@ -25,15 +86,76 @@ def session() -> orm.Session:
     return g.db_session
 
 
+def read_session() -> orm.Session:
+    """Return this request's session for reads that may come from the replica: the primary's
+    own session where there is no replica, or it is not answering or not caught up."""
+    if not _replica_serves():
+        return session()
+    if "db_read_session" not in g:
+        g.db_read_session = database().read_session()
+    return g.db_read_session
+
+
 def reader() -> ReadConnection:
-    """Return this request's read connection for a nearby search, opening it on first use."""
+    """Return this request's read connection for a nearby search, opening it on first use:
+    on the replica where ``read_session`` would be."""
     if "db_reader" not in g:
-        g.db_reader = database().reader()
+        g.db_reader = database().reader(replica=_replica_serves())
     return g.db_reader
 
 
+def _replica_serves() -> bool:
+    """Return whether this request's reads go to the replica, deciding once per request."""
+    if "db_replica_serves" not in g:
+        g.db_replica_serves = _ask_replica()
+    return bool(g.db_replica_serves)
+
+
+def _ask_replica() -> bool:
+    replica: Replica | None = current_app.extensions.get(REPLICA)
+    if replica is None or replica.resting():
+        return False
+    since = cookie.get(WAITING_FOR) if _has_cookie() else None
+    try:
+        state = replica_state(database(), since)
+    except sa.exc.DBAPIError as exc:
+        replica.failed(f"does not answer: {str(exc.orig).strip()}")
+        return False
+    if state.lag_s > replica.max_lag_s:
+        replica.failed(f"is {state.lag_s:.0f} s behind the primary")
+        return False
+    replica.answered()
+    if state.caught_up and since is not None:
+        cookie.pop(WAITING_FOR)
+    return state.caught_up
+
+
+def _has_cookie() -> bool:
+    # Asked only when a cookie came, so an answer to a client without one is not marked as
+    # varying by cookie.
+    return current_app.config["SESSION_COOKIE_NAME"] in request.cookies
+
+
+def _note_commit(_connection: sa.Connection) -> None:
+    if has_request_context():
+        g.db_committed = True
+
+
+def _remember_write(response: Response) -> Response:
+    """After a person's write, keep the primary's log position for their next reads.
+
+    Only a person with a cookie session has one to keep it in: a client with an API token
+    reads from the replica, as it sends no cookie.
+    """
+    if request.method in WRITES and g.get("db_committed") and (cookie or cookie.modified):
+        position = wal_position(database())
+        if position is not None:
+            cookie[WAITING_FOR] = position
+    return response
+
+
 def _close_connections(_exc: BaseException | None) -> None:
-    for name in ("db_session", "db_reader"):
+    for name in ("db_session", "db_read_session", "db_reader"):
         opened = g.pop(name, None)
         if opened is not None:
             opened.close()  # rolls back whatever the request left uncommitted

@@ -158,4 +158,4 @@ def search(query: AssetQuery, after: Mark | None) -> paging.Page:
         lon, lat = query.near
         reader = db.reader()
         return paging.near_page(reader, lon, lat, query.radius_m, query.filters, query.limit, after)
-    return paging.box_page(db.session(), query.bbox, query.filters, query.limit, after)
+    return paging.box_page(db.read_session(), query.bbox, query.filters, query.limit, after)

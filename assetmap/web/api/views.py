@@ -126,7 +126,7 @@ def list_assets() -> Response:
     viewer = token_holder()
     found, more = search(query, cursor)
     url, before = asset_url(), unconfirmed_before()
-    contacts = contacts_for(db.session(), found, viewer) if viewer else {}
+    contacts = contacts_for(db.read_session(), found, viewer) if viewer else {}
     features = []
     for item in found:
         extra = {"contact": contacts[item.id]} if item.id in contacts else {}
@@ -160,7 +160,7 @@ def _key_of(part: str) -> str:
 
 
 def _published(asset_id: int) -> Asset:
-    asset = store.get_asset(db.session(), asset_id) if 1 <= asset_id <= ID_MAX else None
+    asset = store.get_asset(db.read_session(), asset_id) if 1 <= asset_id <= ID_MAX else None
     if asset is None or asset.status is not Status.PUBLISHED:
         raise ApiError(404, f"Asset {asset_id} doesn't exist.", "asset_id")
     return asset
@@ -173,7 +173,7 @@ def get_asset(asset_id: int) -> Response:
     asset = _published(asset_id)
     body = _detail(asset, viewer)
     body["properties"].update(_schedules_of(asset))
-    body["properties"]["ties"] = [_tie(end) for end in public_ties(db.session(), asset.id)]
+    body["properties"]["ties"] = [_tie(end) for end in public_ties(db.read_session(), asset.id)]
     return _json(body)
 
 
@@ -208,7 +208,7 @@ def asset_ties(asset_id: int) -> Response:
     url = asset_url()
     features = [
         feature({**_tie(end), "url": url(end.asset_id)}, end.lon, end.lat, end.asset_id)
-        for end in public_ties(db.session(), asset.id)
+        for end in public_ties(db.read_session(), asset.id)
     ]
     return _json({"type": "FeatureCollection", "asset_id": asset.id, "features": features})
 

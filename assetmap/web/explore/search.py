@@ -154,7 +154,7 @@ class Asked:
 
 
 def _asked(page: int = 1, per_page: int = PER_PAGE) -> Asked:
-    session = db.session()
+    session = db.read_session()
     form = SearchForm.from_args(request.args)
     areas = neighbourhood_centres(session)
     search = form.resolve(areas) if form.submitted else None
@@ -235,7 +235,7 @@ def print_page() -> tuple[str, int]:
     No contacts are on it.
     """
     asked = _asked(per_page=LIMIT_MAX)
-    found = store.get_assets(db.session(), [result.item.id for result in asked.found.results])
+    found = store.get_assets(db.read_session(), [result.item.id for result in asked.found.results])
     details = {asset_id: public_record(store.record_of(asset)) for asset_id, asset in found.items()}
     return _render("search/print.html", asked, details=details, today=utcnow().date())
 

@@ -69,7 +69,7 @@ def features() -> Response:
         filters = params.asset_filter(request.args)
     except BadParameter as exc:
         return error_response(400, exc.english, exc.field)
-    view = clusters.map_view(db.session(), bbox, zoom, filters, cache=aggregates())
+    view = clusters.map_view(db.read_session(), bbox, zoom, filters, cache=aggregates())
     body = orjson.dumps(feature_collection(view, asset_link, unconfirmed_before()))
     return Response(body, mimetype="application/geo+json")
 
@@ -89,8 +89,8 @@ def aggregates() -> AggregateCache:
 def map_page() -> str:
     """Show the map: filters, neighbourhoods shaded by count, and a layer per kind."""
     filters, area = _page_arguments()
-    aggregates().warm(db.session(), filters)
-    layer = aggregates().neighbourhoods(db.session())
+    aggregates().warm(db.read_session(), filters)
+    layer = aggregates().neighbourhoods(db.read_session())
     tied = _tied(request.args.get("ties"))
     bounds = tied.layers.bounds if tied else _first_view(area, layer.total_bounds)
     funded = _funded() if request.args.get("funded") == "1" else None
@@ -121,7 +121,7 @@ def map_page() -> str:
 
 def _funded() -> gpd.GeoDataFrame:
     """Return the funded projects as the map's layer draws them, each saying what it was."""
-    layer = fund_grants.funded_points(db.session())
+    layer = fund_grants.funded_points(db.read_session())
     layer["note"] = [
         _(
             "Funded: %(amount)s from %(round)s",
@@ -150,7 +150,7 @@ def _tied(text: str | None) -> Tied | None:
         abort(
             400, _("ties must be a strength's id, such as ties=12; got “%(got)s”.", got=text[:20])
         )
-    session = db.session()
+    session = db.read_session()
     asset = store.get_asset(session, int(text))
     if asset is None or asset.status is not Status.PUBLISHED:
         abort(404, _("Asset %(id)s doesn't exist or isn't public.", id=text))
@@ -173,7 +173,7 @@ def list_page() -> str:
     filters, area = _page_arguments()
     sort, order, page = _list_arguments()
     found = listing.list_page(
-        db.session(),
+        db.read_session(),
         filters,
         bbox=area,
         sort=sort,
