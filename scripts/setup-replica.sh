@@ -62,7 +62,15 @@ if [ "$settings_changed" = "1" ]; then
   pg_ctlcluster --skip-systemctl-redirect "$major" "$primary_cluster" restart
 fi
 
-is_replica() { [ "$(on_replica 'SELECT pg_is_in_recovery()' 2>/dev/null)" = "t" ]; }
+# A working replica is in recovery and streaming the primary's log as it is written.
+is_replica() {
+  [ "$(on_replica "SELECT pg_is_in_recovery() AND EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming')" 2>/dev/null)" = "t" ]
+}
+wait_for_replica() {
+  for _ in $(seq "$1"); do is_replica && return 0; sleep 1; done
+  return 1
+}
+cluster_field() { pg_lsclusters -h | awk -v v="$major" -v c="$cluster" -v f="$1" '$1 == v && $2 == c {print $f}'; }
 
 # The replica lets in whom the primary lets in: the same pg_hba.conf.
 same_clients() {
@@ -73,52 +81,54 @@ same_clients() {
     pg_ctlcluster --skip-systemctl-redirect "$major" "$cluster" reload 2>/dev/null || true
   fi
 }
-if pg_lsclusters -h | awk -v v="$major" -v c="$cluster" '$1 == v && $2 == c {f=1} END {exit !f}'; then
-  same_clients
-fi
 
-if ! is_replica; then
-  existing=$(pg_lsclusters -h | awk -v v="$major" -v c="$cluster" '$1 == v && $2 == c {print $3}')
-  if [ -n "$existing" ]; then
-    [ "$existing" = "$port" ] || fail "cluster $major/$cluster exists on port $existing, not $port."
-    # A cluster of that name that is not a working replica (stopped, or left half made):
-    # start it if it is a replica, else make it again from the primary.
-    data=$(pg_lsclusters -h | awk -v v="$major" -v c="$cluster" '$1 == v && $2 == c {print $6}')
-    if [ -f "$data/standby.signal" ]; then
-      pg_ctlcluster --skip-systemctl-redirect "$major" "$cluster" start 2>/dev/null || true
-      sleep 2
-    fi
-    if ! is_replica; then
-      echo "setup-replica: remaking $major/$cluster, which was not a working replica"
-      pg_dropcluster --stop "$major" "$cluster"
-    fi
+# The primary keeps its log for the replica in a replication slot, so a busy primary never
+# recycles a segment the replica has yet to receive.
+slot=assetmap_$cluster
+drop_slot() {
+  on_primary "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '$slot' AND NOT active" >/dev/null
+}
+
+if [ -n "$(cluster_field 2)" ] && ! is_replica; then
+  [ "$(cluster_field 3)" = "$port" ] || fail "cluster $major/$cluster exists on port $(cluster_field 3), not $port."
+  # A cluster of that name that is not a working replica (stopped, or left half made):
+  # start it if it is a replica, else make it again from the primary.
+  same_clients
+  if [ -f "$(cluster_field 6)/standby.signal" ]; then
+    pg_ctlcluster --skip-systemctl-redirect "$major" "$cluster" start >/dev/null 2>&1 || true
+  fi
+  if ! wait_for_replica 15; then
+    echo "setup-replica: remaking $major/$cluster, which was not a working replica"
+    pg_dropcluster --stop "$major" "$cluster"
   fi
 fi
 
-if ! is_replica; then
+if [ -z "$(cluster_field 2)" ]; then
   if answers "$replica"; then
-    fail "something that is not a replica already answers at $replica."
+    fail "something that is not this replica already answers at $replica."
   fi
   echo "setup-replica: making $major/$cluster on port $port from the primary on port $primary_port"
   pg_createcluster "$major" "$cluster" --port "$port" >/dev/null
-  data=$(pg_lsclusters -h | awk -v v="$major" -v c="$cluster" '$1 == v && $2 == c {print $6}')
+  data=$(cluster_field 6)
   rm -rf "${data:?}"/*
-  # -R writes primary_conninfo and standby.signal; -X stream copies the log made meanwhile.
+  drop_slot
+  # -R writes primary_conninfo, the slot's name and standby.signal; -C -S makes the slot;
+  # -X stream copies the log written meanwhile.
   runuser -u postgres -- "$bin/pg_basebackup" -h 127.0.0.1 -p "$primary_port" -U postgres \
-    -D "$data" -R -X stream --checkpoint=fast
+    -D "$data" -R -X stream -C -S "$slot" --checkpoint=fast
   # Debian keeps postgresql.conf (with the replica's port) in /etc, so the copy keeps it.
   same_clients
   pg_ctlcluster --skip-systemctl-redirect "$major" "$cluster" start
-  for _ in $(seq 30); do is_replica && break; sleep 1; done
 fi
 
-is_replica || fail "the replica at $replica does not answer as a replica (pg_is_in_recovery)."
+same_clients
+wait_for_replica 60 || fail "the replica at $replica does not stream the primary's log (pg_stat_wal_receiver)."
 
 # A row written on the primary must reach the replica.
 token=$(date +%s%N)
 on_primary "CREATE TABLE IF NOT EXISTS replica_check (token text); TRUNCATE replica_check; INSERT INTO replica_check VALUES ('$token')" >/dev/null
 seen=""
-for _ in $(seq 50); do
+for _ in $(seq 150); do
   seen=$(on_replica "SELECT token FROM replica_check" 2>/dev/null || true)
   [ "$seen" = "$token" ] && break
   sleep 0.2
