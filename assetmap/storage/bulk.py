@@ -8,12 +8,16 @@ shapes the backend's ``bulk_insert`` takes, without an ORM object per asset.
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import operator
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import orjson
+import sqlalchemy as sa
 from sqlalchemy import orm
 
 from assetmap.domain.assets import FIELD_NAMES, AssetDraft, creation
@@ -21,7 +25,7 @@ from assetmap.domain.fields import BY_NAME, STORED_FIELDS
 from assetmap.domain.privacy import generalise_points, is_generalised
 from assetmap.domain.vocab import Action, Status
 from assetmap.storage.backends import backend_for
-from assetmap.storage.models import utcnow
+from assetmap.storage.models import Asset, utcnow
 from assetmap.storage.neighbourhoods import locate
 
 # What a draft gives that is stored as it is, as JSON text (lists), or as its value (the kind).
@@ -46,6 +50,85 @@ BULK_ASSET_COLUMNS = (
     "source_id",
 )
 
+# Tables derived from the assets by insert triggers, which a large load rebuilds once, set-based,
+# rather than have the triggers count it row by row: the module and function that rebuild one
+# in the caller's transaction, and its insert triggers. A table whose function is not there is
+# left to its triggers.
+DERIVED = (
+    (
+        "assetmap.storage.aggregates",
+        "rebuild_map_cells",
+        ("map_cell_asset_insert", "map_cell_theme_insert"),
+    ),
+)
+# The fewest rows a load rebuilds the derived tables for, and the least share of the register
+# they must be: a rebuild reads every asset, so a small load into a large register keeps the
+# triggers.
+LARGE_LOAD_ROWS = 10_000
+LARGE_LOAD_SHARE = 0.25
+
+
+@dataclass
+class BulkLoad:
+    """New assets added a batch at a time to one transaction, indexed once at the end."""
+
+    session: orm.Session
+    owner_id: int | None
+    cell_m: float
+    ids: list[int] = field(default_factory=list)
+
+    def add(self, drafts: Sequence[AssetDraft], origins: Sequence[tuple[str, str]]) -> None:
+        """Insert a batch of new published assets with their themes and revisions, unindexed."""
+        if drafts:
+            batch = insert_batch(
+                self.session, drafts, self.owner_id, self.cell_m, origins, index=False
+            )
+            self.ids += (batch[0], batch[-1])
+
+
+@contextmanager
+def bulk_load(
+    session: orm.Session, rows: int, *, owner_id: int | None, cell_m: float
+) -> Iterator[BulkLoad]:
+    """Load about ``rows`` new assets in this write transaction, as set-based as the store allows.
+
+    Rows go in in id order; once all are in, the spatial and text indexes are filled from them
+    in one statement each (SQLite's R*Tree and FTS5; PostGIS's generated columns and indexes
+    follow each batch), and, for a large load, each derived table is rebuilt once instead of
+    by its triggers row by row. All of it is in the caller's transaction: a rollback leaves
+    nothing of it.
+    """
+    backend = backend_for(session)
+    rebuilds = _rebuilds(session, rows)
+    triggers = [name for _rebuild, names in rebuilds for name in names]
+    with backend.bulk_load(session, triggers) as set_aside:
+        load = BulkLoad(session, owner_id, cell_m)
+        yield load
+        if load.ids:
+            backend.index_assets(session, min(load.ids), max(load.ids))
+    for rebuild, names in rebuilds:
+        if set(names) & set(set_aside):
+            rebuild(session)
+
+
+Rebuild = tuple[Callable[[orm.Session], object], tuple[str, ...]]
+
+
+def _rebuilds(session: orm.Session, rows: int) -> list[Rebuild]:
+    """Return the derived tables' rebuilds worth running after a load of ``rows``, with the
+    triggers each replaces."""
+    registered = session.scalar(sa.select(sa.func.max(Asset.id))) or 0
+    if rows < max(LARGE_LOAD_ROWS, registered * LARGE_LOAD_SHARE):
+        return []
+    found: list[Rebuild] = []
+    for module, name, triggers in DERIVED:
+        try:
+            rebuild = getattr(importlib.import_module(module), name)
+        except (ImportError, AttributeError):
+            continue
+        found.append((rebuild, triggers))
+    return found
+
 
 def insert_batch(
     session: orm.Session,
@@ -53,8 +136,15 @@ def insert_batch(
     owner_id: int | None,
     cell_m: float,
     origins: Sequence[tuple[str, str]],
-) -> None:
-    """Insert one batch of new published assets, their themes and their creation revisions."""
+    *,
+    index: bool = True,
+) -> list[int]:
+    """Insert one batch of new published assets, their themes and their creation revisions;
+    return their ids, in order.
+
+    Without ``index``, the spatial and text indexes are left for the caller to bring up to
+    date (``BulkLoad`` does it once, for every batch of a load).
+    """
     backend = backend_for(session)
     now = utcnow()
     stamp = backend.stored_time(now)
@@ -70,7 +160,8 @@ def insert_batch(
         )
     ]
     backend.bulk_insert(session, "asset", BULK_ASSET_COLUMNS, rows)
-    backend.index_assets(session, ids[0], ids[-1])
+    if index:
+        backend.index_assets(session, ids[0], ids[-1])
     private = [
         (asset_id, draft.lon, draft.lat)
         for asset_id, draft in zip(ids, drafts, strict=True)
@@ -91,6 +182,7 @@ def insert_batch(
     backend.bulk_insert(
         session, "revision", ("asset_id", "user_id", "action", "at", "changes", "reason"), revisions
     )
+    return ids
 
 
 def _public_points(drafts: Sequence[AssetDraft], cell_m: float) -> list[tuple[float, float]]:

@@ -45,8 +45,14 @@ class Backend(Protocol):
     ) -> None:
         """Insert many rows into ``table``: JSON already serialised, times from ``stored_time``."""
 
-    def bulk_load(self, session: orm.Session) -> AbstractContextManager[None]:
-        """Prepare this transaction for ``bulk_insert`` of assets and ``index_assets``."""
+    def bulk_load(
+        self, session: orm.Session, derived: Sequence[str] = ()
+    ) -> AbstractContextManager[list[str]]:
+        """Prepare this transaction for ``bulk_insert`` of assets and ``index_assets``.
+
+        ``derived`` names insert triggers that keep tables derived from the assets; those the
+        backend sets aside for the load are yielded, and the caller rebuilds their tables.
+        """
 
     def stored_time(self, value: dt.date) -> Any:
         """Return a date or an aware UTC time as ``bulk_insert`` binds it for this backend."""

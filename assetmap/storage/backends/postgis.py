@@ -43,19 +43,39 @@ class PostGISBackend:
     def bulk_insert(
         self, session: orm.Session, table: str, columns: Sequence[str], rows: list[tuple]
     ) -> None:
-        statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+        """``COPY`` the rows into a staging table of this transaction, then insert them into
+        ``table`` in one set-based statement.
+
+        The staging table has the columns' types and nothing else (no index, constraint or
+        trigger), so ``COPY`` runs at its own speed; the one ``INSERT ... SELECT`` then builds
+        the generated geometry and text columns in SQL, checks the constraints and fills the
+        indexes, and fires each statement trigger once for the batch.
+        """
+        if not rows:
+            return
+        names = ", ".join(columns)
+        staging = f"bulk_{table}"
+        cursor = driver(session).cursor()
+        cursor.execute(
+            f"CREATE TEMP TABLE IF NOT EXISTS {staging} ON COMMIT DROP AS "
+            f"SELECT {names} FROM {table} WITH NO DATA"
+        )
+        with cursor.copy(f"COPY {staging} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        statement = f"INSERT INTO {table} ({names}) SELECT {names} FROM {staging}"
         try:
-            with driver(session).cursor().copy(statement) as copy:
-                for row in rows:
-                    copy.write_row(row)
+            cursor.execute(statement)
         except psycopg.errors.IntegrityError as exc:
             # As SQLAlchemy reports it on SQLite, so callers see one error whatever the backend.
             raise sa.exc.IntegrityError(statement, None, exc) from exc
+        cursor.execute(f"TRUNCATE {staging}")
 
     @contextmanager
-    def bulk_load(self, session: orm.Session) -> Iterator[None]:
-        """Nothing to set aside: generated columns and their indexes follow every row."""
-        yield
+    def bulk_load(self, session: orm.Session, derived: Sequence[str] = ()) -> Iterator[list[str]]:
+        """Nothing to set aside: generated columns and their indexes follow every row, and the
+        derived tables' triggers fire once per statement, a whole batch at a time."""
+        yield []
 
     def stored_time(self, value: dt.date) -> Any:
         """Return the value itself: psycopg binds dates and aware times as they are."""

@@ -101,20 +101,28 @@ class SQLiteBackend:
         session.connection().exec_driver_sql(sql, rows)
 
     @contextmanager
-    def bulk_load(self, session: orm.Session) -> Iterator[None]:
-        """Set the insert trigger aside for this transaction; ``index_assets`` does its work.
+    def bulk_load(self, session: orm.Session, derived: Sequence[str] = ()) -> Iterator[list[str]]:
+        """Set the index trigger aside for this transaction, and the ``derived`` insert
+        triggers there are; yield the derived ones set aside, whose tables the caller rebuilds.
 
-        The trigger is dropped and created again inside the caller's write transaction, so no
-        other connection sees it missing, and a rollback brings it back as it was.
+        ``index_assets`` does the index trigger's work, set-based. The triggers are dropped and
+        created again inside the caller's write transaction, so no other connection sees them
+        missing, and a rollback brings them back as they were.
         """
         connection = session.connection()
-        create = connection.exec_driver_sql(
-            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-            (INSERT_TRIGGER,),
-        ).scalar_one()
-        connection.exec_driver_sql(f"DROP TRIGGER {INSERT_TRIGGER}")
-        yield
-        connection.exec_driver_sql(create)
+        names = (INSERT_TRIGGER, *derived)
+        found: dict[str, str] = dict(
+            connection.exec_driver_sql(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                f"AND name IN ({', '.join('?' * len(names))})",
+                names,
+            ).all()
+        )
+        for name in found:
+            connection.exec_driver_sql(f"DROP TRIGGER {name}")
+        yield [name for name in derived if name in found]
+        for create in found.values():
+            connection.exec_driver_sql(create)
 
     def stored_time(self, value: dt.date) -> Any:
         """Return the text SQLAlchemy's SQLite types store (UTC, without a zone)."""
