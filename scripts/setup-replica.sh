@@ -27,102 +27,106 @@ answers() { psql -w "$1" -qtAc 'SELECT 1' >/dev/null 2>&1; }
 on_primary() { psql -w "$primary" -qtAc "$1"; }
 on_replica() { psql -w "$replica" -qtAc "$1"; }
 
+# A working replica is in recovery and streaming the primary's log as it is written.
+is_replica() {
+  [ "$(on_replica "SELECT pg_is_in_recovery() AND EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming')" 2>/dev/null)" = "t" ]
+}
+
 command -v psql >/dev/null 2>&1 || fail "psql is not installed, so no PostgreSQL server can be checked."
 answers "$primary" || fail "no PostgreSQL server answers at $primary (run scripts/setup-postgis.sh)."
 for tool in pg_createcluster pg_ctlcluster pg_dropcluster pg_lsclusters; do
   command -v "$tool" >/dev/null 2>&1 || fail "$tool (Debian's postgresql-common) is not installed."
 done
-[ "$(id -u)" = "0" ] || fail "making a PostgreSQL cluster needs root; run this as root."
+# Making or mending the replica needs root; one that already streams is only checked.
+if [ "$(id -u)" = "0" ]; then
+  major=$(on_primary 'SHOW server_version_num' | cut -c1-2)
+  primary_port=$(on_primary 'SHOW port')
+  bin=/usr/lib/postgresql/$major/bin
 
-major=$(on_primary 'SHOW server_version_num' | cut -c1-2)
-primary_port=$(on_primary 'SHOW port')
-bin=/usr/lib/postgresql/$major/bin
-
-# The primary must send its log to a replica: a replica-level log, WAL senders, and a pg_hba
-# line letting replication connections in from this machine only.
-settings_changed=0
-if [ "$(on_primary 'SHOW wal_level')" = "minimal" ]; then
-  on_primary "ALTER SYSTEM SET wal_level = 'replica'" >/dev/null
-  settings_changed=1
-fi
-if [ "$(on_primary 'SHOW max_wal_senders')" = "0" ]; then
-  on_primary "ALTER SYSTEM SET max_wal_senders = 10" >/dev/null
-  settings_changed=1
-fi
-hba=$(on_primary 'SHOW hba_file')
-if ! grep -Eq '^[[:space:]]*host[[:space:]]+replication[[:space:]]+(all|postgres)[[:space:]]+127\.0\.0\.1/32' "$hba"; then
-  echo "setup-replica: letting replication connections in from 127.0.0.1 ($hba)"
-  printf '# Streaming replicas on this machine (scripts/setup-replica.sh).\nhost replication postgres 127.0.0.1/32 trust\n' >>"$hba"
-  on_primary 'SELECT pg_reload_conf()' >/dev/null
-fi
-if [ "$settings_changed" = "1" ]; then
-  primary_cluster=$(pg_lsclusters -h | awk -v v="$major" -v p="$primary_port" '$1 == v && $3 == p {print $2}')
-  [ -n "$primary_cluster" ] || fail "wal_level or max_wal_senders need a restart of the server on port $primary_port; restart it and run this again."
-  echo "setup-replica: restarting $major/$primary_cluster for replication settings"
-  pg_ctlcluster --skip-systemctl-redirect "$major" "$primary_cluster" restart
-fi
-
-# A working replica is in recovery and streaming the primary's log as it is written.
-is_replica() {
-  [ "$(on_replica "SELECT pg_is_in_recovery() AND EXISTS (SELECT 1 FROM pg_stat_wal_receiver WHERE status = 'streaming')" 2>/dev/null)" = "t" ]
-}
-wait_for_replica() {
-  for _ in $(seq "$1"); do is_replica && return 0; sleep 1; done
-  return 1
-}
-cluster_field() { pg_lsclusters -h | awk -v v="$major" -v c="$cluster" -v f="$1" '$1 == v && $2 == c {print $f}'; }
-
-# The replica lets in whom the primary lets in: the same pg_hba.conf.
-same_clients() {
-  local own=/etc/postgresql/$major/$cluster/pg_hba.conf
-  if [ -f "$own" ] && ! cmp -s "$hba" "$own"; then
-    cp "$hba" "$own"
-    chown postgres:postgres "$own"
-    pg_ctlcluster --skip-systemctl-redirect "$major" "$cluster" reload 2>/dev/null || true
+  # The primary must send its log to a replica: a replica-level log, WAL senders, and a pg_hba
+  # line letting replication connections in from this machine only.
+  settings_changed=0
+  if [ "$(on_primary 'SHOW wal_level')" = "minimal" ]; then
+    on_primary "ALTER SYSTEM SET wal_level = 'replica'" >/dev/null
+    settings_changed=1
   fi
-}
+  if [ "$(on_primary 'SHOW max_wal_senders')" = "0" ]; then
+    on_primary "ALTER SYSTEM SET max_wal_senders = 10" >/dev/null
+    settings_changed=1
+  fi
+  hba=$(on_primary 'SHOW hba_file')
+  if ! grep -Eq '^[[:space:]]*host[[:space:]]+replication[[:space:]]+(all|postgres)[[:space:]]+127\.0\.0\.1/32' "$hba"; then
+    echo "setup-replica: letting replication connections in from 127.0.0.1 ($hba)"
+    printf '# Streaming replicas on this machine (scripts/setup-replica.sh).\nhost replication postgres 127.0.0.1/32 trust\n' >>"$hba"
+    on_primary 'SELECT pg_reload_conf()' >/dev/null
+  fi
+  if [ "$settings_changed" = "1" ]; then
+    primary_cluster=$(pg_lsclusters -h | awk -v v="$major" -v p="$primary_port" '$1 == v && $3 == p {print $2}')
+    [ -n "$primary_cluster" ] || fail "wal_level or max_wal_senders need a restart of the server on port $primary_port; restart it and run this again."
+    echo "setup-replica: restarting $major/$primary_cluster for replication settings"
+    pg_ctlcluster --skip-systemctl-redirect "$major" "$primary_cluster" restart
+  fi
 
-# The primary keeps its log for the replica in a replication slot, so a busy primary never
-# recycles a segment the replica has yet to receive.
-slot=assetmap_$cluster
-drop_slot() {
-  on_primary "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '$slot' AND NOT active" >/dev/null
-}
+  wait_for_replica() {
+    for _ in $(seq "$1"); do is_replica && return 0; sleep 1; done
+    return 1
+  }
+  cluster_field() { pg_lsclusters -h | awk -v v="$major" -v c="$cluster" -v f="$1" '$1 == v && $2 == c {print $f}'; }
 
-if [ -n "$(cluster_field 2)" ] && ! is_replica; then
-  [ "$(cluster_field 3)" = "$port" ] || fail "cluster $major/$cluster exists on port $(cluster_field 3), not $port."
-  # A cluster of that name that is not a working replica (stopped, or left half made):
-  # start it if it is a replica, else make it again from the primary.
+  # The replica lets in whom the primary lets in: the same pg_hba.conf.
+  same_clients() {
+    local own=/etc/postgresql/$major/$cluster/pg_hba.conf
+    if [ -f "$own" ] && ! cmp -s "$hba" "$own"; then
+      cp "$hba" "$own"
+      chown postgres:postgres "$own"
+      pg_ctlcluster --skip-systemctl-redirect "$major" "$cluster" reload 2>/dev/null || true
+    fi
+  }
+
+  # The primary keeps its log for the replica in a replication slot, so a busy primary never
+  # recycles a segment the replica has yet to receive.
+  slot=assetmap_$cluster
+  drop_slot() {
+    on_primary "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = '$slot' AND NOT active" >/dev/null
+  }
+
+  if [ -n "$(cluster_field 2)" ] && ! is_replica; then
+    [ "$(cluster_field 3)" = "$port" ] || fail "cluster $major/$cluster exists on port $(cluster_field 3), not $port."
+    # A cluster of that name that is not a working replica (stopped, or left half made):
+    # start it if it is a replica, else make it again from the primary.
+    same_clients
+    if [ -f "$(cluster_field 6)/standby.signal" ]; then
+      pg_ctlcluster --skip-systemctl-redirect "$major" "$cluster" start >/dev/null 2>&1 || true
+    fi
+    if ! wait_for_replica 15; then
+      echo "setup-replica: remaking $major/$cluster, which was not a working replica"
+      pg_dropcluster --stop "$major" "$cluster"
+    fi
+  fi
+
+  if [ -z "$(cluster_field 2)" ]; then
+    if answers "$replica"; then
+      fail "something that is not this replica already answers at $replica."
+    fi
+    echo "setup-replica: making $major/$cluster on port $port from the primary on port $primary_port"
+    pg_createcluster "$major" "$cluster" --port "$port" >/dev/null
+    data=$(cluster_field 6)
+    rm -rf "${data:?}"/*
+    drop_slot
+    # -R writes primary_conninfo, the slot's name and standby.signal; -C -S makes the slot;
+    # -X stream copies the log written meanwhile.
+    runuser -u postgres -- "$bin/pg_basebackup" -h 127.0.0.1 -p "$primary_port" -U postgres \
+      -D "$data" -R -X stream -C -S "$slot" --checkpoint=fast
+    # Debian keeps postgresql.conf (with the replica's port) in /etc, so the copy keeps it.
+    same_clients
+    pg_ctlcluster --skip-systemctl-redirect "$major" "$cluster" start
+  fi
+
   same_clients
-  if [ -f "$(cluster_field 6)/standby.signal" ]; then
-    pg_ctlcluster --skip-systemctl-redirect "$major" "$cluster" start >/dev/null 2>&1 || true
-  fi
-  if ! wait_for_replica 15; then
-    echo "setup-replica: remaking $major/$cluster, which was not a working replica"
-    pg_dropcluster --stop "$major" "$cluster"
-  fi
+  wait_for_replica 60 || fail "the replica at $replica does not stream the primary's log (pg_stat_wal_receiver)."
+elif ! is_replica; then
+  fail "making a PostgreSQL cluster needs root; run this as root."
 fi
-
-if [ -z "$(cluster_field 2)" ]; then
-  if answers "$replica"; then
-    fail "something that is not this replica already answers at $replica."
-  fi
-  echo "setup-replica: making $major/$cluster on port $port from the primary on port $primary_port"
-  pg_createcluster "$major" "$cluster" --port "$port" >/dev/null
-  data=$(cluster_field 6)
-  rm -rf "${data:?}"/*
-  drop_slot
-  # -R writes primary_conninfo, the slot's name and standby.signal; -C -S makes the slot;
-  # -X stream copies the log written meanwhile.
-  runuser -u postgres -- "$bin/pg_basebackup" -h 127.0.0.1 -p "$primary_port" -U postgres \
-    -D "$data" -R -X stream -C -S "$slot" --checkpoint=fast
-  # Debian keeps postgresql.conf (with the replica's port) in /etc, so the copy keeps it.
-  same_clients
-  pg_ctlcluster --skip-systemctl-redirect "$major" "$cluster" start
-fi
-
-same_clients
-wait_for_replica 60 || fail "the replica at $replica does not stream the primary's log (pg_stat_wal_receiver)."
 
 # A row written on the primary must reach the replica.
 token=$(date +%s%N)
