@@ -8,6 +8,7 @@ features endpoint's p50, p99 and largest answer for a street view (zoom 17), a d
 (zoom 14) and a whole-city view (zoom 11), through the Flask test client, on a 1280x900 map;
 and the time until markers show in headless Chromium, on a first and a repeat visit, and with
 the cluster cache cold. Run: ``python bench/map.py [--assets N] [--queries Q] [--sqlite-only]``.
+With ``--cold``, time instead the first answer of a restarted app at each zoom (``map_cold``).
 """
 
 from __future__ import annotations
@@ -407,7 +408,15 @@ def main(argv: Sequence[str] | None = None) -> None:
         help="database to DROP and recreate for the bench",
     )
     parser.add_argument("--sqlite-only", action="store_true", help="skip PostGIS")
+    parser.add_argument(
+        "--cold", action="store_true", help="time first answers after restarts (map_cold.py)"
+    )
     args = parser.parse_args(argv)
+    if args.cold:
+        from map_cold import cold
+
+        cold(args.assets, args.runs, args.sqlite_only)
+        return
     sizes = [(SMALL, "1k"), (args.assets, _short(args.assets))]
     results: dict[str, dict[str, float]] = {}
     with tempfile.TemporaryDirectory(prefix="assetmap-bench-map-") as tmp:

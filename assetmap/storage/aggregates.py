@@ -1,33 +1,79 @@
-"""Aggregates over the whole register, kept while it is unchanged, for the explore map."""
+"""Aggregates over the whole register for the explore map: kept in the database, or briefly here.
+
+The map's fine cells are kept in the database (``map_cell``), written by triggers on ``asset``
+and ``asset_theme`` in the same transaction as every change, whoever makes it: the ORM, a bulk
+load, a feed. So a process just started reads them with one indexed query, as fast as one that
+has run for days, and every web process sharing the database answers the same at once. It costs
+each write a few index updates; a bulk load may instead rebuild the table in its transaction
+(``rebuild_map_cells``).
+
+Only the neighbourhoods with their counts, which the map page shows and which are cheap to
+count but counted on every visit, are still held in the process (``AggregateCache``), for at
+most ``TTL_S`` seconds, and only while nothing has changed that the process can see: two
+processes show different neighbourhood counts for at most ``TTL_S`` seconds and one recount.
+"""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, overload
+from typing import Any
 
 import geopandas as gpd
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from assetmap.domain.query import AssetFilter
-from assetmap.storage.clusters import (
-    CACHE_CELL_LAT,
-    CACHE_CELL_LON,
-    EVERYTHING,
-    FineCells,
-    fine_cells,
-)
-from assetmap.storage.models import Asset, Neighbourhood
+from assetmap.domain.vocab import Status
+from assetmap.storage.backends import backend_for
+from assetmap.storage.clusters import CACHE_CELL_LAT, CACHE_CELL_LON
+from assetmap.storage.models import Asset, AssetTheme, MapCell, Neighbourhood
 from assetmap.storage.neighbourhoods import neighbourhood_layer
 
 log = logging.getLogger(__name__)
 
-_Key = tuple[str, Hashable]  # the database's URL, and which aggregate
+# How long a process may answer with neighbourhood counts it holds: the most two web processes
+# can differ by (beside one recount), and a bound on a change no version shows (a delete).
+TTL_S = 5.0
+
+
+def rebuild_map_cells(connection: orm.Session | sa.Connection) -> int:
+    """Count ``map_cell`` afresh from the register, in the caller's transaction; return its rows.
+
+    For a bulk load that would rather count once than have each row counted by the triggers,
+    and for repairing the table. Only published strengths count, at their public points.
+    """
+    session = connection if isinstance(connection, orm.Session) else orm.Session(bind=connection)
+    backend = backend_for(session)
+    lon_cell = backend.grid_index(Asset.public_lon, -180.0, CACHE_CELL_LON)
+    lat_cell = backend.grid_index(Asset.public_lat, -90.0, CACHE_CELL_LAT)
+    published = Asset.status == Status.PUBLISHED
+    everything = sa.select(sa.literal("").label("theme"), Asset.id).where(published)
+    themed = (
+        sa.select(AssetTheme.theme, Asset.id)
+        .join(AssetTheme, AssetTheme.asset_id == Asset.id)
+        .where(published)
+    )
+    rows = sa.union_all(everything, themed).subquery()
+    counted = (
+        sa.select(
+            rows.c.theme,
+            lon_cell,
+            lat_cell,
+            Asset.kind,
+            sa.func.count(),
+            sa.func.sum(Asset.public_lon),
+            sa.func.sum(Asset.public_lat),
+        )
+        .join(Asset, Asset.id == rows.c.id)
+        .group_by(sa.text("1"), sa.text("2"), sa.text("3"), sa.text("4"))
+    )
+    columns = ("theme", "lon_cell", "lat_cell", "kind", "count", "sum_lon", "sum_lat")
+    session.execute(sa.delete(MapCell))
+    session.execute(sa.insert(MapCell).from_select(columns, counted))
+    return int(session.scalar(sa.select(sa.func.count()).select_from(MapCell)) or 0)
 
 
 @dataclass
@@ -39,146 +85,72 @@ class _Held:
 
 @dataclass
 class AggregateCache:
-    """Aggregates over the whole register, kept while it is unchanged: fine cells per filter,
-    and the neighbourhoods with their counts.
+    """The neighbourhoods with their counts, held for at most ``ttl_s`` seconds.
 
     A change is seen from the newest ``updated_at``, the highest id and a digest of the
-    neighbourhoods: a few index lookups on every use. Entries also go stale after ``ttl_s``
-    seconds, which bounds how long a change that moves none of these (a row deleted outright)
-    can go unseen.
-
-    Given ``sessions`` (a session factory), a stale aggregate is still answered with while a
-    fresh one is built in a background thread, so once the first build is done no request
-    waits for one: an answer lags a change by one build. Without it, a stale aggregate is
-    rebuilt in the request. What it returns is shared: treat it as read-only. Safe to share
-    between threads.
+    neighbourhoods: a few index lookups on every use. Given ``sessions`` (a session factory),
+    a stale layer is still answered with while a fresh one is counted in a background thread,
+    so no visit but the first waits for a count. What it returns is shared: treat it as
+    read-only. Safe to share between threads.
     """
 
     sessions: Callable[[], orm.Session] | None = None
-    entries: int = 16
-    ttl_s: float = 600.0
-    _held: OrderedDict[_Key, _Held] = field(default_factory=OrderedDict, repr=False)
-    _refreshing: set[_Key] = field(default_factory=set, repr=False)
+    ttl_s: float = TTL_S
+    _held: dict[str, _Held] = field(default_factory=dict, repr=False)
+    _refreshing: set[str] = field(default_factory=set, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
-    _building: dict[_Key, threading.Lock] = field(default_factory=dict, repr=False)
-
-    @overload
-    def cells(self, session: orm.Session, filters: AssetFilter) -> FineCells: ...
-
-    @overload
-    def cells(
-        self, session: orm.Session, filters: AssetFilter, *, wait: bool
-    ) -> FineCells | None: ...
-
-    def cells(
-        self, session: orm.Session, filters: AssetFilter, *, wait: bool = True
-    ) -> FineCells | None:
-        """Return the fine cells of every asset of ``filters`` (whatever its kinds), anywhere.
-
-        Themes and words are kept apart; up to ``entries`` aggregates are held, besides the
-        unfiltered cells and the neighbourhoods, which are never dropped. With ``wait`` false
-        and nothing held yet, start building them in the background and return None, so the
-        caller can answer this once without them.
-        """
-        name, build = self._cells(filters)
-        if not wait and self._get(self._key(session, name)) is None:
-            self.warm(session, filters)
-            return None
-        return self._answer(session, name, build)  # type: ignore[no-any-return]
+    _building: dict[str, threading.Lock] = field(default_factory=dict, repr=False)
 
     def neighbourhoods(self, session: orm.Session) -> gpd.GeoDataFrame:
         """Return ``neighbourhood_layer``: the neighbourhoods with their counts (EPSG:4326)."""
-        return self._answer(session, ("neighbourhoods",), neighbourhood_layer)
-
-    def warm(self, session: orm.Session, filters: AssetFilter) -> None:
-        """Start building the cells of ``filters`` in the background if none are held.
-
-        For a page whose script will soon ask for clusters: the build overlaps the page load.
-        """
-        name, build = self._cells(filters)
-        key = self._key(session, name)
-        if self.sessions is not None and not filters.words and self._get(key) is None:
-            self._refresh_later(key, build)
-
-    @staticmethod
-    def _cells(filters: AssetFilter) -> tuple[Hashable, Callable[[orm.Session], FineCells]]:
-        everything = AssetFilter(themes=filters.themes, words=filters.words)
-        return ("cells", everything), lambda session: fine_cells(
-            session, everything, None, CACHE_CELL_LON, CACHE_CELL_LAT
-        )
-
-    @staticmethod
-    def _key(session: orm.Session, name: Hashable) -> _Key:
-        return (session.get_bind().engine.url.render_as_string(), name)
-
-    def _answer(
-        self, session: orm.Session, name: Hashable, build: Callable[[orm.Session], Any]
-    ) -> Any:
-        key = self._key(session, name)
+        key = session.get_bind().engine.url.render_as_string()
         version = _version(session)
-        held = self._get(key)
+        with self._lock:
+            held = self._held.get(key)
         if held is not None and self._current(held, version):
             return held.value
         if held is not None and self.sessions is not None:
-            self._refresh_later(key, build)
+            self._refresh_later(key)
             return held.value
-        # One build of each aggregate at a time: whoever waited finds it built.
+        # One count at a time: whoever waited finds it counted.
         with self._build_lock(key):
-            held = self._get(key)
+            with self._lock:
+                held = self._held.get(key)
             if held is None or not self._current(held, version):
-                held = _Held(version, time.monotonic(), build(session))
-                self._keep(key, held)
+                held = _Held(version, time.monotonic(), neighbourhood_layer(session))
+                with self._lock:
+                    self._held[key] = held
         return held.value
 
-    def _build_lock(self, key: _Key) -> threading.Lock:
+    def _build_lock(self, key: str) -> threading.Lock:
         with self._lock:
             return self._building.setdefault(key, threading.Lock())
 
     def _current(self, held: _Held, version: tuple[object, ...]) -> bool:
         return held.version == version and time.monotonic() - held.built <= self.ttl_s
 
-    def _get(self, key: _Key) -> _Held | None:
-        with self._lock:
-            held = self._held.get(key)
-            if held is not None:
-                self._held.move_to_end(key)
-            return held
-
-    def _keep(self, key: _Key, held: _Held) -> None:
-        with self._lock:
-            self._held[key] = held
-            self._held.move_to_end(key)
-            # The least recently used goes first, but never the unfiltered aggregates, which
-            # cost the most to build and which most visits use.
-            evictable = [old for old in self._held if old[1] not in _PINNED]
-            for old in evictable[: max(0, len(evictable) - self.entries)]:
-                del self._held[old]
-                self._building.pop(old, None)
-
-    def _refresh_later(self, key: _Key, build: Callable[[orm.Session], Any]) -> None:
+    def _refresh_later(self, key: str) -> None:
         with self._lock:
             if key in self._refreshing:
                 return
             self._refreshing.add(key)
         threading.Thread(
-            target=self._refresh, args=(key, build), name="aggregate-cache", daemon=True
+            target=self._refresh, args=(key,), name="aggregate-cache", daemon=True
         ).start()
 
-    def _refresh(self, key: _Key, build: Callable[[orm.Session], Any]) -> None:
+    def _refresh(self, key: str) -> None:
         assert self.sessions is not None
         try:
-            # Under the build lock, so a request that finds nothing held waits for this build.
             with self._build_lock(key), self.sessions() as session:
                 version = _version(session)
-                self._keep(key, _Held(version, time.monotonic(), build(session)))
+                held = _Held(version, time.monotonic(), neighbourhood_layer(session))
+                with self._lock:
+                    self._held[key] = held
         except Exception:
-            log.exception("Rebuilding an aggregate failed; the stale one is kept.")
+            log.exception("Recounting the neighbourhoods failed; the stale counts are kept.")
         finally:
             with self._lock:
                 self._refreshing.discard(key)
-
-
-_PINNED = (("cells", EVERYTHING), ("neighbourhoods",))
 
 
 def _version(session: orm.Session) -> tuple[object, ...]:

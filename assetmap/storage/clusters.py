@@ -8,10 +8,10 @@ just outside the box, so a cluster does not change as the map is panned.
 
 The database does the counting. It sums assets into fine cells, ``FINE`` to a square's side,
 and returns one row per fine cell and kind; those few rows are then summed into squares by where
-their mean lies. At low zoom, an ``AggregateCache`` keeps the fine cells of every asset for as
-long as the register is unchanged, so panning and zooming a whole city reads no asset rows. It
-keeps the neighbourhoods' counts too, which the map page would otherwise count on every visit
-(``storage.aggregates``).
+their mean lies. Up to ``CACHED_UP_TO_ZOOM``, for every asset or one theme, the fine cells are
+read from ``map_cell``, which triggers keep as assets are written: one indexed range read of
+the view's cells, as fast in a process just started as in one long running, and the same in
+every process at once. Words and several themes at once are counted from the assets.
 """
 
 from __future__ import annotations
@@ -19,8 +19,9 @@ from __future__ import annotations
 import itertools
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
@@ -31,10 +32,7 @@ from assetmap.domain.geo import BBox
 from assetmap.domain.query import AssetFilter, AssetSummary
 from assetmap.domain.vocab import Kind
 from assetmap.storage.backends import SUMMARY_COLUMNS, Backend, backend_for, published, summary
-from assetmap.storage.models import Asset
-
-if TYPE_CHECKING:
-    from assetmap.storage.aggregates import AggregateCache
+from assetmap.storage.models import Asset, MapCell
 
 ZOOM_MAX = 22
 TILE_PX = 256
@@ -51,10 +49,16 @@ WHOLE_REGISTER_UP_TO_ZOOM = 11
 MERCATOR_MAX_LAT = 85.0511287798066
 KINDS = tuple(Kind)
 _KIND_INDEX = {kind: i for i, kind in enumerate(KINDS)}
-# The kind as its index in KINDS, counted in the database.
-_KIND_CODE = sa.case(*((Asset.kind == kind, i) for i, kind in enumerate(KINDS)), else_=-1)
-# The cache's fine cells: a quarter of a square's side at CACHED_UP_TO_ZOOM, and half as tall
-# as wide in degrees, which is fine enough for squares at any latitude below 60 degrees.
+
+
+def _kind_code(column: orm.InstrumentedAttribute[Any]) -> sa.ColumnElement[int]:
+    """Return the kind as its index in KINDS, worked out in the database."""
+    return sa.case(*((column == kind, i) for i, kind in enumerate(KINDS)), else_=-1)
+
+
+# The stored fine cells (``map_cell``): a quarter of a square's side at CACHED_UP_TO_ZOOM, and
+# half as tall as wide in degrees, which is fine enough for squares at any latitude below 60
+# degrees. The triggers that keep them hold these sizes too: changing them takes a migration.
 CACHE_CELL_LON = 360.0 / (2**CACHED_UP_TO_ZOOM * TILE_PX / CELL_PX) / FINE
 CACHE_CELL_LAT = CACHE_CELL_LON / 2
 EVERYTHING = AssetFilter()
@@ -73,8 +77,6 @@ def map_view(
     bbox: BBox,
     zoom: int,
     filters: AssetFilter = EVERYTHING,
-    *,
-    cache: AggregateCache | None = None,
 ) -> MapView:
     """Return what a map of ``bbox`` (EPSG:4326) at ``zoom`` shows: assets if few, else clusters."""
     zoom = check_zoom(zoom)
@@ -82,7 +84,7 @@ def map_view(
         found = points_in_bbox(session, bbox, filters, MAX_POINTS + 1)
         if len(found) <= MAX_POINTS:
             return MapView(clustered=False, points=tuple(found))
-    return MapView(clustered=True, clusters=grid_clusters(session, bbox, zoom, filters, cache))
+    return MapView(clustered=True, clusters=grid_clusters(session, bbox, zoom, filters))
 
 
 def points_in_bbox(
@@ -103,7 +105,6 @@ def grid_clusters(
     bbox: BBox,
     zoom: int,
     filters: AssetFilter = EVERYTHING,
-    cache: AggregateCache | None = None,
 ) -> tuple[Cluster, ...]:
     """Return the clusters of the grid squares at ``zoom`` that cover ``bbox``, west to east.
 
@@ -111,12 +112,8 @@ def grid_clusters(
     """
     grid = Grid.covering(bbox, check_zoom(zoom))
     bounds = grid.bounds()
-    # Words pick out few assets, and searches are too many to keep: those are counted afresh.
-    held = None
-    if cache is not None and grid.zoom <= CACHED_UP_TO_ZOOM and not filters.words:
-        held = cache.cells(session, filters, wait=cache.sessions is None)
-    if held is not None:
-        cells = held.between(bounds.min_lon, bounds.max_lon)
+    if grid.zoom <= CACHED_UP_TO_ZOOM and is_stored(filters):
+        cells = stored_cells(session, filters, bounds)
     else:
         # A wide view counts the whole register at its own coarse cells, which a scan does
         # faster than a walk of the spatial index over most of it.
@@ -126,12 +123,45 @@ def grid_clusters(
     return grid.roll_up(cells, filters.kinds)
 
 
+def is_stored(filters: AssetFilter) -> bool:
+    """Return whether ``map_cell`` holds the cells of ``filters``: no words, one theme at most.
+
+    An asset of two themes is in the cells of each, so cells of several themes do not add up.
+    """
+    return not filters.words and len(filters.themes) <= 1
+
+
+def stored_cells(session: orm.Session, filters: AssetFilter, bbox: BBox) -> FineCells:
+    """Read from ``map_cell`` the fine cells that meet ``bbox``, of ``filters``' kinds and theme."""
+    if not is_stored(filters):
+        raise ValueError(f"map_cell holds no words and one theme at most, got {filters!r}")
+    theme = next(iter(filters.themes)).value if filters.themes else ""
+    west, east = (int((lon + 180.0) // CACHE_CELL_LON) for lon in (bbox.min_lon, bbox.max_lon))
+    south, north = (int((lat + 90.0) // CACHE_CELL_LAT) for lat in (bbox.min_lat, bbox.max_lat))
+    query = sa.select(
+        MapCell.lon_cell,
+        MapCell.lat_cell,
+        _kind_code(MapCell.kind),
+        MapCell.count,
+        MapCell.sum_lon,
+        MapCell.sum_lat,
+    ).where(
+        MapCell.theme == theme,
+        MapCell.lon_cell.between(west, east),
+        MapCell.lat_cell.between(south, north),
+        MapCell.count > 0,
+    )
+    if filters.kinds:
+        query = query.where(MapCell.kind.in_(sorted(filters.kinds)))
+    return _fine_cells(session.execute(query).all(), CACHE_CELL_LON)
+
+
 @dataclass(frozen=True)
 class FineCells:
     """Assets summed by fine cell and kind: parallel arrays, one entry per cell and kind.
 
     Entries are in order of ``column``, the cell's column (``size_lon`` degrees wide, counted
-    from 180 west), so those of a band of longitude are found by bisection.
+    from 180 west).
     """
 
     size_lon: float
@@ -140,21 +170,6 @@ class FineCells:
     count: np.ndarray
     sum_lon: np.ndarray
     sum_lat: np.ndarray
-
-    def between(self, west: float, east: float) -> FineCells:
-        """Return the entries of the columns that hold longitudes ``west`` to ``east``."""
-        first, last = ((lon + 180.0) // self.size_lon for lon in (west, east))
-        start = int(np.searchsorted(self.column, first, side="left"))
-        stop = int(np.searchsorted(self.column, last, side="right"))
-        part = slice(start, stop)
-        return FineCells(
-            self.size_lon,
-            self.column[part],
-            self.kind[part],
-            self.count[part],
-            self.sum_lon[part],
-            self.sum_lat[part],
-        )
 
 
 def fine_cells(
@@ -169,7 +184,7 @@ def fine_cells(
     columns = (
         backend.grid_index(Asset.public_lon, -180.0, size_lon),
         backend.grid_index(Asset.public_lat, -90.0, size_lat),
-        _KIND_CODE,
+        _kind_code(Asset.kind),
         sa.func.count(),
         sa.func.sum(Asset.public_lon),
         sa.func.sum(Asset.public_lat),
@@ -180,11 +195,16 @@ def fine_cells(
     query = query.where(*matching(backend, filters)).group_by(
         sa.text("1"), sa.text("2"), sa.text("3")
     )
+    return _fine_cells(session.execute(query).all(), size_lon)
+
+
+def _fine_cells(rows: Sequence[Sequence[Any]], size_lon: float) -> FineCells:
+    """Turn rows of column, row, kind code, count and sums into ``FineCells``, by column."""
     # All numbers, so a city's hundreds of thousands of cells go into one array in one pass.
-    rows = session.execute(query).all()
-    table = np.fromiter(
-        itertools.chain.from_iterable(rows), np.float64, len(rows) * len(columns)
-    ).reshape(len(rows), len(columns))
+    width = 6
+    table = np.fromiter(itertools.chain.from_iterable(rows), np.float64, len(rows) * width).reshape(
+        len(rows), width
+    )
     order = np.argsort(table[:, 0], kind="stable")
     table = table[order]
     return FineCells(

@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable
 
 import numpy as np
 import pytest
+import sqlalchemy as sa
 from shapely.geometry import box
 from sqlalchemy import orm
 
@@ -19,6 +19,7 @@ from assetmap.storage import database as db
 from assetmap.storage.aggregates import AggregateCache
 from assetmap.storage.clusters import Grid, map_view
 from assetmap.storage.listing import history_summary, list_page
+from assetmap.storage.models import Asset
 from assetmap.storage.neighbourhoods import Area, replace_neighbourhoods
 
 TOWN = BBox(-2.42, 51.19, -2.24, 51.27)
@@ -121,26 +122,22 @@ def test_withdrawn_strengths_are_neither_shown_nor_counted(
     assert [c.count for c in map_view(session, TOWN, 10).clusters] == [1]
 
 
-def test_cached_clusters_are_the_same_as_the_databases(session: orm.Session) -> None:
+def test_stored_clusters_count_every_strength(session: orm.Session) -> None:
     load(session, spread(400))
-    cache = AggregateCache()
-    for zoom in (6, 10, 12, 13):
-        direct = clusters.grid_clusters(session, TOWN, zoom)
-        cached = clusters.grid_clusters(session, TOWN, zoom, cache=cache)
-        assert sum(c.count for c in cached) == sum(c.count for c in direct) == 400
+    for zoom in (6, 10, 12, 13, 14):
+        assert sum(c.count for c in clusters.grid_clusters(session, TOWN, zoom)) == 400
 
 
-def test_the_cache_sees_a_new_strength_and_a_withdrawal(
+def test_the_map_sees_a_new_strength_and_a_withdrawal_at_once(
     session: orm.Session, make_draft: Draft
 ) -> None:
-    cache = AggregateCache()
     first = add(session, make_draft())
-    assert [c.count for c in clusters.grid_clusters(session, TOWN, 10, cache=cache)] == [1]
+    assert [c.count for c in clusters.grid_clusters(session, TOWN, 10)] == [1]
     add(session, make_draft(lon=-2.3211))
-    assert [c.count for c in clusters.grid_clusters(session, TOWN, 10, cache=cache)] == [2]
+    assert [c.count for c in clusters.grid_clusters(session, TOWN, 10)] == [2]
     store.withdraw_asset(session, first, by=None)
     session.commit()
-    assert [c.count for c in clusters.grid_clusters(session, TOWN, 10, cache=cache)] == [1]
+    assert [c.count for c in clusters.grid_clusters(session, TOWN, 10)] == [1]
 
 
 def test_a_box_of_the_whole_world_at_street_zoom_is_held_to_max_cells() -> None:
@@ -224,63 +221,6 @@ def test_history_counts_each_kind_of_change_with_its_dates(
     assert lines[1].first <= lines[1].last and lines[1].last.tzinfo is not None
 
 
-def test_a_shared_cache_answers_at_once_and_catches_up_behind(
-    database: db.Database, make_draft: Draft
-) -> None:
-    cache = AggregateCache(sessions=database.session)
-
-    def counts() -> list[int]:
-        with database.session() as session:
-            return [c.count for c in clusters.grid_clusters(session, TOWN, 10, cache=cache)]
-
-    with database.session() as session:
-        add(session, make_draft())
-    assert counts() == [1]
-    built_behind()
-    with database.session() as session:
-        add(session, make_draft(lon=-2.3211))
-    assert counts() == [1]
-    built_behind()
-    assert counts() == [2]
-
-
-def built_behind() -> None:
-    for thread in threading.enumerate():
-        if thread.name == "aggregate-cache":
-            thread.join()
-
-
-def test_a_cold_cache_answers_from_the_register_and_builds_behind(
-    database: db.Database, make_draft: Draft
-) -> None:
-    cache = AggregateCache(sessions=database.session)
-    with database.session() as session:
-        add(session, make_draft())
-        add(session, make_draft(lon=-2.3211))
-    with database.session() as session:
-        cold = clusters.grid_clusters(session, TOWN, 10, cache=cache)
-    built_behind()
-    with database.session() as session:
-        assert cache.cells(session, AssetFilter(), wait=False) is not None
-        warm = clusters.grid_clusters(session, TOWN, 10, cache=cache)
-    assert [c.count for c in cold] == [c.count for c in warm] == [2]
-
-
-def test_warming_builds_the_cells_a_request_then_finds(
-    database: db.Database, make_draft: Draft, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    cache = AggregateCache(sessions=database.session)
-    with database.session() as session:
-        add(session, make_draft())
-        cache.warm(session, AssetFilter())
-    for thread in threading.enumerate():
-        if thread.name == "aggregate-cache":
-            thread.join()
-    monkeypatch.setattr(clusters, "fine_cells", None)
-    with database.session() as session:
-        assert [c.count for c in clusters.grid_clusters(session, TOWN, 10, cache=cache)] == [1]
-
-
 def test_the_cache_sees_neighbourhoods_replaced_and_recounted(
     session: orm.Session, make_draft: Draft
 ) -> None:
@@ -294,26 +234,41 @@ def test_the_cache_sees_neighbourhoods_replaced_and_recounted(
     assert cache.neighbourhoods(session)[["name", "assets"]].values.tolist() == [["Berkley", 1]]
 
 
-def test_cached_clusters_of_part_of_the_town_count_that_part_to_a_fine_cell(
+def test_stored_clusters_of_part_of_the_town_count_that_part_to_a_fine_cell(
     session: orm.Session,
 ) -> None:
     load(session, spread(400))
-    cache = AggregateCache()
     west = BBox(-2.40, 51.20, -2.36, 51.26)
     for zoom in (12, 14):
         direct = sum(c.count for c in clusters.grid_clusters(session, west, zoom))
-        cached = sum(c.count for c in clusters.grid_clusters(session, west, zoom, cache=cache))
+        stored = sum(c.count for c in clusters.grid_clusters(session, west, zoom))
         assert 0 < direct < 400
-        assert abs(cached - direct) <= 0.02 * direct
+        assert abs(stored - direct) <= 0.02 * direct
 
 
-def test_the_unfiltered_cells_outlive_any_number_of_filtered_ones(
-    session: orm.Session, make_draft: Draft, monkeypatch: pytest.MonkeyPatch
+def test_two_processes_see_a_change_at_once(database: db.Database, make_draft: Draft) -> None:
+    other = db.connect(database.engine.url.render_as_string(hide_password=False))
+    try:
+        with database.session() as session:
+            add(session, make_draft())
+        with other.session() as session:
+            assert [c.count for c in clusters.grid_clusters(session, TOWN, 10)] == [1]
+        with database.session() as session:
+            add(session, make_draft(lon=-2.3211))
+        with other.session() as session:
+            assert [c.count for c in clusters.grid_clusters(session, TOWN, 10)] == [2]
+    finally:
+        other.dispose()
+
+
+def test_neighbourhood_counts_are_held_no_longer_than_their_ttl(
+    session: orm.Session, make_draft: Draft
 ) -> None:
-    add(session, make_draft())
-    cache = AggregateCache(entries=1)
-    cache.cells(session, AssetFilter())
-    for theme in ("food", "sport", "arts"):
-        cache.cells(session, AssetFilter.parse(themes=[theme]))
-    monkeypatch.setattr(clusters, "fine_cells", None)
-    assert cache.cells(session, AssetFilter()).count.tolist() == [1]
+    cache = AggregateCache(ttl_s=0.0)
+    replace_neighbourhoods(session, [Area("a", "Keyford", box(-2.33, 51.22, -2.31, 51.24))])
+    first = add(session, make_draft())
+    add(session, make_draft(lon=-2.3211))
+    assert cache.neighbourhoods(session)["assets"].tolist() == [2]
+    session.execute(sa.delete(Asset).where(Asset.id == first))
+    session.commit()
+    assert cache.neighbourhoods(session)["assets"].tolist() == [1]

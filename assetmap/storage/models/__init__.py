@@ -18,6 +18,7 @@ from assetmap.storage.models.funds import (
     FundUpdate,
     FundVoter,
 )
+from assetmap.storage.models.map_cell import MapCell
 from assetmap.storage.models.moderation import OwnerAnswer, Report
 from assetmap.storage.models.people import ApiToken, RoleChange, User, UserScope
 from assetmap.storage.models.register import (
@@ -50,6 +51,7 @@ __all__ = [
     "FundUpdate",
     "FundVoter",
     "JSONList",
+    "MapCell",
     "Neighbourhood",
     "OwnerAnswer",
     "Place",

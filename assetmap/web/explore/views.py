@@ -69,7 +69,7 @@ def features() -> Response:
         filters = params.asset_filter(request.args)
     except BadParameter as exc:
         return error_response(400, exc.english, exc.field)
-    view = clusters.map_view(db.read_session(), bbox, zoom, filters, cache=aggregates())
+    view = clusters.map_view(db.read_session(), bbox, zoom, filters)
     body = orjson.dumps(feature_collection(view, asset_link, unconfirmed_before()))
     return Response(body, mimetype="application/geo+json")
 
@@ -80,7 +80,7 @@ def asset_link(asset_id: int) -> str:
 
 
 def aggregates() -> AggregateCache:
-    """Return this app's cache of clusters and neighbourhood counts."""
+    """Return this app's cache of neighbourhood counts."""
     cache: AggregateCache = current_app.extensions[CACHE]
     return cache
 
@@ -89,7 +89,6 @@ def aggregates() -> AggregateCache:
 def map_page() -> str:
     """Show the map: filters, neighbourhoods shaded by count, and a layer per kind."""
     filters, area = _page_arguments()
-    aggregates().warm(db.read_session(), filters)
     layer = aggregates().neighbourhoods(db.read_session())
     tied = _tied(request.args.get("ties"))
     bounds = tied.layers.bounds if tied else _first_view(area, layer.total_bounds)
