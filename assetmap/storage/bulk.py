@@ -3,6 +3,9 @@
 ``assets.add_assets`` hands over a batch at a time: the asset rows (with each public point and
 neighbourhood), a skill's exact point apart, their themes and their creation revisions, in the
 shapes the backend's ``bulk_insert`` takes, without an ORM object per asset.
+
+A large import loads through ``bulk_load``: all its batches in one transaction, the indexes
+filled once from the new rows and the derived tables rebuilt once, rather than row by row.
 """
 
 from __future__ import annotations
@@ -75,15 +78,17 @@ class BulkLoad:
     session: orm.Session
     owner_id: int | None
     cell_m: float
-    ids: list[int] = field(default_factory=list)
+    # The first and last ids loaded. SQLite's one writer takes every id between for this load;
+    # PostGIS indexes each row as it is written and needs no span.
+    span: list[int] = field(default_factory=list)
 
     def add(self, drafts: Sequence[AssetDraft], origins: Sequence[tuple[str, str]]) -> None:
         """Insert a batch of new published assets with their themes and revisions, unindexed."""
         if drafts:
-            batch = insert_batch(
+            ids = insert_batch(
                 self.session, drafts, self.owner_id, self.cell_m, origins, index=False
             )
-            self.ids += (batch[0], batch[-1])
+            self.span = [self.span[0] if self.span else ids[0], ids[-1]]
 
 
 @contextmanager
@@ -104,8 +109,8 @@ def bulk_load(
     with backend.bulk_load(session, triggers) as set_aside:
         load = BulkLoad(session, owner_id, cell_m)
         yield load
-        if load.ids:
-            backend.index_assets(session, min(load.ids), max(load.ids))
+        if load.span:
+            backend.index_assets(session, *load.span)
     for rebuild, names in rebuilds:
         if set(names) & set(set_aside):
             rebuild(session)
