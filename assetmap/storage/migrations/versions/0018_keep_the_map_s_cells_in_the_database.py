@@ -48,6 +48,15 @@ _UPSERT = """INSERT INTO map_cell (theme, lon_cell, lat_cell, kind, count, sum_l
         count = map_cell.count + excluded.count,
         sum_lon = map_cell.sum_lon + excluded.sum_lon,
         sum_lat = map_cell.sum_lat + excluded.sum_lat"""
+# The same, change by change, for SQLite's row triggers: a change or two needs no grouping, and
+# SQLite, unlike PostgreSQL, lets one statement update a row twice.
+_ROW_UPSERT = """INSERT INTO map_cell (theme, lon_cell, lat_cell, kind, count, sum_lon, sum_lat)
+    SELECT theme, {cells}, kind, n, n * public_lon, n * public_lat
+    FROM ({changes}) AS changes WHERE true
+    ON CONFLICT (theme, lon_cell, lat_cell, kind) DO UPDATE SET
+        count = map_cell.count + excluded.count,
+        sum_lon = map_cell.sum_lon + excluded.sum_lon,
+        sum_lat = map_cell.sum_lat + excluded.sum_lat"""
 
 _BACKFILL = """SELECT '' AS theme, kind, public_lon, public_lat, 1 AS n
     FROM asset WHERE status = 'published'
@@ -72,7 +81,7 @@ def _sqlite_theme(row: str, n: int) -> str:
 
 
 def _sqlite_trigger(name: str, when: str, changes: str, condition: str = "") -> str:
-    upsert = _UPSERT.format(cells=_SQLITE_CELLS, changes=changes)
+    upsert = _ROW_UPSERT.format(cells=_SQLITE_CELLS, changes=changes)
     return f"CREATE TRIGGER {name} {when} {condition} BEGIN {upsert}; END"
 
 
