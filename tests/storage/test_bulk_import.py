@@ -156,6 +156,7 @@ def test_a_bulk_import_stores_what_adding_row_by_row_stores(
     add_row_by_row(session, rows)
     assert imported == register(session)
     assert len(imported["near"]) == 40
+    assert imported["cells"] or not sa.inspect(session.get_bind()).has_table("map_cell")
     assert imported["words"]["choir"] == sorted(r["title"] for r in rows if "Choir" in r["title"])
     assert imported["words"]["t7"] == ["Hall 7"]
 
