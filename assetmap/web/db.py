@@ -36,27 +36,35 @@ WRITES = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 RETRY_S = 30.0
 # A replica further behind than this, in seconds of replay, is treated as not answering.
 MAX_LAG_S = 30.0
+# How often the replica is asked how far behind it is, in seconds; between times a request
+# only asks it when a person waits for their own write.
+CHECK_EVERY_S = 1.0
 
 
 @dataclass
 class Replica:
     """Whether the app's replica may be asked: it is left alone until ``down_until`` (a
-    ``time.monotonic()`` reading) once it failed, and the failure is logged once."""
+    ``time.monotonic()`` reading) once it failed, and the failure is logged once. It was last
+    seen answering, close enough behind, at ``answered_at``."""
 
     retry_s: float = RETRY_S
     max_lag_s: float = MAX_LAG_S
+    check_every_s: float = CHECK_EVERY_S
     down_until: float = 0.0
+    answered_at: float = float("-inf")
     failing: bool = False
 
     def failed(self, why: str) -> None:
         """Leave the replica alone for ``retry_s`` seconds, saying why the first time."""
         self.down_until = time.monotonic() + self.retry_s
+        self.answered_at = float("-inf")
         if not self.failing:
             log.warning("Reads go to the primary for now: the read replica %s", why)
         self.failing = True
 
     def answered(self) -> None:
-        """Note that the replica answers again."""
+        """Note that the replica answered, close enough behind."""
+        self.answered_at = time.monotonic()
         if self.failing:
             log.warning("The read replica answers again; reads go to it")
         self.failing = False
@@ -64,6 +72,10 @@ class Replica:
     def resting(self) -> bool:
         """Return whether the replica is being left alone after a failure."""
         return time.monotonic() < self.down_until
+
+    def lately_answered(self) -> bool:
+        """Return whether the replica answered, close enough behind, a moment ago."""
+        return time.monotonic() - self.answered_at < self.check_every_s
 
 
 def init_app(app: Flask) -> None:
@@ -89,18 +101,28 @@ def session() -> orm.Session:
 def read_session() -> orm.Session:
     """Return this request's session for reads that may come from the replica: the primary's
     own session where there is no replica, or it is not answering or not caught up."""
-    if not _replica_serves():
-        return session()
-    if "db_read_session" not in g:
-        g.db_read_session = database().read_session()
-    return g.db_read_session
+    if "db_read_session" not in g and _replica_serves():
+        opened = database().read_session()
+        try:
+            opened.connection()  # connect now, so a replica gone since it was asked is seen here
+        except sa.exc.DBAPIError as exc:
+            opened.close()
+            _replica_failed(exc)
+        else:
+            g.db_read_session = opened
+    return g.db_read_session if "db_read_session" in g else session()
 
 
 def reader() -> ReadConnection:
     """Return this request's read connection for a nearby search, opening it on first use:
     on the replica where ``read_session`` would be."""
+    if "db_reader" not in g and _replica_serves():
+        try:
+            g.db_reader = database().reader(replica=True)
+        except sa.exc.DBAPIError as exc:
+            _replica_failed(exc)
     if "db_reader" not in g:
-        g.db_reader = database().reader(replica=_replica_serves())
+        g.db_reader = database().reader()
     return g.db_reader
 
 
@@ -111,15 +133,23 @@ def _replica_serves() -> bool:
     return bool(g.db_replica_serves)
 
 
+def _replica_failed(exc: sa.exc.DBAPIError) -> None:
+    """Send the rest of this request's reads, and the app's for a while, to the primary."""
+    current_app.extensions[REPLICA].failed(f"does not answer: {str(exc.orig).strip()}")
+    g.db_replica_serves = False
+
+
 def _ask_replica() -> bool:
     replica: Replica | None = current_app.extensions.get(REPLICA)
     if replica is None or replica.resting():
         return False
     since = cookie.get(WAITING_FOR) if _has_cookie() else None
+    if since is None and replica.lately_answered():
+        return True
     try:
         state = replica_state(database(), since)
     except sa.exc.DBAPIError as exc:
-        replica.failed(f"does not answer: {str(exc.orig).strip()}")
+        _replica_failed(exc)
         return False
     if state.lag_s > replica.max_lag_s:
         replica.failed(f"is {state.lag_s:.0f} s behind the primary")
