@@ -28,7 +28,7 @@ from sqlalchemy import orm
 
 from assetmap.domain.vocab import Status
 from assetmap.storage.backends import backend_for
-from assetmap.storage.clusters import CACHE_CELL_LAT, CACHE_CELL_LON
+from assetmap.storage.clusters import CACHE_CELL_LAT, CACHE_CELL_LON, STORED_LEVELS
 from assetmap.storage.models import Asset, AssetTheme, MapCell, Neighbourhood
 from assetmap.storage.neighbourhoods import neighbourhood_layer
 
@@ -57,20 +57,36 @@ def rebuild_map_cells(connection: orm.Session | sa.Connection) -> int:
         .where(published)
     )
     rows = sa.union_all(everything, themed).subquery()
-    counted = (
+    cells = (
         sa.select(
             rows.c.theme,
-            lon_cell,
-            lat_cell,
+            lon_cell.label("lon0"),
+            lat_cell.label("lat0"),
             Asset.kind,
-            sa.func.count(),
-            sa.func.sum(Asset.public_lon),
-            sa.func.sum(Asset.public_lat),
+            Asset.public_lon,
+            Asset.public_lat,
         )
         .join(Asset, Asset.id == rows.c.id)
-        .group_by(sa.text("1"), sa.text("2"), sa.text("3"), sa.text("4"))
+        .subquery()
     )
-    columns = ("theme", "lon_cell", "lat_cell", "kind", "count", "sum_lon", "sum_lat")
+    levels = sa.union_all(
+        *(sa.select(sa.literal(level).label("level")) for level in range(STORED_LEVELS))
+    ).subquery()
+    counted = (
+        sa.select(
+            levels.c.level,
+            cells.c.theme,
+            cells.c.lon0.op(">>", return_type=sa.Integer)(levels.c.level),
+            cells.c.lat0.op(">>", return_type=sa.Integer)(levels.c.level),
+            cells.c.kind,
+            sa.func.count(),
+            sa.func.sum(cells.c.public_lon),
+            sa.func.sum(cells.c.public_lat),
+        )
+        .select_from(cells.join(levels, sa.true()))
+        .group_by(*(sa.text(str(i)) for i in range(1, 6)))
+    )
+    columns = ("level", "theme", "lon_cell", "lat_cell", "kind", "count", "sum_lon", "sum_lat")
     session.execute(sa.delete(MapCell))
     session.execute(sa.insert(MapCell).from_select(columns, counted))
     return int(session.scalar(sa.select(sa.func.count()).select_from(MapCell)) or 0)

@@ -9,9 +9,10 @@ just outside the box, so a cluster does not change as the map is panned.
 The database does the counting. It sums assets into fine cells, ``FINE`` to a square's side,
 and returns one row per fine cell and kind; those few rows are then summed into squares by where
 their mean lies. Up to ``CACHED_UP_TO_ZOOM``, for every asset or one theme, the fine cells are
-read from ``map_cell``, which triggers keep as assets are written: one indexed range read of
-the view's cells, as fast in a process just started as in one long running, and the same in
-every process at once. Words and several themes at once are counted from the assets.
+read from ``map_cell``, which triggers keep as assets are written, at a level of cell a quarter
+of a square's side: one indexed range read of a few thousand rows for any view, as fast in a
+process just started as in one long running, and the same in every process at once. Words
+and several themes at once are counted from the assets.
 """
 
 from __future__ import annotations
@@ -61,6 +62,8 @@ def _kind_code(column: orm.InstrumentedAttribute[Any]) -> sa.ColumnElement[int]:
 # degrees. The triggers that keep them hold these sizes too: changing them takes a migration.
 CACHE_CELL_LON = 360.0 / (2**CACHED_UP_TO_ZOOM * TILE_PX / CELL_PX) / FINE
 CACHE_CELL_LAT = CACHE_CELL_LON / 2
+# How many levels of cell map_cell keeps, each twice the side of the one before.
+STORED_LEVELS = 4
 EVERYTHING = AssetFilter()
 
 
@@ -113,7 +116,7 @@ def grid_clusters(
     grid = Grid.covering(bbox, check_zoom(zoom))
     bounds = grid.bounds()
     if grid.zoom <= CACHED_UP_TO_ZOOM and is_stored(filters):
-        cells = stored_cells(session, filters, bounds)
+        cells = stored_cells(session, filters, bounds, stored_level(grid.zoom))
     else:
         # A wide view counts the whole register at its own coarse cells, which a scan does
         # faster than a walk of the spatial index over most of it.
@@ -131,13 +134,31 @@ def is_stored(filters: AssetFilter) -> bool:
     return not filters.words and len(filters.themes) <= 1
 
 
-def stored_cells(session: orm.Session, filters: AssetFilter, bbox: BBox) -> FineCells:
-    """Read from ``map_cell`` the fine cells that meet ``bbox``, of ``filters``' kinds and theme."""
+def stored_level(zoom: int) -> int:
+    """Return the level of ``map_cell`` whose cells are a quarter of a square's side at ``zoom``.
+
+    Level k's cells are 2**k of level 0's a side. Up to the coarsest level, they are a quarter
+    of a square at ``zoom``; below its zoom they are finer than that, and few, as wide views
+    show the whole register.
+    """
+    return min(STORED_LEVELS - 1, max(0, CACHED_UP_TO_ZOOM - zoom))
+
+
+def stored_cells(
+    session: orm.Session, filters: AssetFilter, bbox: BBox, level: int = 0
+) -> FineCells:
+    """Read from ``map_cell`` the cells of ``level`` that meet ``bbox``, of ``filters``."""
     if not is_stored(filters):
         raise ValueError(f"map_cell holds no words and one theme at most, got {filters!r}")
+    if not 0 <= level < STORED_LEVELS:
+        raise ValueError(f"level must be 0 to {STORED_LEVELS - 1}, got {level!r}")
     theme = next(iter(filters.themes)).value if filters.themes else ""
-    west, east = (int((lon + 180.0) // CACHE_CELL_LON) for lon in (bbox.min_lon, bbox.max_lon))
-    south, north = (int((lat + 90.0) // CACHE_CELL_LAT) for lat in (bbox.min_lat, bbox.max_lat))
+    west, east = (
+        int((lon + 180.0) // CACHE_CELL_LON) >> level for lon in (bbox.min_lon, bbox.max_lon)
+    )
+    south, north = (
+        int((lat + 90.0) // CACHE_CELL_LAT) >> level for lat in (bbox.min_lat, bbox.max_lat)
+    )
     query = sa.select(
         MapCell.lon_cell,
         MapCell.lat_cell,
@@ -146,6 +167,7 @@ def stored_cells(session: orm.Session, filters: AssetFilter, bbox: BBox) -> Fine
         MapCell.sum_lon,
         MapCell.sum_lat,
     ).where(
+        MapCell.level == level,
         MapCell.theme == theme,
         MapCell.lon_cell.between(west, east),
         MapCell.lat_cell.between(south, north),
@@ -153,7 +175,7 @@ def stored_cells(session: orm.Session, filters: AssetFilter, bbox: BBox) -> Fine
     )
     if filters.kinds:
         query = query.where(MapCell.kind.in_(sorted(filters.kinds)))
-    return _fine_cells(session.execute(query).all(), CACHE_CELL_LON)
+    return _fine_cells(session.execute(query).all(), CACHE_CELL_LON * 2**level)
 
 
 @dataclass(frozen=True)

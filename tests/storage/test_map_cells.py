@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,7 +17,7 @@ from assetmap.exchange.demo import default_folder
 from assetmap.storage import assets as store
 from assetmap.storage import clusters
 from assetmap.storage.aggregates import rebuild_map_cells
-from assetmap.storage.clusters import CACHE_CELL_LAT, CACHE_CELL_LON, Grid
+from assetmap.storage.clusters import CACHE_CELL_LAT, CACHE_CELL_LON, STORED_LEVELS, Grid
 from assetmap.storage.models import Asset, AssetTheme, MapCell
 from assetmap.storage.moderation import hide_asset, restore_asset
 from tests.exchange.helpers import import_path
@@ -49,24 +50,29 @@ def spread(count: int, seed: int = 4) -> list[AssetDraft]:
     ]
 
 
-def stored(session: orm.Session) -> dict[tuple[str, int, int, str], tuple[int, float, float]]:
+Key = tuple[int, str, int, int, str]
+
+
+def stored(session: orm.Session) -> dict[Key, tuple[int, float, float]]:
     rows = session.execute(sa.select(MapCell).where(MapCell.count != 0)).scalars()
     return {
-        (c.theme, c.lon_cell, c.lat_cell, c.kind): (c.count, c.sum_lon, c.sum_lat) for c in rows
+        (c.level, c.theme, c.lon_cell, c.lat_cell, c.kind): (c.count, c.sum_lon, c.sum_lat)
+        for c in rows
     }
 
 
-def recounted(session: orm.Session) -> dict[tuple[str, int, int, str], tuple[int, float, float]]:
-    found: dict[tuple[str, int, int, str], list[float]] = {}
+def counted(session: orm.Session) -> int:
+    return sum(n for key, (n, *_) in stored(session).items() if key[:2] == (0, ""))
+
+
+def recounted(session: orm.Session) -> dict[Key, tuple[int, float, float]]:
+    found: dict[Key, list[float]] = {}
     assets = session.scalars(sa.select(Asset).where(Asset.status == "published"))
-    for asset in assets:
-        cell = (
-            int((asset.public_lon + 180.0) // CACHE_CELL_LON),
-            int((asset.public_lat + 90.0) // CACHE_CELL_LAT),
-            asset.kind.value,
-        )
+    for asset, level in itertools.product(assets, range(STORED_LEVELS)):
+        column = int((asset.public_lon + 180.0) // CACHE_CELL_LON) >> level
+        row = int((asset.public_lat + 90.0) // CACHE_CELL_LAT) >> level
         for theme in ("", *(row.theme for row in asset.theme_rows)):
-            total = found.setdefault((theme, *cell), [0, 0.0, 0.0])
+            total = found.setdefault((level, theme, column, row, asset.kind.value), [0, 0.0, 0.0])
             total[0] += 1
             total[1] += asset.public_lon
             total[2] += asset.public_lat
@@ -86,13 +92,13 @@ def test_new_strengths_are_counted_in_their_cells_and_themes(
     add(session, make_draft(themes=["sport", "arts"]))
     add(session, make_draft(kind="space", lon=-2.3211))
     assert_recounted(session)
-    assert {key[0] for key in stored(session)} == {"", "sport", "arts"}
+    assert {key[1] for key in stored(session)} == {"", "sport", "arts"}
 
 
 def test_a_bulk_add_is_counted(session: orm.Session) -> None:
     store.add_assets(session, spread(300), owner_id=None, cell_m=400.0)
     session.commit()
-    assert sum(n for (theme, *_), (n, _, _) in stored(session).items() if theme == "") == 300
+    assert counted(session) == 300
     assert_recounted(session)
 
 
@@ -142,7 +148,7 @@ def test_hidden_withdrawn_and_deleted_strengths_leave_the_counts(
     restore_asset(session, hidden, by=None)
     session.commit()
     assert_recounted(session)
-    assert len(stored(session)) == 2
+    assert len(stored(session)) == 2 * STORED_LEVELS
 
 
 def test_deleting_theme_rows_leaves_the_strength_counted_without_them(
@@ -153,7 +159,7 @@ def test_deleting_theme_rows_leaves_the_strength_counted_without_them(
     session.execute(sa.delete(AssetTheme).where(AssetTheme.asset_id == first))
     session.commit()
     assert_recounted(session)
-    assert {key[0] for key in stored(session)} == {"", "sport"}
+    assert {key[1] for key in stored(session)} == {"", "sport"}
 
 
 def test_an_import_is_counted(session: orm.Session, tmp_path: Path) -> None:
@@ -166,7 +172,7 @@ def test_an_import_is_counted(session: orm.Session, tmp_path: Path) -> None:
     report = import_path(session, path)
     assert report.written
     assert_recounted(session)
-    assert sum(n for (theme, *_), (n, _, _) in stored(session).items() if theme == "") == 2
+    assert counted(session) == 2
 
 
 def test_a_skills_exact_point_never_reaches_the_cells(
@@ -207,6 +213,9 @@ def test_the_map_answers_on_the_demo_as_the_counted_cells_did(
         for bbox in (TOWN, WORLD, BBox(-2.33, 51.22, -2.30, 51.24)):
             for chosen in filters:
                 grid = Grid.covering(bbox, zoom)
-                counted = clusters.fine_cells(session, chosen, None, CACHE_CELL_LON, CACHE_CELL_LAT)
+                side = 2 ** clusters.stored_level(grid.zoom)
+                counted = clusters.fine_cells(
+                    session, chosen, None, CACHE_CELL_LON * side, CACHE_CELL_LAT * side
+                )
                 before = grid.roll_up(counted, chosen.kinds)
                 assert clusters.grid_clusters(session, bbox, zoom, chosen) == before

@@ -3,11 +3,13 @@
 The map's wide views were counted from an in-process cache built from the whole register, so
 after a restart the first answer over a city of a million strengths waited seconds for it.
 ``map_cell`` holds the same counts and sums (per cell, kind and theme, '' for every theme) of
-each published strength's public point, and triggers on ``asset`` and ``asset_theme`` keep it
-with every write, whoever writes: the ORM, a bulk load or a feed. On PostgreSQL inserts and
-updates are counted per statement from its transition tables, so a bulk load sums each batch
-once; SQLite has row triggers only. Deleting a strength is counted before the row goes, while
-its theme rows still name its themes (their cascade then finds no strength to subtract).
+each published strength's public point, at four levels of cell, each twice the side of the one
+before, so that a view at any zoom reads a few thousand rows rather than a city's worth.
+Triggers on ``asset`` and ``asset_theme`` keep it with every write, whoever writes: the ORM, a
+bulk load or a feed. On PostgreSQL inserts and updates are counted per statement from its
+transition tables, so a bulk load sums each batch once; SQLite has row triggers only. Deleting a
+strength is counted before the row goes, while its theme rows still name its themes (their
+cascade then finds no strength to subtract).
 
 The cell sizes are those of ``storage.clusters`` when this was written; a change to them needs
 a migration that rewrites these triggers and rebuilds the table.
@@ -29,31 +31,41 @@ depends_on = None
 
 SIZE_LON = 360.0 / 2**18
 SIZE_LAT = SIZE_LON / 2
+# Level k's cells are 2**k level-0 cells a side, so a view at any zoom reads a few thousand.
+LEVELS = 4
 
 _SQLITE_CELLS = (
-    f"CAST((public_lon - -180.0) / {SIZE_LON!r} AS INTEGER), "
-    f"CAST((public_lat - -90.0) / {SIZE_LAT!r} AS INTEGER)"
+    f"CAST((public_lon - -180.0) / {SIZE_LON!r} AS INTEGER) AS lon0, "
+    f"CAST((public_lat - -90.0) / {SIZE_LAT!r} AS INTEGER) AS lat0"
 )
 _POSTGRES_CELLS = (
-    f"floor((public_lon - -180.0::float8) / {SIZE_LON!r}::float8)::int, "
-    f"floor((public_lat - -90.0::float8) / {SIZE_LAT!r}::float8)::int"
+    f"floor((public_lon - -180.0::float8) / {SIZE_LON!r}::float8)::int AS lon0, "
+    f"floor((public_lat - -90.0::float8) / {SIZE_LAT!r}::float8)::int AS lat0"
 )
+_LEVELS = "(VALUES " + ", ".join(f"({level})" for level in range(LEVELS)) + ") AS levels"
 
-# Adds the signed changes (theme, kind, public_lon, public_lat, n) into their cells.
-_UPSERT = """INSERT INTO map_cell (theme, lon_cell, lat_cell, kind, count, sum_lon, sum_lat)
-    SELECT theme, {cells}, kind, sum(n), sum(n * public_lon), sum(n * public_lat)
-    FROM ({changes}) AS changes WHERE true
-    GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
-    ON CONFLICT (theme, lon_cell, lat_cell, kind) DO UPDATE SET
+# Adds the signed changes (theme, kind, public_lon, public_lat, n) into their cells, at every
+# level; {cells} is the level-0 cell's column and row.
+_UPSERT = """INSERT INTO map_cell
+        (level, theme, lon_cell, lat_cell, kind, count, sum_lon, sum_lat)
+    SELECT levels.column1, theme, lon0 >> levels.column1, lat0 >> levels.column1, kind,
+        sum(n), sum(n * public_lon), sum(n * public_lat)
+    FROM (SELECT changes.*, {cells} FROM ({changes}) AS changes) AS c CROSS JOIN {levels}
+    WHERE true
+    GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+    ON CONFLICT (level, theme, lon_cell, lat_cell, kind) DO UPDATE SET
         count = map_cell.count + excluded.count,
         sum_lon = map_cell.sum_lon + excluded.sum_lon,
         sum_lat = map_cell.sum_lat + excluded.sum_lat"""
 # The same, change by change, for SQLite's row triggers: a change or two needs no grouping, and
 # SQLite, unlike PostgreSQL, lets one statement update a row twice.
-_ROW_UPSERT = """INSERT INTO map_cell (theme, lon_cell, lat_cell, kind, count, sum_lon, sum_lat)
-    SELECT theme, {cells}, kind, n, n * public_lon, n * public_lat
-    FROM ({changes}) AS changes WHERE true
-    ON CONFLICT (theme, lon_cell, lat_cell, kind) DO UPDATE SET
+_ROW_UPSERT = """INSERT INTO map_cell
+        (level, theme, lon_cell, lat_cell, kind, count, sum_lon, sum_lat)
+    SELECT levels.column1, theme, lon0 >> levels.column1, lat0 >> levels.column1, kind,
+        n, n * public_lon, n * public_lat
+    FROM (SELECT changes.*, {cells} FROM ({changes}) AS changes) AS c CROSS JOIN {levels}
+    WHERE true
+    ON CONFLICT (level, theme, lon_cell, lat_cell, kind) DO UPDATE SET
         count = map_cell.count + excluded.count,
         sum_lon = map_cell.sum_lon + excluded.sum_lon,
         sum_lat = map_cell.sum_lat + excluded.sum_lat"""
@@ -81,7 +93,7 @@ def _sqlite_theme(row: str, n: int) -> str:
 
 
 def _sqlite_trigger(name: str, when: str, changes: str, condition: str = "") -> str:
-    upsert = _ROW_UPSERT.format(cells=_SQLITE_CELLS, changes=changes)
+    upsert = _ROW_UPSERT.format(cells=_SQLITE_CELLS, changes=changes, levels=_LEVELS)
     return f"CREATE TRIGGER {name} {when} {condition} BEGIN {upsert}; END"
 
 
@@ -195,7 +207,7 @@ _PG = {
 
 def _create_postgres() -> None:
     for name, (table, when, tables, level, changes) in _PG.items():
-        upsert = _UPSERT.format(cells=_POSTGRES_CELLS, changes=changes)
+        upsert = _UPSERT.format(cells=_POSTGRES_CELLS, changes=changes, levels=_LEVELS)
         result = "OLD" if level == "ROW" else "NULL"
         op.execute(
             f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ "
@@ -210,6 +222,7 @@ def _create_postgres() -> None:
 def upgrade() -> None:
     op.create_table(
         "map_cell",
+        sa.Column("level", sa.SmallInteger(), autoincrement=False, nullable=False),
         sa.Column("theme", sa.String(length=40), nullable=False),
         sa.Column("lon_cell", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("lat_cell", sa.Integer(), autoincrement=False, nullable=False),
@@ -217,11 +230,13 @@ def upgrade() -> None:
         sa.Column("count", sa.BigInteger(), nullable=False),
         sa.Column("sum_lon", sa.Double(), nullable=False),
         sa.Column("sum_lat", sa.Double(), nullable=False),
-        sa.PrimaryKeyConstraint("theme", "lon_cell", "lat_cell", "kind", name=op.f("pk_map_cell")),
+        sa.PrimaryKeyConstraint(
+            "level", "theme", "lon_cell", "lat_cell", "kind", name=op.f("pk_map_cell")
+        ),
     )
     postgres = op.get_bind().dialect.name == "postgresql"
     cells = _POSTGRES_CELLS if postgres else _SQLITE_CELLS
-    op.execute(_UPSERT.format(cells=cells, changes=_BACKFILL))
+    op.execute(_UPSERT.format(cells=cells, changes=_BACKFILL, levels=_LEVELS))
     if postgres:
         _create_postgres()
     else:
