@@ -8,7 +8,9 @@ import logging
 import os
 import shutil
 import subprocess
+import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -150,6 +152,37 @@ def test_once_the_replica_has_caught_up_the_residents_reads_go_back_to_it(
         assert not shows(resident, "/list", "Book club")
     with resident.session_transaction() as cookie:
         assert db.WAITING_FOR not in cookie
+
+
+def fallen_behind(app: Flask, primary: storage_db.Database, replay: Replay) -> Iterator[None]:
+    """Hold the replica back more than a second, with a strength only the primary holds."""
+    with replay.paused(primary):
+        add_asset(app, title="Book club")
+        time.sleep(1.5)
+        yield
+
+
+@pytest.mark.postgis
+def test_a_replica_too_far_behind_leaves_reads_to_the_primary(
+    replicated: Flask, primary: storage_db.Database, replay: Replay
+) -> None:
+    replicated.extensions[db.REPLICA].max_lag_s = 1.0
+    with contextmanager(fallen_behind)(replicated, primary, replay):
+        assert shows(replicated.test_client(), "/list", "Book club")
+
+
+@pytest.mark.postgis
+def test_a_replica_that_failed_is_left_alone_for_a_while(
+    replicated: Flask, primary: storage_db.Database, replay: Replay
+) -> None:
+    replica = replicated.extensions[db.REPLICA]
+    replica.max_lag_s = 1.0
+    with contextmanager(fallen_behind)(replicated, primary, replay):
+        assert shows(replicated.test_client(), "/list", "Book club")
+        replica.max_lag_s = 3600.0
+        assert shows(replicated.test_client(), "/list", "Book club")
+        replica.down_until = 0.0
+        assert not shows(replicated.test_client(), "/list", "Book club")
 
 
 @pytest.mark.postgis
