@@ -73,13 +73,18 @@ if [ "$(id -u)" = "0" ]; then
   }
   cluster_field() { pg_lsclusters -h | awk -v v="$major" -v c="$cluster" -v f="$1" '$1 == v && $2 == c {print $f}'; }
 
-  # The replica lets in whom the primary lets in: the same pg_hba.conf.
+  # The replica lets in whom the primary lets in: the same pg_hba.conf. It tells the primary
+  # which rows its reads still see (hot_standby_feedback), so a long read is not cancelled
+  # when the primary's vacuum removes them.
   same_clients() {
     local own=/etc/postgresql/$major/$cluster/pg_hba.conf
-    if [ -f "$own" ] && ! cmp -s "$hba" "$own"; then
+    local feedback=/etc/postgresql/$major/$cluster/conf.d/assetmap-replica.conf
+    [ -f "$own" ] || return 0
+    if ! cmp -s "$hba" "$own" || [ ! -f "$feedback" ]; then
       cp "$hba" "$own"
       chown postgres:postgres "$own"
-      pg_ctlcluster --skip-systemctl-redirect "$major" "$cluster" reload 2>/dev/null || true
+      echo "hot_standby_feedback = on" >"$feedback"
+      pg_ctlcluster --skip-systemctl-redirect "$major" "$cluster" reload >/dev/null 2>&1 || true
     fi
   }
 
