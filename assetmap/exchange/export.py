@@ -49,9 +49,11 @@ _TO_PLAIN = tuple(
 )
 GPKG_LAYER = "assets"
 # Rows read at a time. A few hundred keep a batch's objects in the CPU's caches, which makes
-# GeoJSON and CSV faster than batches of thousands; each GeoPackage batch opens the file.
+# GeoJSON and CSV faster than batches of thousands; each GeoPackage batch opens the file, so
+# its batches are larger, but a row read holds about 2 KB: at 200,000 strengths, batches of
+# 5,000 rather than 10,000 took the whole command's peak from 262 to 247 MB in the same time.
 BATCH_SIZE = 250
-BATCH_SIZES = {"gpkg": 10_000}
+BATCH_SIZES = {"gpkg": 5_000}
 
 
 @dataclass(frozen=True)
