@@ -80,6 +80,8 @@ DEFAULTS: dict[str, Any] = {
     # storage URI), and each limit.
     "RATELIMIT_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
+    # What this site's counts are kept under in a shared store, so two sites can share one Redis.
+    "RATELIMIT_KEY_PREFIX": "assetmap",
     "RATELIMIT_SIGN_IN": "10 per minute",
     "RATELIMIT_SIGN_UP": "5 per minute",
     "RATELIMIT_PASSWORD_RESET": "5 per minute",

@@ -147,7 +147,7 @@ def _storage(app: Flask) -> StorageTypes:
     return storage_from_string(
         uri,
         wrap_exceptions=True,
-        key_prefix=str(app.config.get("RATELIMIT_KEY_PREFIX", "assetmap")),
+        key_prefix=str(app.config["RATELIMIT_KEY_PREFIX"]),
         socket_connect_timeout=STORE_TIMEOUT_S,
         socket_timeout=STORE_TIMEOUT_S,
     )
