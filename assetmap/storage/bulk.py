@@ -73,7 +73,11 @@ LARGE_LOAD_SHARE = 0.25
 
 @dataclass
 class BulkLoad:
-    """New assets added a batch at a time to one transaction, indexed once at the end."""
+    """New assets added a batch at a time to one transaction, indexed once at the end.
+
+    Until the load ends its rows are not yet in SQLite's R*Tree and FTS5, so nothing in it may
+    change their title, description, tags or point (whose triggers update those indexes).
+    """
 
     session: orm.Session
     owner_id: int | None
