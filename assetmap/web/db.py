@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from flask import Flask, Response, current_app, g, has_request_context, request
 from flask import session as cookie
+from flask.sessions import NullSession, SecureCookieSessionInterface
 from sqlalchemy import event, orm
 
 from assetmap.runtime import database as app_database
@@ -143,7 +144,7 @@ def _ask_replica() -> bool:
     replica: Replica | None = current_app.extensions.get(REPLICA)
     if replica is None or replica.resting():
         return False
-    since = cookie.get(WAITING_FOR) if _has_cookie() else None
+    since = _waiting_for()
     if since is None and replica.lately_answered():
         return True
     try:
@@ -155,9 +156,28 @@ def _ask_replica() -> bool:
         replica.failed(f"is {state.lag_s:.0f} s behind the primary")
         return False
     replica.answered()
-    if state.caught_up and since is not None:
+    if state.caught_up and since is not None and not isinstance(cookie, NullSession):
         cookie.pop(WAITING_FOR)
     return state.caught_up
+
+
+def _waiting_for() -> str | None:
+    """Return the log position this person's reads wait for, if any.
+
+    Paths served without the cookie session (the API, which the map's own script asks) read it
+    from the cookie without making it their session, so a person's map shows their change at
+    once too; only the page that made them wait, or a later one, forgets it.
+    """
+    if not _has_cookie():
+        return None
+    if not isinstance(cookie, NullSession):
+        return cookie.get(WAITING_FOR)
+    interface = current_app.session_interface
+    if not isinstance(interface, SecureCookieSessionInterface):
+        return None
+    # The cookie interface's own reading, past the app's refusal to open it on this path.
+    sent = SecureCookieSessionInterface.open_session(interface, current_app, request)
+    return sent.get(WAITING_FOR) if sent is not None else None
 
 
 def _has_cookie() -> bool:

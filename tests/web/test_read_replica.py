@@ -124,6 +124,9 @@ def test_a_residents_change_shows_on_their_next_page_at_once(
         edit_title(resident, asset_id, "Chess and draughts club")
         assert shows(resident, "/list", "Chess and draughts club")
         assert shows(resident, SEARCH, "Chess and draughts club")
+        # The map's script asks the API, which has no session of its own: the same holds.
+        assert shows(resident, READS[-1], "Chess and draughts club")
+        assert not shows(replicated.test_client(), READS[-1], "Chess and draughts club")
 
 
 @pytest.mark.postgis
