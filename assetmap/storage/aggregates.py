@@ -50,25 +50,20 @@ def rebuild_map_cells(connection: orm.Session | sa.Connection) -> int:
     lon_cell = backend.grid_index(Asset.public_lon, -180.0, CACHE_CELL_LON)
     lat_cell = backend.grid_index(Asset.public_lat, -90.0, CACHE_CELL_LAT)
     published = Asset.status == Status.PUBLISHED
-    everything = sa.select(sa.literal("").label("theme"), Asset.id).where(published)
+    point = (
+        lon_cell.label("lon0"),
+        lat_cell.label("lat0"),
+        Asset.kind,
+        Asset.public_lon,
+        Asset.public_lat,
+    )
+    everything = sa.select(sa.literal("").label("theme"), *point).where(published)
     themed = (
-        sa.select(AssetTheme.theme, Asset.id)
+        sa.select(AssetTheme.theme, *point)
         .join(AssetTheme, AssetTheme.asset_id == Asset.id)
         .where(published)
     )
-    rows = sa.union_all(everything, themed).subquery()
-    cells = (
-        sa.select(
-            rows.c.theme,
-            lon_cell.label("lon0"),
-            lat_cell.label("lat0"),
-            Asset.kind,
-            Asset.public_lon,
-            Asset.public_lat,
-        )
-        .join(Asset, Asset.id == rows.c.id)
-        .subquery()
-    )
+    cells = sa.union_all(everything, themed).subquery()
     levels = sa.union_all(
         *(sa.select(sa.literal(level).label("level")) for level in range(STORED_LEVELS))
     ).subquery()
