@@ -95,9 +95,10 @@ def floor(source: str, target: str) -> dict[str, float]:
     sqlite3 alone; return the seconds of each step.
 
     The rows are read before the clock starts, so the time is SQLite's own work: the rows
-    (strengths, exact points, themes, revisions, schedules) and their indexes, the R*Tree and FTS5 filled from the asset rows, and the commit, in one
-    transaction, with the insert triggers set aside. No reading of the file, no checking, no
-    planning: no import into this schema can be faster.
+    (strengths, exact points, themes, revisions, schedules) and their indexes, the R*Tree and
+    FTS5 filled from the asset rows, and the commit, in one transaction, with the insert
+    triggers set aside. No reading of the file, no checking, no planning: no import into this
+    schema can be faster.
     """
     import sqlite3
 
