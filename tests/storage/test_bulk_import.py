@@ -67,11 +67,11 @@ def add_row_by_row(session: orm.Session, rows: list[dict[str, Any]]) -> None:
 def map_cells(session: orm.Session) -> list[tuple[Any, ...]]:
     if not sa.inspect(session.get_bind()).has_table("map_cell"):
         return []
-    query = "SELECT * FROM map_cell WHERE count > 0 ORDER BY 1, 2, 3, 4"
-    return [
-        (*values[:5], round(values[5], 6), round(values[6], 6))
-        for values in session.execute(sa.text(query)).all()
-    ]
+    rows = session.execute(sa.text("SELECT * FROM map_cell WHERE count > 0")).all()
+    return sorted(
+        tuple(round(value, 6) if isinstance(value, float) else value for value in values)
+        for values in rows
+    )
 
 
 def register(session: orm.Session) -> dict[str, Any]:
