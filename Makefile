@@ -105,6 +105,10 @@ bench: install postgis browser bench-tools
 	$(BIN)/python bench/gazetteer.py
 	$(BIN)/python bench/ballots.py
 	$(BIN)/python bench/openreferral.py
+	$(BIN)/python bench/map.py --cold
+	$(BIN)/python bench/map_cells.py
+	$(BIN)/python bench/bulk_import.py
+	$(BIN)/python bench/scale.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis
