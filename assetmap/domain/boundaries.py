@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import shapely
-from pyproj import CRS, Transformer
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
+
+if TYPE_CHECKING:
+    from pyproj import Transformer
 
 # Neighbouring boundaries drawn from different sources, or reprojected, seldom meet exactly:
 # slivers smaller than this (a 10 m square) are not worth a warning.
@@ -109,6 +112,8 @@ def _moved(shape: BaseGeometry, transformer: Transformer) -> BaseGeometry:
 
 def _equal_area(shapes: Sequence[BaseGeometry]) -> Transformer:
     """Return the transformation to an equal-area projection centred on ``shapes``."""
+    from pyproj import CRS, Transformer
+
     min_lon, min_lat, max_lon, max_lat = shapely.total_bounds(list(shapes))
     local = CRS.from_dict(
         {

@@ -21,7 +21,7 @@ from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
 from assetmap.domain.edges import distances_to_edges
-from assetmap.domain.geo import GEOD, BBox, bbox_around, check_lon_lat, distances_m
+from assetmap.domain.geo import BBox, bbox_around, check_lon_lat, distances_m, geod
 from assetmap.domain.i18n import _, format_number, ngettext
 from assetmap.domain.outlines import clipped, grown
 from assetmap.domain.query import check_radius
@@ -88,7 +88,7 @@ class Catchment:
         lon, lat = self._centre()
         bearings = np.arange(0.0, 360.0, 5.0)
         n = bearings.size
-        lons, lats, _ = GEOD.fwd(
+        lons, lats, _ = geod().fwd(
             np.full(n, lon), np.full(n, lat), bearings, np.full(n, self._radius())
         )
         return orient(Polygon(zip(lons, lats, strict=True)), 1.0)

@@ -15,7 +15,7 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
-from assetmap.domain.geo import GEOD
+from assetmap.domain.geo import geod
 
 # Points handled at once: bounds the candidate pairs held in memory.
 _CHUNK = 256
@@ -88,7 +88,7 @@ def _nearest(plane: _Plane, starts: np.ndarray, ends: np.ndarray, points: np.nda
     which, edge = plane.tree.query(shapes, predicate="dwithin", distance=reach * spread + _SLACK_M)
     lon_lat = points[which]
     ends_at = _closest(lon_lat, _metres_per_degree(points)[which], starts[edge], ends[edge])
-    _, _, metres = GEOD.inv(lon_lat[:, 0], lon_lat[:, 1], ends_at[:, 0], ends_at[:, 1])
+    _, _, metres = geod().inv(lon_lat[:, 0], lon_lat[:, 1], ends_at[:, 0], ends_at[:, 1])
     found = np.full(len(points), np.inf)
     np.minimum.at(found, which, np.asarray(metres, dtype=float))
     return found
@@ -110,8 +110,8 @@ def _metres_per_degree(lon_lat: np.ndarray) -> np.ndarray:
     """Return the geodesic metres a degree of lon and of lat spans at each point."""
     lons = lon_lat[:, 0]
     lats = np.clip(lon_lat[:, 1], -_POLAR, _POLAR)
-    _, _, east = GEOD.inv(lons, lats, lons + _STEP, lats)
-    _, _, north = GEOD.inv(lons, lats - _STEP / 2, lons, lats + _STEP / 2)
+    _, _, east = geod().inv(lons, lats, lons + _STEP, lats)
+    _, _, north = geod().inv(lons, lats - _STEP / 2, lons, lats + _STEP / 2)
     return np.column_stack([np.asarray(east), np.asarray(north)]) / _STEP
 
 

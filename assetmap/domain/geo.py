@@ -5,13 +5,32 @@ Every coordinate pair is ``lon, lat`` in that order. Metres are geodesic, comput
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
-from pyproj import Geod
 
-GEOD = Geod(ellps="WGS84")
+if TYPE_CHECKING:
+    from pyproj import Geod
+
+
+@functools.cache
+def geod() -> Geod:
+    """The WGS84 ellipsoid's geodesics, built on first use: pyproj is heavy to import, and most
+    commands never measure a distance."""
+    from pyproj import Geod
+
+    return Geod(ellps="WGS84")
+
+
+def __getattr__(name: str) -> Geod:
+    """Keep ``GEOD`` importable by name while building it only when first asked for."""
+    if name == "GEOD":
+        return geod()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 _FAN = np.arange(0.0, 360.0, 10.0)
 # Sampling the circle every 10 degrees misses its widest point by under 0.4%; 1% keeps the
@@ -93,7 +112,7 @@ def bbox_around(lon: float, lat: float, radius_m: float) -> BBox:
     if radius_m <= 0:
         return BBox(lon, lat, lon, lat)
     n = _FAN.size
-    lons, lats, _ = GEOD.fwd(np.full(n, lon), np.full(n, lat), _FAN, np.full(n, radius_m))
+    lons, lats, _ = geod().fwd(np.full(n, lon), np.full(n, lat), _FAN, np.full(n, radius_m))
     dlon = (np.asarray(lons) - lon + 180.0) % 360.0 - 180.0
     west = lon + float(dlon.min()) * (1 + _BOX_MARGIN)
     east = lon + float(dlon.max()) * (1 + _BOX_MARGIN)
@@ -103,9 +122,9 @@ def bbox_around(lon: float, lat: float, radius_m: float) -> BBox:
     # move too fast for a sampled fan; every longitude is then the safe answer.
     if radius_m > 500_000 or max(abs(south), abs(north)) > 70.0:
         west, east = -180.0, 180.0
-        if radius_m >= GEOD.inv(lon, lat, lon, 90.0)[2]:
+        if radius_m >= geod().inv(lon, lat, lon, 90.0)[2]:
             north = 90.0
-        if radius_m >= GEOD.inv(lon, lat, lon, -90.0)[2]:
+        if radius_m >= geod().inv(lon, lat, lon, -90.0)[2]:
             south = -90.0
     if west < -180.0 or east > 180.0:
         west, east = -180.0, 180.0
@@ -117,10 +136,10 @@ def distances_m(lon: float, lat: float, lons: np.ndarray, lats: np.ndarray) -> n
     lons = np.asarray(lons, dtype=float)
     if lons.size == 0:
         return np.empty(0)
-    _, _, dist = GEOD.inv(np.full(lons.size, lon), np.full(lons.size, lat), lons, lats)
+    _, _, dist = geod().inv(np.full(lons.size, lon), np.full(lons.size, lat), lons, lats)
     return np.asarray(dist)
 
 
 def distance_m(lon1: float, lat1: float, lon2: float, lat2: float) -> float:
     """Return the geodesic distance in metres between two points."""
-    return float(GEOD.inv(lon1, lat1, lon2, lat2)[2])
+    return float(geod().inv(lon1, lat1, lon2, lat2)[2])

@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import shapely
-from pyproj import Transformer
 from shapely.geometry import MultiPolygon, Polygon, box
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
 from assetmap.domain.geo import BBox, bbox_around
+
+if TYPE_CHECKING:
+    from pyproj import Transformer
 
 # A grown outline's curves are followed at this spacing (metres) when brought back to lon/lat.
 _GROWN_STEP_M = 10.0
@@ -77,6 +79,8 @@ def _through(transformer: Transformer) -> Any:
 
 @lru_cache(maxsize=16)
 def _utm_by_zone(epsg: int) -> tuple[Transformer, Transformer]:
+    from pyproj import Transformer
+
     forward = Transformer.from_crs("EPSG:4326", f"EPSG:{epsg}", always_xy=True)
     inverse = Transformer.from_crs(f"EPSG:{epsg}", "EPSG:4326", always_xy=True)
     return forward, inverse

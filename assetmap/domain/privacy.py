@@ -8,12 +8,15 @@ spaces are public places and may be shown exactly.
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-from pyproj import Transformer
 
 from assetmap.domain.fields import FIELDS
 from assetmap.domain.vocab import Kind
+
+if TYPE_CHECKING:
+    from pyproj import Transformer
 
 DEFAULT_CELL_M = 400.0
 # What anyone may know of an asset besides where it is, in the order assetmap shows them.
@@ -72,6 +75,8 @@ def _utm_zones(lons: np.ndarray, lats: np.ndarray) -> np.ndarray:
 
 @lru_cache(maxsize=120)
 def _utm_transformers(epsg: int) -> tuple[Transformer, Transformer]:
+    from pyproj import Transformer
+
     forward = Transformer.from_crs("EPSG:4326", f"EPSG:{epsg}", always_xy=True)
     inverse = Transformer.from_crs(f"EPSG:{epsg}", "EPSG:4326", always_xy=True)
     return forward, inverse

@@ -4,6 +4,7 @@ system the file states, into neighbourhoods in WGS84 (EPSG:4326)."""
 
 from __future__ import annotations
 
+import functools
 import math
 import unicodedata
 import zipfile
@@ -11,12 +12,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
-import geopandas as gpd
-import pandas as pd
-import pyogrio
-import pyogrio.errors
 import sqlalchemy as sa
 
 from assetmap.domain.boundaries import as_boundary
@@ -27,20 +24,32 @@ from assetmap.exchange.importing.records import FileProblem
 from assetmap.storage.models import Neighbourhood
 from assetmap.storage.neighbourhoods import Area, Named
 
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
+
 SUFFIXES = (".geojson", ".json", ".gpkg", ".shp", ".zip")
 # The longest code and name the neighbourhood table holds.
 CODE_LENGTH = int(cast(sa.String, Neighbourhood.__table__.c.code.type).length or 0)
 NAME_LENGTH = int(cast(sa.String, Neighbourhood.__table__.c.name.type).length or 0)
 # Feature errors listed before the rest are only counted: a wrong file can have thousands.
 _LISTED = 20
-_UNREADABLE = (
-    pyogrio.errors.DataSourceError,
-    pyogrio.errors.DataLayerError,
-    pyogrio.errors.FieldError,
-    pyogrio.errors.FeatureError,
-    pyogrio.errors.GeometryError,
-    pyogrio.errors.CRSError,
-)
+
+
+@functools.cache
+def _unreadable() -> tuple[type[Exception], ...]:
+    """The errors of a file pyogrio can't read, looked up only once a file is read: importing
+    pyogrio at the top would weigh on every command that never reads one."""
+    import pyogrio.errors
+
+    return (
+        pyogrio.errors.DataSourceError,
+        pyogrio.errors.DataLayerError,
+        pyogrio.errors.FieldError,
+        pyogrio.errors.FeatureError,
+        pyogrio.errors.GeometryError,
+        pyogrio.errors.CRSError,
+    )
 
 
 @dataclass(frozen=True)
@@ -74,7 +83,7 @@ def read_boundaries(
     except FileProblem as exc:
         joined = " " if exc.field == "file" else ": "
         raise ValidationError({"file": f"{where}{joined}{exc.reason}."}) from None
-    except _UNREADABLE as exc:
+    except _unreadable() as exc:
         raise ValidationError(
             {"file": f"{where} can't be read as GeoJSON, a GeoPackage or a Shapefile: {exc}"}
         ) from None
@@ -86,6 +95,8 @@ def read_boundaries(
 
 def _source(path: Path, wanted: str | None, max_mb: float) -> tuple[str, str | None]:
     """Return what GDAL opens for ``path`` and the layer in it to read."""
+    import pyogrio
+
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise FileProblem(
@@ -139,6 +150,8 @@ def _layer(names: list[str], wanted: str | None) -> str:
 
 
 def _frame(source: str, layer: str | None, max_rows: int) -> gpd.GeoDataFrame:
+    import pyogrio
+
     check_rows(int(pyogrio.read_info(source, layer=layer)["features"]), max_rows)
     return pyogrio.read_dataframe(source, layer=layer)
 
@@ -261,6 +274,8 @@ def _areas(frame: gpd.GeoDataFrame, code: str, name: str) -> tuple[list[Area], l
 
 
 def _text(value: Any) -> str:
+    import pandas as pd
+
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     if isinstance(value, float) and math.isfinite(value) and value.is_integer():

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import folium
-import geopandas as gpd
 import numpy as np
 import shapely
 from branca.element import Element, MacroElement
@@ -17,6 +15,10 @@ from shapely.geometry.base import BaseGeometry
 
 from assetmap.domain.area import Area, OutlinedArea
 from assetmap.domain.i18n import _
+
+if TYPE_CHECKING:
+    import folium
+    import geopandas as gpd
 
 # Paths under the app's static folder that replace folium's CDN links.
 LEAFLET_JS = ("leaflet", "vendor/leaflet/leaflet.js")
@@ -56,6 +58,8 @@ def new_map(
     zoom: int = 14,
 ) -> folium.Map:
     """Return an empty map fitted to ``bounds`` (minlon, minlat, maxlon, maxlat) or ``center``."""
+    import folium
+
     lon, lat = center or (0.0, 0.0)
     fmap = folium.Map(location=[lat, lon], zoom_start=zoom, tiles=None, control_scale=True)
     fmap.default_js = [(LEAFLET_JS[0], settings.static_url(LEAFLET_JS[1]))]
@@ -84,6 +88,8 @@ def add_neighbourhoods(
     A ``tolerance`` in degrees simplifies the outlines and rounds them to six decimals, for a
     lighter page.
     """
+    import folium
+
     check_crs(layer)
     name = str(escape(_("Neighbourhoods"))) if name is None else name
     top = shading_top(layer)
@@ -137,6 +143,8 @@ def add_area_outline(fmap: folium.Map, area: Area) -> folium.Polygon:
     Only its line is drawn, every ring in one path, and a click on it reaches the map too
     (Leaflet bubbles it). The line is simplified by about 1 m, so it stays true at any zoom.
     """
+    import folium
+
     outline = folium.Polygon(
         locations=_rings(area_shape(area).simplify(AREA_TOLERANCE)),
         color=AREA_COLOUR,

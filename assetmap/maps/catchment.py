@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import folium
 from markupsafe import escape
 from shapely.geometry import mapping
 from shapely.geometry.base import BaseGeometry
@@ -13,6 +12,9 @@ from shapely.geometry.base import BaseGeometry
 from assetmap.domain.geo import bbox_around
 from assetmap.domain.i18n import _
 from assetmap.maps.markers import add_origin
+
+if TYPE_CHECKING:
+    import folium
 
 CATCHMENT_COLOUR = "#1d70b8"
 # Room left around what a map is fitted to, so a marker on its edge is drawn whole (metres).
@@ -44,6 +46,8 @@ def add_catchment(
     """Outline an area (EPSG:4326), or ring ``centre`` (lon, lat) at ``radius_m`` metres.
 
     The layer is named ``name``, else "Catchment" in the reader's language."""
+    import folium
+
     name = str(_("Catchment")) if name is None else name
     if area is None:
         if centre is None or radius_m is None:

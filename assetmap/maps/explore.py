@@ -9,9 +9,7 @@ The Leaflet map, its layer control and its overlays are handed to that script as
 from __future__ import annotations
 
 from collections.abc import Callable
-
-import folium
-import geopandas as gpd
+from typing import TYPE_CHECKING
 
 from assetmap.maps.builder import (
     CLUSTER_CSS,
@@ -23,6 +21,10 @@ from assetmap.maps.builder import (
 )
 from assetmap.maps.markers import add_funded
 from assetmap.maps.ties import TieLayers, add_ties
+
+if TYPE_CHECKING:
+    import folium
+    import geopandas as gpd
 
 # About 5 m: outlines stay true at street zoom and lose most of their vertices.
 NEIGHBOURHOOD_TOLERANCE = 0.00005
@@ -49,6 +51,8 @@ def explore_map(
     funded projects as an overlay named ``funded_name``, each linking to its round with
     ``round_link``.
     """
+    import folium
+
     fmap = new_map(settings, bounds=bounds)
     # The script clusters the points it draws with Leaflet.markercluster.
     fmap.default_js = [*fmap.default_js, (CLUSTER_JS[0], settings.static_url(CLUSTER_JS[1]))]

@@ -9,17 +9,18 @@ map's popups come from (``assetmapPopup`` in ``static/js/maps.js``), from data p
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import folium
-import geopandas as gpd
 from branca.element import MacroElement
-from folium.plugins import MarkerCluster
 from jinja2 import Template
 from markupsafe import Markup, escape
 
 from assetmap.domain.vocab import Theme
 from assetmap.maps.builder import CLUSTER_CSS, CLUSTER_JS, MapSettings, check_crs, new_map
+
+if TYPE_CHECKING:
+    import folium
+    import geopandas as gpd
 
 # The page's script that builds every popup.
 MAPS_JS = ("assetmap_maps", "js/maps.js")
@@ -96,6 +97,8 @@ def _theme_label(value: str) -> str:
 
 def asset_marker(row: Any, link: Callable[[int], str] | None) -> folium.CircleMarker:
     """Return one strength (a layer's row) as a circle with its popup and tooltip."""
+    import folium
+
     marker = folium.CircleMarker(
         location=[row.geometry.y, row.geometry.x],
         radius=8,
@@ -125,6 +128,9 @@ def add_assets(
 
     A boolean ``unconfirmed`` column, where the layer has one, marks popups "Unconfirmed".
     """
+    import folium
+    from folium.plugins import MarkerCluster
+
     check_crs(layer)
     group = folium.FeatureGroup(name=name, show=show)
     # render() lists each script once, however many layers ask for it.
@@ -151,6 +157,8 @@ def add_funded(
 ) -> folium.FeatureGroup:
     """Add a layer of funded projects (``title``, ``round_id``, ``note``: what was funded, in
     words) as diamonds whose popups link to each project's round with ``link``."""
+    import folium
+
     check_crs(layer)
     group = folium.FeatureGroup(name=name)
     fmap.default_js = [*fmap.default_js, (MAPS_JS[0], settings.static_url(MAPS_JS[1]))]
@@ -162,6 +170,8 @@ def add_funded(
 
 def funded_marker(row: Any, link: Callable[[int], str | None] | None) -> folium.Marker:
     """Return one funded project (a layer's row) as a diamond with its popup and tooltip."""
+    import folium
+
     project: dict[str, Any] = {"title": row.title, "note": row.note}
     url = link(int(row.round_id)) if link else None
     if url:
@@ -185,6 +195,8 @@ def add_point(
     fmap: folium.Map, lon: float, lat: float, *, label: str, radius_m: float | None = None
 ) -> folium.Marker:
     """Mark one point, optionally ringed by a circle of ``radius_m`` metres."""
+    import folium
+
     marker = folium.Marker(location=[lat, lon]).add_child(Bound("Tooltip", escape(label)))
     marker.add_to(fmap)
     if radius_m:
@@ -200,6 +212,8 @@ def add_origin(
     Leaflet draws circle markers in its overlay pane, under the marker pane, so the origin
     never covers a strength found at the same spot.
     """
+    import folium
+
     if radius_m:
         _ring(fmap, lon, lat, radius_m)
     marker = folium.CircleMarker(
@@ -232,4 +246,6 @@ def place_map(
 
 
 def _ring(fmap: folium.Map, lon: float, lat: float, radius_m: float) -> None:
+    import folium
+
     folium.Circle(location=[lat, lon], radius=radius_m, color=RING_COLOUR, fill=False).add_to(fmap)

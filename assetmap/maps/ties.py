@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import folium
-import geopandas as gpd
 from markupsafe import escape
 from shapely.geometry import LineString, Point
 
 from assetmap.domain.ties import TieEnd
 from assetmap.maps.builder import MapSettings, check_crs
 from assetmap.maps.markers import Bound, add_assets
+
+if TYPE_CHECKING:
+    import folium
+    import geopandas as gpd
 
 TIE_COLOUR = "#0b0c0c"
 # About 300 m: a strength with no ties, or ties close by, is still shown in its streets.
@@ -43,6 +45,8 @@ def tie_layers(
 ) -> TieLayers:
     """Return the layers of a strength (``focus``: id, kind, title, lon, lat at its public
     point) and the ends of its ties, each with its ``themes`` where known."""
+    import geopandas as gpd
+
     origin = Point(focus["lon"], focus["lat"])
     points = gpd.GeoDataFrame(
         {
@@ -77,6 +81,8 @@ def add_ties(
 
     Each line's tooltip says what the tie is ("Meets at: Church hall"), escaped.
     """
+    import folium
+
     check_crs(layers.lines)
     # Added first, so the lines are drawn beneath the markers they join.
     lines = folium.FeatureGroup(name=f"{name}: lines", control=False)

@@ -8,9 +8,8 @@ map's (``markers.add_assets``).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
-import folium
-import geopandas as gpd
 from markupsafe import escape
 
 from assetmap.domain.geo import bbox_around
@@ -18,6 +17,10 @@ from assetmap.domain.i18n import _
 from assetmap.domain.whatson import Candidate
 from assetmap.maps.builder import MapSettings, new_map
 from assetmap.maps.markers import add_assets, add_origin
+
+if TYPE_CHECKING:
+    import folium
+    import geopandas as gpd
 
 # A lone place is shown with this much around it, in metres.
 LONE_PLACE_M = 300.0
@@ -28,6 +31,8 @@ MARGIN = 0.08
 def places_layer(groups: Sequence[Candidate]) -> gpd.GeoDataFrame:
     """Return one row per group (``id``, ``kind``, ``title``, ``themes``) at where it meets, in
     EPSG:4326."""
+    import geopandas as gpd
+
     points = [group.point for group in groups]
     return gpd.GeoDataFrame(
         {

@@ -10,10 +10,8 @@ replaced by null. Every word the person wrote goes too, wherever it was kept (se
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
-import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import orm
 
@@ -35,6 +33,9 @@ from assetmap.storage.models import (
 )
 from assetmap.storage.private_points import forget_points, owner_point
 from assetmap.storage.schedules import schedules_of
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 DELETED_REASON = "account deleted"
 # Where a group or space is, is public; where a skill is, is where a person is.
@@ -61,6 +62,9 @@ def owned_assets(session: orm.Session, user_id: int) -> list[Asset]:
 
 def owned_layer(session: orm.Session, user_id: int) -> gpd.GeoDataFrame:
     """Return the user's published assets at their public points, as ``read_layer`` does."""
+    import geopandas as gpd
+    import pandas as pd
+
     query = (
         sa.select(*LAYER_COLUMNS)
         .where(Asset.owner_id == user_id, Asset.status == Status.PUBLISHED)

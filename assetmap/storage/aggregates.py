@@ -20,9 +20,8 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import sqlalchemy as sa
 from sqlalchemy import orm
 
@@ -31,6 +30,9 @@ from assetmap.storage.backends import backend_for
 from assetmap.storage.clusters import CACHE_CELL_LAT, CACHE_CELL_LON, STORED_LEVELS
 from assetmap.storage.models import Asset, AssetTheme, MapCell, Neighbourhood
 from assetmap.storage.neighbourhoods import neighbourhood_layer
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 log = logging.getLogger(__name__)
 

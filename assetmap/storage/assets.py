@@ -10,11 +10,9 @@ import datetime as dt
 import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import numpy as np
-import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy import orm
 
@@ -40,6 +38,9 @@ from assetmap.storage.database import Reader, begin_write
 from assetmap.storage.models import Asset, AssetTheme, Revision, User, utcnow
 from assetmap.storage.neighbourhoods import locate
 from assetmap.storage.private_points import keep_point
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 # Public fields of a layer, in the order a GeoDataFrame shows them.
 LAYER_COLUMNS = tuple(
@@ -362,6 +363,9 @@ def read_layer(
     session: orm.Session, filters: AssetFilter = EVERYTHING, bbox: BBox | None = None
 ) -> gpd.GeoDataFrame:
     """Return published assets as a GeoDataFrame in EPSG:4326, public fields only."""
+    import geopandas as gpd
+    import pandas as pd
+
     query = sa.select(*LAYER_COLUMNS).where(*_conditions(session, filters, bbox)).order_by(Asset.id)
     rows = session.execute(query).all()
     names = [column.key for column in LAYER_COLUMNS]

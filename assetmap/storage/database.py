@@ -5,17 +5,16 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 import sqlalchemy as sa
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import event, orm
 
 from assetmap.files import create_private, private
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 SUPPORTED = ("sqlite", "postgresql")
@@ -284,6 +283,8 @@ def begin_write(session: orm.Session) -> None:
 
 
 def _alembic_config(connection: sa.Connection) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     config.attributes["connection"] = connection
@@ -292,12 +293,17 @@ def _alembic_config(connection: sa.Connection) -> Config:
 
 def upgrade(database: Database, revision: str = "head") -> None:
     """Bring the schema up to ``revision`` (the newest by default)."""
+    from alembic import command
+
     with database.engine.begin() as connection:
         command.upgrade(_alembic_config(connection), revision)
 
 
 def is_current(database: Database) -> bool:
     """Return whether the schema is at the newest migration."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
     with database.engine.connect() as connection:
         current = MigrationContext.configure(connection).get_current_heads()
         head = ScriptDirectory.from_config(_alembic_config(connection)).get_heads()

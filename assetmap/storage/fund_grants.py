@@ -15,9 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 import sqlalchemy as sa
 from shapely.geometry import Point
 from sqlalchemy import orm
@@ -32,6 +31,9 @@ from assetmap.storage.models.funds import (
     FundRound,
     FundRoundArea,
 )
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 # The columns of ``funded_points``' GeoDataFrame, besides its geometry.
 POINT_COLUMNS = ("proposal_id", "title", "amount_pence", "round_id", "round_title", "decided_on")
@@ -143,6 +145,8 @@ def funded_points(session: orm.Session) -> gpd.GeoDataFrame:
     """Return every grant as a point (EPSG:4326) at the public point of the first published
     strength it builds on, newest first; a grant building on none still published is left
     off. Columns: ``POINT_COLUMNS`` and ``geometry``."""
+    import geopandas as gpd
+
     first = (
         _settled_strengths(_STRENGTH.status == Status.PUBLISHED)
         .with_only_columns(sa.func.min(FundProposalStrength.asset_id))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import geopandas as gpd
 import numpy as np
 import shapely
 import sqlalchemy as sa
@@ -19,6 +19,9 @@ from assetmap.domain.vocab import Status
 from assetmap.storage.area import refresh_area
 from assetmap.storage.database import begin_write
 from assetmap.storage.models import Asset, Neighbourhood, User, UserScope
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 # How far (geodesic metres) an outline may stray past the neighbourhoods it lies in: drawn edges
 # seldom follow theirs exactly.
@@ -223,6 +226,8 @@ def _values(row: Neighbourhood) -> dict[str, object]:
 
 def neighbourhood_layer(session: orm.Session) -> gpd.GeoDataFrame:
     """Return the neighbourhoods with how many published assets each holds (EPSG:4326)."""
+    import geopandas as gpd
+
     counts = (
         sa.select(Asset.neighbourhood_id, sa.func.count().label("assets"))
         .where(Asset.status == Status.PUBLISHED)
@@ -281,6 +286,8 @@ def neighbourhoods_reached(
 ) -> frozenset[int | None]:
     """Return the ids of the neighbourhoods an outline (EPSG:4326) reaches more than
     ``tolerance_m`` into; None among them where it reaches that far into land in none."""
+    import geopandas as gpd
+
     rows = session.execute(sa.select(Neighbourhood.id, Neighbourhood.boundary)).all()
     shapes = gpd.GeoSeries([outline, *shapely.from_wkb([row[1] for row in rows])], crs="EPSG:4326")
     metric = shapes.to_crs(_utm_epsg(outline))

@@ -92,11 +92,6 @@ def test_an_export_that_needs_no_dataframe_imports_none(register: str, fmt: str)
     assert found[1:] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="create_app imports the whole app before any command runs: the web's maps (folium) "
-    "and GeoDataFrame readers (pandas, geopandas), and the other commands' file readers (pyogrio)",
-)
 def test_the_geojson_export_command_imports_no_dataframe_library(
     register: str, tmp_path: Path
 ) -> None:

@@ -7,16 +7,20 @@ counted and dropped before any other work is done on them.
 from __future__ import annotations
 
 import csv
+import functools
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import pandas as pd
-from pyproj import Transformer
 
 from assetmap.domain.geo import BBox
 from assetmap.domain.places import Place, check_place
 from assetmap.exchange.places.formats import ENCODING, OPEN_NAMES_COLUMNS, Detected, Tally
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from pyproj import Transformer
 
 CHUNK_ROWS = 50_000
 # ONSPD's latitude for a postcode it cannot place (with a longitude of 0).
@@ -32,7 +36,14 @@ _OPEN_NAMES_KINDS = {
     "Suburban Area": "place",
     "Other Settlement": "place",
 }
-_BNG_TO_WGS84 = Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
+
+
+@functools.cache
+def _bng_to_wgs84() -> Transformer:
+    """British National Grid to WGS84, built on first use: pyproj is heavy to import."""
+    from pyproj import Transformer
+
+    return Transformer.from_crs("EPSG:27700", "EPSG:4326", always_xy=True)
 
 
 def read_onspd(path: Path, _detected: Detected, tally: Tally, box: BBox | None) -> Iterator[Place]:
@@ -70,7 +81,7 @@ def read_open_names(
         wanted = kinds.notna().to_numpy()
         east = _numbers(path, chunk["GEOMETRY_X"], lines, wanted)
         north = _numbers(path, chunk["GEOMETRY_Y"], lines, wanted)
-        lon, lat = _BNG_TO_WGS84.transform(east[wanted], north[wanted])
+        lon, lat = _bng_to_wgs84().transform(east[wanted], north[wanted])
         kinds, lines = kinds.to_numpy()[wanted], lines[wanted]
         for column in ("NAME1", "NAME2"):
             names = chunk[column].str.strip().to_numpy()[wanted]
@@ -109,6 +120,8 @@ def read_gazetteer(
 
 def _chunks(path: Path, **options: object) -> Iterator[pd.DataFrame]:
     """Yield a CSV's rows a chunk at a time, every value as text."""
+    import pandas as pd
+
     try:
         yield from pd.read_csv(
             path,
@@ -126,6 +139,8 @@ def _chunks(path: Path, **options: object) -> Iterator[pd.DataFrame]:
 
 def _numbers(path: Path, values: pd.Series, lines: np.ndarray, needed: np.ndarray) -> np.ndarray:
     """Return a column as numbers, naming the first line where a needed one is not a number."""
+    import pandas as pd
+
     numbers = pd.to_numeric(values.str.strip(), errors="coerce").to_numpy(dtype=float)
     bad = needed & ~np.isfinite(numbers)
     if bad.any():

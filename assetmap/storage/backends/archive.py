@@ -6,9 +6,6 @@ import functools
 from pathlib import Path
 from typing import NamedTuple
 
-from alembic.config import Config
-from alembic.script import ScriptDirectory
-
 from assetmap.storage.database import MIGRATIONS
 
 # Counted in a backup's own snapshot, so the numbers describe exactly what it holds.
@@ -29,6 +26,9 @@ class Contents(NamedTuple):
 @functools.cache
 def known_revisions() -> frozenset[str]:
     """Return every schema version this assetmap's migrations know."""
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
     return frozenset(

@@ -7,7 +7,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-import psycopg
 import sqlalchemy as sa
 from sqlalchemy import orm
 
@@ -51,6 +50,8 @@ class PostGISBackend:
         the generated geometry and text columns in SQL, checks the constraints and fills the
         indexes, and fires each statement trigger once for the batch.
         """
+        import psycopg
+
         if not rows:
             return
         names = ", ".join(columns)

@@ -10,9 +10,8 @@ import dataclasses
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import geopandas as gpd
 from babel.numbers import format_decimal
 from flask import (
     Blueprint,
@@ -60,6 +59,9 @@ from assetmap.web.accounts.auth import actor
 from assetmap.web.checks import mail as check_mail
 from assetmap.web.geocoding import whereabouts
 from assetmap.web.mapping import map_settings
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 bp = Blueprint("check_pages", __name__)
 
@@ -310,6 +312,8 @@ def findings_map(view: RevisionView) -> maps.MapParts:
 
 
 def _layer(findings: list[dict]) -> gpd.GeoDataFrame:
+    import geopandas as gpd
+
     return gpd.GeoDataFrame(
         {
             "id": [f["id"] for f in findings],

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-import geopandas as gpd
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import orm
@@ -185,6 +184,8 @@ class SearchForm:
 
 def neighbourhood_centres(session: orm.Session) -> dict[int, Origin]:
     """Return each neighbourhood's name and the centre of its polygon, by id."""
+    import geopandas as gpd
+
     layer = neighbourhood_layer(session)
     if layer.empty:
         return {}

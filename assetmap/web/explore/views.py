@@ -8,10 +8,9 @@ the map keeps its view in the URL's fragment, so any view can be shared.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-import geopandas as gpd
 import orjson
 from flask import Blueprint, Flask, Response, abort, current_app, render_template, request, url_for
 from flask_babel import gettext as _
@@ -41,6 +40,9 @@ from assetmap.web.funds.shown import round_url
 from assetmap.web.mapping import map_settings
 from assetmap.web.params import BadParameter
 from assetmap.web.strengths.freshness import unconfirmed_before
+
+if TYPE_CHECKING:
+    import geopandas as gpd
 
 bp = Blueprint("explore", __name__)
 CACHE = "assetmap.aggregates"

@@ -9,7 +9,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-import geopandas as gpd
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request
 from flask import url_for as url
 from flask_babel import gettext as _
@@ -211,6 +210,8 @@ def _place_page(kind: Kind, form: PlaceForm, values: dict[str, Any], place: str)
 
 def _preview_page(kind: Kind, values: dict[str, Any], place: str) -> Page:
     """Show exactly what the public will see of the draft, or send it back to a step."""
+    import geopandas as gpd
+
     try:
         draft = validate_asset({"kind": kind.value, **values}, area=area())
     except ValidationError as exc:
