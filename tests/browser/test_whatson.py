@@ -57,7 +57,11 @@ def choose_neighbourhood(page: Page, url: str, name: str) -> None:
 
 def listed_and_marked(page: Page) -> tuple[list[int], int]:
     listed = page.locator(".whatson-session").evaluate_all(LIST_IDS)
-    return listed, page.locator(".whatson-map path.map-dot--group").count()
+    dots = page.locator(".whatson-map path.map-dot--group")
+    if listed:
+        # The map's script draws every dot in one go once the page has loaded: wait for it.
+        expect(dots.first).to_be_attached()
+    return listed, dots.count()
 
 
 def test_whats_on_in_a_neighbourhood_shows_only_its_groups_on_the_list_and_the_map(
